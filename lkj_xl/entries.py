@@ -1,0 +1,96 @@
+"""What people type, as plain values, and the problems found in it.
+
+These are the hand-over types between the shells (which read a workbook) and the pure core (which reads nothing).
+A value here is *raw*: whatever the cell held (None, str, int, float, datetime).  Locations are sheet-independent:
+the workbook layer maps a :class:`Location` to a sheet name and a cell address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+ERROR = "error"
+WARNING = "warning"
+
+# Location areas
+AREA_STEP = "langkah"  # key = (step number, row index within the step's table, 0-based)
+AREA_STAFF = "pegawai"  # key = row index in the staff list, 0-based
+AREA_SOP = "sop"  # key = step number (field = column label) or identity label (field = None)
+AREA_SETTINGS = "pengaturan"  # key = setting label
+AREA_HOLIDAYS = "hari_libur"  # key = row index, 0-based
+AREA_BOOK = "buku"  # the workbook as a whole (missing sheet, table...)
+
+# Field names of a step entry; the workbook's table headers use the same words.
+F_YEAR = "Tahun"
+F_RECEIVED = "Diterima"
+F_COMPLETED = "Selesai"
+F_PELAKSANA = "Pelaksana"
+F_KELENGKAPAN = "Kelengkapan"
+F_NOMOR = "Nomor Output"
+F_CATATAN = "Catatan"
+
+
+@dataclass(frozen=True)
+class Location:
+    area: str
+    key: object = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: Location
+    severity: str  # ERROR or WARNING
+    code: str  # stable, machine readable, e.g. "tanggal_tidak_terbaca"
+    message: str  # Indonesian, names the value
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    """One row of a step's table ("Langkah N"), as typed."""
+
+    step: int
+    row: int  # 0-based index within the table
+    year: object = None
+    received: object = None
+    completed: object = None
+    pelaksana: object = None
+    kelengkapan: object = None
+    nomor_output: object = None
+    catatan: object = None
+
+
+@dataclass(frozen=True)
+class StaffEntry:
+    """One row of the staff list ("Pegawai"), as typed."""
+
+    row: int
+    nama: object = None
+    nip: object = None
+    jabatan: object = None
+    keterangan: object = None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """The parsed instants of one step in one cycle (naive local WIB datetimes)."""
+
+    step: int
+    received: datetime | None = None
+    completed: datetime | None = None
+    pelaksana: str | None = None
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One reporting year of the procedure: the LKj for ``year`` prepared in ``year + 1``."""
+
+    year: int
+    records: tuple[StepRecord, ...] = ()
+
+    def record(self, step: int) -> StepRecord:
+        for rec in self.records:
+            if rec.step == step:
+                return rec
+        return StepRecord(step)
