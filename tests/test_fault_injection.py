@@ -1,0 +1,238 @@
+"""Fault injection: kill a real process at random points of ``atomic_write`` and check the workbook is never mixed.
+
+Each trial copies the old workbook (entries ``A-*``) into its own folder and starts a child Python that builds the new
+workbook (entries ``B-*``) with openpyxl and saves it through :func:`lkj_xl.backups.atomic_write` (verify = pre-load
+check + reading the entries back).  The child is killed with SIGKILL either
+
+* at a named stage, through the ``LKJ_XL_FAULT_STAGE`` hook (the child kills itself there),
+* in the middle of writing the temporary file (half the bytes written), or
+* after a random delay measured from just before ``atomic_write`` starts (the parent sends SIGKILL).
+
+Afterwards the workbook must be byte-for-byte the old file, or byte-for-byte the file the child wrote (its SHA-256 is
+recorded outside the workbook folder before the commit point), must pass the pre-load check, open in openpyxl and
+hold every entry of its version.  Every visible backup must be a complete copy of the old version.  Then a normal
+``atomic_write`` in this process must succeed and leave no ``.~lkj-tmp-*`` files behind.
+
+The random seed is printed; set ``LKJ_FAULT_SEED`` to replay a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from lkj_xl.backups import FAULT_ENV, FAULT_STAGES, atomic_write, list_backups
+from lkj_xl.fileguard import check_workbook_file
+
+REPO = Path(__file__).resolve().parents[1]
+ROWS = 400
+TRIALS_PER_STAGE = 4
+MID_WRITE_TRIALS = 4
+RANDOM_TRIALS = 32
+WORKERS = 3
+
+CHILD = textwrap.dedent(
+    """
+    import hashlib, os, signal, sys
+    from datetime import datetime
+    from pathlib import Path
+
+    import openpyxl
+
+    from lkj_xl.backups import atomic_write
+    from lkj_xl.fileguard import check_workbook_file
+
+    book, meta, mode, rows = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["No", "Kegiatan"])
+    for i in range(rows):
+        ws.append([i + 1, f"B-{i + 1:05d}"])
+    expected = [f"B-{i + 1:05d}" for i in range(rows)]
+
+    def write(tmp):
+        wb.save(tmp)
+        data = tmp.read_bytes()
+        if mode == "mid-write":
+            tmp.write_bytes(data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        with open(meta / "new.sha256", "w") as fh:
+            fh.write(hashlib.sha256(data).hexdigest())
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def verify(tmp):
+        check_workbook_file(tmp)
+        got = openpyxl.load_workbook(tmp, read_only=True)
+        try:
+            entries = [r[1] for r in got["Data"].iter_rows(min_row=2, values_only=True)]
+        finally:
+            got.close()
+        if entries != expected:
+            raise AssertionError("verify: entries differ")
+
+    print("READY", flush=True)
+    atomic_write(book, write, verify, clock=lambda: datetime(2024, 5, 1, 10, 0, 0), lock_timeout=20)
+    print("DONE", flush=True)
+    """
+)
+
+
+def entries_of(path: Path) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [row[1] for row in wb["Data"].iter_rows(min_row=2, values_only=True)]
+    finally:
+        wb.close()
+
+
+def make_old(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["No", "Kegiatan"])
+    for i in range(ROWS):
+        ws.append([i + 1, f"A-{i + 1:05d}"])
+    wb.save(path)
+
+
+def child_env(stage: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    if stage:
+        env[FAULT_ENV] = stage
+    return env
+
+
+def run_child(folder: Path, mode: str, stage: str | None, delay: float | None) -> tuple[str, float]:
+    """Run one child; returns how it ended and the seconds from READY to its end."""
+    share, meta = folder / "share", folder / "meta"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(share / "LKj_Tracker.xlsx"), str(meta), mode, str(ROWS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(stage),
+    )
+    try:
+        ready = proc.stdout.readline().strip()
+        assert ready == "READY", (ready, proc.stderr.read())
+        started = time.monotonic()
+        if delay is not None:
+            try:
+                proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # SIGKILL on POSIX
+        code = proc.wait(timeout=30)
+        elapsed = time.monotonic() - started
+        rest = proc.stdout.read()
+        if code == 0:
+            assert "DONE" in rest
+            return "completed", elapsed
+        if delay is None and code not in (-9, 97):
+            raise AssertionError(f"child failed unexpectedly ({code}): {proc.stderr.read()}")
+        return "killed", elapsed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def check_trial(folder: Path, old_bytes: bytes, old_entries: list[str], new_entries: list[str], next_bytes: bytes) -> str:
+    share, meta = folder / "share", folder / "meta"
+    book = share / "LKj_Tracker.xlsx"
+    data = book.read_bytes()
+    if data == old_bytes:
+        version, expected = "old", old_entries
+    else:
+        recorded = (meta / "new.sha256").read_text()
+        assert hashlib.sha256(data).hexdigest() == recorded, "workbook is neither the old nor the new version"
+        version, expected = "new", new_entries
+    check_workbook_file(book)
+    assert entries_of(book) == expected
+    for backup in list_backups(book):  # a visible backup is always complete
+        assert backup.path.read_bytes() == old_bytes
+
+    # the next run works and cleans what the killed one left behind
+    clock_start = datetime(2030, 1, 1)
+    atomic_write(book, lambda tmp: tmp.write_bytes(next_bytes), check_workbook_file, clock=lambda: clock_start)
+    assert book.read_bytes() == next_bytes
+    leftovers = [p.name for p in share.rglob(".~lkj-tmp-*")]
+    assert leftovers == [], leftovers
+    return version
+
+
+def test_atomic_write_survives_sigkill_anywhere(tmp_path):
+    if sys.platform == "win32":
+        pytest.skip("SIGKILL semantics are POSIX; the stage hook uses os._exit on Windows")
+    seed = int(os.environ.get("LKJ_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
+    print(f"fault-injection seed: {seed}")
+    rng = random.Random(seed)
+    started = time.monotonic()
+
+    template = tmp_path / "old.xlsx"
+    make_old(template)
+    old_bytes = template.read_bytes()
+    old_entries = [f"A-{i + 1:05d}" for i in range(ROWS)]
+    new_entries = [f"B-{i + 1:05d}" for i in range(ROWS)]
+    next_file = tmp_path / "next.xlsx"
+    make_old(next_file)
+    next_bytes = next_file.read_bytes()  # any valid workbook will do for the follow-up run
+
+    def prepare(name: str) -> Path:
+        folder = tmp_path / name
+        (folder / "share").mkdir(parents=True)
+        (folder / "meta").mkdir()
+        shutil.copyfile(template, folder / "share" / "LKj_Tracker.xlsx")
+        return folder
+
+    # calibrate: how long does a full atomic_write take in the child (from READY)?
+    outcome, duration = run_child(prepare("calibrate"), "none", None, None)
+    assert outcome == "completed"
+    check_trial(tmp_path / "calibrate", old_bytes, old_entries, new_entries, next_bytes)
+
+    plans: list[tuple[str, str, str | None, float | None]] = []
+    for stage in FAULT_STAGES:
+        plans += [(f"stage-{stage}-{i}", "none", stage, None) for i in range(TRIALS_PER_STAGE)]
+    plans += [(f"mid-write-{i}", "mid-write", None, None) for i in range(MID_WRITE_TRIALS)]
+    plans += [(f"random-{i}", "none", None, rng.uniform(0.0, duration * 1.3)) for i in range(RANDOM_TRIALS)]
+    assert len(plans) >= 50
+
+    def trial(plan: tuple[str, str, str | None, float | None]) -> tuple[str, str, str]:
+        name, mode, stage, delay = plan
+        folder = prepare(name)
+        outcome, _ = run_child(folder, mode, stage, delay)
+        version = check_trial(folder, old_bytes, old_entries, new_entries, next_bytes)
+        return name, outcome, version
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        results = list(pool.map(trial, plans))
+
+    by_stage = {name: version for name, _, version in results}
+    for stage in FAULT_STAGES:
+        expected = "new" if stage == "after-replace" else "old"
+        assert {by_stage[f"stage-{stage}-{i}"] for i in range(TRIALS_PER_STAGE)} == {expected}, stage
+    assert all(by_stage[f"mid-write-{i}"] == "old" for i in range(MID_WRITE_TRIALS))
+    random_outcomes = Counter((outcome, version) for name, outcome, version in results if name.startswith("random-"))
+    elapsed = time.monotonic() - started
+    print(f"trials={len(results)} calibrate={duration:.3f}s random={dict(random_outcomes)} total={elapsed:.1f}s")
+    assert random_outcomes[("killed", "old")] + random_outcomes[("killed", "new")] > 0
