@@ -1,0 +1,221 @@
+"""The tracker workbook as built: sheets, tables, validations, formats; reopened with openpyxl and checked cell by cell."""
+
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from lkj_xl import layout as L
+from lkj_xl.book_file import FileBook
+from lkj_xl.builder import build_tracker
+from lkj_xl.calendar import DEFAULT_WEEK
+from lkj_xl.entries import StaffEntry
+from lkj_xl.settings import Settings
+from lkj_xl.sop import DEFAULT_SOP, IDENTITY_FIELDS, Step
+from lkj_xl.tracker import load_tracker
+
+AGENCY = "Inspektorat Kota Madiun"
+STAFF = [("Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None),
+         StaffEntry(0, "Siti Aminah", "198505052010012002", "Kasubag", "Plt.")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("build") / "LKj_Tracker.xlsx"
+    assert build_tracker(path, year=2025, agency=AGENCY, staff=STAFF) == path
+    return path
+
+
+@pytest.fixture(scope="module")
+def wb(built):
+    return openpyxl.load_workbook(built)
+
+
+def row_values(ws, row, first=1, count=None):
+    count = count or ws.max_column
+    return [ws.cell(row=row, column=c).value for c in range(first, first + count)]
+
+
+def test_every_sheet_in_order(wb):
+    assert wb.sheetnames == (["Beranda", "SOP", "Pengaturan", "Hari Libur", "Pegawai"]
+                             + [f"Langkah {n}" for n in range(1, 9)] + ["Laporan", "Masalah", "Riwayat"])
+    assert wb.active.title == "Beranda"
+
+
+def test_indonesian_headers(wb):
+    assert row_values(wb["SOP"], 19, 1, 8) == ["No", "Uraian Prosedur", "Pelaksana", "Pelaksana Lain", "Kelengkapan",
+                                              "Waktu", "Output", "Keterangan"]
+    assert row_values(wb["Pengaturan"], 14, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
+                                                     "Selesai istirahat", "Jam pulang", "Sumber"]
+    assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
+    assert row_values(wb["Pegawai"], 3, 1, 4) == ["Nama", "NIP", "Jabatan", "Keterangan"]
+    assert row_values(wb["Masalah"], 1, 1, 6) == ["Lembar", "Sel", "Tingkat", "Kode", "Pesan", "Buka"]
+    assert row_values(wb["Riwayat"], 1, 1, 4) == ["Waktu", "Pengguna", "Aksi", "Rincian"]
+    for n in range(1, 9):
+        ws = wb[f"Langkah {n}"]
+        assert row_values(ws, 12, 1, 13) == [
+            "Tahun", "Diterima", "Selesai", "Pelaksana", "Kelengkapan", "Nomor Output", "Catatan",
+            "Mulai", "Batas Waktu", "Status", "Terlambat (jam kerja)", "Waktu Aktual (jam kerja)",
+            "Batas Akhir Rencana"]
+        assert ws["H11"].value == "dihitung otomatis" and ws["H11"].font.i
+        assert [ws.cell(row=r, column=1).value for r in range(3, 10)] == list(L.STEP_HEADER_LABELS)
+
+
+def test_beranda_labels_value_cells_and_print_setup(wb):
+    ws = wb["Beranda"]
+    assert AGENCY in ws["A1"].value
+    assert [ws.cell(row=r, column=1).value for r in range(4, 13)] == [
+        "Tahun pelaporan", "Batas akhir", "Sisa hari kerja", "Langkah saat ini", "Dipegang oleh",
+        "Batas waktu langkah ini", "Status keseluruhan", "Perkiraan selesai", "Diperbarui pada"]
+    assert ws["B4"].value == 2025
+    assert ws["B5"].number_format == L.DATETIME_FORMAT
+    text = " ".join(str(ws.cell(row=r, column=1).value) for r in range(14, 24))
+    for word in ("Validasi", "Hitung Batas Waktu", "Buat Laporan", "lkj refresh"):
+        assert word in text
+    assert ws.print_area and ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_tables_and_refs(wb):
+    for n in range(1, 9):
+        tables = dict(wb[f"Langkah {n}"].tables.items())
+        assert tables == {f"tblLangkah{n}": "A12:M13"}
+    assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:H27"}
+    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A14:G21"}
+    staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
+    assert staff_ref == f"A3:D{3 + len(STAFF) + L.STAFF_FREE_ROWS}"
+    holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]
+    assert holiday_ref.startswith("A3:E")
+
+
+def test_step_sheet_validations(wb):
+    ws = wb["Langkah 3"]
+    by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert by_range["A13:A212"].type == "whole"
+    for col in "BC":
+        dv = by_range[f"{col}13:{col}212"]
+        assert dv.type == "date" and dv.operator == "between"
+        assert dv.formula1 == "DATE(2000,1,1)" and dv.formula2 == "DATE(2100,12,31)"
+        assert "tanggal" in dv.error and "1 Januari 2000" in dv.error
+    assert by_range["D13:D212"].type == "list" and by_range["D13:D212"].formula1 == "DaftarPegawai"
+    assert by_range["E13:E212"].type == "list" and by_range["E13:E212"].formula1 == '"Ya,Tidak"'
+    assert by_range["H13:M212"].type == "custom"
+
+
+def test_step_sheet_conditional_formatting(wb):
+    ws = wb["Langkah 1"]
+    rules = {}
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            rules[rule.formula[0]] = str(cf.sqref)
+    assert set(rules.values()) == {"I13:J212"}
+    formulas = list(rules)
+    assert any("$C13<>\"\"" in f for f in formulas)  # done: green
+    assert any("$I13<NOW()" in f and "$C13=\"\"" in f for f in formulas)  # overdue: red
+    assert any("LKJ_PERINGATAN_DINI" in f and "NOW()" in f for f in formulas)  # due soon: amber
+
+
+def test_step_sheet_formats_and_prefilled_year(wb):
+    ws = wb["Langkah 5"]
+    assert ws["A13"].value == 2025
+    assert all(ws.cell(row=13, column=c).value is None for c in range(2, 14))
+    assert ws.freeze_panes == "B13"
+    for col in "BCHIM":
+        assert ws[f"{col}13"].number_format == "[$-421]dd mmmm yyyy hh:mm"
+        assert ws[f"{col}212"].number_format == "[$-421]dd mmmm yyyy hh:mm"
+    for col in "HIJKLM":
+        assert ws[f"{col}13"].fill.fgColor.rgb.endswith("E7E6E6")
+    assert ws["K13"].number_format == "0.00"
+    assert ws["B3"].value == DEFAULT_SOP.step(5).uraian
+    assert ws["B4"].value == "Kasubag"
+
+
+def test_defined_names(wb):
+    names = {name: dn.attr_text for name, dn in wb.defined_names.items()}
+    assert names["DaftarPegawai"] == "'Pegawai'!$A$4:$A$503"
+    assert names["DaftarJabatan"].startswith("'SOP'!$J$4:$J$")
+    assert names["LKJ_VERSI_TATA_LETAK"] == "'Pengaturan'!$B$11"
+    assert names["LKJ_PERINGATAN_DINI"] == "'Pengaturan'!$B$9"
+    assert wb["Pengaturan"]["A11"].value == "Versi tata letak" and wb["Pengaturan"]["B11"].value == L.LAYOUT_VERSION
+
+
+def test_sop_sheet_identity_and_roles(wb):
+    ws = wb["SOP"]
+    for offset, (label, attr) in enumerate(IDENTITY_FIELDS):
+        value = getattr(DEFAULT_SOP, attr)
+        assert ws.cell(row=4 + offset, column=1).value == label
+        expected = "\n".join(value) if isinstance(value, tuple) else value
+        assert ws.cell(row=4 + offset, column=2).value == expected
+    assert [ws.cell(row=r, column=10).value for r in range(3, 9)] == ["Jabatan Pelaksana", *DEFAULT_SOP.roles]
+    assert row_values(ws, 22, 1, 8) == [3, DEFAULT_SOP.step(3).uraian, "Kasubag", None, "surat masuk dan disposisi",
+                                        "2 minggu", "surat masuk dan disposisi", None]
+    assert ws["D21"].value == "Kabid"
+
+
+def test_sop_round_trips(built):
+    tracker = load_tracker(FileBook.open(built))
+    assert tracker.problems == []
+    assert tracker.sop == DEFAULT_SOP
+    for built_step, default_step in zip(tracker.sop.steps, DEFAULT_SOP.steps):
+        assert built_step.standard == default_step.standard
+    assert tracker.sop.step(3).standard.amount == 10
+
+
+def test_settings_round_trip(built):
+    settings = load_tracker(FileBook.open(built)).settings
+    assert settings == Settings(year=2025, agency=AGENCY, government="Pemerintah Kota Madiun")
+    assert settings.week == DEFAULT_WEEK
+
+
+def test_custom_settings_and_short_sop(tmp_path):
+    sop = DEFAULT_SOP.with_steps((Step(1, "Mulai", "Kepala Dinas", (), "surat", "1 hari kerja", "disposisi"),
+                                  Step(2, "Kirim", "JFU", (), "disposisi", "30 menit", "surat terkirim")))
+    settings = Settings(year=1, deadline_override=datetime(2027, 2, 26, 16, 0), due_soon_hours=8, backups=3,
+                        week=DEFAULT_WEEK[:4] + (None, None, None))
+    path = build_tracker(tmp_path / "kecil.xlsx", year=2026, agency="Dinas X", government="Pemerintah Kota Y",
+                         sop=sop, settings=settings)
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if n.startswith("Langkah")] == ["Langkah 1", "Langkah 2"]
+    tracker = load_tracker(FileBook.open(path))
+    assert tracker.problems == []
+    assert tracker.sop == sop
+    assert tracker.settings == Settings(year=2026, agency="Dinas X", government="Pemerintah Kota Y",
+                                        deadline_override=datetime(2027, 2, 26, 16, 0), due_soon_hours=8, backups=3,
+                                        week=DEFAULT_WEEK[:4] + (None, None, None))
+    assert wb["Pengaturan"]["B18"].value == "Ya" and wb["Pengaturan"]["B19"].value == "Tidak"  # Kamis, Jumat
+
+
+def test_holidays_prefilled(wb, built):
+    ws = wb["Hari Libur"]
+    rows = {r[0].date(): r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], datetime)}
+    assert rows[date(2026, 3, 20)][2] == "Cuti Bersama"
+    assert "Cuti Bersama" in rows[date(2026, 3, 20)][1]
+    assert rows[date(2026, 1, 16)][1].startswith("Isra Mikraj") and rows[date(2026, 1, 16)][2] == "Nasional"
+    assert min(rows).year == 2025 and max(rows).year == 2027
+    assert ws["A4"].number_format == L.DATE_FORMAT
+    tracker = load_tracker(FileBook.open(built))
+    assert date(2026, 3, 20) in tracker.holidays and date(2026, 1, 16) in tracker.holidays
+    assert tracker.holiday_years == frozenset({2025, 2026, 2027})
+
+
+def test_staff_prefilled_with_text_nip(wb, built):
+    ws = wb["Pegawai"]
+    assert row_values(ws, 4, 1, 4) == ["Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None]
+    assert row_values(ws, 5, 1, 4) == ["Siti Aminah", "198505052010012002", "Kasubag", "Plt."]
+    assert ws["B4"].number_format == "@" and ws["B300"].number_format == "@"
+    jabatan = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("C4:")]
+    assert jabatan and jabatan[0].formula1 == "DaftarJabatan"
+    staff = load_tracker(FileBook.open(built)).staff
+    assert [(s.row, s.nama, s.nip, s.jabatan, s.keterangan) for s in staff] == [
+        (0, "Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None),
+        (1, "Siti Aminah", "198505052010012002", "Kasubag", "Plt.")]
+
+
+def test_problem_sheet_links(wb):
+    ws = wb["Masalah"]
+    assert ws["F2"].value.startswith("=IF($B2=\"\",\"\",HYPERLINK(")
+    assert ws[f"F{L.PROBLEM_LINK_ROWS + 1}"].value.startswith("=IF(")
+    assert ws["A2"].value is None
+
+
+def test_report_sheet_exists(wb):
+    assert "Laporan" in wb.sheetnames
