@@ -1,0 +1,520 @@
+"""The "LKj" ribbon tab's Python side: what runs when staff click a button in ``LKj_Tracker.xlsm``.
+
+The VBA callback (``macros/LKjRibbon.bas``) runs, for a whitelisted button tag only::
+
+    RunPython "import lkj_xl.ribbon as r; r.dispatch('<action>')"
+
+:func:`dispatch` accepts only the names in :data:`lkj_xl.xlsm.RIBBON_ACTIONS`; anything else gets an Indonesian
+message box and nothing runs.  ``validate`` / ``refresh`` / ``report`` run the *same* core functions as the ``lkj``
+CLI (:mod:`lkj_xl.actions`), over the calling workbook (``xw.Book.caller()``) through
+:class:`lkj_xl.book_live.LiveBook`, at ``as_of = clock.now_wib()``.  Results and errors reach the user only as
+Excel message boxes in Indonesian; a Python exception never shows as a traceback: :func:`dispatch` logs it to
+:func:`log_path` and says where.  Saving stays Excel's (the user's) job.
+
+What each action does in the workbook:
+
+* ``validate``: reads everything, writes the problem list on ``Masalah`` (the tracker's writer, as refresh does)
+  so the user can click through to each cell, and nothing else (no entry cell, no computed column, no history);
+* ``refresh``: :func:`lkj_xl.actions.refresh` (computed columns, Beranda, Masalah, one Riwayat line);
+* ``report``: :func:`lkj_xl.actions.report` (refresh, then the Laporan sheet), then shows Laporan;
+* ``check_system``: Python / lkj-xl / xlwings versions (and the VBA module's xlwings version where readable) and
+  the workbook layout (the tracker reader's problems), in one message;
+* ``guide``: shows Beranda and a short guide (works offline);
+* ``problems``: shows the ``Masalah`` sheet.
+
+Every click starts a fresh Python, so import time is waiting time: this module imports only the standard library
+at module level; xlwings, the core and the live book are imported inside the functions that need them (the live
+path never loads openpyxl; xlwings itself loads pandas/numpy, which we cannot avoid).
+
+Tests and tools call the entry points with ``book=`` (an xlwings Book, e.g. one made by the json engine) and
+``as_of=`` instead of the caller and the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable
+
+TITLE = "LKj Tracker"
+#: Problems listed in a message box; the rest are on the Masalah sheet.
+MAX_LISTED = 5
+#: A listed problem's text is cut to this many characters.
+MAX_PROBLEM_CHARS = 220
+#: Environment variable naming the folder of the log file (default: %LOCALAPPDATA%\lkj-xl, else <tmp>/lkj-xl).
+LOG_DIR_ENV = "LKJ_XL_LOG_DIR"
+LOG_NAME = "lkj-xl.log"
+#: The log is moved to lkj-xl.log.1 when it grows past this size.
+LOG_MAX_BYTES = 1_000_000
+
+ACTION_LABELS_ID = {
+    "validate": "Validasi",
+    "refresh": "Hitung Batas Waktu",
+    "report": "Buat Laporan",
+    "check_system": "Cek Sistem",
+    "guide": "Panduan",
+    "problems": "Daftar Masalah",
+}
+
+GUIDE_TEXT = (
+    "Panduan singkat LKj Tracker (SOP 3.1.2.6 Penyusunan LKj)\n"
+    "\n"
+    "1. Sekali di awal: periksa lembar Pengaturan (tahun pelaporan, instansi, jam kerja), Hari Libur dan "
+    "Pegawai (nama, NIP, jabatan sesuai SOP).\n"
+    "2. Setiap langkah SOP punya lembar \"Langkah N\". Saat berkas diterima, isi satu baris: Tahun, Diterima "
+    "(tanggal dan jam), Pelaksana. Saat selesai, isi Selesai, Nomor Output dan Catatan bila ada.\n"
+    "3. Klik Validasi untuk memeriksa isian. Setiap masalah dicatat di lembar Masalah; klik \"Buka\" pada "
+    "barisnya untuk menuju sel yang perlu diperbaiki (tombol Daftar Masalah membuka lembar itu).\n"
+    "4. Klik Hitung Batas Waktu untuk memperbarui batas waktu, status, keterlambatan dan Beranda.\n"
+    "5. Klik Buat Laporan untuk mengisi lembar Laporan, lalu periksa dan cetak.\n"
+    "6. Bila tombol tidak bekerja, klik Cek Sistem.\n"
+    "\n"
+    "Kolom di bawah tulisan \"dihitung otomatis\" diisi oleh tombol; jangan diketik. Setelah menekan tombol, "
+    "simpan buku kerja seperti biasa (Ctrl+S)."
+)
+
+
+# --- entry points ----------------------------------------------------------------------------------------------------
+
+
+def validate(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Validasi"."""
+    return dispatch("validate", book=book, as_of=as_of)
+
+
+def refresh(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Hitung Batas Waktu"."""
+    return dispatch("refresh", book=book, as_of=as_of)
+
+
+def report(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Buat Laporan"."""
+    return dispatch("report", book=book, as_of=as_of)
+
+
+def check_system(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Cek Sistem"."""
+    return dispatch("check_system", book=book, as_of=as_of)
+
+
+def guide(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Panduan"."""
+    return dispatch("guide", book=book, as_of=as_of)
+
+
+def problems(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Daftar Masalah"."""
+    return dispatch("problems", book=book, as_of=as_of)
+
+
+def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
+    """Run ribbon ``action`` on ``book`` (default: the calling workbook) at ``as_of`` (default: now, WIB).
+
+    Only names in ``RIBBON_ACTIONS`` run.  Returns the action's :class:`lkj_xl.actions.Analysis` for validate /
+    refresh / report, else None (also after any failure, which the user has been told about in a message box).
+    Never raises, except ``SystemExit(1)`` when run from Excel without a workbook to show a message in (then the
+    short Indonesian message on stderr is what xlwings' VBA shows).
+    """
+    from .xlsm import RIBBON_ACTIONS
+
+    xl_book = book
+    if xl_book is None:
+        try:
+            import xlwings as xw
+
+            xl_book = xw.Book.caller()
+        except BaseException as exc:  # noqa: BLE001 - report, never a traceback
+            _fail_without_book(action, exc)
+            return None
+
+    if not isinstance(action, str) or action not in RIBBON_ACTIONS:
+        shown = str(action)[:60]
+        _alert(xl_book,
+               f"Perintah \"{shown}\" tidak dikenal oleh LKj Tracker, sehingga tidak ada yang dijalankan.\n"
+               f"Perintah yang dikenal: {', '.join(ACTION_LABELS_ID.get(a, a) for a in RIBBON_ACTIONS)}.\n"
+               "Hubungi pengelola buku kerja ini.", critical=True)
+        return None
+
+    handler = _HANDLERS[action]
+    label = ACTION_LABELS_ID.get(action, action)
+    mark = _json_mark(xl_book)
+    try:
+        if as_of is None:
+            from .clock import now_wib
+
+            as_of = now_wib()
+        return handler(xl_book, as_of)
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        _json_rollback(xl_book, mark)
+        _report_failure(xl_book, action, label, exc)
+        return None
+    finally:
+        _status(xl_book, None)
+
+
+# --- the actions -----------------------------------------------------------------------------------------------------
+
+
+def _live(xl_book: Any):
+    from .book_live import LiveBook
+
+    return LiveBook(xl_book)
+
+
+def _do_validate(xl_book: Any, as_of: Any) -> Any:
+    from . import actions
+    from . import tracker as trk
+
+    book = _live(xl_book)
+    _status(xl_book, "LKj: memeriksa isian...")
+    analysis = actions.validate(book, as_of=as_of)
+    _status(xl_book, "LKj: menulis daftar masalah...")
+    # The same writer refresh uses; validate writes the problem list and nothing else.
+    trk.write_problems(book, analysis.tracker, analysis.problems)
+    if analysis.problems:
+        text = f"Validasi tahun {analysis.year}: {_counts(analysis)}.\n\n{_listing(analysis.problems)}"
+    else:
+        text = f"Validasi tahun {analysis.year}: tidak ada kesalahan dan tidak ada peringatan."
+    _alert(xl_book, text, critical=bool(analysis.errors))
+    return analysis
+
+
+def _do_refresh(xl_book: Any, as_of: Any) -> Any:
+    from . import actions
+
+    book = _live(xl_book)
+    _status(xl_book, "LKj: menghitung batas waktu...")
+    analysis = actions.refresh(book, as_of=as_of)
+    text = (f"Batas waktu tahun {analysis.year} dihitung ulang per {_when(as_of)}.\n"
+            f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
+            f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            "Simpan buku kerja untuk menyimpan hasilnya.")
+    _alert(xl_book, text, critical=bool(analysis.errors))
+    return analysis
+
+
+def _do_report(xl_book: Any, as_of: Any) -> Any:
+    from . import actions
+    from . import layout as L
+
+    book = _live(xl_book)
+    _status(xl_book, "LKj: menyusun laporan...")
+    analysis = actions.report(book, as_of=as_of)
+    book.activate(L.SHEET_REPORT)
+    text = (f"Lembar Laporan tahun {analysis.year} ditulis per {_when(as_of)} "
+            f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
+            f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
+    _alert(xl_book, text, critical=bool(analysis.errors))
+    return analysis
+
+
+def _do_check_system(xl_book: Any, as_of: Any) -> None:
+    import platform
+
+    from . import __version__
+    from . import tracker as trk
+    from .actions import LocatedProblem
+    from .entries import ERROR, WARNING
+    from .xlsm import XLWINGS_CONF_SHEET
+
+    lines = [f"Python {platform.python_version()} ({sys.executable})", f"lkj-xl {__version__}"]
+    trouble = False
+
+    xlwings_version = _xlwings_version()
+    vba_version = _vba_xlwings_version(xl_book)
+    if xlwings_version is None:
+        lines.append("xlwings: tidak terpasang di Python ini. Pasang dengan: pip install xlwings")
+        trouble = True
+    elif vba_version is None:
+        lines.append(f"xlwings {xlwings_version} (versi modul VBA xlwings di buku kerja tidak dapat dibaca; "
+                     "itu bukan masalah selama tombol lain bekerja)")
+    elif vba_version == xlwings_version:
+        lines.append(f"xlwings {xlwings_version}, sama dengan modul VBA di buku kerja")
+    else:
+        lines.append(f"xlwings {xlwings_version} di Python, tetapi modul VBA di buku kerja versi {vba_version}. "
+                     f"Samakan: pasang xlwings {vba_version} (pip install xlwings=={vba_version}) atau minta "
+                     "pengelola membangun ulang LKj_Tracker.xlsm.")
+        trouble = True
+
+    book = _live(xl_book)
+    _status(xl_book, "LKj: memeriksa susunan buku kerja...")
+    found = []
+    try:
+        tracker = trk.load_tracker(book)
+    except Exception as exc:  # noqa: BLE001 - a workbook the reader cannot read at all is a finding, not a crash
+        path = _log("check_system", exc)
+        found.append(LocatedProblem(book.name or "buku kerja", None, ERROR, "buku_tidak_terbaca",
+                                    f"Buku kerja tidak dapat dibaca ({type(exc).__name__}: {exc})."
+                                    + (f" Rincian dicatat di {path}." if path else "")))
+    else:
+        for problem in tracker.problems:
+            sheet, cell = tracker.cell_of(problem.location)
+            found.append(LocatedProblem(sheet, cell, problem.severity, problem.code, problem.message))
+    if not book.has_sheet(XLWINGS_CONF_SHEET):
+        found.append(LocatedProblem(XLWINGS_CONF_SHEET, None, WARNING, "lembar_tidak_ada",
+                                    f"Lembar pengaturan \"{XLWINGS_CONF_SHEET}\" (tersembunyi) tidak ada; tombol "
+                                    "memakai pengaturan xlwings bawaan komputer ini."))
+    if found:
+        errors = sum(1 for p in found if p.severity == ERROR)
+        trouble = trouble or errors > 0
+        lines.append("")
+        lines.append(f"Susunan buku kerja: {errors} kesalahan, {len(found) - errors} peringatan. Perbaiki:")
+        lines.append(_listing(found))
+    else:
+        lines.append("")
+        lines.append(f"Susunan buku kerja: baik ({len(book.sheet_names())} lembar, semua lembar wajib ada).")
+    lines.append("")
+    lines.append("Hasil: " + ("ada yang perlu diperbaiki (lihat di atas)." if trouble else "sistem siap dipakai."))
+    _alert(xl_book, "\n".join(lines), critical=trouble)
+    return None
+
+
+def _do_guide(xl_book: Any, as_of: Any) -> None:
+    from . import layout as L
+
+    _live(xl_book).activate(L.SHEET_HOME)
+    _alert(xl_book, GUIDE_TEXT, critical=False)
+    return None
+
+
+def _do_problems(xl_book: Any, as_of: Any) -> None:
+    from . import layout as L
+
+    if not _live(xl_book).activate(L.SHEET_PROBLEMS):
+        _alert(xl_book, f"Lembar \"{L.SHEET_PROBLEMS}\" tidak ada di buku kerja ini. Klik Cek Sistem untuk "
+                        "melihat apa yang perlu diperbaiki.", critical=True)
+    return None
+
+
+_HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
+    "validate": _do_validate,
+    "refresh": _do_refresh,
+    "report": _do_report,
+    "check_system": _do_check_system,
+    "guide": _do_guide,
+    "problems": _do_problems,
+}
+
+
+# --- messages --------------------------------------------------------------------------------------------------------
+
+
+def _counts(analysis: Any) -> str:
+    from . import layout as L
+
+    return (f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan \u2014 lihat lembar "
+            f"{L.SHEET_PROBLEMS}")
+
+
+def _problem_part(analysis: Any) -> str:
+    if not analysis.problems:
+        return "Tidak ada kesalahan dan tidak ada peringatan."
+    return f"{_counts(analysis)}.\n{_listing(analysis.problems)}"
+
+
+def _listing(problems: Any) -> str:
+    """The first few problems, errors first, one line each."""
+    from .entries import ERROR
+
+    ordered = sorted(problems, key=lambda p: 0 if p.severity == ERROR else 1)
+    lines = []
+    for problem in ordered[:MAX_LISTED]:
+        text = problem.describe()
+        if len(text) > MAX_PROBLEM_CHARS:
+            text = text[: MAX_PROBLEM_CHARS - 3].rstrip() + "..."
+        lines.append(f"\u2022 {text}")
+    rest = len(ordered) - MAX_LISTED
+    if rest > 0:
+        lines.append(f"... dan {rest} lainnya.")
+    return "\n".join(lines)
+
+
+def _overall(analysis: Any) -> str:
+    from .schedule import CYCLE_LABELS
+
+    return CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
+
+
+def _when(moment: Any) -> str:
+    from .tracker import format_date_id
+
+    try:
+        return format_date_id(moment, with_time=True)
+    except Exception:  # noqa: BLE001
+        return str(moment)
+
+
+def _xlwings_version() -> str | None:
+    try:
+        import xlwings
+
+        return str(xlwings.__version__)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _vba_xlwings_version(xl_book: Any) -> str | None:
+    """The ``'Version:`` line of the workbook's VBA module ``xlwings``, where it can be read.
+
+    json engine: the client states its xlwings version in the payload.  Desktop Excel: through the VBA project
+    (needs "Trust access to the VBA project object model"), else from the saved file's ``vbaProject.bin``.
+    """
+    import re
+
+    pattern = re.compile(r"^'Version:\s*(\S+)", re.MULTILINE)
+    try:
+        api = xl_book.impl.api
+        if isinstance(api, dict) and api.get("version"):
+            return str(api["version"])
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        module = xl_book.api.VBProject.VBComponents("xlwings").CodeModule
+        found = pattern.search(module.Lines(1, min(20, module.CountOfLines)))
+        if found:
+            return found.group(1)
+    except Exception:  # noqa: BLE001 - no COM, or access to the VBA project not trusted
+        pass
+    try:
+        return _vba_version_from_file(xl_book.fullname, pattern)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _vba_version_from_file(path: str, pattern: Any) -> str | None:
+    import zipfile
+
+    if not path or not os.path.isfile(path):
+        return None
+    with zipfile.ZipFile(path) as package:
+        data = package.read("xl/vbaProject.bin")
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import parse_vba_project
+
+    project = parse_vba_project(CFB.from_bytes(data))
+    for module in project.modules:
+        if module.name.casefold() == "xlwings":
+            found = pattern.search(module.source)
+            return found.group(1) if found else None
+    return None
+
+
+# --- Excel plumbing --------------------------------------------------------------------------------------------------
+
+
+def _alert(xl_book: Any, text: str, *, critical: bool) -> None:
+    """A message box; if even that fails, the message goes to stderr (xlwings' VBA shows it on a failed run)."""
+    try:
+        xl_book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
+    except Exception as exc:  # noqa: BLE001
+        _log("alert", exc, note=text)
+        sys.stderr.write(text + "\n")
+
+
+def _status(xl_book: Any, text: str | None) -> None:
+    """Excel's status bar (None restores Excel's own); silently skipped where the engine has none (json engine)."""
+    try:
+        xl_book.app.status_bar = text if text is not None else False
+    except Exception:  # noqa: BLE001 - NotImplementedError on the json engine, COM errors on desktop
+        pass
+
+
+def _json_mark(xl_book: Any) -> int | None:
+    """json engine: how many actions are queued before the action runs (to drop its partial writes on failure)."""
+    try:
+        return len(xl_book.json()["actions"])
+    except Exception:  # noqa: BLE001 - desktop engines have no action queue
+        return None
+
+
+def _json_rollback(xl_book: Any, mark: int | None) -> None:
+    """json engine: forget the actions a failed action queued, so the workbook is left as it was.  (Desktop Excel
+    applies every write at once; there the message says to run the action again.)"""
+    if mark is None:
+        return
+    try:
+        del xl_book.json()["actions"][mark:]
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _report_failure(xl_book: Any, action: str, label: str, exc: BaseException) -> None:
+    from .errors import LkjError
+
+    path = _log(action, exc)
+    where = f"Rincian dicatat di {path}" if path else "Rincian tidak dapat dicatat ke berkas log"
+    if isinstance(exc, LkjError):
+        text = f"{label} tidak dapat dijalankan.\n\n{exc.message}\n\n({where}.)"
+    else:
+        text = (f"Terjadi kesalahan saat menjalankan {label}, sehingga perintah ini tidak selesai.\n"
+                f"{where}.\n\n"
+                f"Perbaiki isian bila ada yang janggal, lalu coba lagi; bila tetap gagal, klik Cek Sistem dan "
+                f"kirim berkas log itu kepada pengelola buku kerja.")
+    _alert(xl_book, text, critical=True)
+
+
+def _fail_without_book(action: Any, exc: BaseException) -> None:
+    path = _log(str(action), exc)
+    text = ("LKj Tracker tidak dapat terhubung ke buku kerja Excel yang memanggilnya. "
+            + (f"Rincian dicatat di {path}." if path else ""))
+    sys.stderr.write(text + "\n")
+    if any(arg.startswith("--from_xl") for arg in sys.argv):
+        raise SystemExit(1)
+
+
+# --- log -------------------------------------------------------------------------------------------------------------
+
+
+def log_dir() -> str:
+    """Folder of the log file: ``$LKJ_XL_LOG_DIR``, else ``%LOCALAPPDATA%\\lkj-xl``, else ``<tmp>/lkj-xl``."""
+    chosen = os.environ.get(LOG_DIR_ENV, "").strip()
+    if chosen:
+        return chosen
+    local = os.environ.get("LOCALAPPDATA", "").strip()
+    if local:
+        return os.path.join(local, "lkj-xl")
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), "lkj-xl")
+
+
+def log_path() -> str:
+    return os.path.join(log_dir(), LOG_NAME)
+
+
+def _log(action: str, exc: BaseException, note: str | None = None) -> str | None:
+    """Append the traceback of ``exc`` to the log; return the log's path (None if nothing could be written)."""
+    import traceback
+    from datetime import datetime
+
+    from . import __version__
+
+    entry = (f"=== {datetime.now().isoformat(timespec='seconds')} lkj-xl {__version__} action={action!r} "
+             f"python={sys.version.split()[0]}\n"
+             + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+             + (f"message: {note}\n" if note else ""))
+    candidates = [log_dir()]
+    import tempfile
+
+    fallback = os.path.join(tempfile.gettempdir(), "lkj-xl")
+    if fallback not in candidates:
+        candidates.append(fallback)
+    for folder in candidates:
+        path = os.path.join(folder, LOG_NAME)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            if os.path.isfile(path) and os.path.getsize(path) > LOG_MAX_BYTES:
+                os.replace(path, path + ".1")
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(entry)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+__all__ = ["ACTION_LABELS_ID", "GUIDE_TEXT", "LOG_DIR_ENV", "TITLE", "check_system", "dispatch", "guide",
+           "log_path", "problems", "refresh", "report", "validate"]
