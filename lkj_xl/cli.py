@@ -1,0 +1,328 @@
+"""The ``lkj`` command: a thin shell over :mod:`lkj_xl.actions` for workbook files (no Excel needed).
+
+Every error the library raises becomes a one-paragraph Indonesian message and an exit code; never a traceback.
+Exit codes: 0 fine, 1 problems in the data, 2 the file cannot be used.  An unexpected failure is logged to a file
+whose path the message gives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, LkjError, UnusableFileError
+
+PROG = "lkj"
+
+
+# --- output helpers --------------------------------------------------------------------------------------------------
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _print_problems(analysis, stream=None) -> None:
+    stream = stream or sys.stdout
+    if not analysis.problems:
+        print("Tidak ada masalah ditemukan.", file=stream)
+        return
+    for problem in analysis.problems:
+        print(problem.describe(), file=stream)
+    print(f"Jumlah: {len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan.", file=stream)
+
+
+def _as_of(args) -> datetime:
+    from .clock import now_wib
+
+    return args.as_of if args.as_of is not None else now_wib()
+
+
+def _as_of_type(text: str) -> datetime:
+    from .clock import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"waktu \"{text}\" tidak terbaca; gunakan format ISO 8601, mis. 2026-03-02T10:00") from None
+
+
+def _year_type(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tahun \"{text}\" bukan bilangan bulat, mis. 2025") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"tahun {year} di luar rentang 2000-2100")
+    return year
+
+
+def _exit_for(analysis) -> int:
+    return EXIT_DATA if analysis.errors else EXIT_OK
+
+
+# --- commands --------------------------------------------------------------------------------------------------------
+
+def cmd_new(args) -> int:
+    from .builder import build_tracker
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise UnusableFileError(f"Berkas {path} sudah ada; pilih nama lain atau tambahkan --force untuk menimpanya.")
+    build_tracker(path, year=args.year, agency=args.agency, government=args.government)
+    _out(f"Buku kerja pelacak LKj tahun {args.year} dibuat: {path}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from . import actions
+    from .trackerfile import open_book
+
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    _print_problems(analysis)
+    return _exit_for(analysis)
+
+
+def _run_writing_action(args, action: Callable) -> int:
+    from .trackerfile import modify
+
+    as_of = _as_of(args)
+    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year))
+    _print_problems(analysis)
+    return _exit_for(analysis)
+
+
+def cmd_refresh(args) -> int:
+    from . import actions
+
+    code = _run_writing_action(args, actions.refresh)
+    _out(f"Kolom terhitung, Beranda dan lembar Masalah diperbarui: {args.path}")
+    return code
+
+
+def cmd_report(args) -> int:
+    from . import actions
+
+    code = _run_writing_action(args, actions.report)
+    _out(f"Lembar Laporan ditulis: {args.path}")
+    return code
+
+
+def cmd_status(args) -> int:
+    from . import actions
+    from .trackerfile import open_book
+
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    state = actions.status_dict(analysis)
+    if args.json:
+        _out(json.dumps(state, ensure_ascii=False, indent=2))
+    else:
+        from .schedule import CYCLE_LABELS, STATUS_LABELS
+
+        _out(f"Tahun pelaporan {state['year']}, batas akhir {state['deadline']}, keadaan per {state['as_of']}")
+        _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai {state['projected_finish']}")
+        for step in state["steps"]:
+            due = step["due"] or "-"
+            _out(f"  Langkah {step['step']} ({step['actor']}): {STATUS_LABELS[step['status']]}, batas {due}")
+        _out(f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan (lihat `lkj validate`).")
+    return _exit_for(analysis)
+
+
+def cmd_demo(args) -> int:
+    from .demo import DEMO_AS_OF, run_demo
+
+    as_of = args.as_of if args.as_of is not None else DEMO_AS_OF
+    result = run_demo(Path(args.dir), as_of=as_of)
+    _out(result.summary())
+    return EXIT_OK
+
+
+def cmd_build_workbook(args) -> int:
+    from .build import build_workbook
+
+    path = build_workbook(Path(args.out))
+    _out(f"Buku kerja makro dibuat: {path}")
+    return EXIT_OK
+
+
+def cmd_backups(args) -> int:
+    from .backups import list_backups
+
+    found = list_backups(args.path)
+    if not found:
+        _out(f"Belum ada cadangan untuk {args.path}.")
+        return EXIT_OK
+    for index, info in enumerate(found, start=1):
+        _out(f"{index:>3}. {info.created:%d-%m-%Y %H.%M.%S}  {info.size:>10,} bita  {info.path}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from .trackerfile import restore
+
+    restored = restore(args.path, args.backup)
+    _out(f"{args.path} dipulihkan dari cadangan {restored}. Versi sebelumnya disimpan sebagai cadangan baru.")
+    return EXIT_OK
+
+
+def cmd_upgrade(args) -> int:
+    from .upgrade import upgrade_tracker
+
+    report = upgrade_tracker(Path(args.old), Path(args.new))
+    _out(report)
+    return EXIT_OK
+
+
+# --- parser ----------------------------------------------------------------------------------------------------------
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="pemakaian: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Indonesian section titles, help text and error messages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "pilihan"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="tampilkan bantuan ini lalu keluar")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"{self.prog}: galat: {_translate(message)}\n")
+
+
+_ARGPARSE_PHRASES = (
+    ("the following arguments are required", "argumen berikut wajib diisi"),
+    ("unrecognized arguments", "argumen tidak dikenal"),
+    ("invalid choice", "pilihan tidak sah"),
+    ("expected one argument", "memerlukan satu nilai"),
+    ("argument ", "argumen "),
+)
+
+
+def _translate(message: str) -> str:
+    for english, indonesian in _ARGPARSE_PHRASES:
+        message = message.replace(english, indonesian)
+    return message
+
+
+def _example(text: str) -> str:
+    return "contoh:\n" + textwrap.indent(textwrap.dedent(text).strip(), "  ")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Pelacak SOP 3.1.2.6 Penyusunan Laporan Kinerja (LKj): validasi, batas waktu kerja, laporan.",
+        epilog=_example("""
+            lkj demo contoh/
+            lkj new LKj_2025.xlsx --year 2025 --agency "Inspektorat Kota Madiun"
+            lkj validate LKj_2025.xlsx --as-of 2026-03-02T10:00
+            lkj report LKj_2025.xlsx
+            """) + "\n\nKode keluar: 0 baik, 1 ada kesalahan data, 2 berkas tidak dapat dipakai.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="tampilkan versi lalu keluar")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
+
+    def add(name: str, help_text: str, example: str, func, *, path: bool = True, timed: bool = True):
+        cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_example(example))
+        if path:
+            cmd.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
+        if timed:
+            cmd.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
+                             help="tahun pelaporan (bawaan: tahun pada lembar Pengaturan)")
+            cmd.add_argument("--as-of", dest="as_of", type=_as_of_type, default=None, metavar="WAKTU",
+                             help="keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)")
+        cmd.set_defaults(func=func)
+        return cmd
+
+    new = add("new", "Buat buku kerja pelacak baru.",
+              'lkj new LKj_2025.xlsx --year 2025 --agency "Inspektorat Kota Madiun"', cmd_new, timed=False)
+    new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
+    new.add_argument("--agency", metavar="NAMA", default="Inspektorat Kota Madiun", help="nama perangkat daerah")
+    new.add_argument("--government", metavar="NAMA", default="Pemerintah Kota Madiun", help="nama pemerintah daerah")
+    new.add_argument("--force", action="store_true", help="timpa berkas yang sudah ada")
+
+    add("validate", "Periksa semua isian; tidak mengubah apa pun.",
+        "lkj validate LKj_2025.xlsx --as-of 2026-03-02T10:00", cmd_validate)
+    add("refresh", "Hitung batas waktu, status dan keterlambatan; perbarui Beranda. Isian tidak disentuh.",
+        "lkj refresh LKj_2025.xlsx", cmd_refresh)
+    add("report", "Hitung ulang lalu tulis lembar Laporan untuk tahun yang dipilih.",
+        "lkj report LKj_2025.xlsx --year 2025", cmd_report)
+    status = add("status", "Tampilkan keadaan siklus (dengan --json untuk mesin).",
+                 "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
+    status.add_argument("--json", action="store_true", help="cetak JSON")
+    demo = add("demo", "Buat pelacak contoh dengan siklus 2025, validasi, hitung dan buat laporannya.",
+               "lkj demo contoh/", cmd_demo, path=False)
+    demo.add_argument("dir", metavar="FOLDER", help="folder tujuan")
+    build = add("build-workbook", "Bangun buku kerja makro LKj_Tracker.xlsm (pita LKj, VBA, xlwings).",
+                "lkj build-workbook --out workbook/LKj_Tracker.xlsm", cmd_build_workbook, path=False, timed=False)
+    build.add_argument("--out", metavar="BERKAS", default="workbook/LKj_Tracker.xlsm", help="berkas keluaran")
+    add("backups", "Daftar cadangan buku kerja (terbaru dahulu).", "lkj backups LKj_2025.xlsx", cmd_backups,
+        timed=False)
+    restore = add("restore", "Pulihkan buku kerja dari cadangan.", "lkj restore LKj_2025.xlsx --backup 1",
+                  cmd_restore, timed=False)
+    restore.add_argument("--backup", default=None, metavar="CADANGAN",
+                         help="nomor urut dari `lkj backups` atau nama berkas cadangan (bawaan: terbaru)")
+    upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru, semua isian ikut.",
+                  "lkj upgrade LKj_lama.xlsx LKj_baru.xlsx", cmd_upgrade, path=False, timed=False)
+    upgrade.add_argument("old", metavar="LAMA")
+    upgrade.add_argument("new", metavar="BARU")
+    return parser
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    import tempfile
+    import traceback
+
+    try:
+        log = Path(tempfile.gettempdir()) / "lkj-xl.log"
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return log
+    except OSError:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.func(args)
+    except LkjError as exc:
+        where = f" ({exc.sheet}{'!' + exc.cell if exc.cell else ''})" if exc.sheet else ""
+        _err(f"Gagal{where}: {exc.message}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("Dibatalkan.")
+        return EXIT_UNUSABLE
+    except Exception as exc:  # noqa: BLE001 - never a traceback to the user
+        log = _log_unexpected(exc)
+        _err(f"Terjadi kesalahan tak terduga: {exc.__class__.__name__}: {exc}. "
+             + (f"Rincian teknis dicatat di {log}." if log else ""))
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

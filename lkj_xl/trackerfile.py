@@ -1,0 +1,109 @@
+"""Opening and saving a tracker file safely: the file-mode shell around :class:`~lkj_xl.book_file.FileBook`.
+
+Reading: the file is checked before openpyxl sees it (:func:`lkj_xl.fileguard.check_workbook_file`).
+Writing (:func:`modify`): refuse when Excel has the file open, hold the ``lkj`` lock for load + change + save, write
+the new version to a temporary file beside it, read it back and check it (it opens, every cell a person typed is
+identical, and for .xlsm the VBA project and ribbon are there), keep the previous version in ``Cadangan LKj``, and
+only then replace the file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .errors import UnusableFileError
+
+T = TypeVar("T")
+
+_MACRO_SUFFIXES = (".xlsm", ".xltm")
+
+
+def open_book(path: str | Path):
+    """Check and load a tracker for reading."""
+    from .book_file import FileBook
+    from .fileguard import check_workbook_file
+
+    check_workbook_file(path)
+    return FileBook.open(path)
+
+
+def _is_macro(path: Path) -> bool:
+    return path.suffix.lower() in _MACRO_SUFFIXES
+
+
+def entry_snapshot(book) -> dict[tuple[str, str], Any]:
+    """Every cell a person types (step entries, Pegawai, SOP, Pengaturan, Hari Libur) with its value."""
+    from . import tracker as trk
+
+    return trk.entry_cells(book)
+
+
+def _verify(tmp: Path, expected: dict[tuple[str, str], Any]) -> None:
+    """The new version opens, has every entry cell unchanged, and (for .xlsm) keeps its VBA project and ribbon."""
+    from .book_file import FileBook
+    from .fileguard import check_workbook_file
+
+    check_workbook_file(tmp)
+    if _is_macro(tmp):
+        from .xlsm import verify_xlsm
+
+        problems = verify_xlsm(tmp)
+        if problems:
+            raise UnusableFileError("Versi baru tidak lolos pemeriksaan makro: " + "; ".join(problems))
+    reread = entry_snapshot(FileBook.open(tmp, read_only=True))
+    if reread != expected:
+        changed = sorted(set(expected) ^ set(reread) | {k for k in expected if reread.get(k) != expected[k]})
+        where = ", ".join(f"{sheet}!{cell}" for sheet, cell in changed[:5])
+        raise UnusableFileError(f"Versi baru akan mengubah isian pengguna ({where}); penyimpanan dibatalkan.")
+
+
+def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], datetime] = datetime.now,
+           backups: int | None = None) -> T:
+    """Load ``path``, run ``change(book)``, and save the result atomically with a backup.  Returns what ``change``
+    returned.  Nothing is written when ``change`` raises or the new version fails its checks."""
+    from .backups import DEFAULT_BACKUPS, atomic_write
+    from .book_file import FileBook
+    from .fileguard import check_workbook_file
+    from .locks import ensure_not_open_in_excel, workbook_lock
+
+    target = Path(path)
+    check_workbook_file(target)
+    ensure_not_open_in_excel(target)
+    with workbook_lock(target):
+        book = FileBook.open(target)
+        before = entry_snapshot(book)
+        result = change(book)
+        keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
+
+        def write(tmp: Path) -> None:
+            book.save(tmp)
+            if _is_macro(tmp):
+                from .xlsm import restore_ribbon_relationship
+
+                restore_ribbon_relationship(tmp)
+
+        atomic_write(target, write, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
+        check_workbook_file(target)
+    return result
+
+
+def _backups_setting(result: Any, default: int) -> int:
+    """The workbook's own "Jumlah cadangan" setting when the change read it (an actions.Analysis)."""
+    tracker = getattr(result, "tracker", None)
+    settings = getattr(tracker, "settings", None)
+    return getattr(settings, "backups", default) if settings is not None else default
+
+
+def restore(path: str | Path, backup: str | None = None) -> Path:
+    """Put a backup back (``backup``: the number shown by ``lkj backups``, 1 = newest, or a file name)."""
+    from .backups import restore_backup
+
+    choice: Any = None
+    if backup is not None:
+        text = str(backup).strip()
+        choice = int(text) - 1 if text.isdigit() else text
+        if isinstance(choice, int) and choice < 0:
+            raise UnusableFileError("Nomor cadangan dimulai dari 1 (lihat `lkj backups`).")
+    return restore_backup(path, choice).path
