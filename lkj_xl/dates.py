@@ -209,15 +209,16 @@ def has_time(value: object) -> bool:
 
 
 def format_datetime_id(dt: datetime | date, with_time: bool = True) -> str:
-    """Indonesian: ``06 Januari 2026 08.00`` (or ``06 Januari 2026`` for a ``date`` or with_time=False)."""
-    text = f"{dt.day:02d} {MONTH_NAMES_ID[dt.month - 1]} {dt.year}"
+    """Indonesian prose: ``6 Januari 2026 08.00`` (or ``6 Januari 2026`` for a ``date`` or with_time=False).
+    The day has no leading zero, as Indonesian letters write it; the clock takes a dot."""
+    text = f"{dt.day} {MONTH_NAMES_ID[dt.month - 1]} {dt.year}"
     if with_time and isinstance(dt, datetime):
         text += f" {dt.hour:02d}.{dt.minute:02d}"
     return text
 
 
 def format_date_id(dt: datetime | date) -> str:
-    """Indonesian date without a time: ``06 Januari 2026``."""
+    """Indonesian date without a time: ``6 Januari 2026``."""
     return format_datetime_id(dt, with_time=False)
 
 

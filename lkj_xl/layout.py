@@ -80,7 +80,7 @@ def quote_sheet(name: str) -> str:
 
 # --- display formats -----------------------------------------------------------------------------------------------
 
-#: Indonesian (LCID 0421) date-time display, e.g. "06 Januari 2026 08:00".
+#: Indonesian (LCID 0421) date-time display, e.g. "06 Januari 2026 08:00" (the cell format; prose uses lkj_xl.dates).
 DATETIME_FORMAT = "[$-421]dd mmmm yyyy hh:mm"
 DATE_FORMAT = "[$-421]dd mmmm yyyy"
 TIME_FORMAT = "hh:mm"

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Mapping
 
 from .calendar import WorkingCalendar
+from .dates import format_date_id, format_datetime_id
 from .schedule import (
     CYCLE_AT_RISK,
     CYCLE_DELIVERED,
@@ -34,8 +35,6 @@ from .schedule import (
 from .settings import Settings
 from .sop import DAYS, MINUTES, Sop, Step, TimeStandard, format_minutes
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
 
 #: Shortened Uraian: at most this many characters (the ellipsis included).
 URAIAN_MAX = 80
@@ -139,16 +138,6 @@ class Report:
 
 
 # --- Indonesian text helpers -------------------------------------------------------------------------------------
-
-
-def format_date_id(day: date) -> str:
-    """date(2026, 3, 31) -> "31 Maret 2026"."""
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-
-
-def format_datetime_id(instant: datetime) -> str:
-    """datetime(2026, 3, 31, 16, 0) -> "31 Maret 2026 16.00" (Indonesian writes the clock with a dot)."""
-    return f"{format_date_id(instant)} {instant.hour:02d}.{instant.minute:02d}"
 
 
 def day_minutes(settings: Settings) -> int:

@@ -339,10 +339,10 @@ def _overall(analysis: Any) -> str:
 
 
 def _when(moment: Any) -> str:
-    from .tracker import format_date_id
+    from .dates import format_datetime_id
 
     try:
-        return format_date_id(moment, with_time=True)
+        return format_datetime_id(moment)
     except Exception:  # noqa: BLE001
         return str(moment)
 

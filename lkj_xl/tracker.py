@@ -26,13 +26,12 @@ from .entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Location, Problem,
     StaffEntry, StepEntry,
 )
+from .dates import format_date_id, format_datetime_id, parse_datetime
 from .errors import ParseError
 from .schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from .settings import DEFAULT_BACKUPS, DEFAULT_DUE_SOON_HOURS, Settings
 from .sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
 
 _HEADER_SEARCH_ROWS = 60  # a table's header row is looked for in this many top rows
 
@@ -132,14 +131,6 @@ def _to_int(value: Any) -> int | None:
     return None
 
 
-def format_date_id(value: date | datetime, with_time: bool = False) -> str:
-    """``date(2022, 12, 15)`` -> ``"15 Desember 2022"``."""
-    text = f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
-    if with_time and isinstance(value, datetime):
-        text += f" {value:%H.%M}"
-    return text
-
-
 def _to_text(value: Any) -> str:
     if value is None:
         return ""
@@ -148,7 +139,7 @@ def _to_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return format_date_id(value, with_time=value.time() != time(0, 0))
+        return format_datetime_id(value, with_time=value.time() != time(0, 0))
     if isinstance(value, date):
         return format_date_id(value)
     return str(value)
@@ -194,38 +185,6 @@ def _to_time(value: Any) -> time | None:
     raise ValueError(value)
 
 
-_MONTH_WORDS = {m.casefold(): i + 1 for i, m in enumerate(MONTHS_ID)}
-_MONTH_WORDS.update({m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS_ID)})
-_MONTH_WORDS.update({"agt": 8, "ags": 8, "peb": 2, "nop": 11, "des": 12})
-
-
-def _parse_date_text(text: str) -> datetime | None:
-    """Day-first text dates: "20/03/2026", "20-03-2026", "2026-03-20", "20 Maret 2026", each with an optional time
-    "08.00"/"08:00".  None when the text is not one of those."""
-    raw = re.sub(r"\s+", " ", text.strip())
-    time_part = re.search(r"(?:\s|,\s*|\s*(?:pukul|jam)\s+)(\d{1,2})[.:](\d{2})$", raw)
-    hour = minute = 0
-    if time_part:
-        hour, minute = int(time_part.group(1)), int(time_part.group(2))
-        raw = raw[: time_part.start()].strip().rstrip(",")
-    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    elif (match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)):
-        year, month, day = (int(g) for g in match.groups())
-    elif (match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})", raw)):
-        month = _MONTH_WORDS.get(match.group(2).casefold())
-        if month is None:
-            return None
-        day, year = int(match.group(1)), int(match.group(3))
-    else:
-        return None
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
-        return None
-
-
 def _to_date(value: Any) -> date | None:
     """A date from a cell; blank -> None; unreadable -> ValueError."""
     if _blank(value):
@@ -234,11 +193,8 @@ def _to_date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
-        parsed = _parse_date_text(value)
-        if parsed is not None:
-            return parsed.date()
-    raise ValueError(value)
+    parsed = parse_datetime(value)  # raises ParseError (a ValueError) when unreadable
+    return parsed.date() if parsed is not None else None
 
 
 def _naive(value: Any) -> Any:
@@ -391,12 +347,10 @@ def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
     deadline = None
     raw = value(L.P_DEADLINE)
     if not _blank(raw):
-        if isinstance(raw, datetime):
-            deadline = raw
-        elif isinstance(raw, date):
-            deadline = datetime.combine(raw, time(0, 0))
-        elif isinstance(raw, str):
-            deadline = _parse_date_text(raw)
+        try:
+            deadline = parse_datetime(raw)
+        except ParseError:
+            deadline = None
         if deadline is None:
             bad(L.P_DEADLINE, f"Batas akhir \"{_to_text(raw)}\" tidak terbaca sebagai tanggal; isi tanggal "
                               f"(mis. 31/03/2026) atau kosongkan untuk memakai aturan SOP.")
@@ -1052,7 +1006,6 @@ def entry_cells(book: Book) -> dict[tuple[str, str], Any]:
 
 
 __all__ = [
-    "MONTHS_ID",
     "ReadLayout",
     "StepSheetPos",
     "TablePos",
@@ -1062,7 +1015,6 @@ __all__ = [
     "calendar_for",
     "computed_values",
     "entry_cells",
-    "format_date_id",
     "load_tracker",
     "problem_rows",
     "standard_text",

@@ -206,7 +206,7 @@ def test_completed_before_received():
     problem = only(problems_of(entries), v.SELESAI_SEBELUM_DITERIMA)
     assert problem.severity == ERROR
     assert problem.location == loc(1, F_COMPLETED)
-    assert problem.message == "Selesai (06 Januari 2026 08.00) lebih awal dari Diterima (07 Januari 2026 09.00)."
+    assert problem.message == "Selesai (6 Januari 2026 08.00) lebih awal dari Diterima (7 Januari 2026 09.00)."
 
 
 def test_completed_before_received_same_day_with_times():
@@ -313,7 +313,7 @@ def test_date_before_the_preparation_year():
     assert problem.severity == ERROR
     assert problem.location == loc(1, F_RECEIVED)
     assert problem.message == ("Diterima (31 Desember 2025 08.00) terlalu awal: LKj tahun 2025 disusun pada tahun "
-                               "2026, jadi tanggalnya paling awal 01 Januari 2026.")
+                               "2026, jadi tanggalnya paling awal 1 Januari 2026.")
 
 
 def test_first_moment_of_the_preparation_year_is_fine():
