@@ -32,18 +32,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
-import io
 import os
 import re
-import secrets
-import shutil
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from lkj_xl.errors import FileLockedError, UnusableFileError
+from lkj_xl import ooxml
+from lkj_xl.errors import UnusableFileError
 
 __all__ = [
     "RIBBON_ACTIONS",
@@ -98,222 +95,20 @@ XLSM_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 WORKBOOK_CODE_NAME = "ThisWorkbook"
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
-_CT = "[Content_Types].xml"
-_PACKAGE_RELS = "_rels/.rels"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _CORE = "docProps/core.xml"
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _WORKSHEET_REL = _NS_R + "/worksheet"
 _CHARTSHEET_REL = _NS_R + "/chartsheet"
 _CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Module names the project gets besides the document modules; code names must not take them.
 _MODULE_NAMES_TAKEN = ("xlwings", "Dictionary")
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
-_ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Small XML helpers.  The parts are edited as text, as Office writes them, so namespaces, prefixes and everything we do
-# not touch stay byte for byte (re-serializing with ElementTree would rename prefixes and break mc:Ignorable).
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-def _escape(text: str, quote: bool = False) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;") if quote else text
-
-
-def _attrs(tag: str) -> dict[str, str]:
-    return dict(_ATTR.findall(tag))
-
-
-def _set_attr(tag: str, name: str, value: str) -> str:
-    """Start tag ``tag`` (``<x ...>`` or ``<x .../>``) with attribute ``name`` set to ``value``."""
-    quoted = _escape(value, quote=True)
-    found = re.search(rf'\s{re.escape(name)}\s*=\s*"[^"]*"', tag)
-    if found:
-        return f'{tag[:found.start()]} {name}="{quoted}"{tag[found.end():]}'
-    end = len(tag) - (2 if tag.endswith("/>") else 1)
-    head = tag[:end].rstrip()
-    return f'{head} {name}="{quoted}"{tag[end:]}'
-
-
-def _start_tag(text: str, local: str) -> re.Match[str] | None:
-    """The first start tag of element ``local`` in the default namespace (no prefix)."""
-    return re.search(rf"<{local}(?=[\s/>])[^>]*>", text)
-
-
-def _root_tag(text: str) -> re.Match[str]:
-    found = re.search(r"<(?![?!])[^>]+>", text)
-    if found is None:
-        raise UnusableFileError("Bagian XML di dalam file kosong atau rusak.")
-    return found
-
-
-def _prefix_for(root: str, namespace: str) -> str | None:
-    for name, value in _attrs(root).items():
-        if value == namespace and name.startswith("xmlns:"):
-            return name.split(":", 1)[1]
-    return None
-
-
-def _relationships(rels: str) -> list[dict[str, str]]:
-    return [_attrs(tag) for tag in re.findall(r"<Relationship\b[^>]*>", rels)]
-
-
-def _next_rel_id(rels: str) -> str:
-    numbers = [int(n) for n in re.findall(r'\bId="rId(\d+)"', rels)]
-    return f"rId{max(numbers, default=0) + 1}"
-
-
-def _add_relationship(rels: str, rel_type: str, target: str) -> str:
-    element = f'<Relationship Id="{_next_rel_id(rels)}" Type="{rel_type}" Target="{target}"/>'
-    if "</Relationships>" in rels:
-        return rels.replace("</Relationships>", element + "</Relationships>", 1)
-    if re.search(r"<Relationships\b[^>]*/>", rels):
-        return re.sub(r"<Relationships\b([^>]*)/>", rf"<Relationships\1>{element}</Relationships>", rels, count=1)
-    return f'{_XML_DECL}<Relationships xmlns="{_NS_RELS}">{element}</Relationships>'
-
-
-def _resolve(folder: str, target: str) -> str:
-    """Part name a relationship target points to, relative to the folder of its source part."""
-    if target.startswith("/"):
-        return target[1:]
-    parts: list[str] = [p for p in folder.split("/") if p]
-    for piece in target.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _content_type_of(types: str, part: str) -> str | None:
-    for tag in re.findall(r"<Override\b[^>]*>", types):
-        attrs = _attrs(tag)
-        if attrs.get("PartName", "").lstrip("/").casefold() == part.casefold():
-            return attrs.get("ContentType")
-    extension = part.rsplit(".", 1)[-1].casefold()
-    for tag in re.findall(r"<Default\b[^>]*>", types):
-        attrs = _attrs(tag)
-        if attrs.get("Extension", "").casefold() == extension:
-            return attrs.get("ContentType")
-    return None
-
-
-def _set_override(types: str, part: str, content_type: str) -> str:
-    """``types`` with an Override giving ``part`` the ``content_type`` (replaced if one exists)."""
-    for found in re.finditer(r"<Override\b[^>]*>", types):
-        if _attrs(found.group()).get("PartName", "").lstrip("/").casefold() == part.casefold():
-            tag = _set_attr(found.group(), "ContentType", content_type)
-            return types[: found.start()] + tag + types[found.end():]
-    element = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
-    return types.replace("</Types>", element + "</Types>", 1)
-
-
-def _ensure_content_type(types: str, part: str, content_type: str) -> str:
-    if _content_type_of(types, part) == content_type:
-        return types
-    return _set_override(types, part, content_type)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Zip I/O
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-def _read_package(path: Path) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
-    except FileNotFoundError:
-        raise UnusableFileError(f"File tidak ditemukan: {path}") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnusableFileError(f"File bukan buku kerja Excel yang dapat dibaca: {path.name} ({exc}).") from None
-
-
-def _zip_date(moment: _dt.datetime) -> tuple[int, int, int, int, int, int]:
-    utc = moment.astimezone(_dt.timezone.utc)
-    if utc.year < 1980:
-        return (1980, 1, 1, 0, 0, 0)
-    return (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second - utc.second % 2)
-
-
-def _ordered(names: Iterable[str]) -> list[str]:
-    """Content types first, then the package relationships, then every other part by name."""
-    first = [_CT, _PACKAGE_RELS]
-    return [n for n in first if n in names] + sorted(n for n in names if n not in first)
-
-
-def _write_package(path: Path, parts: Mapping[str, bytes], moment: _dt.datetime) -> None:
-    """Write ``parts`` as a zip whose bytes depend only on ``parts`` and ``moment``."""
-    date = _zip_date(moment)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in _ordered(parts):
-            info = zipfile.ZipInfo(name, date_time=date)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # the same on every OS
-            info.external_attr = 0
-            archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    _atomic_write(path, buffer.getvalue())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then replace ``path`` with it in one step.
-
-    The temporary file is created with the process's normal permissions (not mkstemp's 0600); a file being replaced
-    keeps its own permissions.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temp, "xb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
-        raise FileLockedError(
-            f"File {path.name} sedang dibuka atau dikunci program lain; tutup dulu, lalu coba lagi."
-        ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _rewrite_in_place(path: Path, edits: Mapping[str, bytes]) -> None:
-    """Rewrite the zip at ``path`` with ``edits`` applied: every other entry keeps its bytes, order, date and method."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as target:
-        seen = set()
-        for info in source.infolist():
-            seen.add(info.filename)
-            data = edits.get(info.filename)
-            if data is None:
-                data = source.read(info)
-            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            copy.compress_type = info.compress_type
-            copy.create_system = info.create_system
-            copy.external_attr = info.external_attr
-            target.writestr(copy, data)
-        date = max((info.date_time for info in source.infolist()), default=(1980, 1, 1, 0, 0, 0))
-        for name in sorted(set(edits) - seen):
-            info = zipfile.ZipInfo(name, date_time=date)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, edits[name])
-    _atomic_write(path, buffer.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -388,13 +183,13 @@ def _sheets(parts: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
     """``(title, part, relationship type)`` of each sheet in workbook order."""
     workbook = parts[WORKBOOK_PART].decode("utf-8")
     rels = parts.get(_WORKBOOK_RELS, b"").decode("utf-8")
-    by_id = {rel.get("Id", ""): rel for rel in _relationships(rels)}
-    prefix = _prefix_for(_root_tag(workbook).group(), _NS_R) or "r"
+    by_id = {rel.get("Id", ""): rel for rel in ooxml.relationships(rels)}
+    prefix = ooxml.prefix_for(ooxml.root_tag(workbook).group(), _NS_R) or "r"
     sheets = []
     for tag in re.findall(r"<sheet\b[^>]*>", workbook):
-        attrs = _attrs(tag)
+        attrs = ooxml.tag_attrs(tag)
         rel = by_id.get(attrs.get(f"{prefix}:id", ""), {})
-        part = _resolve("xl", rel.get("Target", ""))
+        part = ooxml.resolve("xl", rel.get("Target", ""))
         title = _unescape(attrs.get("name", ""))
         if rel.get("Type") not in (_WORKSHEET_REL, _CHARTSHEET_REL) or part not in parts:
             raise UnusableFileError(f"Lembar '{title}' tidak dapat dipakai dalam buku kerja bermakro.")
@@ -421,37 +216,37 @@ def derive_code_name(title: str, taken: Iterable[str] = ()) -> str:
 
 
 def _code_name_of(sheet_xml: str) -> str:
-    found = _start_tag(sheet_xml, "sheetPr")
-    return _attrs(found.group()).get("codeName", "") if found else ""
+    found = ooxml.start_tag(sheet_xml, "sheetPr")
+    return ooxml.tag_attrs(found.group()).get("codeName", "") if found else ""
 
 
 def _with_code_name(sheet_xml: str, code: str) -> str:
-    found = _start_tag(sheet_xml, "sheetPr")
+    found = ooxml.start_tag(sheet_xml, "sheetPr")
     if found is not None:
-        return sheet_xml[: found.start()] + _set_attr(found.group(), "codeName", code) + sheet_xml[found.end():]
-    root = _root_tag(sheet_xml)
+        return sheet_xml[: found.start()] + ooxml.set_attr(found.group(), "codeName", code) + sheet_xml[found.end():]
+    root = ooxml.root_tag(sheet_xml)
     return f'{sheet_xml[: root.end()]}<sheetPr codeName="{code}"/>{sheet_xml[root.end():]}'
 
 
 def _set_code_names(parts: dict[str, bytes], mapping: Mapping[str, str], reserved: Iterable[str] = ()) -> dict[str, str]:
     """Give the workbook and every sheet a code name, none equal to a ``reserved`` module name; return title -> code."""
     workbook = parts[WORKBOOK_PART].decode("utf-8")
-    found = _start_tag(workbook, "workbookPr")
+    found = ooxml.start_tag(workbook, "workbookPr")
     if found is None:
         # workbookPr follows fileVersion and fileSharing (CT_Workbook order).
-        end = _root_tag(workbook).end()
+        end = ooxml.root_tag(workbook).end()
         for local in ("fileSharing", "fileVersion"):
-            anchor = _start_tag(workbook, local)
+            anchor = ooxml.start_tag(workbook, local)
             if anchor is not None:
                 closing = f"</{local}>"
                 end = anchor.end() if anchor.group().endswith("/>") else workbook.index(closing, anchor.end()) + len(closing)
                 break
         workbook = f'{workbook[:end]}<workbookPr codeName="{WORKBOOK_CODE_NAME}"/>{workbook[end:]}'
     else:
-        existing = _attrs(found.group()).get("codeName")
+        existing = ooxml.tag_attrs(found.group()).get("codeName")
         if existing and existing != WORKBOOK_CODE_NAME:
             raise UnusableFileError(f"Nama kode buku kerja harus {WORKBOOK_CODE_NAME}, bukan {existing}.")
-        tag = _set_attr(found.group(), "codeName", WORKBOOK_CODE_NAME)
+        tag = ooxml.set_attr(found.group(), "codeName", WORKBOOK_CODE_NAME)
         workbook = workbook[: found.start()] + tag + workbook[found.end():]
     parts[WORKBOOK_PART] = workbook.encode("utf-8")
 
@@ -486,7 +281,7 @@ def _conf_cell(ref: str, value: str | bool) -> str:
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if value == "":
         return ""
-    return f'<c r="{ref}" t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{ooxml.escape(value)}</t></is></c>'
 
 
 def _conf_sheet_xml(rows: Iterable[tuple[str, str | bool]], code_name: str) -> bytes:
@@ -496,7 +291,7 @@ def _conf_sheet_xml(rows: Iterable[tuple[str, str | bool]], code_name: str) -> b
         cells.append(f'<row r="{count}">{_conf_cell(f"A{count}", key)}{_conf_cell(f"B{count}", value)}</row>')
     dimension = f"A1:B{max(count, 1)}"
     xml = (
-        f'{_XML_DECL}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_R}">'
+        f'{ooxml.XML_DECL}<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_R}">'
         f'<sheetPr codeName="{code_name}"/><dimension ref="{dimension}"/>'
         '<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
         '<cols><col min="1" max="1" width="30" customWidth="1"/><col min="2" max="2" width="40" customWidth="1"/></cols>'
@@ -518,11 +313,11 @@ def _add_conf_sheet(parts: dict[str, bytes], rows: Iterable[tuple[str, str | boo
     parts[part] = _conf_sheet_xml(rows, code)
 
     rels = parts[_WORKBOOK_RELS].decode("utf-8")
-    rel_id = _next_rel_id(rels)
-    parts[_WORKBOOK_RELS] = _add_relationship(rels, _WORKSHEET_REL, f"worksheets/sheet{number}.xml").encode("utf-8")
+    rel_id = ooxml.next_rel_id(rels)
+    parts[_WORKBOOK_RELS] = ooxml.add_relationship(rels, _WORKSHEET_REL, f"worksheets/sheet{number}.xml").encode("utf-8")
 
     workbook = parts[WORKBOOK_PART].decode("utf-8")
-    prefix = _prefix_for(_root_tag(workbook).group(), _NS_R)
+    prefix = ooxml.prefix_for(ooxml.root_tag(workbook).group(), _NS_R)
     if prefix is None:
         raise UnusableFileError("xl/workbook.xml tidak mendeklarasikan namespace relationships.")
     sheet_id = max((int(n) for n in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
@@ -531,8 +326,8 @@ def _add_conf_sheet(parts: dict[str, bytes], rows: Iterable[tuple[str, str | boo
         raise UnusableFileError("xl/workbook.xml tidak memiliki daftar lembar.")
     parts[WORKBOOK_PART] = workbook.replace("</sheets>", element + "</sheets>", 1).encode("utf-8")
 
-    types = parts[_CT].decode("utf-8")
-    parts[_CT] = _ensure_content_type(types, part, _WORKSHEET_CT).encode("utf-8")
+    types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
+    parts[ooxml.CONTENT_TYPES] = ooxml.ensure_content_type(types, part, _WORKSHEET_CT).encode("utf-8")
 
 
 def _w3cdtf(moment: _dt.datetime) -> str:
@@ -544,14 +339,14 @@ def _fixed_core(parts: dict[str, bytes], moment: _dt.datetime) -> None:
     core = parts.get(_CORE)
     if core is None:
         text = (
-            f'{_XML_DECL}<cp:coreProperties '
+            f'{ooxml.XML_DECL}<cp:coreProperties '
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></cp:coreProperties>'
         )
-        rels = parts[_PACKAGE_RELS].decode("utf-8")
-        parts[_PACKAGE_RELS] = _add_relationship(rels, _CORE_REL, _CORE).encode("utf-8")
-        parts[_CT] = _ensure_content_type(parts[_CT].decode("utf-8"), _CORE, _CORE_CT).encode("utf-8")
+        rels = parts[ooxml.PACKAGE_RELS].decode("utf-8")
+        parts[ooxml.PACKAGE_RELS] = ooxml.add_relationship(rels, _CORE_REL, _CORE).encode("utf-8")
+        parts[ooxml.CONTENT_TYPES] = ooxml.ensure_content_type(parts[ooxml.CONTENT_TYPES].decode("utf-8"), _CORE, _CORE_CT).encode("utf-8")
     else:
         text = core.decode("utf-8")
     for element in ("dcterms:created", "dcterms:modified"):
@@ -561,9 +356,9 @@ def _fixed_core(parts: dict[str, bytes], moment: _dt.datetime) -> None:
             text = pattern.sub(value, text, count=1)
         else:
             text = text.replace("</cp:coreProperties>", value + "</cp:coreProperties>", 1)
-    if "xmlns:xsi=" not in _root_tag(text).group():
-        root = _root_tag(text)
-        text = text[: root.start()] + _set_attr(root.group(), "xmlns:xsi",
+    if "xmlns:xsi=" not in ooxml.root_tag(text).group():
+        root = ooxml.root_tag(text)
+        text = text[: root.start()] + ooxml.set_attr(root.group(), "xmlns:xsi",
                                                 "http://www.w3.org/2001/XMLSchema-instance") + text[root.end():]
     parts[_CORE] = text.encode("utf-8")
 
@@ -576,20 +371,20 @@ def _add_ribbon(parts: dict[str, bytes], ribbon_xml: bytes) -> None:
 def _restore_ribbon_parts(parts: dict[str, bytes]) -> bool:
     """Relate ``customUI/customUI14.xml`` from ``_rels/.rels`` and give it a content type; True if anything changed."""
     changed = False
-    rels = parts.get(_PACKAGE_RELS, b"").decode("utf-8")
+    rels = parts.get(ooxml.PACKAGE_RELS, b"").decode("utf-8")
     if not _has_ribbon_relationship(rels):
-        parts[_PACKAGE_RELS] = _add_relationship(rels, RIBBON_REL_TYPE, RIBBON_PART).encode("utf-8")
+        parts[ooxml.PACKAGE_RELS] = ooxml.add_relationship(rels, RIBBON_REL_TYPE, RIBBON_PART).encode("utf-8")
         changed = True
-    types = parts[_CT].decode("utf-8")
-    if _content_type_of(types, RIBBON_PART) is None:
-        parts[_CT] = _set_override(types, RIBBON_PART, "application/xml").encode("utf-8")
+    types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
+    if ooxml.content_type_of(types, RIBBON_PART) is None:
+        parts[ooxml.CONTENT_TYPES] = ooxml.set_override(types, RIBBON_PART, "application/xml").encode("utf-8")
         changed = True
     return changed
 
 
 def _has_ribbon_relationship(rels: str) -> bool:
-    return any(rel.get("Type") == RIBBON_REL_TYPE and _resolve("", rel.get("Target", "")) == RIBBON_PART
-               and rel.get("TargetMode", "Internal") == "Internal" for rel in _relationships(rels))
+    return any(rel.get("Type") == RIBBON_REL_TYPE and ooxml.resolve("", rel.get("Target", "")) == RIBBON_PART
+               and rel.get("TargetMode", "Internal") == "Internal" for rel in ooxml.relationships(rels))
 
 
 def _check_ribbon_xml(data: bytes) -> list[str]:
@@ -646,8 +441,8 @@ def build_xlsm(
     _, xlwings_bas, dictionary_cls = xlwings_vba_sources()
     modules = macro_modules(folder)
 
-    parts = _read_package(source)
-    for required in (_CT, _PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
+    parts = ooxml.read_package(source)
+    for required in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
         if required not in parts:
             raise UnusableFileError(f"{source.name} bukan buku kerja Excel: bagian {required} tidak ada.")
     if VBA_PART in parts:
@@ -656,14 +451,14 @@ def build_xlsm(
     mapping = {**SHEET_CODE_NAMES, **(code_names or {})}
     _add_conf_sheet(parts, xlwings_conf)
     _set_code_names(parts, mapping, reserved=[name for name, _, _ in modules])
-    types = parts[_CT].decode("utf-8")
-    parts[_CT] = _set_override(types, WORKBOOK_PART, XLSM_MAIN_CONTENT_TYPE).encode("utf-8")
+    types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
+    parts[ooxml.CONTENT_TYPES] = ooxml.set_override(types, WORKBOOK_PART, XLSM_MAIN_CONTENT_TYPE).encode("utf-8")
     _add_ribbon(parts, ribbon_xml)
     _fixed_core(parts, moment)
 
     with tempfile.TemporaryDirectory(prefix="lkj-xlsm-") as temp:
         staged, with_vba = Path(temp) / "staged.xlsm", Path(temp) / "with_vba.xlsm"
-        _write_package(staged, parts, moment)
+        ooxml.write_package(staged, parts, moment)
         with ExcelFile(staged) as book:
             project = book.add_vba_project()
             project.add_module("xlwings", _crlf(xlwings_bas))
@@ -680,9 +475,9 @@ def build_xlsm(
             problems = book.validate()
         if problems:
             raise UnusableFileError("Proyek VBA tidak konsisten: " + "; ".join(problems))
-        final = _read_package(with_vba)
+        final = ooxml.read_package(with_vba)
 
-    _write_package(target, final, moment)
+    ooxml.write_package(target, final, moment)
     return target
 
 
@@ -694,13 +489,13 @@ def restore_ribbon_relationship(path: str | Path) -> bool:
     their bytes.
     """
     target = Path(path)
-    parts = _read_package(target)
-    if RIBBON_PART not in parts or _CT not in parts:
+    parts = ooxml.read_package(target)
+    if RIBBON_PART not in parts or ooxml.CONTENT_TYPES not in parts:
         return False
-    before = {name: parts.get(name) for name in (_PACKAGE_RELS, _CT)}
+    before = {name: parts.get(name) for name in (ooxml.PACKAGE_RELS, ooxml.CONTENT_TYPES)}
     if not _restore_ribbon_parts(parts):
         return False
-    _rewrite_in_place(target, {name: parts[name] for name in before if parts.get(name) != before[name]})
+    ooxml.rewrite_in_place(target, {name: parts[name] for name in before if parts.get(name) != before[name]})
     return True
 
 
@@ -708,9 +503,9 @@ def ensure_ribbon(path: str | Path, ribbon_xml: bytes | None = None) -> bool:
     """Make sure the file at ``path`` carries the ribbon: the part (added from ``ribbon_xml`` or ``macros/`` when
     missing) and its relationship.  Idempotent; returns True if the file was changed."""
     target = Path(path)
-    parts = _read_package(target)
-    if _CT not in parts:
-        raise UnusableFileError(f"{target.name} bukan buku kerja Excel: bagian {_CT} tidak ada.")
+    parts = ooxml.read_package(target)
+    if ooxml.CONTENT_TYPES not in parts:
+        raise UnusableFileError(f"{target.name} bukan buku kerja Excel: bagian {ooxml.CONTENT_TYPES} tidak ada.")
     edits: dict[str, bytes] = {}
     if RIBBON_PART not in parts:
         data = ribbon_xml if ribbon_xml is not None else (_macros_dir(None) / RIBBON_SOURCE).read_bytes()
@@ -718,12 +513,12 @@ def ensure_ribbon(path: str | Path, ribbon_xml: bytes | None = None) -> bool:
         if problems:
             raise UnusableFileError(problems[0])
         parts[RIBBON_PART] = edits[RIBBON_PART] = data
-    before = {name: parts.get(name) for name in (_PACKAGE_RELS, _CT)}
+    before = {name: parts.get(name) for name in (ooxml.PACKAGE_RELS, ooxml.CONTENT_TYPES)}
     _restore_ribbon_parts(parts)
     edits.update({name: parts[name] for name in before if parts.get(name) != before[name]})
     if not edits:
         return False
-    _rewrite_in_place(target, edits)
+    ooxml.rewrite_in_place(target, edits)
     return True
 
 
@@ -736,17 +531,17 @@ def verify_xlsm(path: str | Path, *, deep: bool = False) -> list[str]:
     """
     target = Path(path)
     try:
-        parts = _read_package(target)
+        parts = ooxml.read_package(target)
     except UnusableFileError as exc:
         return [exc.message]
     problems: list[str] = []
-    for required in (_CT, _PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
+    for required in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
         if required not in parts:
             problems.append(f"Bagian {required} tidak ada.")
     if problems:
         return problems
-    types = parts[_CT].decode("utf-8", "replace")
-    if _content_type_of(types, WORKBOOK_PART) != XLSM_MAIN_CONTENT_TYPE:
+    types = parts[ooxml.CONTENT_TYPES].decode("utf-8", "replace")
+    if ooxml.content_type_of(types, WORKBOOK_PART) != XLSM_MAIN_CONTENT_TYPE:
         problems.append("Jenis konten xl/workbook.xml bukan buku kerja bermakro (.xlsm).")
 
     vba = parts.get(VBA_PART)
@@ -756,10 +551,10 @@ def verify_xlsm(path: str | Path, *, deep: bool = False) -> list[str]:
         if not vba.startswith(_OLE_MAGIC):
             problems.append("xl/vbaProject.bin bukan proyek VBA yang sah.")
         rels = parts[_WORKBOOK_RELS].decode("utf-8", "replace")
-        if not any(rel.get("Type") == VBA_REL_TYPE and _resolve("xl", rel.get("Target", "")) == VBA_PART
-                   for rel in _relationships(rels)):
+        if not any(rel.get("Type") == VBA_REL_TYPE and ooxml.resolve("xl", rel.get("Target", "")) == VBA_PART
+                   for rel in ooxml.relationships(rels)):
             problems.append("Relasi ke proyek makro (xl/vbaProject.bin) tidak ada.")
-        if _content_type_of(types, VBA_PART) != VBA_CONTENT_TYPE:
+        if ooxml.content_type_of(types, VBA_PART) != VBA_CONTENT_TYPE:
             problems.append("Jenis konten xl/vbaProject.bin salah atau tidak ada.")
         if deep and vba.startswith(_OLE_MAGIC):
             problems += _deep_vba_problems(vba)
@@ -769,16 +564,16 @@ def verify_xlsm(path: str | Path, *, deep: bool = False) -> list[str]:
         problems.append(f"Bagian pita (ribbon) {RIBBON_PART} tidak ada.")
     else:
         problems += _check_ribbon_xml(ribbon)
-        if _content_type_of(types, RIBBON_PART) is None:
+        if ooxml.content_type_of(types, RIBBON_PART) is None:
             problems.append(f"Jenis konten {RIBBON_PART} tidak ada.")
-    if not _has_ribbon_relationship(parts[_PACKAGE_RELS].decode("utf-8", "replace")):
+    if not _has_ribbon_relationship(parts[ooxml.PACKAGE_RELS].decode("utf-8", "replace")):
         problems.append("Relasi pita (ribbon) di _rels/.rels tidak ada, sehingga tab LKj tidak akan tampil.")
 
     workbook = parts[WORKBOOK_PART].decode("utf-8", "replace")
-    found = _start_tag(workbook, "workbookPr")
-    if found is None or _attrs(found.group()).get("codeName") != WORKBOOK_CODE_NAME:
+    found = ooxml.start_tag(workbook, "workbookPr")
+    if found is None or ooxml.tag_attrs(found.group()).get("codeName") != WORKBOOK_CODE_NAME:
         problems.append(f"Nama kode buku kerja ({WORKBOOK_CODE_NAME}) tidak ada.")
-    titles = [_unescape(_attrs(tag).get("name", "")) for tag in re.findall(r"<sheet\b[^>]*>", workbook)]
+    titles = [_unescape(ooxml.tag_attrs(tag).get("name", "")) for tag in re.findall(r"<sheet\b[^>]*>", workbook)]
     if XLWINGS_CONF_SHEET not in titles:
         problems.append(f"Lembar pengaturan {XLWINGS_CONF_SHEET} tidak ada.")
     return problems
