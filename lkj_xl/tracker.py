@@ -31,6 +31,7 @@ from .errors import ParseError
 from .schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from .settings import DEFAULT_BACKUPS, DEFAULT_DUE_SOON_HOURS, Settings
 from .sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu
+from .validation import YEAR_MAX, YEAR_MIN
 
 
 _HEADER_SEARCH_ROWS = 60  # a table's header row is looked for in this many top rows
@@ -259,9 +260,21 @@ class _Reader:
         if name not in self.sheets:
             self.problem(Location(AREA_BOOK, name), severity, "lembar_tidak_ada",
                          f"Lembar \"{name}\" tidak ditemukan di buku kerja. Jangan mengganti nama atau menghapus "
-                         f"lembar ini; bila terlanjur, kembalikan namanya menjadi \"{name}\".")
+                         f"lembar ini; bila terlanjur, kembalikan namanya menjadi \"{name}\"."
+                         + self._unknown_sheets_hint())
             return None
         return self.book.read(name)
+
+    def _unknown_sheets_hint(self) -> str:
+        """Sheets the layout does not know (a renamed sheet shows up here), for the missing-sheet message."""
+        known = {L.normalize_label(n) for n in (L.SHEET_HOME, L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS,
+                                                  L.SHEET_STAFF, L.SHEET_REPORT, L.SHEET_PROBLEMS, L.SHEET_HISTORY,
+                                                  "xlwings.conf")}
+        unknown = [n for n in self.sheets if L.normalize_label(n) not in known and L.step_of_sheet(n) is None]
+        if not unknown:
+            return ""
+        return (" Lembar lain yang ada: " + ", ".join(f"\"{n}\"" for n in unknown[:5])
+                + " (mungkin salah satunya lembar ini dengan nama yang diganti).")
 
     def table(self, sheet: str, values: list[list[Any]] | None, labels: Sequence[str], required: Sequence[str],
               min_matches: int, what: str) -> TablePos | None:
@@ -335,10 +348,11 @@ def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
                 WARNING if label in (L.P_VERSION, L.P_BACKUPS) else ERROR, "pengaturan_tidak_ada")
 
     year = _to_int(value(L.P_YEAR))
-    if year is None or not 2000 <= year <= 2100:
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         if L.P_YEAR in rows:
-            bad(L.P_YEAR, f"Tahun pelaporan \"{_to_text(value(L.P_YEAR))}\" tidak terbaca; isi dengan tahun empat "
-                          f"angka, mis. 2025.")
+            shown = _to_text(value(L.P_YEAR))
+            problem = "tidak terbaca" if year is None else f"di luar rentang {YEAR_MIN}-{YEAR_MAX}"
+            bad(L.P_YEAR, f"Tahun pelaporan \"{shown}\" {problem}; isi dengan tahun empat angka, mis. 2025.")
         year = fallback_year
 
     agency = _to_text(value(L.P_AGENCY)) or Settings.agency

@@ -119,6 +119,10 @@ END_OF_DAY = time(23, 59)
 KELENGKAPAN_YES = frozenset({"ya", "y", "yes", "lengkap", "sudah lengkap"})
 KELENGKAPAN_NO = frozenset({"tidak", "t", "n", "no", "tidak lengkap", "belum lengkap", "belum"})
 
+#: Reporting years the tracker accepts (Tahun cells, Pengaturan, ``lkj --year``).
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+
 _YEAR_TEXT_RE = re.compile(r"^\d{4}$")
 _ACTING_RE = re.compile(
     r"^(?:" + "|".join(re.escape(p.rstrip(".")) for p in ACTING_PREFIXES) + r")(?:\.|\b)\s*", re.IGNORECASE)
@@ -142,12 +146,21 @@ def parse_year(value: object) -> int | None:
         value = int(value)
     if isinstance(value, int):
         if 1000 <= value <= 9999:
-            return value
+            return _year_in_range(value)
         raise ParseError(f"Tahun \"{value}\" tidak terbaca; {hint}", value)
     text = str(value).strip()
     if _YEAR_TEXT_RE.match(text):
-        return int(text)
+        return _year_in_range(int(text))
     raise ParseError(f"Tahun \"{text}\" tidak terbaca; {hint}", value)
+
+
+def _year_in_range(year: int) -> int:
+    """The reporting years the workbook accepts (its data validation, ``lkj --year``): 2000-2100.  A year outside
+    is a typo (1900, 2999), not a cycle to compute; it is reported instead of scheduled."""
+    if YEAR_MIN <= year <= YEAR_MAX:
+        return year
+    raise ParseError(f"Tahun {year} di luar rentang {YEAR_MIN}-{YEAR_MAX}; periksa tahun laporannya, mis. 2025.",
+                     year)
 
 
 def cycle_years(entries: Iterable[StepEntry]) -> list[int]:
@@ -352,14 +365,16 @@ def _check_pelaksana(actor: str, step_number: int, state: _StepState, staff: "_S
     matches = staff.find(name)
     if not matches:
         problems.append(_problem(loc, PELAKSANA_TIDAK_TERDAFTAR,
-                                 f"Pelaksana \"{typed}\" tidak ada di daftar pegawai. Periksa ejaannya atau tambahkan "
+                                 f"Pelaksana \"{_shown(typed)}\" tidak ada di daftar pegawai. Periksa ejaannya atau "
+                                 f"tambahkan "
                                  f"ke daftar pegawai."))
         return
     if typed_acting or any(person.can_act_as(actor) for person in matches):
         return
     jabatan = " / ".join(sorted({person.jabatan_text for person in matches}))
     problems.append(_problem(loc, JABATAN_TIDAK_SESUAI,
-                             f"Pelaksana \"{typed}\" berjabatan {jabatan}, sedangkan langkah {step_number} "
+                             f"Pelaksana \"{_shown(typed)}\" berjabatan {_shown(jabatan)}, "
+                             f"sedangkan langkah {step_number} "
                              f"dilaksanakan oleh {actor}. Bila ia pejabat pelaksana tugas/harian, tulis \"Plt.\" atau "
                              f"\"Plh.\" di depan namanya atau di Keterangan daftar pegawai."))
 
@@ -374,11 +389,13 @@ def _check_kelengkapan(required: str, state: _StepState, problems: list[Problem]
     answer = _kelengkapan(raw)
     if answer is None:
         problems.append(_problem(loc, KELENGKAPAN_TIDAK_DIKENAL,
-                                 f"Kelengkapan \"{_clean_text(raw)}\" tidak dikenali; isi \"Ya\" atau \"Tidak\"."))
+                                 f"Kelengkapan \"{_shown(_clean_text(raw))}\" tidak dikenali; "
+                                 f"isi \"Ya\" atau \"Tidak\"."))
     elif answer is False and state.completed_filled:
         what = f" ({required})" if required else ""
         problems.append(_problem(loc, KELENGKAPAN_TIDAK_LENGKAP,
-                                 f"Langkah sudah Selesai, tetapi Kelengkapan{what} ditandai \"{_clean_text(raw)}\" "
+                                 f"Langkah sudah Selesai, tetapi Kelengkapan{what} ditandai "
+                                 f"\"{_shown(_clean_text(raw))}\" "
                                  f"(tidak lengkap)."))
 
 
@@ -472,10 +489,10 @@ def validate_staff(staff: Sequence[StaffEntry], roles: Sequence[str]) -> list[Pr
         elif _norm(jabatan) not in role_by_norm:
             acting, rest = _split_acting(jabatan)
             if acting:
-                message = (f"Jabatan \"{jabatan}\" tidak dikenal: tulis jabatan definitifnya ({role_list}) dan "
-                           f"tulis \"{jabatan}\" di kolom Keterangan.")
+                message = (f"Jabatan \"{_shown(jabatan)}\" tidak dikenal: tulis jabatan definitifnya ({role_list}) dan "
+                           f"tulis \"{_shown(jabatan)}\" di kolom Keterangan.")
             else:
-                message = f"Jabatan \"{jabatan}\" tidak dikenal; pilih salah satu: {role_list}."
+                message = f"Jabatan \"{_shown(jabatan)}\" tidak dikenal; pilih salah satu: {role_list}."
             problems.append(_problem(loc, JABATAN_TIDAK_DIKENAL, message))
     return problems
 
@@ -506,6 +523,18 @@ def _clean_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+#: A typed value quoted in a message is cut to this many characters (a pasted page would flood the Masalah sheet).
+SHOWN_MAX = 80
+
+
+def _shown(text: str | None) -> str:
+    """Typed text as a message quotes it: whole when short, else its start and the number of characters."""
+    text = text or ""
+    if len(text) <= SHOWN_MAX:
+        return text
+    return f"{text[:SHOWN_MAX]}\u2026 ({len(text):,} karakter)".replace(",", ".")
 
 
 def _norm(text: str) -> str:
