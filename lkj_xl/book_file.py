@@ -14,12 +14,23 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-from .book import Book, Values
-from .errors import UnusableFileError
+from .book import Book, Values, cell_address
+from .errors import DataError, UnusableFileError
 
 _MACRO_SUFFIXES = (".xlsm", ".xltm")
+
+#: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+def _cell_text(value: str) -> str:
+    """Text as a cell can hold it: without characters XML forbids, cut to Excel's limit (marked with an ellipsis)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        text = text[: EXCEL_MAX_CELL_CHARS - 1] + "\u2026"
+    return text
 
 
 def _values_of(cells: dict) -> Values:
@@ -38,12 +49,73 @@ def _values_of(cells: dict) -> Values:
                 last_row = row
             if col > last_col:
                 last_col = col
+    return _rectangle(present, last_row, last_col)
+
+
+def _rectangle(present: list[tuple[int, int, Any]], last_row: int, last_col: int) -> Values:
+    """Rows A1..(last_row, last_col) holding the (row, column, value) triples given, None elsewhere."""
     if not present:
         return [[None]]
     values: Values = [[None] * last_col for _ in range(last_row)]
     for row, col, value in present:
         values[row - 1][col - 1] = value
     return values
+
+
+def _read_only_values(ws) -> Values | None:
+    """The values of a sheet of a read-only workbook, converted by openpyxl's own cell parser (shared strings, dates
+    by number format, formulas as their text), in a faster pass than ``iter_rows``.
+
+    ``iter_rows`` tokenises the sheet through defusedxml's pure-Python handlers and turns every ``<c>`` element into
+    a cell, including the thousands of value-less ``<c r="B200" s="25"/>`` that formatted empty table rows consist
+    of.  Here the standard library's C parser tokenises, a ``<c>`` without children (no value, formula or inline
+    string: None in openpyxl too) is skipped before any conversion, and parsing stops at the end of ``sheetData``.
+    That parser gets a part only when its prolog holds no ``<!DOCTYPE``/``<!ENTITY`` declaration
+    (:func:`lkj_xl.fileguard.scan_xml_prolog`): without one no entity exists to expand, which is what defusedxml
+    guards against.  Returns None (use ``iter_rows``) for such a part and for a sheet whose rows or cells omit their
+    ``r`` address (openpyxl then counts positions; so would this pass, but it is not worth a second copy)."""
+    from xml.etree.ElementTree import ParseError as XMLParseError, iterparse
+
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    from .fileguard import scan_xml_prolog
+
+    cell_tag, row_tag, data_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("c", "row", "sheetData"))
+    wb = ws.parent
+    try:
+        with ws._get_source() as source:
+            data = source.read()
+        if scan_xml_prolog(data, eof=True) != "ok":
+            return None
+        parser = WorkSheetParser(io.BytesIO(), ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    except AttributeError:  # another openpyxl than the pinned one: its general path
+        return None
+    present = []
+    last_row = last_col = 0
+    try:
+        for _event, element in iterparse(io.BytesIO(data)):
+            tag = element.tag
+            if tag == cell_tag:
+                if element.get("r") is None:
+                    return None
+                if len(element):
+                    cell = parser.parse_cell(element)
+                    value = cell["value"]
+                    if value is not None:
+                        row, col = cell["row"], cell["column"]
+                        present.append((row, col, value))
+                        last_row, last_col = max(last_row, row), max(last_col, col)
+            elif tag == row_tag:
+                if element.get("r") is None:
+                    return None
+                element.clear()
+            elif tag == data_tag:
+                break
+    except XMLParseError as exc:
+        raise UnusableFileError(f"Lembar \"{ws.title}\" tidak dapat dibaca ({exc}).") from exc
+    return _rectangle(present, last_row, last_col)
 
 
 class FileBook(Book):
@@ -102,6 +174,9 @@ class FileBook(Book):
         cells = getattr(ws, "_cells", None)
         if cells is not None:
             return _values_of(cells)
+        values = _read_only_values(ws)
+        if values is not None:
+            return values
         # Read-only sheet: iter_rows() runs from A1 to the sheet's dimension.  A file without a <dimension> can give
         # ragged rows; pad those.
         rows = [list(row) for row in ws.iter_rows(values_only=True)]
@@ -119,14 +194,22 @@ class FileBook(Book):
         for r_offset, row_values in enumerate(values):
             for c_offset, value in enumerate(row_values):
                 cell = ws.cell(row=row + r_offset, column=column + c_offset)
+                if isinstance(cell, MergedCell):
+                    # Part of a merged range but not its top-left cell: openpyxl cannot hold a value there (and
+                    # Excel would not show it).  Refuse before anything is saved; the user unmerges the range.
+                    where = cell_address(row + r_offset, column + c_offset)
+                    raise DataError(f"Sel {where} pada lembar \"{sheet}\" digabung (merge) dengan sel lain, "
+                                    f"sehingga hasil perhitungan tidak dapat ditulis ke sana. Pisahkan gabungan sel "
+                                    f"itu (Pisahkan Sel / Unmerge Cells), lalu ulangi. Buku kerja tidak diubah.",
+                                    sheet=sheet, cell=where)
                 if isinstance(value, str):
                     # openpyxl would turn "=..." into a formula and "#N/A" into an error: force literal text.
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.value = _cell_text(value)
                     cell.data_type = "s"
                 elif value is None or isinstance(value, (bool, int, float, datetime, date, time)):
                     cell.value = value
                 else:
-                    cell.value = str(value)
+                    cell.value = _cell_text(str(value))
                     cell.data_type = "s"
 
     # -- file --

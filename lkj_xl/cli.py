@@ -127,13 +127,20 @@ def cmd_status(args) -> int:
     if args.json:
         _out(json.dumps(state, ensure_ascii=False, indent=2))
     else:
+        from .dates import format_datetime_id
         from .schedule import CYCLE_LABELS, STATUS_LABELS
 
-        _out(f"Tahun pelaporan {state['year']}, batas akhir {state['deadline']}, keadaan per {state['as_of']}")
-        _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai {state['projected_finish']}")
+        # People read this: dates in Indonesian ("31 Maret 2026 16.00"), as on the sheets; ISO is for --json.
+        def when(iso: str | None) -> str:
+            return format_datetime_id(datetime.fromisoformat(iso)) if iso else "-"
+
+        _out(f"Tahun pelaporan {state['year']}, batas akhir {when(state['deadline'])}, keadaan per "
+             f"{when(state['as_of'])}")
+        _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai "
+             f"{when(state['projected_finish'])}")
         for step in state["steps"]:
-            due = step["due"] or "-"
-            _out(f"  Langkah {step['step']} ({step['actor']}): {STATUS_LABELS[step['status']]}, batas {due}")
+            _out(f"  Langkah {step['step']} ({step['actor']}): {STATUS_LABELS[step['status']]}, batas "
+                 f"{when(step['due'])}")
         _out(f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan (lihat `lkj validate`).")
     return _exit_for(analysis)
 
@@ -227,6 +234,8 @@ def _example(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .demo import DEMO_AS_OF  # a small module (no openpyxl): keeps `lkj --help` fast
+
     parser = _Parser(
         prog=PROG,
         description="Pelacak SOP 3.1.2.6 Penyusunan Laporan Kinerja (LKj): validasi, batas waktu kerja, laporan.",
@@ -241,15 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tampilkan versi lalu keluar")
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
 
-    def add(name: str, help_text: str, example: str, func, *, path: bool = True, timed: bool = True):
+    def add(name: str, help_text: str, example: str, func, *, path: bool = True, timed: bool = True,
+            yearly: bool = True, as_of_help: str = "keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)"):
         cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_example(example))
         if path:
             cmd.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
-        if timed:
+        if timed and yearly:
             cmd.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
                              help="tahun pelaporan (bawaan: tahun pada lembar Pengaturan)")
+        if timed:
             cmd.add_argument("--as-of", dest="as_of", type=_as_of_type, default=None, metavar="WAKTU",
-                             help="keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)")
+                             help=as_of_help)
         cmd.set_defaults(func=func)
         return cmd
 
@@ -270,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                  "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
     status.add_argument("--json", action="store_true", help="cetak JSON")
     demo = add("demo", "Buat pelacak contoh dengan siklus 2025, validasi, hitung dan buat laporannya.",
-               "lkj demo contoh/", cmd_demo, path=False)
+               "lkj demo contoh/", cmd_demo, path=False, yearly=False,  # the example is always 2025
+               as_of_help=f"keadaan per waktu ini, ISO 8601 (bawaan: {DEMO_AS_OF:%Y-%m-%dT%H:%M}, saat contoh itu "
+                          f"diisi)")
     demo.add_argument("dir", metavar="FOLDER", help="folder tujuan")
     build = add("build-workbook", "Bangun buku kerja makro LKj_Tracker.xlsm (pita LKj, VBA, xlwings).",
                 "lkj build-workbook --out workbook/LKj_Tracker.xlsm", cmd_build_workbook, path=False, timed=False)
@@ -302,6 +315,20 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         return None
 
 
+#: Exit code when the output pipe closed early (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured in tests)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -309,7 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed output pipe shows here, in the handlers below, not at interpreter exit
+        return code
     except LkjError as exc:
         where = f" ({exc.sheet}{'!' + exc.cell if exc.cell else ''})" if exc.sheet else ""
         _err(f"Gagal{where}: {exc.message}")
@@ -317,6 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("Dibatalkan.")
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (`lkj status BERKAS | head -3`): not a failure to report or log.
+        # Point stdout at devnull so the final flush at exit does not raise again; exit as a process ended by
+        # SIGPIPE would (128 + 13), the way other command-line tools end in a pipeline.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - never a traceback to the user
         log = _log_unexpected(exc)
         _err(f"Terjadi kesalahan tak terduga: {exc.__class__.__name__}: {exc}. "

@@ -9,9 +9,11 @@ only then replace the file.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from .errors import UnusableFileError
 
@@ -70,23 +72,58 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
 
     target = Path(path)
     check_workbook_file(target)
+    if _is_macro(target):
+        _refuse_damaged_macro_file(target)
     ensure_not_open_in_excel(target)
     with workbook_lock(target):
         book = FileBook.open(target)
-        before = entry_snapshot(book)
-        result = change(book)
-        keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
+        with _long_lived():
+            before = entry_snapshot(book)
+            result = change(book)
+            keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
 
-        def write(tmp: Path) -> None:
-            book.save(tmp)
-            if _is_macro(tmp):
-                from .xlsm import restore_ribbon_relationship
+            def write(tmp: Path) -> None:
+                book.save(tmp)
+                if _is_macro(tmp):
+                    from .xlsm import restore_ribbon_relationship
 
-                restore_ribbon_relationship(tmp)
+                    restore_ribbon_relationship(tmp)
 
-        atomic_write(target, write, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
+            atomic_write(target, write, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
         check_workbook_file(target)
     return result
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[None]:
+    """Keep what is alive now (above all the workbook just loaded, which lives until the save is done) out of the
+    cyclic garbage collector's generations for the block.  The change and the verification's re-read allocate
+    enough to trigger full collections, and each would walk the loaded workbook's hundreds of thousands of objects
+    again: about a tenth of a refresh (benchmarks/refresh.py).  Nothing is collected less: ``gc.unfreeze`` on the
+    way out hands everything back to the collector.  Skipped when the host process disabled the collector or froze
+    objects itself (its freeze is not ours to undo)."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _refuse_damaged_macro_file(target: Path) -> None:
+    """A macro workbook that already fails its checks (VBA project or ribbon missing) is not saved over: every save
+    would push an older, intact backup out of the rotation, and the new version would fail the same check anyway."""
+    from .xlsm import verify_xlsm
+
+    problems = verify_xlsm(target)
+    if problems:
+        raise UnusableFileError(
+            f"Buku kerja makro '{target.name}' sudah tidak utuh sebelum diubah: {' '.join(problems)} Buku kerja "
+            f"tidak diubah. Pulihkan versi yang utuh dengan `lkj backups` lalu `lkj restore`, atau pakai buku kerja "
+            f"baru dari `lkj build-workbook` (isian dapat dipindahkan dengan `lkj upgrade`). Pemeriksaan (`lkj "
+            f"validate`) tetap dapat dijalankan.")
 
 
 def _backups_setting(result: Any, default: int) -> int:

@@ -1,0 +1,213 @@
+"""Benchmark: what `lkj report` costs on a tracker with 10 years of history, against a bare openpyxl load + save.
+
+The tracker holds reporting years 2016-2025, every step filled (realistic dates in January-March of the following
+year, some steps late, text and real date cells mixed as staff type them).  Measured in the same run, best of N, each
+run on a fresh copy of the file:
+
+(a) baseline: ``openpyxl.load_workbook`` + ``save`` of the same file (what any tool that edits the file pays);
+(b) ``lkj report`` through the real CLI path, in-process (``lkj_xl.cli.main``: ``trackerfile.modify`` +
+    ``actions.report``, which refreshes first; includes the locked, verified, atomic save with a backup);
+(c) ``lkj refresh`` through the same path;
+(d) the refresh computation alone on a workbook already in memory (read, schedule 10 cycles, write; no load/save).
+
+Target: (b)/(a) <= 1.5x.
+
+    python benchmarks/refresh.py [--runs 5] [--profile] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import pstats
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+
+from lkj_xl import actions, cli
+from lkj_xl import layout as L
+from lkj_xl.book_file import FileBook
+from lkj_xl.builder import build_tracker
+from lkj_xl.calendar import build_calendar
+from lkj_xl.sop import DEFAULT_SOP
+
+FIRST_YEAR, LAST_YEAR = 2016, 2025
+AS_OF = datetime(2026, 3, 2, 10, 0)  # the 2025 cycle is at its last steps then
+TARGET = 1.5
+
+STAFF = (
+    ("Ir. Suharto Widodo, M.M.", "19680210 199303 1 004", "Kepala Dinas", ""),
+    ("Endang Purwanti, S.E.", "19750618 200003 2 006", "Sekretaris", ""),
+    ("Bayu Kurniawan, S.H.", "19790925 200501 1 003", "Kabid", ""),
+    ("Lilis Suryani, S.Sos.", "19840304 200902 2 011", "Kasubag", ""),
+    ("Teguh Santoso", "19900812 201402 1 002", "JFU", ""),
+)
+PEOPLE = {"Kepala Dinas": STAFF[0][0], "Sekretaris": STAFF[1][0], "Kabid": STAFF[2][0], "Kasubag": STAFF[3][0],
+          "JFU": STAFF[4][0]}
+
+
+def _typed(instant: datetime, style: int) -> object:
+    """A date the way staff type it: a real date cell, or text in one of the usual forms."""
+    if style == 0:
+        return instant
+    if style == 1:
+        return instant.strftime("%d/%m/%Y %H:%M")
+    return instant.strftime("%d/%m/%Y %H.%M")
+
+
+def history(seed: int = 2025) -> dict[int, list[tuple[object, object, str]]]:
+    """Year -> the 8 steps' (Diterima, Selesai, Pelaksana), every step done; the last year's cycle is running."""
+    rng = random.Random(seed)
+    calendar = build_calendar(range(FIRST_YEAR + 1, LAST_YEAR + 3))
+    out: dict[int, list[tuple[object, object, str]]] = {}
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        instant = calendar.next_working_instant(datetime(year + 1, 1, 5, 8, 0) + timedelta(days=rng.randint(0, 6)))
+        rows = []
+        for number, step in enumerate(DEFAULT_SOP.steps, start=1):
+            received = instant
+            if step.standard is not None:
+                done = calendar.add(received, step.standard)
+                done = done + timedelta(minutes=rng.choice((-30, -5, 0, 0, 45, 600)))  # some late
+            else:
+                done = received + timedelta(days=rng.randint(5, 12), hours=rng.randint(0, 5))
+            done = calendar.next_working_instant(max(done, received + timedelta(minutes=1)))
+            if year == LAST_YEAR and number >= 7:
+                rows.append((None, None, ""))
+                continue
+            completed = None if (year == LAST_YEAR and number == 6) else done
+            style = rng.randint(0, 2)
+            rows.append((_typed(received, style), _typed(completed, style) if completed else None,
+                         PEOPLE.get(step.actor, "")))
+            instant = calendar.next_working_instant(done + timedelta(minutes=rng.randint(10, 120)))
+        out[year] = rows
+    return out
+
+
+def build_history_tracker(path: Path) -> Path:
+    """A tracker for 2025 with the rows of 2016-2025 typed into every step table (one row per year)."""
+    build_tracker(path, year=LAST_YEAR, agency="Inspektorat Kota Madiun", staff=STAFF)
+    wb = openpyxl.load_workbook(path)
+    data = history()
+    for number in range(1, len(DEFAULT_SOP.steps) + 1):
+        ws = wb[L.step_sheet(number)]
+        header = [c.value for c in ws[L.STEP_TABLE_HEADER_ROW]]
+        col = {label: header.index(label) + 1 for label in L.STEP_ENTRY_HEADERS}
+        for offset, year in enumerate(range(FIRST_YEAR, LAST_YEAR + 1)):
+            row = L.STEP_TABLE_HEADER_ROW + 1 + offset
+            received, completed, who = data[year][number - 1]
+            ws.cell(row, col[L.F_YEAR], year)
+            ws.cell(row, col[L.F_RECEIVED], received)
+            ws.cell(row, col[L.F_COMPLETED], completed)
+            ws.cell(row, col[L.F_PELAKSANA], who or None)
+            ws.cell(row, col[L.F_KELENGKAPAN], "Ya" if received is not None else None)
+    wb.save(path)
+    return path
+
+
+def best_times(runs: int, source: Path, work: Path, measures: dict[str, Callable[[Path], None]]) -> dict[str, float]:
+    """Best wall time of each ``fn(copy)`` over ``runs`` rounds.  Each run gets a fresh copy of ``source`` in a fresh
+    folder (no backups or locks from an earlier run); the measures take turns within a round, so a busy machine
+    slows them alike."""
+    best = {name: float("inf") for name in measures}
+    for i in range(runs):
+        for name, fn in measures.items():
+            folder = work / f"run-{i}-{name}"
+            folder.mkdir()
+            copy = Path(shutil.copy2(source, folder / source.name))
+            gc.collect()  # no run pays for the garbage of the one before
+            t0 = time.perf_counter()
+            fn(copy)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best
+
+
+def refresh_in_memory(runs: int, source: Path, work: Path) -> float:
+    """Best time of the refresh computation alone: the workbook is loaded before the clock starts, never saved."""
+    best = float("inf")
+    for i in range(runs):
+        folder = work / f"run-{i}-memory"
+        folder.mkdir()
+        book = FileBook.open(shutil.copy2(source, folder / source.name))
+        gc.collect()
+        t0 = time.perf_counter()
+        actions.refresh(book, as_of=AS_OF)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bare_openpyxl(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb.save(path)
+
+
+def _cli(*args: str) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(list(args))
+    if code not in (0, 1):
+        raise SystemExit(f"lkj {' '.join(args)} gagal (kode {code})")
+
+
+def lkj_report(path: Path) -> None:
+    _cli("report", str(path), "--as-of", AS_OF.isoformat())
+
+
+def lkj_refresh(path: Path) -> None:
+    _cli("refresh", str(path), "--as-of", AS_OF.isoformat())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (best is kept; at least 5)")
+    parser.add_argument("--profile", action="store_true", help="profile one `lkj report` run and print the top")
+    parser.add_argument("--check", action="store_true", help="exit with status 1 when the ratio is above target")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+
+    with tempfile.TemporaryDirectory(prefix="lkj-bench-") as tmp:
+        work = Path(tmp)
+        source = build_history_tracker(work / "LKj_10_tahun.xlsx")
+        analysis = actions.validate(FileBook.open(source), as_of=AS_OF)
+        years = sorted(analysis.schedules)
+        print(f"Tracker: {source.stat().st_size:,} bytes, years {years[0]}-{years[-1]} ({len(years)}), "
+              f"{sum(1 for e in analysis.tracker.entries)} step rows, {len(analysis.errors)} errors, "
+              f"{len(analysis.warnings)} warnings at {AS_OF:%Y-%m-%d %H:%M}")
+
+        # Warm up once (imports, the holidays package's caches) so every measurement sees the same process state.
+        lkj_report(Path(shutil.copy2(source, work / "warmup.xlsx")))
+
+        best = best_times(runs, source, work, {"a": bare_openpyxl, "b": lkj_report, "c": lkj_refresh})
+        a, b, c = best["a"], best["b"], best["c"]
+        d = refresh_in_memory(runs, source, work)
+
+        ratio = b / a
+        print(f"best of {runs}, each on a fresh copy:")
+        print(f"  (a) openpyxl load_workbook + save      {a * 1000:8.1f} ms")
+        print(f"  (b) lkj report (CLI path, in-process)  {b * 1000:8.1f} ms")
+        print(f"  (c) lkj refresh (CLI path, in-process) {c * 1000:8.1f} ms")
+        print(f"  (d) refresh computation in memory      {d * 1000:8.1f} ms")
+        verdict = "OK" if ratio <= TARGET else "ABOVE TARGET"
+        print(f"ratio (b)/(a) = {ratio:.2f}x (target <= {TARGET}x): {verdict}")
+
+        if args.profile:
+            folder = work / "profile"
+            folder.mkdir()
+            copy = Path(shutil.copy2(source, folder / source.name))
+            profiler = cProfile.Profile()
+            profiler.runcall(lkj_report, copy)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    if args.check and ratio > TARGET:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,646 @@
+"""End to end: the `lkj` command on a workbook made by `lkj new` and filled the way a person fills it.
+
+Every expected value below is worked out by hand from the SOP's rules (shared/DOMAIN.md), not by the engine:
+
+* working hours (Perpres 21/2023 default): Mon-Thu 07.30-16.00 with a 12.00-13.00 break (450 min), Fri 07.30-16.30
+  with an 11.30-13.00 break (450 min);
+* "5 menit"/"120 menit"/"180 menit" count working minutes; "2 minggu" is 10 working days, landing on the same clock
+  time; holidays in January-March 2026: 16 Jan (Isra Mikraj), 16-17 Feb (Imlek), 18-24 Mar (Nyepi, Idul Fitri and
+  cuti bersama; 23 and 24 March are cuti bersama);
+* the deadline of reporting year N is the end of the last working day on or before 31 March N+1.
+
+The filled tracker (reporting year 2025, looked at on Monday 23 February 2026 10.00):
+
+====  ========================  ========================  =====================================================
+step  Diterima (as typed)       Selesai (as typed)        Pelaksana
+====  ========================  ========================  =====================================================
+1     "05/01/2026 08:00"        "05/01/2026 08:04"        Kepala Dinas
+2     "5 Januari 2026 09.00"    "5 Januari 2026 10.45"    a Kabid who is "Plt. Sekretaris" (acting: no warning)
+3     datetime cell 6 Jan 08:00 serial 46048.41667 (26 Jan  Kasubag                           (late)
+                                2026 10.00)
+4     (empty: hand-over)        "6 Feb 2026"              JFU                               (warning: no Diterima)
+5     "09/02/2026 08:00"        "20/02/2026 11:00"        the JFU                           (warning: wrong role)
+6     "23/02/2026 08:00"        (running)                 Sekretaris
+7, 8  (not started)
+====  ========================  ========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from lkj_xl import layout as L
+from lkj_xl.cli import build_parser, main
+from lkj_xl.report_sheet import DEFAULT_LAYOUT
+
+dt = datetime
+AS_OF = "2026-02-23T10:00"
+YEAR = 2025
+AGENCY = "Inspektorat Kota Madiun"
+TITLE = "Laporan Pelaksanaan SOP Penyusunan Laporan Kinerja (LKj) Tahun 2025"
+ROW = L.STEP_TABLE_HEADER_ROW + 1  # 13: the first data row of every step table (`lkj new` puts the year there)
+
+HEAD_NAME, HEAD_NIP = "Dr. Hendra Wijaya, M.Si.", "19690412 199403 1 005"
+SEKRETARIS = "Ratna Sari, S.E."
+PLT = "Yusuf Hidayat, S.T."  # a Kabid, acting Sekretaris
+KASUBAG = "Maya Anggraini, S.Sos."
+JFU = "Fajar Nugroho, A.Md."
+STAFF = (
+    (HEAD_NAME, HEAD_NIP, "Kepala Dinas", None),
+    (SEKRETARIS, "19760923 200212 2 003", "Sekretaris", None),
+    (PLT, "19810707 200604 1 012", "Kabid", "Plt. Sekretaris"),
+    (KASUBAG, "19870130 201101 2 009", "Kasubag", None),
+    (JFU, "19930605 201803 1 004", "JFU", None),
+)
+
+#: 26 January 2026 10.00 as an Excel serial number (1900 date system: day 0 is 30 December 1899).
+SERIAL_26_JAN_10H = 46048 + 10 / 24
+assert dt(1899, 12, 30) + timedelta(days=SERIAL_26_JAN_10H) == dt(2026, 1, 26, 10, 0)
+
+ENTRIES: dict[int, tuple[Any, Any, str]] = {
+    1: ("05/01/2026 08:00", "05/01/2026 08:04", HEAD_NAME),
+    2: ("5 Januari 2026 09.00", "5 Januari 2026 10.45", PLT),
+    3: (dt(2026, 1, 6, 8, 0), SERIAL_26_JAN_10H, KASUBAG),
+    4: (None, "6 Feb 2026", JFU),
+    5: ("09/02/2026 08:00", "20/02/2026 11:00", JFU),
+    6: ("23/02/2026 08:00", None, SEKRETARIS),
+}
+
+# --- the expected computed columns, by hand ----------------------------------------------------------------------
+# Backward plan from the deadline, Tuesday 31 March 2026 16.00:
+#   step 8 (15 min) latest finish 31/3 16.00; step 7 (60 min) 15.45; step 6 (180 min) 14.45; steps 5, 4 (no
+#   standard) and 3 finish by step 6's latest start: 14.45 - 180 working min = 13.00 - 105 min, then 12.00 - 75 min
+#   = 10.45; step 2 by step 3's latest start: 31/3 10.45 - 10 working days (30, 27, 26, 25, [24-18 holidays], 17, 16,
+#   13, 12, 11, 10) = 10/3 10.45; step 1 by 10/3 10.45 - 120 min = 08.45.
+LATEST = {1: dt(2026, 3, 10, 8, 45), 2: dt(2026, 3, 10, 10, 45), 3: dt(2026, 3, 31, 10, 45),
+          4: dt(2026, 3, 31, 10, 45), 5: dt(2026, 3, 31, 10, 45), 6: dt(2026, 3, 31, 14, 45),
+          7: dt(2026, 3, 31, 15, 45), 8: dt(2026, 3, 31, 16, 0)}
+
+#: Step -> (Mulai, Batas Waktu, Status, Terlambat (jam kerja), Waktu Aktual (jam kerja)) at 23/2/2026 10.00.
+EXPECTED: dict[int, tuple[Any, ...]] = {
+    # 08.00 + 5 min = 08.05; done 08.04: 4 min = 0.07 h.
+    1: (dt(2026, 1, 5, 8, 0), dt(2026, 1, 5, 8, 5), "Selesai tepat waktu", 0, 0.07),
+    # 09.00 + 120 min = 11.00 (no break in between); done 10.45: 105 min = 1.75 h.
+    2: (dt(2026, 1, 5, 9, 0), dt(2026, 1, 5, 11, 0), "Selesai tepat waktu", 0, 1.75),
+    # Tue 6 Jan 08.00 + 10 working days (7, 8, 9, 12, 13, 14, 15, [16 Isra Mikraj], 19, 20, 21) = Wed 21 Jan 08.00.
+    # Late to Mon 26 Jan 10.00: 21 Jan 420 + 22, 23 Jan 900 + 26 Jan 07.30-10.00 150 = 1470 min = 24.5 h.
+    # Actual 6 Jan 08.00 - 26 Jan 10.00: 420 + 12 full days x 450 + 150 = 5970 min = 99.5 h.
+    3: (dt(2026, 1, 6, 8, 0), dt(2026, 1, 21, 8, 0), "Selesai terlambat", 24.5, 99.5),
+    # No Diterima: starts at step 3's Selesai (26 Jan 10.00); no standard.  Selesai "6 Feb 2026" (no time) is the end
+    # of that day: 26 Jan 10.00-16.00 = 300 + 9 full days (27 Jan - 6 Feb) x 450 = 4350 min = 72.5 h.
+    4: (dt(2026, 1, 26, 10, 0), None, "Selesai", 0, 72.5),
+    # 9 Feb 08.00 - 20 Feb 11.00: 420 + 10-13 Feb 4 x 450 + [16, 17 Imlek] + 18, 19 Feb 900 + Fri 07.30-11.00 210
+    # = 3330 min = 55.5 h.
+    5: (dt(2026, 2, 9, 8, 0), None, "Selesai", 0, 55.5),
+    # 08.00 + 180 min = 11.00; running at 10.00 for 120 min = 2 h.
+    6: (dt(2026, 2, 23, 8, 0), dt(2026, 2, 23, 11, 0), "Berjalan", 0, 2),
+    7: (None, None, "Belum mulai", None, None),
+    8: (None, None, "Belum mulai", None, None),
+}
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def lkj(capsys, *args: str) -> tuple[int, str, str]:
+    """Run `lkj ARGS` in-process; (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def header_columns(ws) -> dict[str, int]:
+    return {ws.cell(L.STEP_TABLE_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)
+            if ws.cell(L.STEP_TABLE_HEADER_ROW, c).value}
+
+
+def fill(path: Path) -> None:
+    """Type the staff list and the 2025 cycle (plus one 2024 row on Langkah 1) as a person would, then save."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.SHEET_STAFF]
+    first = L.LIST_HEADER_ROW + 1
+    for i, person in enumerate(STAFF):
+        for j, value in enumerate(person):
+            ws.cell(first + i, j + 1, value)
+    for step, (received, completed, who) in ENTRIES.items():
+        ws = wb[L.step_sheet(step)]
+        col = header_columns(ws)
+        assert ws.cell(ROW, col[L.F_YEAR]).value == YEAR  # `lkj new` prepared the year's row
+        ws.cell(ROW, col[L.F_RECEIVED], received)
+        ws.cell(ROW, col[L.F_COMPLETED], completed)
+        ws.cell(ROW, col[L.F_PELAKSANA], who)
+        ws.cell(ROW, col[L.F_KELENGKAPAN], "Ya")
+    # Last year's cycle stopped after step 1, which was done 25 working minutes late.
+    ws = wb[L.step_sheet(1)]
+    col = header_columns(ws)
+    ws.cell(ROW + 1, col[L.F_YEAR], 2024)
+    ws.cell(ROW + 1, col[L.F_RECEIVED], "06/01/2025 08:00")
+    ws.cell(ROW + 1, col[L.F_COMPLETED], "06/01/2025 08:30")
+    ws.cell(ROW + 1, col[L.F_PELAKSANA], HEAD_NAME)
+    wb.save(path)
+
+
+def entry_cells(path: Path) -> dict[tuple[str, str], Any]:
+    """Every non-empty cell a person types, read independently of the engine: the SOP, Pengaturan, Hari Libur and
+    Pegawai sheets whole; on step sheets everything except the computed columns below the header and the top block's
+    values (which refresh rewrites from the SOP sheet)."""
+    wb = openpyxl.load_workbook(path)
+    cells = {}
+    for ws in wb.worksheets:
+        step = L.step_of_sheet(ws.title)
+        if ws.title not in (L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS, L.SHEET_STAFF) and step is None:
+            continue
+        computed = set()
+        if step is not None:
+            col = header_columns(ws)
+            computed = {col[label] for label in L.STEP_COMPUTED_HEADERS}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                if step is not None and ((cell.row > L.STEP_TABLE_HEADER_ROW and cell.column in computed)
+                                         or (cell.row < L.STEP_NOTE_ROW and cell.column == 2)):
+                    continue
+                cells[(ws.title, cell.coordinate)] = cell.value
+    return cells
+
+
+def sheet_values(path: Path, sheet: str) -> dict[str, Any]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def computed_row(ws, row: int = ROW) -> tuple[Any, ...]:
+    col = header_columns(ws)
+    return tuple(ws.cell(row, col[label]).value for label in L.STEP_COMPUTED_HEADERS)
+
+
+@pytest.fixture
+def tracker(tmp_path, capsys) -> Path:
+    """`lkj new` then filled by hand."""
+    path = tmp_path / "LKj_2025.xlsx"
+    code, out, _ = lkj(capsys, "new", path, "--year", YEAR, "--agency", AGENCY)
+    assert code == 0
+    assert str(path) in out and "2025" in out
+    fill(path)
+    return path
+
+
+# --- lkj new / validate ----------------------------------------------------------------------------------------------
+
+
+def test_new_refuses_to_overwrite_without_force(tracker, capsys):
+    before = tracker.read_bytes()
+    code, _, err = lkj(capsys, "new", tracker, "--year", YEAR)
+    assert code == 2
+    assert "sudah ada" in err and "--force" in err
+    assert tracker.read_bytes() == before
+    code, _, _ = lkj(capsys, "new", tracker, "--year", 2026, "--force")
+    assert code == 0
+    assert openpyxl.load_workbook(tracker)[L.SHEET_SETTINGS]["B5"].value == 2026
+
+
+def test_validate_exit_codes(tracker, tmp_path, capsys):
+    # Only warnings: exit 0, each with its sheet and cell; the acting Sekretaris (Plt.) on step 2 is not one.
+    code, out, _ = lkj(capsys, "validate", tracker, "--as-of", AS_OF)
+    assert code == 0, out
+    assert "[Peringatan] Langkah 4!B13: Selesai sudah diisi, tetapi Diterima kosong" in out
+    assert f"[Peringatan] Langkah 5!D13: Pelaksana \"{JFU}\" berjabatan JFU, sedangkan langkah 5 dilaksanakan " \
+           f"oleh Kasubag" in out
+    assert "Langkah 2" not in out
+    assert "Jumlah: 0 kesalahan, 2 peringatan." in out
+
+    # An impossible date: exit 1, the cell named.
+    wb = openpyxl.load_workbook(tracker)
+    wb[L.step_sheet(5)]["C13"] = "31/02/2026 10:00"
+    wb.save(tracker)
+    code, out, _ = lkj(capsys, "validate", tracker, "--as-of", AS_OF)
+    assert code == 1
+    assert re.search(r"\[Kesalahan\] Langkah 5!C13: .*31/02/2026 10:00", out), out
+    assert "Jumlah: 1 kesalahan, 2 peringatan." in out
+
+    # No file: exit 2, an Indonesian message, no traceback.
+    code, out, err = lkj(capsys, "validate", tmp_path / "tidak-ada.xlsx")
+    assert code == 2
+    assert "tidak ditemukan" in err and "Traceback" not in err + out
+
+
+def test_bad_arguments_exit_2_in_indonesian(tracker, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", str(tracker), "--as-of", "kemarin"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "pemakaian:" in err and "tidak terbaca" in err and "ISO 8601" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["hitung", str(tracker)])
+    assert exc.value.code == 2
+    assert "pilihan tidak sah" in capsys.readouterr().err
+
+
+# --- lkj refresh -----------------------------------------------------------------------------------------------------
+
+
+def test_refresh_writes_computed_columns_beranda_and_problems(tracker, capsys):
+    before = entry_cells(tracker)
+    code, out, _ = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
+    assert code == 0
+    assert "Kolom terhitung, Beranda dan lembar Masalah diperbarui" in out
+    assert entry_cells(tracker) == before
+
+    wb = openpyxl.load_workbook(tracker)
+    for step, (start, due, status, late, actual) in EXPECTED.items():
+        ws = wb[L.step_sheet(step)]
+        col = header_columns(ws)
+        got = {label: ws.cell(ROW, col[label]).value for label in L.STEP_COMPUTED_HEADERS}
+        assert got == {L.C_START: start, L.C_DUE: due, L.C_STATUS: status, L.C_LATE: late, L.C_ACTUAL: actual,
+                       L.C_LATEST: LATEST[step]}, f"Langkah {step}"
+    # The 2024 row got its own year's schedule: deadline Thu 27 March 2025 16.00 (28 March is cuti bersama, 29 Nyepi,
+    # 31 Idul Fitri); step 1 due 08.05, done 08.30 = 25 min late (0.42 h), 30 min actual.
+    assert computed_row(wb[L.step_sheet(1)], ROW + 1)[:5] == (
+        dt(2025, 1, 6, 8, 0), dt(2025, 1, 6, 8, 5), "Selesai terlambat", 0.42, 0.5)
+    # The top block of a step sheet comes from the SOP sheet.
+    assert wb[L.step_sheet(3)]["B7"].value == "2 minggu (10 hari kerja)"
+
+    home = wb[L.SHEET_HOME]
+    value = {label: home.cell(L.beranda_row(label), L.BERANDA_VALUE_COLUMN).value for label in L.BERANDA_FIELDS}
+    assert value[L.B_YEAR] == 2025
+    assert value[L.B_DEADLINE] == dt(2026, 3, 31, 16, 0)
+    assert value[L.B_CURRENT].startswith("Langkah 6 (berjalan): ")
+    assert value[L.B_HOLDER] == SEKRETARIS
+    assert value[L.B_STEP_DUE] == dt(2026, 2, 23, 11, 0)
+    assert value[L.B_OVERALL] == "Sesuai jadwal"
+    # Projection: step 6 at its due 11.00; step 7 + 60 min = 12.00; step 8 from the end of the break, 13.00 + 15.
+    assert value[L.B_PROJECTED] == dt(2026, 2, 23, 13, 15)
+    assert value[L.B_UPDATED] == dt(2026, 2, 23, 10, 0)
+
+    problems = wb[L.SHEET_PROBLEMS]
+    rows = [tuple(problems.cell(r, c).value for c in range(1, 6)) for r in range(2, 5)]
+    assert rows[0][:4] == ("Langkah 4", "B13", "Peringatan", "diterima_kosong")
+    assert rows[1][:4] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
+    assert JFU in rows[1][4] and "Kasubag" in rows[1][4]
+    assert rows[2] == (None,) * 5
+
+    history = wb[L.SHEET_HISTORY]
+    assert history["A2"].value == dt(2026, 2, 23, 10, 0)
+    assert history["C2"].value == "Hitung Batas Waktu"
+
+
+def test_refresh_with_an_error_lists_it_and_exits_1(tracker, capsys):
+    wb = openpyxl.load_workbook(tracker)
+    wb[L.step_sheet(5)]["C13"] = "31/02/2026 10:00"
+    wb.save(tracker)
+    before = entry_cells(tracker)
+    code, _, _ = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
+    assert code == 1
+    assert entry_cells(tracker) == before  # the wrong date stays as typed, for the person to fix
+    problems = openpyxl.load_workbook(tracker)[L.SHEET_PROBLEMS]
+    found = {(problems.cell(r, 1).value, problems.cell(r, 2).value, problems.cell(r, 3).value)
+             for r in range(2, 6)}
+    assert ("Langkah 5", "C13", "Kesalahan") in found
+
+
+def test_as_of_changes_statuses(tracker, capsys):
+    # At 10.00 step 6 (due 11.00) is running; at 14.00 it is 11.00-12.00 + 13.00-14.00 = 120 working min late.
+    _, out, _ = lkj(capsys, "status", tracker, "--json", "--as-of", AS_OF)
+    state = json.loads(out)
+    assert (state["steps"][5]["status"], state["steps"][5]["late_minutes"]) == ("berjalan", 0)
+    assert state["overall"] == "sesuai_jadwal"
+
+    _, out, _ = lkj(capsys, "status", tracker, "--json", "--as-of", "2026-02-23T14:00")
+    state = json.loads(out)
+    assert (state["steps"][5]["status"], state["steps"][5]["late_minutes"]) == ("terlambat", 120)
+    assert state["overall"] == "terlambat"
+
+    code, _, _ = lkj(capsys, "refresh", tracker, "--as-of", "2026-02-23T14:00")
+    assert code == 0
+    wb = openpyxl.load_workbook(tracker)
+    # Actual: 08.00-12.00 + 13.00-14.00 = 300 working min = 5 h.
+    assert computed_row(wb[L.step_sheet(6)])[2:5] == ("Terlambat", 2, 5)
+    home = wb[L.SHEET_HOME]
+    assert home.cell(L.beranda_row(L.B_OVERALL), 2).value == "Terlambat"
+    assert home.cell(L.beranda_row(L.B_CURRENT), 2).value.startswith("Langkah 6 (terlambat): ")
+
+
+# --- lkj report ------------------------------------------------------------------------------------------------------
+
+
+def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
+    before = entry_cells(tracker)
+    code, out, _ = lkj(capsys, "report", tracker, "--as-of", AS_OF)
+    assert code == 0
+    assert "Lembar Laporan ditulis" in out
+    assert entry_cells(tracker) == before
+    first = sheet_values(tracker, L.SHEET_REPORT)
+
+    lay = DEFAULT_LAYOUT
+    assert first["A3"] == TITLE
+    assert first["A5"] == "Batas akhir penyampaian LKj: 31 Maret 2026 16.00"
+    # One row per step: No, ..., Status.
+    statuses = [first.get(f"I{lay.steps_last_row - 7 + i}") for i in range(8)]
+    assert [first.get(f"A{10 + i}") for i in range(8)] == list(range(1, 9))
+    assert statuses == [EXPECTED[n][2] for n in range(1, 9)]
+    assert first["C12"] == f"Kasubag \u2014 {KASUBAG}"
+    assert first["D12"] == dt(2026, 1, 6, 8, 0) and first["E12"] == dt(2026, 1, 26, 10, 0)
+    assert first["H12"] == dt(2026, 1, 21, 8, 0)
+    # 1470 late minutes in working days of 450 min: 3 days and 120 min.
+    assert first["J12"] == "3 hari kerja 2 jam"
+    # On time: steps 1 and 2, and 4 and 5 (done; no standard to miss) = 4 of 8.
+    assert first[f"C{lay.summary_row}"].startswith("4 dari 8 langkah tepat waktu")
+    assert "Langkah 3" in first[f"C{lay.summary_row}"]
+    evaluation = lay.eval_first_row + 2  # step 3
+    assert first[f"C{evaluation}"] == "Tidak berjalan dengan baik"
+    assert "3 hari kerja 2 jam" in first[f"G{evaluation}"]
+    # Signature: the head of the agency from Pegawai (jabatan as the SOP's "Disahkan oleh"), NIP formatted.
+    sig = lay.signature_row
+    assert first[f"H{sig}"] == "Madiun, 23 Februari 2026"
+    assert first[f"H{sig + 2}"] == "Inspektur"
+    assert first[f"H{sig + 6}"] == HEAD_NAME
+    assert first[f"H{sig + 7}"] == f"NIP. {HEAD_NIP}"
+
+    code, _, _ = lkj(capsys, "report", tracker, "--as-of", AS_OF)
+    assert code == 0
+    assert sheet_values(tracker, L.SHEET_REPORT) == first
+    # What the safe save reads back (read-only mode) is what a full load reads, sheet by sheet.
+    from lkj_xl.book_file import FileBook
+
+    full, fast = FileBook.open(tracker), FileBook.open(tracker, read_only=True)
+    for sheet in full.sheet_names():
+        assert fast.read(sheet) == full.read(sheet), sheet
+    assert entry_cells(tracker) == before
+    history = openpyxl.load_workbook(tracker)[L.SHEET_HISTORY]
+    assert [history.cell(r, 3).value for r in (2, 3, 4)] == ["Buat Laporan", "Buat Laporan", None]
+
+
+# --- lkj status --json ---------------------------------------------------------------------------------------------
+
+ISO_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+STEP_KEYS = {"step", "actor", "received", "completed", "due", "status", "late_minutes", "latest_finish"}
+PROBLEM_KEYS = {"sheet", "cell", "severity", "code", "message"}
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="minutes")
+
+
+def assert_iso(value: Any, nullable: bool = False) -> None:
+    if nullable and value is None:
+        return
+    assert isinstance(value, str) and ISO_LOCAL.match(value), value
+    assert datetime.fromisoformat(value).tzinfo is None
+
+
+def test_status_json_matches_the_documented_schema(tracker, capsys):
+    code, out, _ = lkj(capsys, "status", tracker, "--json", "--as-of", AS_OF)
+    assert code == 0
+    state = json.loads(out)
+    assert {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} <= set(state)
+    assert set(state) - {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} \
+        <= {"overall"}
+    assert isinstance(state["year"], int) and state["year"] == 2025
+    for key in ("deadline", "as_of", "projected_finish"):
+        assert_iso(state[key])
+    assert isinstance(state["at_risk"], bool) and state["at_risk"] is False
+    assert state["deadline"] == "2026-03-31T16:00"
+    assert state["as_of"] == "2026-02-23T10:00"
+    assert state["projected_finish"] == "2026-02-23T13:15"
+
+    assert isinstance(state["steps"], list) and len(state["steps"]) == 8
+    statuses = {1: "selesai_tepat_waktu", 2: "selesai_tepat_waktu", 3: "selesai_terlambat", 4: "selesai",
+                5: "selesai", 6: "berjalan", 7: "belum_mulai", 8: "belum_mulai"}
+    received = {1: dt(2026, 1, 5, 8, 0), 2: dt(2026, 1, 5, 9, 0), 3: dt(2026, 1, 6, 8, 0), 4: None,
+                5: dt(2026, 2, 9, 8, 0), 6: dt(2026, 2, 23, 8, 0)}
+    completed = {1: dt(2026, 1, 5, 8, 4), 2: dt(2026, 1, 5, 10, 45), 3: dt(2026, 1, 26, 10, 0),
+                 4: dt(2026, 2, 6, 23, 59), 5: dt(2026, 2, 20, 11, 0)}
+    for number, step in enumerate(state["steps"], start=1):
+        assert set(step) == STEP_KEYS
+        assert isinstance(step["step"], int) and step["step"] == number
+        assert isinstance(step["actor"], str) and step["actor"]
+        for key in ("received", "completed", "due"):
+            assert_iso(step[key], nullable=True)
+        assert_iso(step["latest_finish"])
+        assert isinstance(step["late_minutes"], int) and not isinstance(step["late_minutes"], bool)
+        assert step["status"] == statuses[number]
+        assert step["received"] == iso(received.get(number))
+        assert step["completed"] == iso(completed.get(number))
+        assert step["due"] == iso(EXPECTED[number][1])
+        assert step["latest_finish"] == iso(LATEST[number])
+        assert step["late_minutes"] == {3: 1470}.get(number, 0)
+    assert [s["actor"] for s in state["steps"]] == ["Kepala Dinas", "Sekretaris", "Kasubag", "JFU", "Kasubag",
+                                                   "Sekretaris", "Kepala Dinas", "JFU"]
+
+    assert isinstance(state["problems"], list) and len(state["problems"]) == 2
+    for problem in state["problems"]:
+        assert set(problem) == PROBLEM_KEYS
+        assert all(isinstance(problem[key], str) for key in PROBLEM_KEYS)
+    assert [(p["sheet"], p["cell"], p["severity"], p["code"]) for p in state["problems"]] == [
+        ("Langkah 4", "B13", "warning", "diterima_kosong"), ("Langkah 5", "D13", "warning", "jabatan_tidak_sesuai")]
+
+
+def test_year_selects_another_years_row(tracker, capsys):
+    code, out, _ = lkj(capsys, "status", tracker, "--json", "--year", 2024, "--as-of", AS_OF)
+    assert code == 0
+    state = json.loads(out)
+    assert state["year"] == 2024
+    # The last working day on or before 31 March 2025 is Thursday 27 March.
+    assert state["deadline"] == "2025-03-27T16:00"
+    first = state["steps"][0]
+    assert (first["received"], first["completed"], first["due"]) == ("2025-01-06T08:00", "2025-01-06T08:30",
+                                                                       "2025-01-06T08:05")
+    assert (first["status"], first["late_minutes"]) == ("selesai_terlambat", 25)
+    # Step 2 was handed over at 08.30 and never done: 08.30 + 120 min = 10.30, long past.
+    assert state["steps"][1]["due"] == "2025-01-06T10:30"
+    assert state["steps"][1]["status"] == "terlambat"
+    assert state["overall"] == "terlambat"
+    assert state["problems"] == []
+
+    # The plain text form names the year and speaks Indonesian.
+    code, out, _ = lkj(capsys, "status", tracker, "--year", 2024, "--as-of", AS_OF)
+    assert code == 0
+    assert "Tahun pelaporan 2024, batas akhir 27 Maret 2025 16.00, keadaan per 23 Februari 2026 10.00" in out
+    assert "Langkah 1 (Kepala Dinas): Selesai terlambat, batas 6 Januari 2025 08.05" in out
+    assert "Langkah 3 (Kasubag): Belum mulai, batas -" in out
+
+    code, out, _ = lkj(capsys, "report", tracker, "--year", 2024, "--as-of", AS_OF)
+    assert code == 0
+    laporan = openpyxl.load_workbook(tracker)[L.SHEET_REPORT]
+    assert laporan["A3"].value.endswith("Tahun 2024")
+
+
+# --- lkj demo, --help ------------------------------------------------------------------------------------------------
+
+
+def test_demo_creates_the_example_and_it_validates(tmp_path, capsys):
+    folder = tmp_path / "contoh"
+    code, out, _ = lkj(capsys, "demo", folder)
+    assert code == 0
+    files = list(folder.glob("*.xlsx"))
+    assert len(files) == 1
+    assert str(files[0].resolve()) in out
+    assert "Tahun pelaporan 2025" in out and "Status keseluruhan:" in out
+    assert out.count("  Langkah ") == 8
+    code, out, _ = lkj(capsys, "validate", files[0], "--as-of", "2026-02-23T10:00")
+    assert code == 0, out
+    code, out, _ = lkj(capsys, "validate", files[0])  # at the real clock: every date is in the past
+    assert code == 0, out
+    assert openpyxl.load_workbook(files[0])[L.SHEET_REPORT]["A3"].value == TITLE
+
+
+def test_demo_takes_as_of_but_no_year(tmp_path, capsys):
+    code, out, _ = lkj(capsys, "demo", tmp_path, "--as-of", "2026-03-02T10:00")
+    assert code == 0
+    assert "keadaan per 02-03-2026 10.00" in out
+    with pytest.raises(SystemExit) as exc:  # the example is the 2025 cycle; --year would be silently ignored
+        main(["demo", str(tmp_path), "--year", "2024"])
+    assert exc.value.code == 2
+    assert "argumen tidak dikenal" in capsys.readouterr().err
+
+
+COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
+
+
+def test_every_command_is_covered():
+    assert {"new", "validate", "refresh", "report", "status", "demo", "backups", "restore"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"] if command is None else [command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "contoh:" in out
+    assert f"lkj {command or ''}".strip() in out.split("contoh:", 1)[1]
+    assert "pemakaian:" in out
+
+
+# --- backups and restore ---------------------------------------------------------------------------------------------
+
+
+def test_backups_after_refresh_and_restore(tracker, capsys):
+    typed = entry_cells(tracker)
+    original = sheet_values(tracker, L.step_sheet(3))
+    code, out, _ = lkj(capsys, "backups", tracker)
+    assert code == 0 and "Belum ada cadangan" in out
+
+    assert lkj(capsys, "refresh", tracker, "--as-of", AS_OF)[0] == 0
+    code, out, _ = lkj(capsys, "backups", tracker)
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].lstrip().startswith("1.")
+    assert "Cadangan LKj" in lines[0] and tracker.stem in lines[0]
+
+    # Someone then overwrites entries by mistake; the backup brings the pre-refresh file back.
+    wb = openpyxl.load_workbook(tracker)
+    wb[L.step_sheet(3)]["B13"] = None
+    wb[L.SHEET_STAFF]["A4"] = "salah"
+    wb.save(tracker)
+    code, out, _ = lkj(capsys, "restore", tracker, "--backup", 1)
+    assert code == 0
+    assert "dipulihkan" in out
+    assert entry_cells(tracker) == typed
+    assert sheet_values(tracker, L.step_sheet(3)) == original  # computed cells empty again, as before the refresh
+    code, out, _ = lkj(capsys, "backups", tracker)
+    assert len([line for line in out.splitlines() if line.strip()]) == 2  # the damaged version was kept too
+
+    code, _, err = lkj(capsys, "restore", tracker, "--backup", 9)
+    assert code == 2 and err
+
+
+# --- the same through a real process -------------------------------------------------------------------------------
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def test_python_dash_m_lkj_xl(tracker):
+    proc = run([sys.executable, "-m", "lkj_xl", "validate", tracker.name, "--as-of", AS_OF], tracker.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert "Jumlah: 0 kesalahan, 2 peringatan." in proc.stdout
+    proc = run([sys.executable, "-m", "lkj_xl", "refresh", tracker.name, "--as-of", AS_OF], tracker.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert computed_row(openpyxl.load_workbook(tracker)[L.step_sheet(3)])[:3] == EXPECTED[3][:3]
+    proc = run([sys.executable, "-m", "lkj_xl", "validate", "tidak-ada.xlsx"], tracker.parent)
+    assert proc.returncode == 2
+    assert "tidak ditemukan" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_lkj_console_script(tracker):
+    script = Path(sys.executable).with_name("lkj.exe" if os.name == "nt" else "lkj")
+    if not script.exists():
+        found = shutil.which("lkj")
+        if found is None:
+            pytest.skip("the lkj console script is not installed")
+        script = Path(found)
+    proc = run([str(script), "status", tracker.name, "--json", "--as-of", AS_OF], tracker.parent)
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(proc.stdout)
+    assert state["year"] == 2025 and state["steps"][2]["status"] == "selesai_terlambat"
+    proc = run([str(script), "--version"], tracker.parent)
+    assert proc.returncode == 0 and proc.stdout.startswith("lkj ")
+
+
+# --- the safe save proves every entry cell intact --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet, cell, change", [
+    (L.step_sheet(1), "B13", lambda v: "05/01/2026 08:01"),  # text date
+    (L.step_sheet(3), "B13", lambda v: v + timedelta(minutes=1)),  # a date cell
+    (L.step_sheet(3), "C13", lambda v: v + timedelta(minutes=1)),  # the serial number (a date once saved)
+    (L.step_sheet(1), "A14", lambda v: None),  # an entry emptied
+    (L.SHEET_STAFF, "B4", lambda v: v[:-1] + "6"),  # a NIP
+    (L.SHEET_SETTINGS, "C15", lambda v: v.replace(minute=31)),  # working hours (a time cell)
+    (L.SHEET_HOLIDAYS, "A5", lambda v: v + timedelta(days=1)),  # a holiday
+    (L.SHEET_SOP, "F21", lambda v: "6 menit"),  # a time standard
+])
+def test_a_save_that_would_change_an_entry_is_refused(tracker, capsys, monkeypatch, sheet, cell, change):
+    """The new version is read back from disk before it replaces the file: a value that differs there (whatever
+    changed it) stops the save, names the cell and leaves the workbook and its backups as they were."""
+    from lkj_xl.book_file import FileBook
+
+    original_save = FileBook.save
+
+    def save_then_damage(self, path=None):
+        target = original_save(self, path)
+        wb = openpyxl.load_workbook(target)
+        wb[sheet][cell] = change(wb[sheet][cell].value)
+        wb.save(target)
+        return target
+
+    before = tracker.read_bytes()
+    monkeypatch.setattr(FileBook, "save", save_then_damage)
+    code, _, err = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
+    assert code == 2
+    assert f"{sheet}!{cell}" in err and "penyimpanan dibatalkan" in err
+    assert tracker.read_bytes() == before
+    assert not (tracker.parent / "Cadangan LKj").exists() or not any((tracker.parent / "Cadangan LKj").iterdir())
+    assert not list(tracker.parent.glob(".~lkj-tmp-*"))
+
+
+@pytest.mark.parametrize("unbuffered", [True, False])
+def test_a_reader_that_stops_reading_is_not_an_error(tracker, unbuffered):
+    """`lkj status BERKAS | head -1`: the pipe closes before lkj has written; no message, no log, exit 141."""
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "lkj_xl", "status", tracker.name, "--as-of", AS_OF],
+                            cwd=tracker.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141
+    assert err == b""

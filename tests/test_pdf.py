@@ -1,0 +1,94 @@
+"""A second spreadsheet engine reads our file: LibreOffice (headless) prints the reported tracker to PDF, and a file
+re-saved by LibreOffice still works with lkj (same entries, same schedule, and `lkj report` saves it safely).
+
+Skipped when ``soffice`` (libreoffice-calc-nogui) or ``pdftotext`` (poppler-utils) is missing; CI installs both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lkj_xl import actions
+from lkj_xl import layout as L
+from lkj_xl.book_file import FileBook
+from lkj_xl.tracker import load_tracker
+from test_cli import AGENCY, AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, YEAR, computed_row, fill, lkj
+
+SOFFICE = shutil.which("soffice")
+PDFTOTEXT = shutil.which("pdftotext")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture
+def reported(tmp_path, capsys) -> Path:
+    """A tracker made by `lkj new`, filled by hand and reported with `lkj report`."""
+    path = tmp_path / "LKj_2025.xlsx"
+    assert lkj(capsys, "new", path, "--year", YEAR, "--agency", AGENCY)[0] == 0
+    fill(path)
+    assert lkj(capsys, "report", path, "--as-of", AS_OF)[0] == 0
+    return path
+
+
+def convert(source: Path, fmt: str, out: Path, tmp_path: Path) -> Path:
+    """``soffice --headless --convert-to FMT`` with a private profile; the converted file's path."""
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
+         "--outdir", str(out), str(source)],
+        capture_output=True, text=True, timeout=300,
+    )
+    converted = out / f"{source.stem}.{fmt.split(':')[0]}"
+    assert converted.exists(), result.stdout + result.stderr
+    return converted
+
+
+@needs_soffice
+def test_the_report_prints_to_pdf(reported, tmp_path):
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext is not installed (apt-get install -y poppler-utils)")
+    pdf = convert(reported, "pdf", tmp_path / "pdf", tmp_path)
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=120).stdout
+    flat = " ".join(text.split())
+    assert TITLE in flat
+    assert "Selesai terlambat" in flat and "Berjalan" in flat and "Belum mulai" in flat
+    assert HEAD_NAME in flat and f"NIP. {HEAD_NIP}" in flat
+    assert "4 dari 8 langkah tepat waktu" in flat
+    assert "31 Maret 2026" in flat  # dates print with Indonesian month names
+
+
+@needs_soffice
+def test_a_file_resaved_by_libreoffice_reads_the_same(reported, tmp_path, capsys):
+    copy = convert(reported, "xlsx", tmp_path / "libreoffice", tmp_path)
+    ours = load_tracker(FileBook.open(reported))
+    theirs = load_tracker(FileBook.open(copy))
+    assert theirs.entries == ours.entries  # text dates, a date cell and a serial number alike
+    assert theirs.staff == ours.staff
+    assert theirs.settings == ours.settings  # including the working hours (time cells)
+    assert theirs.sop == ours.sop
+    assert (theirs.holidays, theirs.removed_holidays, theirs.holiday_years) == \
+        (ours.holidays, ours.removed_holidays, ours.holiday_years)
+    assert theirs.problems == ours.problems == []
+
+    # Read-only reading (what the safe save's check uses) sees LibreOffice's XML as the full load does.
+    full, fast = FileBook.open(copy), FileBook.open(copy, read_only=True)
+    for sheet in full.sheet_names():
+        assert fast.read(sheet) == full.read(sheet), sheet
+
+    as_of = datetime.fromisoformat(AS_OF)
+    assert actions.status_dict(actions.validate(FileBook.open(copy), as_of=as_of)) == \
+        actions.status_dict(actions.validate(FileBook.open(reported), as_of=as_of))
+
+    # And lkj can keep working on it: report through the safe save (verified re-read, backup).
+    code, out, _ = lkj(capsys, "report", copy, "--as-of", AS_OF)
+    assert code == 0, out
+    wb = openpyxl.load_workbook(copy)
+    for step, expected in EXPECTED.items():
+        assert computed_row(wb[L.step_sheet(step)])[:5] == expected, f"Langkah {step}"
+    assert wb[L.SHEET_REPORT]["A3"].value == TITLE
