@@ -12,7 +12,8 @@ Rules for implementations:
   A cell holding a formula comes back as its formula text (``"=..."``) in file mode and as its value in live mode;
   entry cells never hold formulas, and validation says so when one does.
 * ``write`` writes one rectangular block in one call.  A ``str`` is always written as literal text, never as a
-  formula, whatever it starts with (``=``, ``+``, ``-``, ``@``).  ``None`` empties a cell.  Only the cells of the block
+  formula, whatever it starts with (``=``, ``+``, ``-``, ``@``), cut to what a cell holds (:func:`cell_text`).
+  ``None`` empties a cell.  Only the cells of the block
   change: values only, never formats, validations or anything else.
 * Nothing else changes the workbook: formats, tables, charts, validations and conditional formatting are the
   builder's work, done once when the tracker is made.
@@ -55,6 +56,17 @@ class Book(ABC):
 
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self.sheet_names()
+
+
+#: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+def cell_text(text: str) -> str:
+    """Text as a cell can hold it: cut to Excel's limit, the cut marked with an ellipsis."""
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        return text[: EXCEL_MAX_CELL_CHARS - 1] + "\u2026"
+    return text
 
 
 def column_letter(column: int) -> str:

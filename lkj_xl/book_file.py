@@ -16,21 +16,14 @@ from typing import Any, Sequence
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-from .book import Book, Values, cell_address
+from .book import Book, Values, cell_address, cell_text
 from .errors import DataError, UnusableFileError
 
 _MACRO_SUFFIXES = (".xlsm", ".xltm")
 
-#: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.
-EXCEL_MAX_CELL_CHARS = 32_767
-
-
 def _cell_text(value: str) -> str:
-    """Text as a cell can hold it: without characters XML forbids, cut to Excel's limit (marked with an ellipsis)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(text) > EXCEL_MAX_CELL_CHARS:
-        text = text[: EXCEL_MAX_CELL_CHARS - 1] + "\u2026"
-    return text
+    """Text as a cell in the file can hold it: without characters XML forbids, cut to Excel's limit."""
+    return cell_text(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _values_of(cells: dict) -> Values:

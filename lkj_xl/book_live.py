@@ -50,7 +50,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any, Sequence
 
-from .book import Book, Values
+from .book import Book, Values, cell_text
 
 #: A date or time cell as the json engine's clients serialise it (JS ``toISOString()``; VBA ``ConvertToIso``).
 CLIENT_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z")
@@ -120,7 +120,7 @@ def literal_cell(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        return TEXT_PREFIX + value if value else None
+        return TEXT_PREFIX + cell_text(value) if value else None
     if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, datetime):
@@ -129,13 +129,13 @@ def literal_cell(value: Any) -> Any:
         return datetime(value.year, value.month, value.day)
     if isinstance(value, time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-    return TEXT_PREFIX + str(value)
+    return TEXT_PREFIX + cell_text(str(value))
 
 
 def _cached_cell(value: Any) -> Any:
     """What a read after the write gives for a written value (the cache's copy of the cell)."""
     if isinstance(value, str):
-        return value if value else None
+        return cell_text(value) if value else None
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, datetime):

@@ -386,6 +386,9 @@ def test_strings_are_written_as_literal_text():
         assert literal_cell(text) == "'" + text
     assert literal_cell("") is None and literal_cell(None) is None
     assert literal_cell(time(12, 0)) == 0.5
+    # Excel's cell limit, as in file mode: cut, the cut marked with an ellipsis
+    long_text = literal_cell("x" * 40_000)
+    assert len(long_text) == 1 + 32_767 and long_text.endswith("x\u2026")
 
 
 def test_live_book_reads_a_sheet_once_and_sees_its_writes(tracker_file):
