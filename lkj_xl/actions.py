@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from . import tracker as trk
+from . import writers
 from .book import Book
 from .calendar import WorkingCalendar
+from .cells import as_text
 from .entries import ERROR, WARNING, Cycle, Problem
 from .schedule import CycleSchedule, default_deadline, schedule_cycle
 from .errors import ParseError
@@ -140,17 +142,17 @@ def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str |
     """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell."""
     analysis = analyse(book, as_of=as_of, year=year)
     _write_refresh(book, analysis)
-    trk.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REFRESH],
+    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REFRESH],
                        _summary(analysis))
     return analysis
 
 
 def _write_refresh(book: Book, analysis: Analysis) -> None:
     tracker = analysis.tracker
-    trk.write_step_headers(book, tracker)
-    trk.write_computed(book, tracker, analysis.schedules)
-    trk.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
-    trk.write_problems(book, tracker, analysis.problems)
+    writers.write_step_headers(book, tracker)
+    writers.write_computed(book, tracker, analysis.schedules)
+    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
+    writers.write_problems(book, tracker, analysis.problems)
 
 
 def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
@@ -162,13 +164,9 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     _write_refresh(book, analysis)
     write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                     calendar=analysis.calendar, **_report_context(analysis)))
-    trk.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REPORT],
+    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REPORT],
                        _summary(analysis))
     return analysis
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _report_context(analysis: Analysis) -> dict[str, Any]:
@@ -181,25 +179,25 @@ def _report_context(analysis: Analysis) -> dict[str, Any]:
     for entry in tracker.entries:
         if _entry_year(entry) != year:
             continue
-        if _text(entry.pelaksana):
-            names[entry.step] = _text(entry.pelaksana)
-        if _text(entry.catatan):
-            notes[entry.step] = _text(entry.catatan)
+        if as_text(entry.pelaksana):
+            names[entry.step] = as_text(entry.pelaksana)
+        if as_text(entry.catatan):
+            notes[entry.step] = as_text(entry.catatan)
     # The report is signed by the head of the agency: the SOP's first role (Kepala Dinas; in an Inspektorat the
     # Inspektur, the SOP's "Disahkan oleh").  An acting head (Keterangan "Plt."/"Plh.") signs with that prefix.
     head = None
     head_role = tracker.sop.roles[0] if tracker.sop.roles else ""
     for person in tracker.staff:
-        if _text(person.jabatan).lower() == head_role.lower() and _text(person.nama):
+        if as_text(person.jabatan).lower() == head_role.lower() and as_text(person.nama):
             title = tracker.sop.disahkan_oleh or head_role
-            acting = _text(person.keterangan)
+            acting = as_text(person.keterangan)
             if acting.lower().startswith(("plt", "plh")):
                 title = f"{acting.split()[0].rstrip('.').capitalize()}. {title}"
             try:
                 nip = format_nip(parse_nip(person.nip))
             except ParseError:
-                nip = _text(person.nip)
-            head = (title, _text(person.nama), nip)
+                nip = as_text(person.nip)
+            head = (title, as_text(person.nama), nip)
             break
     return {"staff_names": names, "head": head, "notes": notes}
 

@@ -10,7 +10,7 @@ Decisions worth knowing:
   an italic "dihitung otomatis" note above them, and a data validation that rejects typing into them (clearing a
   cell is still possible; the next refresh rewrites it).
 * A step sheet's top block (uraian, pelaksana, ... from the SOP sheet) holds values, written here and by every
-  refresh (``tracker.write_step_headers``), not formulas: the file-mode reader sees formulas as text, and values
+  refresh (``writers.write_step_headers``), not formulas: the file-mode reader sees formulas as text, and values
   read the same in every mode.
 * Date columns accept text with a warning (not a stop) so a date typed in another form is kept and reported by
   validation instead of being refused by Excel.
@@ -39,7 +39,7 @@ from .calendar import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from .entries import StaffEntry
 from .settings import Settings
 from .sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
-from .tracker import step_header_values
+from .writers import step_header_values
 
 # --- styles --------------------------------------------------------------------------------------------------------
 

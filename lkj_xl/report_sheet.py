@@ -208,7 +208,6 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
 
     n = len(sop.steps)
     lay = ReportLayout(n)
-    last = column_letter(LAST_COL)
 
     thin = Side(style="thin", color="808080")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -13,7 +13,7 @@ Excel message boxes in Indonesian; a Python exception never shows as a traceback
 
 What each action does in the workbook:
 
-* ``validate``: reads everything, writes the problem list on ``Masalah`` (the tracker's writer, as refresh does)
+* ``validate``: reads everything, writes the problem list on ``Masalah`` (the same writer refresh uses)
   so the user can click through to each cell, and nothing else (no entry cell, no computed column, no history);
 * ``refresh``: :func:`lkj_xl.actions.refresh` (computed columns, Beranda, Masalah, one Riwayat line);
 * ``report``: :func:`lkj_xl.actions.report` (refresh, then the Laporan sheet), then shows Laporan;
@@ -165,14 +165,14 @@ def _live(xl_book: Any):
 
 def _do_validate(xl_book: Any, as_of: Any) -> Any:
     from . import actions
-    from . import tracker as trk
+    from . import writers
 
     book = _live(xl_book)
     _status(xl_book, "LKj: memeriksa isian...")
     analysis = actions.validate(book, as_of=as_of)
     _status(xl_book, "LKj: menulis daftar masalah...")
     # The same writer refresh uses; validate writes the problem list and nothing else.
-    trk.write_problems(book, analysis.tracker, analysis.problems)
+    writers.write_problems(book, analysis.tracker, analysis.problems)
     if analysis.problems:
         text = f"Validasi tahun {analysis.year}: {_counts(analysis)}.\n\n{_listing(analysis.problems)}"
     else:

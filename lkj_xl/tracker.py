@@ -26,9 +26,9 @@ from .entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Location, Problem,
     StaffEntry, StepEntry,
 )
-from .dates import format_date_id, format_datetime_id, parse_datetime
+from .cells import as_int, as_text, is_blank, naive, read_yes
+from .dates import format_date_id, parse_datetime
 from .errors import ParseError
-from .schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from .settings import DEFAULT_BACKUPS, DEFAULT_DUE_SOON_HOURS, Settings
 from .sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu
 from .validation import YEAR_MAX, YEAR_MIN
@@ -101,11 +101,11 @@ class Tracker:
 
     def entries_for(self, year: int) -> list[StepEntry]:
         """Rows of every step table whose Tahun reads as ``year``."""
-        return [e for e in self.entries if _to_int(e.year) == year]
+        return [e for e in self.entries if as_int(e.year) == year]
 
     def years(self) -> list[int]:
         """Reporting years found in the step tables, ascending."""
-        return sorted({y for y in (_to_int(e.year) for e in self.entries) if y is not None})
+        return sorted({y for y in (as_int(e.year) for e in self.entries) if y is not None})
 
     def cell_of(self, location: Location) -> tuple[str, str | None]:
         """The sheet and cell address ("B7") a location points at; the address is None when there is no cell
@@ -116,61 +116,19 @@ class Tracker:
 # --- value helpers -------------------------------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-def _to_int(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
-    return None
-
-
-def _to_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return format_datetime_id(value, with_time=value.time() != time(0, 0))
-    if isinstance(value, date):
-        return format_date_id(value)
-    return str(value)
-
-
 def _lines(value: Any) -> tuple[str, ...]:
     """A list field: one item per line."""
-    return tuple(line.strip() for line in _to_text(value).splitlines() if line.strip())
+    return tuple(line.strip() for line in as_text(value).splitlines() if line.strip())
 
 
 def _split_roles(value: Any) -> tuple[str, ...]:
-    return tuple(part.strip() for part in re.split(r"[,;\n]", _to_text(value)) if part.strip())
-
-
-def _yes(value: Any) -> bool | None:
-    """"Ya" -> True, "Tidak"/blank -> False, anything else -> None."""
-    if value is True or value is False:
-        return value
-    text = L.normalize_label(value)
-    if text in ("ya", "y", "yes", "x", "v", "1", "benar"):
-        return True
-    if text in ("", "tidak", "t", "no", "n", "0", "bukan", "salah"):
-        return False
-    return None
+    return tuple(part.strip() for part in re.split(r"[,;\n]", as_text(value)) if part.strip())
 
 
 def _to_time(value: Any) -> time | None:
     """A clock time from a cell: time, datetime, a day fraction (live Excel) or text "07.30"/"07:30".
     Blank -> None; unreadable -> ValueError."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         return value.time().replace(second=0, microsecond=0)
@@ -188,7 +146,7 @@ def _to_time(value: Any) -> time | None:
 
 def _to_date(value: Any) -> date | None:
     """A date from a cell; blank -> None; unreadable -> ValueError."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -196,12 +154,6 @@ def _to_date(value: Any) -> date | None:
         return value
     parsed = parse_datetime(value)  # raises ParseError (a ValueError) when unreadable
     return parsed.date() if parsed is not None else None
-
-
-def _naive(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    return value
 
 
 def _cell(values: Sequence[Sequence[Any]], row0: int, col0: int) -> Any:
@@ -302,7 +254,7 @@ def _table_values(values: Sequence[Sequence[Any]], pos: TablePos, labels: Sequen
     for r0 in range(pos.header_row, len(values)):
         row = values[r0]
         data = {label: (row[c0] if c0 < len(row) else None) for label, c0 in cols}
-        yield r0 - pos.header_row, data, all(_blank(v) for v in data.values())
+        yield r0 - pos.header_row, data, all(is_blank(v) for v in data.values())
 
 
 # --- load ------------------------------------------------------------------------------------------------------------
@@ -347,40 +299,40 @@ def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
             bad(label, f"Baris pengaturan \"{label}\" tidak ditemukan di kolom A lembar \"{sheet}\".",
                 WARNING if label in (L.P_VERSION, L.P_BACKUPS) else ERROR, "pengaturan_tidak_ada")
 
-    year = _to_int(value(L.P_YEAR))
+    year = as_int(value(L.P_YEAR))
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         if L.P_YEAR in rows:
-            shown = _to_text(value(L.P_YEAR))
+            shown = as_text(value(L.P_YEAR))
             problem = "tidak terbaca" if year is None else f"di luar rentang {YEAR_MIN}-{YEAR_MAX}"
             bad(L.P_YEAR, f"Tahun pelaporan \"{shown}\" {problem}; isi dengan tahun empat angka, mis. 2025.")
         year = fallback_year
 
-    agency = _to_text(value(L.P_AGENCY)) or Settings.agency
-    government = _to_text(value(L.P_GOVERNMENT)) or Settings.government
+    agency = as_text(value(L.P_AGENCY)) or Settings.agency
+    government = as_text(value(L.P_GOVERNMENT)) or Settings.government
 
     deadline = None
     raw = value(L.P_DEADLINE)
-    if not _blank(raw):
+    if not is_blank(raw):
         try:
             deadline = parse_datetime(raw)
         except ParseError:
             deadline = None
         if deadline is None:
-            bad(L.P_DEADLINE, f"Batas akhir \"{_to_text(raw)}\" tidak terbaca sebagai tanggal; isi tanggal "
+            bad(L.P_DEADLINE, f"Batas akhir \"{as_text(raw)}\" tidak terbaca sebagai tanggal; isi tanggal "
                               f"(mis. 31/03/2026) atau kosongkan untuk memakai aturan SOP.")
         elif deadline.time() == time(0, 0):
             # A date without a time means "by the end of that day".
             deadline = deadline.replace(hour=23, minute=59)
         if deadline is not None:
-            deadline = _naive(deadline)
+            deadline = naive(deadline)
 
     def count(label: str, default: int) -> int:
         raw_value = value(label)
-        if _blank(raw_value):
+        if is_blank(raw_value):
             return default
-        number = _to_int(raw_value)
+        number = as_int(raw_value)
         if number is None or number < 0:
-            bad(label, f"Nilai \"{_to_text(raw_value)}\" untuk \"{label}\" harus bilangan bulat 0 atau lebih; "
+            bad(label, f"Nilai \"{as_text(raw_value)}\" untuk \"{label}\" harus bilangan bulat 0 atau lebih; "
                        f"dipakai {default}.")
             return default
         return number
@@ -390,9 +342,9 @@ def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
 
     version = value(L.P_VERSION)
     if L.P_VERSION in rows:
-        number = _to_int(version)
+        number = as_int(version)
         if number is None:
-            bad(L.P_VERSION, f"Versi tata letak \"{_to_text(version)}\" tidak terbaca; seharusnya "
+            bad(L.P_VERSION, f"Versi tata letak \"{as_text(version)}\" tidak terbaca; seharusnya "
                              f"{L.LAYOUT_VERSION}.", WARNING, "versi_tata_letak")
         elif number > L.LAYOUT_VERSION:
             bad(L.P_VERSION, f"Buku kerja ini memakai tata letak versi {number}, lebih baru dari yang dikenal "
@@ -420,9 +372,9 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
         name = data.get(L.W_DAY)
         i = day_index.get(L.normalize_label(name))
         if i is None:
-            if not _blank(name) or any(not _blank(v) for k, v in data.items() if k != L.W_SOURCE):
-                reader.problem(Location(AREA_SETTINGS, _to_text(name) or None, L.W_DAY), ERROR, "hari_tidak_dikenal",
-                               f"Hari \"{_to_text(name)}\" pada tabel jam kerja (lembar \"{sheet}\", baris "
+            if not is_blank(name) or any(not is_blank(v) for k, v in data.items() if k != L.W_SOURCE):
+                reader.problem(Location(AREA_SETTINGS, as_text(name) or None, L.W_DAY), ERROR, "hari_tidak_dikenal",
+                               f"Hari \"{as_text(name)}\" pada tabel jam kerja (lembar \"{sheet}\", baris "
                                f"{pos.sheet_row(index)}) tidak dikenali; tulis Senin, Selasa, ..., Minggu.")
             continue
         day = WEEKDAY_NAMES_ID[i]
@@ -432,10 +384,10 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
         def bad(column: str, message: str, day: str = day) -> None:
             reader.problem(Location(AREA_SETTINGS, day, column), ERROR, "jam_kerja_tidak_terbaca", message)
 
-        working = _yes(data.get(L.W_WORKDAY))
+        working = read_yes(data.get(L.W_WORKDAY))
         if working is None:
             bad(L.W_WORKDAY, f"Isian \"Hari kerja?\" untuk {day} harus Ya atau Tidak, bukan "
-                             f"\"{_to_text(data.get(L.W_WORKDAY))}\".")
+                             f"\"{as_text(data.get(L.W_WORKDAY))}\".")
             continue
         if not working:
             week[i] = None
@@ -446,7 +398,7 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
             try:
                 times[column] = _to_time(data.get(column))
             except ValueError:
-                bad(column, f"{column} hari {day} \"{_to_text(data.get(column))}\" tidak terbaca; tulis jam "
+                bad(column, f"{column} hari {day} \"{as_text(data.get(column))}\" tidak terbaca; tulis jam "
                             f"seperti 07.30.")
                 ok = False
         if not ok:
@@ -500,7 +452,7 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
             identity[attr] = () if is_list else ""
             continue
         raw = _cell(values, rows[label], 1)
-        identity[attr] = _lines(raw) if is_list else _to_text(raw)
+        identity[attr] = _lines(raw) if is_list else as_text(raw)
 
     steps: list[Step] = []
     if pos is not None:
@@ -510,10 +462,10 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
             if blank:
                 continue
             sheet_row = pos.sheet_row(index)
-            number = _to_int(data.get(L.S_NO))
+            number = as_int(data.get(L.S_NO))
             if number is None or number < 1:
                 reader.problem(Location(AREA_SOP, None, L.S_NO), ERROR, "nomor_langkah_tidak_terbaca",
-                               f"Nomor langkah \"{_to_text(data.get(L.S_NO))}\" pada lembar \"{sheet}\" baris "
+                               f"Nomor langkah \"{as_text(data.get(L.S_NO))}\" pada lembar \"{sheet}\" baris "
                                f"{sheet_row} tidak terbaca; isi dengan angka 1, 2, 3, ...")
                 continue
             if number in sop_rows:
@@ -536,12 +488,12 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
 
 
 def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
-    actor = _to_text(data.get(L.S_PELAKSANA))
+    actor = as_text(data.get(L.S_PELAKSANA))
     if not actor:
         reader.problem(Location(AREA_SOP, number, L.S_PELAKSANA), ERROR, "pelaksana_sop_kosong",
                        f"Pelaksana langkah {number} pada lembar \"{L.SHEET_SOP}\" kosong.")
     raw_waktu = data.get(L.S_WAKTU)
-    waktu_text = _to_text(raw_waktu)
+    waktu_text = as_text(raw_waktu)
     standard = None
     bad_waktu = False
     try:
@@ -550,9 +502,9 @@ def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
         bad_waktu = True
         reader.problem(Location(AREA_SOP, number, L.S_WAKTU), ERROR, "waktu_tidak_dikenali",
                        f"Langkah {number}: {exc.message}")
-    step = Step(number, _to_text(data.get(L.S_URAIAN)), actor, _split_roles(data.get(L.S_PELAKSANA_LAIN)),
-                _to_text(data.get(L.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, _to_text(data.get(L.S_OUTPUT)),
-                _to_text(data.get(L.S_KETERANGAN)), standard)
+    step = Step(number, as_text(data.get(L.S_URAIAN)), actor, _split_roles(data.get(L.S_PELAKSANA_LAIN)),
+                as_text(data.get(L.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, as_text(data.get(L.S_OUTPUT)),
+                as_text(data.get(L.S_KETERANGAN)), standard)
     if bad_waktu:
         # Keep the text as typed (for display and messages); the step has no standard until it is fixed.
         object.__setattr__(step, "waktu", waktu_text)
@@ -568,7 +520,7 @@ def _read_roles(reader: _Reader, positions: dict[str, Any], values: list[list[An
                 positions["roles_cell"] = (r0 + 1, c0 + 1)
                 roles: list[str] = []
                 for below in values[r0 + 1:]:
-                    item = _to_text(below[c0] if c0 < len(below) else None)
+                    item = as_text(below[c0] if c0 < len(below) else None)
                     if not item:
                         break
                     roles.append(item)
@@ -605,17 +557,17 @@ def _read_holidays(reader: _Reader, positions: dict[str, Any]):
         except ValueError:
             day = None
             reader.problem(Location(AREA_HOLIDAYS, index, L.H_DATE), ERROR, "tanggal_libur_tidak_terbaca",
-                           f"Tanggal libur \"{_to_text(raw)}\" (lembar \"{sheet}\", baris {pos.sheet_row(index)}) "
+                           f"Tanggal libur \"{as_text(raw)}\" (lembar \"{sheet}\", baris {pos.sheet_row(index)}) "
                            f"tidak terbaca; tulis seperti 20/03/2026.")
             continue
         if day is None:
             reader.problem(Location(AREA_HOLIDAYS, index, L.H_DATE), ERROR, "tanggal_libur_kosong",
                            f"Baris {pos.sheet_row(index)} lembar \"{sheet}\" berisi hari libur tanpa tanggal.")
             continue
-        cancelled = _yes(data.get(L.H_CANCELLED))
+        cancelled = read_yes(data.get(L.H_CANCELLED))
         if cancelled is None:
             reader.problem(Location(AREA_HOLIDAYS, index, L.H_CANCELLED), WARNING, "bukan_libur_tidak_terbaca",
-                           f"Isian \"{L.H_CANCELLED}\" \"{_to_text(data.get(L.H_CANCELLED))}\" (baris "
+                           f"Isian \"{L.H_CANCELLED}\" \"{as_text(data.get(L.H_CANCELLED))}\" (baris "
                            f"{pos.sheet_row(index)}) harus Ya atau kosong; tanggal {format_date_id(day)} tetap "
                            f"dianggap libur.")
             cancelled = False
@@ -626,7 +578,7 @@ def _read_holidays(reader: _Reader, positions: dict[str, Any]):
             removed.add(day)
         else:
             in_force.add(day)
-            name = _to_text(data.get(L.H_NAME))
+            name = as_text(data.get(L.H_NAME))
             names[day] = f"{names[day]}; {name}" if day in names and name else (name or names.get(day, ""))
     return frozenset(in_force - removed), frozenset(years), frozenset(removed), names
 
@@ -662,7 +614,7 @@ def _read_steps(reader: _Reader, positions: dict[str, Any], sop: Sop) -> list[St
         computed: list[tuple[Any, ...]] = []
         for index, data, blank in _table_values(values, pos, L.STEP_ENTRY_HEADERS):
             sheet_row = pos.sheet_row(index)
-            rows.append((sheet_row, _to_int(data.get(L.F_YEAR)), blank))
+            rows.append((sheet_row, as_int(data.get(L.F_YEAR)), blank))
             row = values[sheet_row - 1]
             computed.append(tuple(row[c - 1] if c is not None and c - 1 < len(row) else None
                                   for c in computed_cols))
@@ -704,8 +656,8 @@ def _cell_of(tracker: Tracker, loc: Location) -> tuple[str, str | None]:
             step, index = key
         else:
             step, index = key, None
-        sheet = L.step_sheet(int(step)) if _to_int(step) is not None else ""
-        info = lay.steps.get(_to_int(step)) if _to_int(step) is not None else None
+        sheet = L.step_sheet(int(step)) if as_int(step) is not None else ""
+        info = lay.steps.get(as_int(step)) if as_int(step) is not None else None
         if info is None:
             return sheet, None
         wanted = L.normalize_label(loc.field) if loc.field else None
@@ -715,24 +667,24 @@ def _cell_of(tracker: Tracker, loc: Location) -> tuple[str, str | None]:
             for label, row in info.header_rows.items():
                 if L.normalize_label(label) == wanted:
                     return _address(sheet, row, 2)
-        if _to_int(index) is None:
+        if as_int(index) is None:
             return sheet, None
         column = _column_for(info.table, loc.field, L.STEP_ATTRIBUTES, L.F_YEAR)
         return _address(sheet, info.table.sheet_row(int(index)), column)
     if loc.area == AREA_STAFF:
         pos = lay.staff_table
-        if pos is None or _to_int(key) is None:
+        if pos is None or as_int(key) is None:
             return L.SHEET_STAFF, None
         return _address(L.SHEET_STAFF, pos.sheet_row(int(key)),
                         _column_for(pos, loc.field, L.STAFF_ATTRIBUTES, L.E_NAME))
     if loc.area == AREA_HOLIDAYS:
         pos = lay.holiday_table
-        if pos is None or _to_int(key) is None:
+        if pos is None or as_int(key) is None:
             return L.SHEET_HOLIDAYS, None
         return _address(L.SHEET_HOLIDAYS, pos.sheet_row(int(key)), _column_for(pos, loc.field, {}, L.H_DATE))
     if loc.area == AREA_SOP:
         sheet = L.SHEET_SOP
-        number = _to_int(key) if not isinstance(key, str) else None
+        number = as_int(key) if not isinstance(key, str) else None
         if number is not None:
             pos = lay.sop_table
             if pos is None or number not in lay.sop_rows:
@@ -776,216 +728,6 @@ def calendar_for(tracker: Tracker, years: Iterable[int]) -> WorkingCalendar:
     return WorkingCalendar(week=tuple(tracker.settings.week), holidays=frozenset(days))
 
 
-# --- writers -------------------------------------------------------------------------------------------------------
-
-
-def _write_columns(book: Book, sheet: str, first_row: int, columns: Sequence[int | None],
-                   rows: Sequence[Sequence[Any]]) -> None:
-    """Write ``rows`` (one value per entry of ``columns``) from ``first_row`` down: one block when the present
-    columns are contiguous, else one block per column.  A None column is skipped."""
-    if not rows:
-        return
-    present = [(c, i) for i, c in enumerate(columns) if c is not None]
-    if not present:
-        return
-    present.sort()
-    cols = [c for c, _ in present]
-    if cols[-1] - cols[0] + 1 == len(cols):
-        book.write(sheet, first_row, cols[0], [[row[i] for _, i in present] for row in rows])
-        return
-    for c, i in present:
-        book.write(sheet, first_row, c, [[row[i]] for row in rows])
-
-
-def _hours(minutes: int | None) -> float | None:
-    return None if minutes is None else round(minutes / 60, 2)
-
-
-def computed_values(step: StepSchedule) -> list[Any]:
-    """The computed cells of one step-table row, in ``layout.STEP_COMPUTED_HEADERS`` order."""
-    return [
-        _naive(step.start),
-        _naive(step.due),
-        STATUS_LABELS.get(step.status, step.status),
-        None if step.status == STATUS_NOT_STARTED else _hours(step.late_minutes),
-        _hours(step.actual_minutes),
-        _naive(step.latest_finish),
-    ]
-
-
-def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSchedule]) -> int:
-    """Write the computed columns of every step sheet for the rows whose Tahun has a schedule; rows of other years
-    keep their values, rows with all entry cells blank are cleared.  One block per sheet.  Returns the number of
-    rows written with a schedule.  A year without a row on a step sheet gets none (entry cells are never written)."""
-    written = 0
-    blanks = [None] * len(L.STEP_COMPUTED_HEADERS)
-    for step in tracker.sop.steps:
-        info = tracker.layout.steps.get(step.number)
-        if info is None or not info.rows:
-            continue
-        block: list[list[Any]] = []
-        last = -1
-        for i, ((sheet_row, year, blank), old) in enumerate(zip(info.rows, info.computed)):
-            if blank:
-                new = list(blanks)
-            elif year is not None and year in schedules:
-                found = next((s for s in schedules[year].steps if s.step == step.number), None)
-                new = computed_values(found) if found is not None else list(blanks)
-                written += 1
-            else:
-                new = list(old)
-            block.append(new)
-            if not (blank and all(v is None for v in old)) or new != list(old):
-                last = i
-        block = block[: last + 1]
-        columns = [info.table.column(label) for label in L.STEP_COMPUTED_HEADERS]
-        _write_columns(book, info.table.sheet, info.table.header_row + 1, columns, block)
-    return written
-
-
-def standard_text(step: Step) -> str:
-    """The "Standar Waktu" shown on a step sheet: "2 minggu (10 hari kerja)", "Tanpa standar waktu"."""
-    if step.standard is None:
-        return f"{step.waktu} (tanpa standar waktu)" if step.waktu and step.waktu.strip("-\u2013 ") else \
-            "Tanpa standar waktu"
-    described = step.standard.describe()
-    if L.normalize_label(described) == L.normalize_label(step.waktu):
-        return step.waktu
-    return f"{step.waktu} ({described})"
-
-
-def step_header_values(step: Step) -> list[Any]:
-    """Values of a step sheet's top block, in ``layout.STEP_HEADER_LABELS`` order."""
-    return [step.uraian, step.actor, ", ".join(step.participants) or "-", step.kelengkapan or "-",
-            standard_text(step), step.output or "-", step.keterangan or "-"]
-
-
-def write_step_headers(book: Book, tracker: Tracker) -> None:
-    """The top block of each Langkah sheet, from the SOP as read from the SOP sheet (values, one block per sheet)."""
-    for step in tracker.sop.steps:
-        info = tracker.layout.steps.get(step.number)
-        if info is None:
-            continue
-        values = step_header_values(step)
-        rows = [info.header_rows.get(label) for label in L.STEP_HEADER_LABELS]
-        present = [(r, v) for r, v in zip(rows, values) if r is not None]
-        if not present:
-            continue
-        present.sort(key=lambda item: item[0])
-        sheet = info.table.sheet
-        if present[-1][0] - present[0][0] + 1 == len(present):
-            book.write(sheet, present[0][0], 2, [[v] for _, v in present])
-        else:
-            for r, v in present:
-                book.write(sheet, r, 2, [[v]])
-
-
-def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) -> str:
-    for entry in tracker.entries:
-        if entry.step == current.step and _to_int(entry.year) == schedule.year and not _blank(entry.pelaksana):
-            return _to_text(entry.pelaksana)
-    role = L.normalize_label(current.actor)
-    names = [_to_text(s.nama) for s in tracker.staff
-             if L.normalize_label(s.jabatan) == role and not _blank(s.nama)]
-    return f"{current.actor} ({', '.join(names)})" if names else current.actor
-
-
-def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> list[Any]:
-    """Beranda's value cells, in ``layout.BERANDA_FIELDS`` order."""
-    as_of = _naive(schedule.as_of)
-    deadline = _naive(schedule.deadline)
-    days_left = calendar.working_days_between(as_of.date(), deadline.date()) if as_of <= deadline else 0
-    current = schedule.current
-    if current is None:
-        step_text, holder, due = "Semua langkah selesai (LKj terkirim)", "-", "-"
-        projected = _naive(schedule.delivered_at) or _naive(schedule.projected_finish)
-    else:
-        try:
-            uraian = tracker.sop.step(current.step).uraian
-        except KeyError:
-            uraian = ""
-        status = STATUS_LABELS.get(current.status, current.status)
-        step_text = f"Langkah {current.step} ({status.lower()}): {uraian}" if uraian else \
-            f"Langkah {current.step} ({status.lower()})"
-        holder = _holder(tracker, schedule, current)
-        if current.due is not None:
-            due = _naive(current.due)
-        elif current.status == STATUS_NOT_STARTED:
-            due = "Belum mulai"
-        else:
-            due = "Tanpa standar waktu"
-        projected = _naive(schedule.projected_finish)
-    return [schedule.year, deadline, days_left, step_text, holder, due,
-            CYCLE_LABELS.get(schedule.overall, schedule.overall), projected, as_of]
-
-
-def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> None:
-    """The cycle at a glance, in Beranda's value cells (one block)."""
-    if not book.has_sheet(L.SHEET_HOME):
-        return
-    values = beranda_values(tracker, schedule, calendar)
-    book.write(L.SHEET_HOME, L.BERANDA_FIRST_ROW, L.BERANDA_VALUE_COLUMN, [[v] for v in values])
-
-
-def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: int) -> int:
-    """0-based index of the last row at or after ``first_row0`` with a value in its first ``width`` cells, or
-    ``first_row0 - 1``."""
-    for r0 in range(len(values) - 1, first_row0 - 1, -1):
-        if any(not _blank(v) for v in values[r0][:width]):
-            return r0
-    return first_row0 - 1
-
-
-def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
-    """Masalah rows for :class:`~lkj_xl.entries.Problem` items (located through ``tracker.cell_of``) or items that
-    already carry ``sheet`` and ``cell`` (``actions.LocatedProblem``)."""
-    rows = []
-    for problem in problems:
-        location = getattr(problem, "location", None)
-        if location is not None:
-            sheet, address = tracker.cell_of(location)
-        else:
-            sheet, address = problem.sheet, problem.cell
-        rows.append([sheet, address, L.LEVEL_ERROR if problem.severity == ERROR else L.LEVEL_WARNING,
-                     problem.code, problem.message])
-    return rows
-
-
-def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int:
-    """Replace the Masalah list with ``problems`` (plain text in A:E; the builder's link column F follows).
-    Returns the number of problems written."""
-    sheet = L.SHEET_PROBLEMS
-    if not book.has_sheet(sheet):
-        return 0
-    width = len(L.PROBLEM_HEADERS)
-    rows = problem_rows(tracker, problems)
-    old_last = _last_filled_row(book.read(sheet), 1, width)  # 0-based; data starts at row0 1
-    count = max(len(rows), old_last)
-    block = rows + [[None] * width for _ in range(count - len(rows))]
-    if block:
-        book.write(sheet, 2, 1, block)
-    return len(rows)
-
-
-def append_history(book: Book, when: datetime, user: str, action: str, detail: str,
-                   cap: int = L.HISTORY_CAP) -> None:
-    """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first)."""
-    sheet = L.SHEET_HISTORY
-    if not book.has_sheet(sheet):
-        return
-    width = len(L.HISTORY_HEADERS)
-    values = book.read(sheet)
-    old_last = _last_filled_row(values, 1, width)
-    kept = [list(row[:width]) + [None] * (width - len(row[:width])) for row in values[1:old_last + 1]]
-    kept = [row for row in kept if any(not _blank(v) for v in row)]
-    kept.append([_naive(when), user or "", action or "", detail or ""])
-    if cap > 0:
-        kept = kept[-cap:]
-    count = max(len(kept), old_last)
-    block = kept + [[None] * width for _ in range(count - len(kept))]
-    book.write(sheet, 2, 1, block)
-
-
 def entry_cells(book: Book) -> dict[tuple[str, str], Any]:
     """Every non-empty cell people type or edit, with its value, keyed by (sheet, "B7"): the SOP, Pengaturan,
     Hari Libur and Pegawai sheets whole, and every step sheet except what the engine writes there (the computed
@@ -1024,17 +766,7 @@ __all__ = [
     "StepSheetPos",
     "TablePos",
     "Tracker",
-    "append_history",
-    "beranda_values",
     "calendar_for",
-    "computed_values",
     "entry_cells",
     "load_tracker",
-    "problem_rows",
-    "standard_text",
-    "step_header_values",
-    "write_beranda",
-    "write_computed",
-    "write_problems",
-    "write_step_headers",
 ]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout as L
+from .cells import is_blank, read_yes
 from .errors import UnusableFileError
 
 _GENERAL = "General"
@@ -61,16 +62,12 @@ def _copy(src, dst) -> None:
         dst.number_format = src.number_format
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _rows_of(ws, pos, labels) -> list[dict[str, Any]]:
     """Non-blank table rows below ``pos``'s header: label -> source cell."""
     rows = []
     for r in range(pos.header_row + 1, ws.max_row + 1):
         cells = {label: ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in labels}
-        if any(not _blank(c.value) for c in cells.values()):
+        if any(not is_blank(c.value) for c in cells.values()):
             rows.append(cells)
     return rows
 
@@ -187,7 +184,7 @@ def _copy_sop(src, wb, lay, counts: _Counts) -> None:
         for offset in range(1, L.ROLES_MAX + 1):
             new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN).value = None
         offset = 1
-        while offset <= L.ROLES_MAX and not _blank(old.cell(row=r0 + offset, column=c0).value):
+        while offset <= L.ROLES_MAX and not is_blank(old.cell(row=r0 + offset, column=c0).value):
             _copy(old.cell(row=r0 + offset, column=c0),
                   new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN))
             offset += 1
@@ -244,10 +241,9 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
     if what == "staff":
         counts.staff = len(rows)
     else:
-        from .tracker import _yes  # the reader's own reading of "Bukan libur?"
 
         counts.holidays = len(rows)
-        counts.cancelled = sum(1 for cells in rows if L.H_CANCELLED in cells and _yes(cells[L.H_CANCELLED].value))
+        counts.cancelled = sum(1 for cells in rows if L.H_CANCELLED in cells and read_yes(cells[L.H_CANCELLED].value))
         counts.local = sum(1 for cells in rows if L.H_KIND in cells
                            and L.normalize_label(cells[L.H_KIND].value) == L.normalize_label(L.KIND_LOCAL))
 
@@ -282,7 +278,7 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
         k = 0
         for sheet_row, _year, blank in info.rows:
             extra_cells = [old.cell(row=sheet_row, column=col) for col in extras]
-            if blank and all(_blank(c.value) for c in extra_cells):
+            if blank and all(is_blank(c.value) for c in extra_cells):
                 continue
             k += 1
             for label in L.STEP_ENTRY_HEADERS:
@@ -311,7 +307,7 @@ def _copy_history(src, wb, counts: _Counts) -> None:
     k = 0
     for r in range(2, old.max_row + 1):
         cells = [old.cell(row=r, column=c) if c else None for c in wanted]
-        if all(c is None or _blank(c.value) for c in cells):
+        if all(c is None or is_blank(c.value) for c in cells):
             continue
         k += 1
         for i, cell in enumerate(cells, start=1):

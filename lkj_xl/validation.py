@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from .cells import is_blank
 from .dates import DateReading, WIB, format_date_id, format_datetime_id, read_datetime
 from .entries import (
     AREA_STAFF,
@@ -133,7 +134,7 @@ _ACTING_RE = re.compile(
 
 def parse_year(value: object) -> int | None:
     """A Tahun cell: 2025, 2025.0 or "2025" -> 2025; empty -> None; anything else raises :class:`ParseError`."""
-    if _blank(value):
+    if is_blank(value):
         return None
     hint = "tulis tahun laporan dengan 4 angka, mis. 2025."
     if isinstance(value, bool):
@@ -200,7 +201,7 @@ class _StepState:
 
     @property
     def completed_filled(self) -> bool:
-        return self.entry is not None and not _blank(self.entry.completed)
+        return self.entry is not None and not is_blank(self.entry.completed)
 
 
 def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int, as_of: datetime,
@@ -324,7 +325,7 @@ def _check_order(state: _StepState, previous: _StepState | None, problems: list[
     if received and completed and _before(completed, received):
         problems.append(_problem(_step_loc(entry, F_COMPLETED), SELESAI_SEBELUM_DITERIMA,
                                  f"Selesai ({completed.show()}) lebih awal dari Diterima ({received.show()})."))
-    if state.completed_filled and _blank(entry.received):
+    if state.completed_filled and is_blank(entry.received):
         problems.append(_problem(_step_loc(entry, F_RECEIVED), DITERIMA_KOSONG,
                                  "Selesai sudah diisi, tetapi Diterima kosong; isi kapan langkah ini diterima agar "
                                  "lamanya dapat dihitung."))
@@ -334,7 +335,7 @@ def _check_order(state: _StepState, previous: _StepState | None, problems: list[
     if prev_done is not None:
         # Compare this step's start (its Selesai when Diterima is empty) with the previous step's end.
         own, field = received, F_RECEIVED
-        if received is None and _blank(entry.received):
+        if received is None and is_blank(entry.received):
             own, field = completed, F_COMPLETED
         if own is not None and _before(own, prev_done):
             problems.append(_problem(
@@ -383,7 +384,7 @@ def _check_kelengkapan(required: str, state: _StepState, problems: list[Problem]
     entry = state.entry
     assert entry is not None
     raw = entry.kelengkapan
-    if _blank(raw):
+    if is_blank(raw):
         return
     loc = _step_loc(entry, F_KELENGKAPAN)
     answer = _kelengkapan(raw)
@@ -461,13 +462,13 @@ def validate_staff(staff: Sequence[StaffEntry], roles: Sequence[str]) -> list[Pr
     role_list = ", ".join(roles)
     seen_nip: dict[str, StaffEntry] = {}
     for row in sorted(staff, key=lambda s: s.row):
-        if all(_blank(v) for v in (row.nama, row.nip, row.jabatan, row.keterangan)):
+        if all(is_blank(v) for v in (row.nama, row.nip, row.jabatan, row.keterangan)):
             continue
-        if _blank(row.nama):
+        if is_blank(row.nama):
             problems.append(_problem(Location(AREA_STAFF, row.row, F_NAMA), NAMA_KOSONG,
                                      "Nama kosong, padahal baris ini berisi data pegawai; isi namanya atau kosongkan "
                                      "seluruh baris."))
-        if not _blank(row.nip):
+        if not is_blank(row.nip):
             loc = Location(AREA_STAFF, row.row, F_NIP)
             try:
                 nip = parse_nip(row.nip)
@@ -508,17 +509,13 @@ def _step_loc(entry: StepEntry, field: str) -> Location:
     return Location(AREA_STEP, (entry.step, entry.row), field)
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
 def _blank_step_row(entry: StepEntry) -> bool:
-    return all(_blank(v) for v in (entry.year, entry.received, entry.completed, entry.pelaksana, entry.kelengkapan,
+    return all(is_blank(v) for v in (entry.year, entry.received, entry.completed, entry.pelaksana, entry.kelengkapan,
                                    entry.nomor_output, entry.catatan))
 
 
 def _clean_text(value: object) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)

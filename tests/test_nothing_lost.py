@@ -22,7 +22,7 @@ from lkj_xl.builder import build_tracker
 from lkj_xl.cli import main
 from lkj_xl.demo import DEMO_STAFF, fill_demo_entries
 from lkj_xl.errors import EXIT_DATA, EXIT_OK
-from lkj_xl.tracker import append_history
+from lkj_xl.writers import append_history
 from lkj_xl.trackerfile import modify
 
 from test_bad_input import user_cells

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lkj_xl import actions  # noqa: E402
 from lkj_xl import layout as L  # noqa: E402
 from lkj_xl import ribbon  # noqa: E402
-from lkj_xl import tracker as trk  # noqa: E402
+from lkj_xl import writers  # noqa: E402
 from lkj_xl.book_file import FileBook  # noqa: E402
 from lkj_xl.book_live import LiveBook, literal_cell, normalise_cell  # noqa: E402
 from lkj_xl.builder import build_tracker  # noqa: E402
@@ -161,7 +161,7 @@ def file_result(path: Path, action: str, tmp_path: Path) -> Path:
     book = FileBook.open(out)
     if action == "validate":
         analysis = actions.validate(book, as_of=AS_OF)
-        trk.write_problems(book, analysis.tracker, analysis.problems)
+        writers.write_problems(book, analysis.tracker, analysis.problems)
     else:
         getattr(actions, action)(book, as_of=AS_OF)
     book.save(out)

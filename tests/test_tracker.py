@@ -17,10 +17,8 @@ from lkj_xl.entries import (
     Problem, StepRecord,
 )
 from lkj_xl.schedule import STATUS_LABELS, schedule_cycle
-from lkj_xl.tracker import (
-    append_history, calendar_for, entry_cells, load_tracker, write_beranda, write_computed, write_problems,
-    write_step_headers,
-)
+from lkj_xl.tracker import calendar_for, entry_cells, load_tracker
+from lkj_xl.writers import append_history, write_beranda, write_computed, write_problems, write_step_headers
 
 dt = datetime
 STAFF = [("Budi", "198001012005011001", "Kepala Dinas"), ("Sari", "198505052010012002", "Sekretaris"),
