@@ -358,7 +358,30 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
                 error="Pilih Ya atau Tidak.")
     _validation(ws, f"C{header + 1}:F{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
                 title="Jam", error="Isi jam seperti 07:30.")
-    _widths(ws, {"A": 28, "B": 24, "C": 12, "D": 16, "E": 17, "F": 12, "G": 70})
+    _build_special_hours(ws)
+    _widths(ws, {"A": 28, "B": 24, "C": 12, "D": 16, "E": 17, "F": 12, "G": 70, "H": 12, "I": 40})
+
+
+def _build_special_hours(ws) -> None:
+    """An empty table for periods with other hours (Ramadan: the MenPANRB circular of each year sets them)."""
+    ws.cell(row=L.SPECIAL_TITLE_ROW, column=1,
+            value="Jam kerja khusus, mis. bulan Ramadan (diatur tiap tahun oleh Surat Edaran Menteri PANRB). "
+                  "Satu baris per periode dan hari, mis. Senin-Kamis dan Jumat. Hari yang tidak disebut memakai jam "
+                  "kerja biasa.").font = _SUBTITLE
+    header = L.SPECIAL_HEADER_ROW
+    _header(ws, header, 1, L.SPECIAL_HEADERS)
+    first, last = header + 1, header + L.SPECIAL_FREE_ROWS
+    for row in range(first, last + 1):
+        for column in (1, 2):
+            ws.cell(row=row, column=column).number_format = L.DATE_FORMAT
+        for column in range(5, 9):
+            ws.cell(row=row, column=column).number_format = L.TIME_FORMAT
+    _table(ws, L.SPECIAL_TABLE_NAME, header, 1, last, len(L.SPECIAL_HEADERS))
+    _date_validation(ws, f"A{first}:B{last}", "Tanggal periode")
+    _validation(ws, f"D{first}:D{last}", "list", formula1=f'"{L.YES},{L.NO}"', title="Hari kerja?",
+                error="Pilih Ya atau Tidak.")
+    _validation(ws, f"E{first}:H{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
+                title="Jam", error="Isi jam seperti 08:00.")
 
 
 def _build_holidays(ws, year: int) -> None:

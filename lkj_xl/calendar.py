@@ -74,6 +74,27 @@ _FRIDAY = DayHours(time(7, 30), time(16, 30), ((time(11, 30), time(13, 0)),))  #
 #: Monday..Sunday; None = not a working day.
 DEFAULT_WEEK: tuple[DayHours | None, ...] = (_MON_THU, _MON_THU, _MON_THU, _MON_THU, _FRIDAY, None, None)
 
+
+@dataclass(frozen=True)
+class SpecialHours:
+    """Other working hours for a stretch of dates, e.g. the shorter hours of Ramadan, which the government sets each
+    year by a circular of the Minister of PANRB.  ``hours`` gives the hours of some weekdays in the period,
+    ``closed`` the weekdays that are not working days in it; the other weekdays keep the normal week."""
+
+    first: date
+    last: date
+    hours: tuple[tuple[int, DayHours], ...] = ()  # (weekday 0=Monday, hours)
+    closed: tuple[int, ...] = ()
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"Periode {self.first:%d-%m-%Y} s.d. {self.last:%d-%m-%Y} terbalik.")
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
 # --- holidays --------------------------------------------------------------------------------------------------------
 
 
@@ -99,7 +120,11 @@ def national_holidays(years: Iterable[int]) -> dict[date, str]:
 class WorkingCalendar:
     week: tuple[DayHours | None, ...] = DEFAULT_WEEK
     holidays: frozenset[date] = frozenset()
+    #: periods with other hours (Ramadan); the first period covering a day decides its hours
+    special: tuple[SpecialHours, ...] = ()
     _segments: tuple[tuple[tuple[int, int], ...], ...] = field(init=False, repr=False, compare=False)
+    _special: tuple[tuple[SpecialHours, dict[int, tuple[tuple[int, int], ...]]], ...] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -107,15 +132,25 @@ class WorkingCalendar:
         if not any(self.week):
             raise ValueError("Tidak ada hari kerja dalam seminggu.")
         object.__setattr__(self, "_segments", tuple(d.segments() if d else () for d in self.week))
+        object.__setattr__(self, "_special", tuple(
+            (period, {**{wd: () for wd in period.closed}, **{wd: hours.segments() for wd, hours in period.hours}})
+            for period in self.special))
 
     # -- days --
     def is_working_day(self, day: date) -> bool:
-        return self.week[day.weekday()] is not None and day not in self.holidays
+        if not self._special:
+            return self.week[day.weekday()] is not None and day not in self.holidays
+        return bool(self._day_segments(day))
 
     def _day_segments(self, day: date) -> tuple[tuple[int, int], ...]:
         if day in self.holidays:
             return ()
-        return self._segments[day.weekday()]
+        weekday = day.weekday()
+        if self._special:
+            for period, segments in self._special:
+                if period.first <= day <= period.last and weekday in segments:
+                    return segments[weekday]
+        return self._segments[weekday]
 
     def next_working_day(self, day: date, step: int = 1) -> date:
         """The nearest working day strictly after ``day`` (``step=-1``: strictly before)."""
@@ -289,16 +324,19 @@ def build_calendar(
     extra: Iterable[date] = (),
     removed: Iterable[date] = (),
     national: Mapping[date, str] | None = None,
+    special: Iterable[SpecialHours] = (),
 ) -> WorkingCalendar:
-    """National holidays and cuti bersama for ``years``, plus the admin's ``extra`` dates, minus ``removed``."""
+    """National holidays and cuti bersama for ``years``, plus the admin's ``extra`` dates, minus ``removed``;
+    ``special`` periods (Ramadan) with their own hours."""
     base = national if national is not None else national_holidays(years)
     days = (set(base) | set(extra)) - set(removed)
-    return WorkingCalendar(week=tuple(week), holidays=frozenset(days))
+    return WorkingCalendar(week=tuple(week), holidays=frozenset(days), special=tuple(special))
 
 
 __all__ = [
     "DEFAULT_WEEK",
     "DayHours",
+    "SpecialHours",
     "WEEKDAY_NAMES_ID",
     "WorkingCalendar",
     "build_calendar",

@@ -177,6 +177,18 @@ WEEK_TABLE_NAME = "tblJamKerja"
 WEEK_TITLE_ROW = SETTINGS_FIRST_ROW + len(SETTINGS_LABELS) + 1
 WEEK_HEADER_ROW = WEEK_TITLE_ROW + 1
 
+# Special hours for a stretch of dates (Ramadan), below the week table: one row per period and day(s).
+X_FROM = "Dari tanggal"
+X_TO = "Sampai tanggal"
+X_NOTE = "Keterangan"
+SPECIAL_HEADERS: tuple[str, ...] = (X_FROM, X_TO, W_DAY, W_WORKDAY, W_START, W_BREAK_START, W_BREAK_END, W_END,
+                                    X_NOTE)
+SPECIAL_REQUIRED: tuple[str, ...] = SPECIAL_HEADERS[:-1]
+SPECIAL_TABLE_NAME = "tblJamKhusus"
+SPECIAL_TITLE_ROW = WEEK_HEADER_ROW + 7 + 2
+SPECIAL_HEADER_ROW = SPECIAL_TITLE_ROW + 1
+SPECIAL_FREE_ROWS = 12
+
 # --- Hari Libur ----------------------------------------------------------------------------------------------------
 
 H_DATE = "Tanggal"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .calendar import DEFAULT_WEEK, DayHours
+from .calendar import DEFAULT_WEEK, DayHours, SpecialHours
 
 #: Backups kept beside the workbook (rotating).
 DEFAULT_BACKUPS = 10
@@ -22,5 +22,7 @@ class Settings:
     deadline_override: datetime | None = None
     #: Perpres 21/2023 (see lkj_xl.calendar.DEFAULT_WEEK); Monday..Sunday, None = not a working day.
     week: tuple[DayHours | None, ...] = DEFAULT_WEEK
+    #: periods with other hours (Ramadan: set yearly by a MenPANRB circular; none by default)
+    special: tuple[SpecialHours, ...] = ()
     due_soon_hours: int = DEFAULT_DUE_SOON_HOURS
     backups: int = DEFAULT_BACKUPS

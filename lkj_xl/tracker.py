@@ -21,7 +21,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import layout as L
 from .book import Book, cell_address
-from .calendar import DEFAULT_WEEK, WEEKDAY_NAMES_ID, DayHours, WorkingCalendar, national_holidays
+from .calendar import (
+    DEFAULT_WEEK, WEEKDAY_NAMES_ID, DayHours, SpecialHours, WorkingCalendar, national_holidays,
+)
 from .entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Location, Problem,
     StaffEntry, StepEntry,
@@ -76,6 +78,7 @@ class ReadLayout:
     settings_rows: Mapping[str, int] = field(default_factory=dict)  # setting label -> sheet row on Pengaturan
     week_table: TablePos | None = None
     week_rows: Mapping[str, int] = field(default_factory=dict)  # weekday name -> sheet row on Pengaturan
+    special_table: TablePos | None = None  # special hours (Ramadan) on Pengaturan
     holiday_table: TablePos | None = None
     staff_table: TablePos | None = None
     steps: Mapping[int, StepSheetPos] = field(default_factory=dict)
@@ -248,10 +251,12 @@ class _Reader:
         return TablePos(sheet, r0 + 1, {label: c0 + 1 for label, c0 in cols.items()})
 
 
-def _table_values(values: Sequence[Sequence[Any]], pos: TablePos, labels: Sequence[str]):
-    """Yield (0-based table index, {label: value}, blank) for every row below the header to the sheet's end."""
+def _table_values(values: Sequence[Sequence[Any]], pos: TablePos, labels: Sequence[str], end_row0: int | None = None):
+    """Yield (0-based table index, {label: value}, blank) for every row below the header to the sheet's end (or up
+    to the 0-based row ``end_row0``, exclusive)."""
     cols = [(label, pos.columns[label] - 1) for label in labels if label in pos.columns]
-    for r0 in range(pos.header_row, len(values)):
+    stop = len(values) if end_row0 is None else min(end_row0, len(values))
+    for r0 in range(pos.header_row, stop):
         row = values[r0]
         data = {label: (row[c0] if c0 < len(row) else None) for label, c0 in cols}
         yield r0 - pos.header_row, data, all(is_blank(v) for v in data.values())
@@ -351,8 +356,127 @@ def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
                              f"program ini (versi {L.LAYOUT_VERSION}). Perbarui lkj-xl.", ERROR, "versi_tata_letak")
 
     week = _read_week(reader, positions, values)
+    special = _read_special(reader, positions, values)
     return Settings(year=year, agency=agency, government=government, deadline_override=deadline, week=week,
+                    special=special,
                     due_soon_hours=due_soon, backups=backups)
+
+
+def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHours | None]:
+    """The hours one row of a week table gives: (True, DayHours) for a working day, (True, None) for a day off,
+    (False, None) after reporting through ``bad(column, message)`` what cannot be read."""
+    working = read_yes(data.get(L.W_WORKDAY))
+    if working is None:
+        bad(L.W_WORKDAY, f"Isian \"Hari kerja?\" untuk {what} harus Ya atau Tidak, bukan "
+                         f"\"{as_text(data.get(L.W_WORKDAY))}\".")
+        return False, None
+    if not working:
+        return True, None
+    times: dict[str, time | None] = {}
+    ok = True
+    for column in (L.W_START, L.W_BREAK_START, L.W_BREAK_END, L.W_END):
+        try:
+            times[column] = _to_time(data.get(column))
+        except ValueError:
+            bad(column, f"{column} {what} \"{as_text(data.get(column))}\" tidak terbaca; tulis jam seperti 07.30.")
+            ok = False
+    if not ok:
+        return False, None
+    if times[L.W_START] is None or times[L.W_END] is None:
+        bad(L.W_START if times[L.W_START] is None else L.W_END,
+            f"{what[:1].upper()}{what[1:]} ditandai hari kerja tetapi jam masuk atau jam pulangnya kosong.")
+        return False, None
+    breaks: tuple[tuple[time, time], ...] = ()
+    if (times[L.W_BREAK_START] is None) != (times[L.W_BREAK_END] is None):
+        bad(L.W_BREAK_START, f"Istirahat {what} harus diisi lengkap (mulai dan selesai) atau dikosongkan keduanya.")
+        return False, None
+    if times[L.W_BREAK_START] is not None:
+        breaks = ((times[L.W_BREAK_START], times[L.W_BREAK_END]),)
+    try:
+        return True, DayHours(times[L.W_START], times[L.W_END], breaks)
+    except ValueError as exc:
+        bad(L.W_START, f"Jam kerja {what}: {exc}")
+        return False, None
+
+
+def _find_special_header(values: Sequence[Sequence[Any]], week: TablePos | None) -> int | None:
+    """The 1-based header row of the special-hours table (below the week table), None when absent."""
+    start0 = week.header_row if week is not None else 0
+    found = _find_header(values[start0:], L.SPECIAL_HEADERS, 3)
+    if found is None or L.X_FROM not in found[1]:
+        return None
+    return start0 + found[0] + 1
+
+
+_DAY_INDEX = {L.normalize_label(name): i for i, name in enumerate(WEEKDAY_NAMES_ID)}
+_DAY_INDEX["jum'at"] = 4
+
+
+def _weekdays(text: Any) -> tuple[int, ...] | None:
+    """"Senin" -> (0,), "Senin-Kamis" / "Senin s.d. Kamis" -> (0, 1, 2, 3), "Semua" -> all; None if unreadable."""
+    raw = L.normalize_label(text)
+    if raw in ("semua", "semua hari", "setiap hari"):
+        return tuple(range(7))
+    parts = [p.strip() for p in re.split(r"\s*(?:-|–|s\.?\s*d\.?|sampai(?:\s+dengan)?)\s*", raw) if p.strip()]
+    if len(parts) == 1 and parts[0] in _DAY_INDEX:
+        return (_DAY_INDEX[parts[0]],)
+    if len(parts) == 2 and all(p in _DAY_INDEX for p in parts):
+        first, last = _DAY_INDEX[parts[0]], _DAY_INDEX[parts[1]]
+        if first <= last:
+            return tuple(range(first, last + 1))
+    return None
+
+
+def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[Any]]) -> tuple[SpecialHours, ...]:
+    """Periods with other hours (Ramadan) from the table below the week table; an absent table means none."""
+    sheet = L.SHEET_SETTINGS
+    header = _find_special_header(values, positions.get("week_table"))
+    if header is None:
+        return ()
+    found = _find_header(values[header - 1:header], L.SPECIAL_HEADERS, 3)
+    cols = {label: c0 + 1 for label, c0 in found[1].items()} if found else {}
+    pos = TablePos(sheet, header, cols)
+    for label in L.SPECIAL_REQUIRED:
+        if label not in cols:
+            reader.problem(Location(AREA_BOOK, sheet, label), ERROR, "kolom_tidak_ada",
+                           f"Kolom \"{label}\" tidak ditemukan pada tabel jam kerja khusus di lembar \"{sheet}\" "
+                           f"(baris judul {header}). Kembalikan judul kolom itu persis \"{label}\".")
+            return ()
+    positions["special_table"] = pos
+    periods: list[SpecialHours] = []
+    for index, data, blank in _table_values(values, pos, L.SPECIAL_HEADERS):
+        if blank:
+            continue
+        row = pos.sheet_row(index)
+
+        def bad(column: str, message: str, row: int = row) -> None:
+            reader.problem(Location(AREA_SETTINGS, ("khusus", row), column), ERROR, "jam_khusus_tidak_terbaca",
+                           message)
+
+        try:
+            first, last = parse_datetime(data.get(L.X_FROM)), parse_datetime(data.get(L.X_TO))
+        except ParseError as exc:
+            bad(L.X_FROM, f"Jam kerja khusus baris {row}: {exc.message}")
+            continue
+        if first is None or last is None:
+            bad(L.X_FROM if first is None else L.X_TO,
+                f"Jam kerja khusus baris {row}: isi tanggal awal dan akhir periode (mis. 18/02/2026 dan 19/03/2026).")
+            continue
+        days = _weekdays(data.get(L.W_DAY))
+        if days is None:
+            bad(L.W_DAY, f"Hari \"{as_text(data.get(L.W_DAY))}\" pada jam kerja khusus baris {row} tidak dikenali; "
+                         f"tulis mis. Senin, Senin-Kamis atau Jumat.")
+            continue
+        ok, hours = _hours_of_row(data, f"periode khusus baris {row}", bad)
+        if not ok:
+            continue
+        try:
+            periods.append(SpecialHours(
+                first.date(), last.date(), tuple((d, hours) for d in days) if hours else (),
+                () if hours else days, as_text(data.get(L.X_NOTE))))
+        except ValueError as exc:
+            bad(L.X_TO, f"Jam kerja khusus baris {row}: {exc}")
+    return tuple(periods)
 
 
 def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any]]) -> tuple[DayHours | None, ...]:
@@ -361,16 +485,16 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
     if pos is None:
         return DEFAULT_WEEK
     positions["week_table"] = pos
-    day_index = {L.normalize_label(name): i for i, name in enumerate(WEEKDAY_NAMES_ID)}
-    day_index["jum'at"] = 4
     week: list[DayHours | None] = list(DEFAULT_WEEK)
     seen: set[int] = set()
     week_rows: dict[str, int] = {}
-    for index, data, blank in _table_values(values, pos, L.WEEK_HEADERS):
+    special = _find_special_header(values, pos)
+    for index, data, blank in _table_values(values, pos, L.WEEK_HEADERS,
+                                            None if special is None else special - 2):
         if blank:
             continue
         name = data.get(L.W_DAY)
-        i = day_index.get(L.normalize_label(name))
+        i = _DAY_INDEX.get(L.normalize_label(name))
         if i is None:
             if not is_blank(name) or any(not is_blank(v) for k, v in data.items() if k != L.W_SOURCE):
                 reader.problem(Location(AREA_SETTINGS, as_text(name) or None, L.W_DAY), ERROR, "hari_tidak_dikenal",
@@ -384,40 +508,9 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
         def bad(column: str, message: str, day: str = day) -> None:
             reader.problem(Location(AREA_SETTINGS, day, column), ERROR, "jam_kerja_tidak_terbaca", message)
 
-        working = read_yes(data.get(L.W_WORKDAY))
-        if working is None:
-            bad(L.W_WORKDAY, f"Isian \"Hari kerja?\" untuk {day} harus Ya atau Tidak, bukan "
-                             f"\"{as_text(data.get(L.W_WORKDAY))}\".")
-            continue
-        if not working:
-            week[i] = None
-            continue
-        times: dict[str, time | None] = {}
-        ok = True
-        for column in (L.W_START, L.W_BREAK_START, L.W_BREAK_END, L.W_END):
-            try:
-                times[column] = _to_time(data.get(column))
-            except ValueError:
-                bad(column, f"{column} hari {day} \"{as_text(data.get(column))}\" tidak terbaca; tulis jam "
-                            f"seperti 07.30.")
-                ok = False
-        if not ok:
-            continue
-        if times[L.W_START] is None or times[L.W_END] is None:
-            bad(L.W_START if times[L.W_START] is None else L.W_END,
-                f"Hari {day} ditandai hari kerja tetapi jam masuk atau jam pulangnya kosong.")
-            continue
-        breaks: tuple[tuple[time, time], ...] = ()
-        if (times[L.W_BREAK_START] is None) != (times[L.W_BREAK_END] is None):
-            bad(L.W_BREAK_START, f"Istirahat hari {day} harus diisi lengkap (mulai dan selesai) atau dikosongkan "
-                                 f"keduanya.")
-            continue
-        if times[L.W_BREAK_START] is not None:
-            breaks = ((times[L.W_BREAK_START], times[L.W_BREAK_END]),)
-        try:
-            week[i] = DayHours(times[L.W_START], times[L.W_END], breaks)
-        except ValueError as exc:
-            bad(L.W_START, f"Jam kerja hari {day}: {exc}")
+        ok, hours = _hours_of_row(data, f"hari {day}", bad)
+        if ok:
+            week[i] = hours
     positions["week_rows"] = week_rows
     for i in sorted(set(range(7)) - seen):
         reader.problem(Location(AREA_SETTINGS, WEEKDAY_NAMES_ID[i], L.W_DAY), WARNING, "hari_tidak_ada",
@@ -710,6 +803,8 @@ def _cell_of(tracker: Tracker, loc: Location) -> tuple[str, str | None]:
             for day, row in lay.week_rows.items():
                 if L.normalize_label(day) == wanted and lay.week_table is not None:
                     return _address(sheet, row, _column_for(lay.week_table, loc.field, {}, L.W_DAY))
+        if isinstance(key, tuple) and key[:1] == ("khusus",) and lay.special_table is not None:
+            return _address(sheet, key[1], _column_for(lay.special_table, loc.field, {}, L.X_FROM))
         return sheet, None
     if loc.area == AREA_BOOK:
         return (key if isinstance(key, str) else ""), None
@@ -725,7 +820,8 @@ def calendar_for(tracker: Tracker, years: Iterable[int]) -> WorkingCalendar:
     missing = sorted({int(y) for y in years} - set(tracker.holiday_years))
     national = national_holidays(missing) if missing else {}
     days = (set(tracker.holidays) | set(national)) - set(tracker.removed_holidays)
-    return WorkingCalendar(week=tuple(tracker.settings.week), holidays=frozenset(days))
+    return WorkingCalendar(week=tuple(tracker.settings.week), holidays=frozenset(days),
+                           special=tuple(tracker.settings.special))
 
 
 def entry_cells(book: Book) -> dict[tuple[str, str], Any]:

@@ -35,6 +35,7 @@ class _Counts:
     sop_steps: int = 0
     settings: int = 0
     week_days: int = 0
+    special_rows: int = 0
     extra_columns: int = 0
     history: int = 0
 
@@ -223,6 +224,14 @@ def _copy_settings(src, wb, lay, counts: _Counts) -> None:
                 if label != L.W_DAY:
                     _copy(old.cell(row=row, column=col), new.cell(row=target, column=new_cols[label]))
             counts.week_days += 1
+    if lay.special_table is not None:
+        columns = {label: i for i, label in enumerate(L.SPECIAL_HEADERS, start=1)}
+        rows = _rows_of(old, lay.special_table, L.SPECIAL_HEADERS)
+        for k, cells in enumerate(rows, start=1):
+            for label, cell in cells.items():
+                _copy(cell, new.cell(row=L.SPECIAL_HEADER_ROW + k, column=columns[label]))
+        _extend_table(new, L.SPECIAL_TABLE_NAME, L.SPECIAL_HEADER_ROW + max(len(rows), L.SPECIAL_FREE_ROWS))
+        counts.special_rows = len(rows)
 
 
 def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, what: str, free: int) -> None:
@@ -326,7 +335,8 @@ def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
         f"  Hari libur: {counts.holidays} baris ({counts.local} libur lokal, {counts.cancelled} bertanda "
         f"\"Bukan libur\").",
         f"  SOP: {counts.sop_steps} langkah beserta identitas dan daftar jabatan.",
-        f"  Pengaturan: {counts.settings} nilai dan jam kerja {counts.week_days} hari.",
+        f"  Pengaturan: {counts.settings} nilai, jam kerja {counts.week_days} hari, jam kerja khusus "
+        f"{counts.special_rows} baris.",
     ]
     if counts.extra_columns:
         lines.append(f"  Kolom tambahan buatan pengguna: {counts.extra_columns} (diletakkan di kanan kolom terhitung).")

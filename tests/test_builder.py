@@ -80,7 +80,7 @@ def test_tables_and_refs(wb):
         tables = dict(wb[f"Langkah {n}"].tables.items())
         assert tables == {f"tblLangkah{n}": "A12:M13"}
     assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:H27"}
-    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A14:G21"}
+    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A14:G21", "tblJamKhusus": "A24:I36"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
     assert staff_ref == f"A3:D{3 + len(STAFF) + L.STAFF_FREE_ROWS}"
     holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]

@@ -205,3 +205,37 @@ def test_days_land_on_a_working_day_n_days_later(cal, start, days):
     assert cal.working_days_between(first.date(), end.date()) == days
     low, high = cal.window(end.date())
     assert low <= end <= high
+
+
+# --- special hours (Ramadan) ---
+
+def test_special_hours_apply_only_inside_their_period_and_weekdays():
+    from lkj_xl.calendar import SpecialHours
+
+    ramadan_mon_thu = DayHours(time(8, 0), time(15, 0), ((time(12, 0), time(12, 30)),))  # 6 h 30 min
+    ramadan_fri = DayHours(time(8, 0), time(15, 30), ((time(11, 30), time(12, 30)),))
+    period = SpecialHours(date(2026, 2, 18), date(2026, 3, 17),
+                          tuple((d, ramadan_mon_thu) for d in range(4)) + ((4, ramadan_fri),), name="Ramadan")
+    cal = build_calendar([2026], special=[period])
+    plain = build_calendar([2026])
+    # Thursday 26 Feb 2026 14:00 + 180 menit: 14-15 (60), Friday 08-11:30 (210 > 120) -> Friday 10:00
+    assert cal.add_minutes(dt(2026, 2, 26, 14, 0), 180) == dt(2026, 2, 27, 10, 0)
+    assert plain.add_minutes(dt(2026, 2, 26, 14, 0), 180) == dt(2026, 2, 27, 8, 30)
+    # outside the period the normal week holds
+    assert cal.add_minutes(dt(2026, 2, 12, 15, 0), 180) == plain.add_minutes(dt(2026, 2, 12, 15, 0), 180)
+    assert cal.working_minutes(dt(2026, 2, 23), dt(2026, 2, 28)) == 4 * 390 + 390
+    # days keep the clock time, clamped into the period's window; after Ramadan closing time is outside work
+    assert cal.add_days(dt(2026, 2, 26, 14, 30), 1) == dt(2026, 2, 27, 14, 30)
+    assert cal.add_days(dt(2026, 2, 27, 15, 15), 1) == dt(2026, 3, 2, 15, 0)
+    assert cal.add_days(dt(2026, 2, 26, 16, 15), 1) == dt(2026, 3, 2, 8, 0)
+
+
+def test_special_period_can_close_a_weekday_and_rejects_reversed_dates():
+    from lkj_xl.calendar import SpecialHours
+
+    closed_friday = SpecialHours(date(2026, 5, 1), date(2026, 5, 31), closed=(4,))
+    cal = build_calendar([2026], special=[closed_friday])
+    assert not cal.is_working_day(date(2026, 5, 8)) and cal.is_working_day(date(2026, 5, 7))
+    assert cal.is_working_day(date(2026, 6, 5))
+    with pytest.raises(ValueError, match="terbalik"):
+        SpecialHours(date(2026, 3, 1), date(2026, 2, 1))

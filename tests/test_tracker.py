@@ -497,3 +497,36 @@ def test_tracker_module_needs_neither_openpyxl_nor_pandas():
             "bad = [m for m in ('openpyxl', 'pandas', 'xlwings') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_special_hours_table_reaches_the_calendar_and_bad_rows_are_located(path):
+    """Ramadan hours typed on Pengaturan (below the week table) change the working time inside their period only."""
+    first = L.SPECIAL_HEADER_ROW + 1
+
+    def fill(wb):
+        ws = wb[L.SHEET_SETTINGS]
+        rows = [
+            (datetime(2026, 2, 18), "17/03/2026", "Senin-Kamis", "Ya", time(8), time(12), time(12, 30), time(15),
+             "SE MenPANRB Ramadan"),
+            (datetime(2026, 2, 18), datetime(2026, 3, 17), "Jumat", "Ya", time(8), time(11, 30), time(12, 30),
+             time(15, 30), None),
+            (datetime(2026, 5, 1), datetime(2026, 5, 2), "Senen", "Ya", time(8), None, None, time(15), None),
+        ]
+        for offset, values in enumerate(rows):
+            for column, value in enumerate(values, start=1):
+                ws.cell(row=first + offset, column=column, value=value)
+
+    edit(path, fill)
+    tracker = load_tracker(FileBook.open(path))
+    assert [(p.first, p.last, p.name) for p in tracker.settings.special] == [
+        (date(2026, 2, 18), date(2026, 3, 17), "SE MenPANRB Ramadan"), (date(2026, 2, 18), date(2026, 3, 17), "")]
+    # the week table is read as before: the special table's rows are not mistaken for weekdays
+    assert tracker.settings.week == DEFAULT_WEEK
+    bad = [p for p in tracker.problems if p.code == "jam_khusus_tidak_terbaca"]
+    assert len(bad) == 1 and "Senen" in bad[0].message
+    assert tracker.cell_of(bad[0].location) == (L.SHEET_SETTINGS, f"C{first + 2}")
+    cal = calendar_for(tracker, [2026])
+    # Thursday 26 Feb 2026 14:00 + 180 working minutes: 14-15, then Friday 08:00-10:00 (Ramadan hours)
+    assert cal.add_minutes(datetime(2026, 2, 26, 14, 0), 180) == datetime(2026, 2, 27, 10, 0)
+    # Thursday 2 April 2026, after the period: 15:00 + 180 -> Monday 6 April 09:30 (3 April is Good Friday)
+    assert cal.add_minutes(datetime(2026, 4, 2, 15, 0), 180) == datetime(2026, 4, 6, 9, 30)

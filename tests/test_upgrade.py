@@ -226,3 +226,22 @@ def test_upgrade_to_xlsm(old_tracker, tmp_path):
     assert verify_xlsm(new) == []
     entries = _entries_of(openpyxl.load_workbook(new, keep_vba=True)[L.step_sheet(3)])
     assert entries[(2024, 0)][L.F_KELENGKAPAN] == "Tidak"
+
+
+def test_special_hours_are_carried(tmp_path):
+    """A current-layout tracker's Ramadan hours (Pengaturan, tblJamKhusus) arrive in the upgraded file."""
+    from lkj_xl.tracker import load_tracker
+
+    old = build_tracker(tmp_path / "old.xlsx", year=2025, agency="Inspektorat Kota Madiun")
+    wb = openpyxl.load_workbook(old)
+    row = [datetime(2026, 2, 18), datetime(2026, 3, 17), "Senin-Kamis", "Ya", time(8), time(12), time(12, 30),
+           time(15), "Ramadan 1447 H"]
+    for column, value in enumerate(row, start=1):
+        wb[L.SHEET_SETTINGS].cell(row=L.SPECIAL_HEADER_ROW + 1, column=column, value=value)
+    wb.save(old)
+
+    summary = upgrade_tracker(old, tmp_path / "new.xlsx")
+    assert "jam kerja khusus 1 baris" in summary
+    before = load_tracker(FileBook.open(old)).settings.special
+    after = load_tracker(FileBook.open(tmp_path / "new.xlsx")).settings.special
+    assert after == before and len(after) == 1 and after[0].name == "Ramadan 1447 H"
