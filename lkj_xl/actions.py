@@ -94,7 +94,8 @@ def _entry_year(entry: Any) -> int | None:
 
 def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
     """Read the tracker once, validate ``year`` (default: the workbook's reporting year) and schedule every year."""
-    tracker = trk.load_tracker(book)
+    # Without a readable Tahun pelaporan (reported as a problem), the year prepared at as_of: the previous one.
+    tracker = trk.load_tracker(book, default_year=as_of.year - 1)
     settings = tracker.settings
     year = settings.year if year is None else year
     years = set(cycle_years(tracker.entries)) | {year}

@@ -265,12 +265,17 @@ def _table_values(values: Sequence[Sequence[Any]], pos: TablePos, labels: Sequen
 # --- load ------------------------------------------------------------------------------------------------------------
 
 
-def load_tracker(book: Book) -> Tracker:
+#: The reporting year assumed when Pengaturan's Tahun pelaporan cannot be read and the caller gives none (the
+#: problem is reported; ``lkj --year`` or the cell itself fixes it).  The reader never reads the clock.
+FALLBACK_YEAR = 2000
+
+
+def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     """Read the whole tracker (each sheet once) into core values and layout problems."""
     reader = _Reader(book)
     positions: dict[str, Any] = {"sheets": tuple(reader.sheets)}
 
-    settings = _read_settings(reader, positions)
+    settings = _read_settings(reader, positions, FALLBACK_YEAR if default_year is None else default_year)
     sop = _read_sop(reader, positions)
     holidays, years, removed, names = _read_holidays(reader, positions)
     staff = _read_staff(reader, positions)
@@ -284,10 +289,9 @@ def load_tracker(book: Book) -> Tracker:
                    layout=ReadLayout(**positions))
 
 
-def _read_settings(reader: _Reader, positions: dict[str, Any]) -> Settings:
+def _read_settings(reader: _Reader, positions: dict[str, Any], fallback_year: int) -> Settings:
     sheet = L.SHEET_SETTINGS
     values = reader.sheet(sheet)
-    fallback_year = datetime.now().year - 1
     if values is None:
         return Settings(year=fallback_year)
     rows = _label_rows(values, L.SETTINGS_LABELS)
