@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from .dates import format_date_id, format_datetime_id
+from .layout import normalize_label
 
 
 def is_blank(value: Any) -> bool:
@@ -55,7 +56,7 @@ def read_yes(value: Any) -> bool | None:
     """"Ya" -> True, "Tidak"/blank -> False, anything else -> None (the caller reports it)."""
     if value is True or value is False:
         return value
-    text = re.sub(r"\s+", " ", str(value if value is not None else "")).strip().rstrip(":?").strip().casefold()
+    text = normalize_label(value)
     if text in _YES:
         return True
     if text in _NO:
