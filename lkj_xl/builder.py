@@ -37,6 +37,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from . import layout as L
 from .calendar import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from .entries import StaffEntry
+from .report_sheet import build_report_template, fit_a4
 from .settings import Settings
 from .sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
 from .writers import step_header_values
@@ -220,12 +221,7 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
     last = row + len(lines)
     _widths(ws, {"A": 28, "B": 70, "C": 12})
     ws.print_area = f"A1:C{last}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    fit_a4(ws, "portrait", centered=True)
     ws.oddHeader.center.text = "LKj Tracker"
     ws.oddFooter.right.text = "Halaman &P dari &N"
 
@@ -536,22 +532,10 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
                  "K": 13, "L": 14, "M": 24})
     ws.row_dimensions[header].height = 32
     ws.freeze_panes = f"B{header + 1}"
-    _landscape(ws)
-
-
-def _landscape(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws, "landscape")
 
 
 def _build_report(ws, sop: Sop, settings: Settings) -> None:
-    try:
-        from .report_sheet import build_report_template
-    except ImportError:
-        return  # the report sheet stays empty until lkj_xl.report_sheet exists
     build_report_template(ws, sop, settings)
 
 

@@ -194,6 +194,18 @@ def write_report(book: Book, report: Report) -> None:
 # --- the template (openpyxl; built once) -------------------------------------------------------------------------
 
 
+def fit_a4(ws, orientation: str, *, centered: bool = False) -> None:
+    """Print setup shared by the tracker's sheets: A4 in ``orientation``, one page wide, as many pages tall as
+    needed."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if centered:
+        ws.print_options.horizontalCentered = True
+
+
 def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
     """Lay out the ``Laporan`` sheet on an empty openpyxl worksheet for ``sop``'s steps.
 
@@ -356,12 +368,7 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
     # Print: A4 landscape, one page wide, title rows repeated, agency and page numbers in header/footer.
     ws.print_area = lay.print_area
     ws.print_title_rows = f"{TITLE_ROW}:{TITLE_ROW + 2}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    fit_a4(ws, "landscape", centered=True)
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.oddHeader.center.text = settings.agency
     ws.oddHeader.center.size = 9
