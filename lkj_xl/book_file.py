@@ -19,7 +19,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from .book import Book, Values, cell_address, cell_text
 from .errors import DataError, UnusableFileError
 
-_MACRO_SUFFIXES = (".xlsm", ".xltm")
+#: Workbooks that carry a VBA project (kept on save).
+MACRO_SUFFIXES = (".xlsm", ".xltm")
+
+
+def is_macro_path(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in MACRO_SUFFIXES
 
 def _cell_text(value: str) -> str:
     """Text as a cell in the file can hold it: without characters XML forbids, cut to Excel's limit."""
@@ -129,7 +134,7 @@ class FileBook(Book):
         path = Path(path)
         if not path.is_file():
             raise UnusableFileError(f"Berkas \"{path}\" tidak ditemukan.")
-        keep_vba = path.suffix.lower() in _MACRO_SUFFIXES
+        keep_vba = is_macro_path(path)
         try:
             if read_only:
                 source = io.BytesIO(path.read_bytes())

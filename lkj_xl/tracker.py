@@ -403,13 +403,13 @@ def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHou
         return False, None
 
 
-def _find_special_header(values: Sequence[Sequence[Any]], week: TablePos | None) -> int | None:
-    """The 1-based header row of the special-hours table (below the week table), None when absent."""
+def _find_special_table(values: Sequence[Sequence[Any]], week: TablePos | None) -> TablePos | None:
+    """The special-hours table (below the week table), None when absent."""
     start0 = week.header_row if week is not None else 0
     found = _find_header(values[start0:], L.SPECIAL_HEADERS, 3)
     if found is None or L.X_FROM not in found[1]:
         return None
-    return start0 + found[0] + 1
+    return TablePos(L.SHEET_SETTINGS, start0 + found[0] + 1, {label: c0 + 1 for label, c0 in found[1].items()})
 
 
 _DAY_INDEX = {L.normalize_label(name): i for i, name in enumerate(WEEKDAY_NAMES_ID)}
@@ -434,17 +434,14 @@ def _weekdays(text: Any) -> tuple[int, ...] | None:
 def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[Any]]) -> tuple[SpecialHours, ...]:
     """Periods with other hours (Ramadan) from the table below the week table; an absent table means none."""
     sheet = L.SHEET_SETTINGS
-    header = _find_special_header(values, positions.get("week_table"))
-    if header is None:
+    pos = _find_special_table(values, positions.get("week_table"))
+    if pos is None:
         return ()
-    found = _find_header(values[header - 1:header], L.SPECIAL_HEADERS, 3)
-    cols = {label: c0 + 1 for label, c0 in found[1].items()} if found else {}
-    pos = TablePos(sheet, header, cols)
     for label in L.SPECIAL_REQUIRED:
-        if label not in cols:
+        if label not in pos.columns:
             reader.problem(Location(AREA_BOOK, sheet, label), ERROR, "kolom_tidak_ada",
                            f"Kolom \"{label}\" tidak ditemukan pada tabel jam kerja khusus di lembar \"{sheet}\" "
-                           f"(baris judul {header}). Kembalikan judul kolom itu persis \"{label}\".")
+                           f"(baris judul {pos.header_row}). Kembalikan judul kolom itu persis \"{label}\".")
             return ()
     positions["special_table"] = pos
     periods: list[SpecialHours] = []
@@ -492,9 +489,10 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
     week: list[DayHours | None] = list(DEFAULT_WEEK)
     seen: set[int] = set()
     week_rows: dict[str, int] = {}
-    special = _find_special_header(values, pos)
+    special = _find_special_table(values, pos)
+    # the week table ends above the special table's title row
     for index, data, blank in _table_values(values, pos, L.WEEK_HEADERS,
-                                            None if special is None else special - 2):
+                                            None if special is None else special.header_row - 2):
         if blank:
             continue
         name = data.get(L.W_DAY)

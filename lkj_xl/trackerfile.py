@@ -19,9 +19,6 @@ from .errors import UnusableFileError
 
 T = TypeVar("T")
 
-_MACRO_SUFFIXES = (".xlsm", ".xltm")
-
-
 def open_book(path: str | Path):
     """Check and load a tracker for reading."""
     from .book_file import FileBook
@@ -32,7 +29,9 @@ def open_book(path: str | Path):
 
 
 def _is_macro(path: Path) -> bool:
-    return path.suffix.lower() in _MACRO_SUFFIXES
+    from .book_file import is_macro_path
+
+    return is_macro_path(path)
 
 
 def entry_snapshot(book) -> dict[tuple[str, str], Any]:
