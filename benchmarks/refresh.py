@@ -34,12 +34,13 @@ from typing import Callable
 
 import openpyxl
 
-from lkj_xl import actions, cli
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
-from lkj_xl.calendar import build_calendar
-from lkj_xl.sop import DEFAULT_SOP
+from lkj_xl import cli
+from lkj_xl.workbook import actions
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
+from lkj_xl.core.worktime import build_calendar
+from lkj_xl.core.sop import DEFAULT_SOP
 
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 AS_OF = datetime(2026, 3, 2, 10, 0)  # the 2025 cycle is at its last steps then

@@ -28,8 +28,8 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLICK_IMPORTS = ("import lkj_xl.ribbon, xlwings, lkj_xl.actions, lkj_xl.book_live, lkj_xl.report, "
-                 "lkj_xl.report_sheet, lkj_xl.xlsm, lkj_xl.clock")
+CLICK_IMPORTS = ("import lkj_xl.ribbon, xlwings, lkj_xl.workbook.actions, lkj_xl.engines.xlwings_book, lkj_xl.core.report, "
+                 "lkj_xl.workbook.report_sheet, lkj_xl.authoring.xlsm, lkj_xl.runtime")
 
 
 def best_time(code: str, runs: int) -> float:
@@ -67,7 +67,7 @@ def scenario_payload(history_years: int, workdir: Path) -> dict:
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     if str(ROOT / "tests") not in sys.path:
         sys.path.insert(0, str(ROOT / "tests"))
-    from lkj_xl.builder import build_tracker
+    from lkj_xl.authoring.builder import build_tracker
     from test_ribbon import AGENCY, STAFF, YEAR, _type_entries
     from xlwings_payload import payload_from_file
 
@@ -92,7 +92,7 @@ def click_counts(payload: dict) -> dict[str, tuple[int, int, int]]:
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings as xw
 
-    import lkj_xl.book_live as book_live
+    import lkj_xl.engines.xlwings_book as book_live
     from lkj_xl import ribbon
 
     made: list = []

@@ -16,10 +16,10 @@ import random
 import time
 from datetime import datetime, timedelta
 
-from lkj_xl.calendar import build_calendar, national_holidays
-from lkj_xl.entries import Cycle, StepRecord
-from lkj_xl.schedule import schedule_cycle
-from lkj_xl.sop import DEFAULT_SOP
+from lkj_xl.core.worktime import build_calendar, national_holidays
+from lkj_xl.core.entries import Cycle, StepRecord
+from lkj_xl.core.schedule import schedule_cycle
+from lkj_xl.core.sop import DEFAULT_SOP
 
 
 def make_cycles(count: int, seed: int = 7) -> list[tuple[Cycle, datetime]]:

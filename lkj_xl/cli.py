@@ -1,4 +1,4 @@
-"""The ``lkj`` command: a thin shell over :mod:`lkj_xl.actions` for workbook files (no Excel needed).
+"""The ``lkj`` command: a thin shell over :mod:`lkj_xl.workbook.actions` for workbook files (no Excel needed).
 
 Every error the library raises becomes a one-paragraph Indonesian message and an exit code; never a traceback.
 Exit codes: 0 fine, 1 problems in the data, 2 the file cannot be used.  An unexpected failure is logged to a file
@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
-from .errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, LkjError, UnusableFileError
+from lkj_xl import __version__
+from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, LkjError, UnusableFileError
 
 PROG = "lkj"
 
@@ -42,13 +42,13 @@ def _print_problems(analysis, stream=None) -> None:
 
 
 def _as_of(args) -> datetime:
-    from .clock import now_wib
+    from lkj_xl.runtime import now_wib
 
     return args.as_of if args.as_of is not None else now_wib()
 
 
 def _as_of_type(text: str) -> datetime:
-    from .clock import parse_as_of
+    from lkj_xl.runtime import parse_as_of
 
     try:
         return parse_as_of(text)
@@ -74,7 +74,7 @@ def _exit_for(analysis) -> int:
 # --- commands --------------------------------------------------------------------------------------------------------
 
 def cmd_new(args) -> int:
-    from .builder import build_tracker
+    from lkj_xl.authoring.builder import build_tracker
 
     path = Path(args.path)
     if path.exists() and not args.force:
@@ -85,8 +85,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from . import actions
-    from .trackerfile import open_book
+    from lkj_xl.workbook import actions
+    from lkj_xl.files.session import open_book
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     _print_problems(analysis)
@@ -94,7 +94,7 @@ def cmd_validate(args) -> int:
 
 
 def _run_writing_action(args, action: Callable) -> int:
-    from .trackerfile import modify
+    from lkj_xl.files.session import modify
 
     as_of = _as_of(args)
     analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year))
@@ -103,7 +103,7 @@ def _run_writing_action(args, action: Callable) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from . import actions
+    from lkj_xl.workbook import actions
 
     code = _run_writing_action(args, actions.refresh)
     _out(f"Kolom terhitung, Beranda dan lembar Masalah diperbarui: {args.path}")
@@ -111,7 +111,7 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from . import actions
+    from lkj_xl.workbook import actions
 
     code = _run_writing_action(args, actions.report)
     _out(f"Lembar Laporan ditulis: {args.path}")
@@ -119,16 +119,16 @@ def cmd_report(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from . import actions
-    from .trackerfile import open_book
+    from lkj_xl.workbook import actions
+    from lkj_xl.files.session import open_book
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     state = actions.status_dict(analysis)
     if args.json:
         _out(json.dumps(state, ensure_ascii=False, indent=2))
     else:
-        from .dates import format_datetime_id
-        from .schedule import CYCLE_LABELS, STATUS_LABELS
+        from lkj_xl.core.dates import format_datetime_id
+        from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
 
         # People read this: dates in Indonesian ("31 Maret 2026 16.00"), as on the sheets; ISO is for --json.
         def when(iso: str | None) -> str:
@@ -146,7 +146,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import DEMO_AS_OF, run_demo
+    from lkj_xl.authoring.demo import DEMO_AS_OF, run_demo
 
     as_of = args.as_of if args.as_of is not None else DEMO_AS_OF
     result = run_demo(Path(args.dir), as_of=as_of)
@@ -155,7 +155,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build_workbook(args) -> int:
-    from .build import build_workbook
+    from lkj_xl.authoring.macro_workbook import build_workbook
 
     path = build_workbook(Path(args.out))
     _out(f"Buku kerja makro dibuat: {path}")
@@ -163,7 +163,7 @@ def cmd_build_workbook(args) -> int:
 
 
 def cmd_backups(args) -> int:
-    from .backups import list_backups
+    from lkj_xl.files.backups import list_backups
 
     found = list_backups(args.path)
     if not found:
@@ -175,7 +175,7 @@ def cmd_backups(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from .trackerfile import restore
+    from lkj_xl.files.session import restore
 
     restored = restore(args.path, args.backup)
     _out(f"{args.path} dipulihkan dari cadangan {restored}. Versi sebelumnya disimpan sebagai cadangan baru.")
@@ -183,7 +183,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_upgrade(args) -> int:
-    from .upgrade import upgrade_tracker
+    from lkj_xl.authoring.upgrade import upgrade_tracker
 
     report = upgrade_tracker(Path(args.old), Path(args.new))
     _out(report)
@@ -234,7 +234,7 @@ def _example(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .demo import DEMO_AS_OF  # a small module (no openpyxl): keeps `lkj --help` fast
+    from lkj_xl.authoring.demo import DEMO_AS_OF  # a small module (no openpyxl): keeps `lkj --help` fast
 
     parser = _Parser(
         prog=PROG,

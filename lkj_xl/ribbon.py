@@ -4,10 +4,10 @@ The VBA callback (``macros/LKjRibbon.bas``) runs, for a whitelisted button tag o
 
     RunPython "import lkj_xl.ribbon as r; r.dispatch('<action>')"
 
-:func:`dispatch` accepts only the names in :data:`lkj_xl.xlsm.RIBBON_ACTIONS`; anything else gets an Indonesian
+:func:`dispatch` accepts only the names in :data:`lkj_xl.authoring.xlsm.RIBBON_ACTIONS`; anything else gets an Indonesian
 message box and nothing runs.  ``validate`` / ``refresh`` / ``report`` run the *same* core functions as the ``lkj``
-CLI (:mod:`lkj_xl.actions`), over the calling workbook (``xw.Book.caller()``) through
-:class:`lkj_xl.book_live.LiveBook`, at ``as_of = clock.now_wib()``.  Results and errors reach the user only as
+CLI (:mod:`lkj_xl.workbook.actions`), over the calling workbook (``xw.Book.caller()``) through
+:class:`lkj_xl.engines.xlwings_book.LiveBook`, at ``as_of = clock.now_wib()``.  Results and errors reach the user only as
 Excel message boxes in Indonesian; a Python exception never shows as a traceback: :func:`dispatch` logs it to
 :func:`log_path` and says where.  Saving stays Excel's (the user's) job.
 
@@ -15,8 +15,8 @@ What each action does in the workbook:
 
 * ``validate``: reads everything, writes the problem list on ``Masalah`` (the same writer refresh uses)
   so the user can click through to each cell, and nothing else (no entry cell, no computed column, no history);
-* ``refresh``: :func:`lkj_xl.actions.refresh` (computed columns, Beranda, Masalah, one Riwayat line);
-* ``report``: :func:`lkj_xl.actions.report` (refresh, then the Laporan sheet), then shows Laporan;
+* ``refresh``: :func:`lkj_xl.workbook.actions.refresh` (computed columns, Beranda, Masalah, one Riwayat line);
+* ``report``: :func:`lkj_xl.workbook.actions.report` (refresh, then the Laporan sheet), then shows Laporan;
 * ``check_system``: Python / lkj-xl / xlwings versions (and the VBA module's xlwings version where readable) and
   the workbook layout (the tracker reader's problems), in one message;
 * ``guide``: shows Beranda and a short guide (works offline);
@@ -110,12 +110,12 @@ def problems(book: Any = None, *, as_of: Any = None) -> Any:
 def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     """Run ribbon ``action`` on ``book`` (default: the calling workbook) at ``as_of`` (default: now, WIB).
 
-    Only names in ``RIBBON_ACTIONS`` run.  Returns the action's :class:`lkj_xl.actions.Analysis` for validate /
+    Only names in ``RIBBON_ACTIONS`` run.  Returns the action's :class:`lkj_xl.workbook.actions.Analysis` for validate /
     refresh / report, else None (also after any failure, which the user has been told about in a message box).
     Never raises, except ``SystemExit(1)`` when run from Excel without a workbook to show a message in (then the
     short Indonesian message on stderr is what xlwings' VBA shows).
     """
-    from .xlsm import RIBBON_ACTIONS
+    from lkj_xl.authoring.xlsm import RIBBON_ACTIONS
 
     xl_book = book
     if xl_book is None:
@@ -140,7 +140,7 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     mark = _json_mark(xl_book)
     try:
         if as_of is None:
-            from .clock import now_wib
+            from lkj_xl.runtime import now_wib
 
             as_of = now_wib()
         return handler(xl_book, as_of)
@@ -158,14 +158,14 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
 
 
 def _live(xl_book: Any):
-    from .book_live import LiveBook
+    from lkj_xl.engines.xlwings_book import LiveBook
 
     return LiveBook(xl_book)
 
 
 def _do_validate(xl_book: Any, as_of: Any) -> Any:
-    from . import actions
-    from . import writers
+    from lkj_xl.workbook import actions
+    from lkj_xl.workbook import writers
 
     book = _live(xl_book)
     _status(xl_book, "LKj: memeriksa isian...")
@@ -182,7 +182,7 @@ def _do_validate(xl_book: Any, as_of: Any) -> Any:
 
 
 def _do_refresh(xl_book: Any, as_of: Any) -> Any:
-    from . import actions
+    from lkj_xl.workbook import actions
 
     book = _live(xl_book)
     _status(xl_book, "LKj: menghitung batas waktu...")
@@ -196,8 +196,8 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
 
 
 def _do_report(xl_book: Any, as_of: Any) -> Any:
-    from . import actions
-    from . import layout as L
+    from lkj_xl.workbook import actions
+    from lkj_xl.workbook import layout as L
 
     book = _live(xl_book)
     _status(xl_book, "LKj: menyusun laporan...")
@@ -214,11 +214,11 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
 def _do_check_system(xl_book: Any, as_of: Any) -> None:
     import platform
 
-    from . import __version__
-    from . import tracker as trk
-    from .actions import LocatedProblem
-    from .entries import ERROR, WARNING
-    from .xlsm import XLWINGS_CONF_SHEET
+    from lkj_xl import __version__
+    from lkj_xl.workbook import reader as trk
+    from lkj_xl.workbook.actions import LocatedProblem
+    from lkj_xl.core.entries import ERROR, WARNING
+    from lkj_xl.authoring.xlsm import XLWINGS_CONF_SHEET
 
     lines = [f"Python {platform.python_version()} ({sys.executable})", f"lkj-xl {__version__}"]
     trouble = False
@@ -273,7 +273,7 @@ def _do_check_system(xl_book: Any, as_of: Any) -> None:
 
 
 def _do_guide(xl_book: Any, as_of: Any) -> None:
-    from . import layout as L
+    from lkj_xl.workbook import layout as L
 
     _live(xl_book).activate(L.SHEET_HOME)
     _alert(xl_book, GUIDE_TEXT, critical=False)
@@ -281,7 +281,7 @@ def _do_guide(xl_book: Any, as_of: Any) -> None:
 
 
 def _do_problems(xl_book: Any, as_of: Any) -> None:
-    from . import layout as L
+    from lkj_xl.workbook import layout as L
 
     if not _live(xl_book).activate(L.SHEET_PROBLEMS):
         _alert(xl_book, f"Lembar \"{L.SHEET_PROBLEMS}\" tidak ada di buku kerja ini. Klik Cek Sistem untuk "
@@ -303,7 +303,7 @@ _HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _counts(analysis: Any) -> str:
-    from . import layout as L
+    from lkj_xl.workbook import layout as L
 
     return (f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan \u2014 lihat lembar "
             f"{L.SHEET_PROBLEMS}")
@@ -317,7 +317,7 @@ def _problem_part(analysis: Any) -> str:
 
 def _listing(problems: Any) -> str:
     """The first few problems, errors first, one line each."""
-    from .entries import ERROR
+    from lkj_xl.core.entries import ERROR
 
     ordered = sorted(problems, key=lambda p: 0 if p.severity == ERROR else 1)
     lines = []
@@ -333,13 +333,13 @@ def _listing(problems: Any) -> str:
 
 
 def _overall(analysis: Any) -> str:
-    from .schedule import CYCLE_LABELS
+    from lkj_xl.core.schedule import CYCLE_LABELS
 
     return CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
 
 
 def _when(moment: Any) -> str:
-    from .dates import format_datetime_id
+    from lkj_xl.core.dates import format_datetime_id
 
     try:
         return format_datetime_id(moment)
@@ -442,7 +442,7 @@ def _json_rollback(xl_book: Any, mark: int | None) -> None:
 
 
 def _report_failure(xl_book: Any, action: str, label: str, exc: BaseException) -> None:
-    from .errors import LkjError
+    from lkj_xl.core.errors import LkjError
 
     path = _log(action, exc)
     where = f"Rincian dicatat di {path}" if path else "Rincian tidak dapat dicatat ke berkas log"
@@ -490,7 +490,7 @@ def _log(action: str, exc: BaseException, note: str | None = None) -> str | None
     import traceback
     from datetime import datetime
 
-    from . import __version__
+    from lkj_xl import __version__
 
     entry = (f"=== {datetime.now().isoformat(timespec='seconds')} lkj-xl {__version__} action={action!r} "
              f"python={sys.version.split()[0]}\n"

@@ -26,17 +26,17 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
-from lkj_xl.demo import DEMO_STAFF, fill_demo_entries
-from lkj_xl.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE
+from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
+from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE
 
 AS_OF = "2026-02-23T10:00"
 TEMP_PREFIX = ".~lkj-tmp-"
 
-# Where things are in a freshly built tracker (see lkj_xl.layout): the demo's 2025 row of every step table is row 13.
+# Where things are in a freshly built tracker (see lkj_xl.workbook.layout): the demo's 2025 row of every step table is row 13.
 ROW = L.STEP_TABLE_HEADER_ROW + 1  # 13
 MONDAY_ROW = L.WEEK_HEADER_ROW + 1  # 15
 
@@ -56,7 +56,7 @@ def base(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_xlsm(base, tmp_path_factory) -> Path:
-    from lkj_xl.xlsm import build_xlsm
+    from lkj_xl.authoring.xlsm import build_xlsm
 
     return build_xlsm(base, tmp_path_factory.mktemp("xlsm") / "LKj_2025.xlsm")
 
@@ -67,7 +67,7 @@ def base_xlsm(base, tmp_path_factory) -> Path:
 def user_cells(path: Path) -> dict[tuple[str, str], tuple]:
     """Every non-empty cell a person types, with (value, number format, data type): the SOP, Pengaturan, Hari Libur
     and Pegawai sheets whole; on every step sheet all cells except the computed columns below the table header and
-    the top block's value cells (both written by refresh).  Found by labels, independently of lkj_xl.tracker."""
+    the top block's value cells (both written by refresh).  Found by labels, independently of lkj_xl.workbook.reader."""
     wb = openpyxl.load_workbook(path)
     cells: dict[tuple[str, str], tuple] = {}
     computed = {L.normalize_label(h) for h in L.STEP_COMPUTED_HEADERS}
@@ -533,7 +533,7 @@ def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base
 def test_xlsm_without_vba_project_is_not_saved_over(base_xlsm, tmp_path, capsys):
     """An .xlsm whose vbaProject.bin is gone: validate still reads it; refresh/report refuse before touching it, so
     no backup of the intact version is rotated away and no version failing verify_xlsm is ever written."""
-    from lkj_xl.xlsm import verify_xlsm
+    from lkj_xl.authoring.xlsm import verify_xlsm
 
     path = tmp_path / base_xlsm.name
     _repack(base_xlsm, path, lambda name, data: None if name == "xl/vbaProject.bin" else data)

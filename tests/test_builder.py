@@ -5,14 +5,14 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
-from lkj_xl.calendar import DEFAULT_WEEK
-from lkj_xl.entries import StaffEntry
-from lkj_xl.settings import Settings
-from lkj_xl.sop import DEFAULT_SOP, IDENTITY_FIELDS, Step
-from lkj_xl.tracker import load_tracker
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
+from lkj_xl.core.worktime import DEFAULT_WEEK
+from lkj_xl.core.entries import StaffEntry
+from lkj_xl.core.settings import Settings
+from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Step
+from lkj_xl.workbook.reader import load_tracker
 
 AGENCY = "Inspektorat Kota Madiun"
 STAFF = [("Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None),

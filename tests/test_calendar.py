@@ -1,4 +1,4 @@
-"""The working-time calendar: each rule of lkj_xl.calendar pinned with real dates of 2026."""
+"""The working-time calendar: each rule of lkj_xl.core.worktime pinned with real dates of 2026."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lkj_xl.calendar import DEFAULT_WEEK, DayHours, WorkingCalendar, build_calendar, national_holidays
-from lkj_xl.sop import parse_waktu
+from lkj_xl.core.worktime import DEFAULT_WEEK, DayHours, WorkingCalendar, build_calendar, national_holidays
+from lkj_xl.core.sop import parse_waktu
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +210,7 @@ def test_days_land_on_a_working_day_n_days_later(cal, start, days):
 # --- special hours (Ramadan) ---
 
 def test_special_hours_apply_only_inside_their_period_and_weekdays():
-    from lkj_xl.calendar import SpecialHours
+    from lkj_xl.core.worktime import SpecialHours
 
     ramadan_mon_thu = DayHours(time(8, 0), time(15, 0), ((time(12, 0), time(12, 30)),))  # 6 h 30 min
     ramadan_fri = DayHours(time(8, 0), time(15, 30), ((time(11, 30), time(12, 30)),))
@@ -231,7 +231,7 @@ def test_special_hours_apply_only_inside_their_period_and_weekdays():
 
 
 def test_special_period_can_close_a_weekday_and_rejects_reversed_dates():
-    from lkj_xl.calendar import SpecialHours
+    from lkj_xl.core.worktime import SpecialHours
 
     closed_friday = SpecialHours(date(2026, 5, 1), date(2026, 5, 31), closed=(4,))
     cal = build_calendar([2026], special=[closed_friday])

@@ -40,9 +40,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from lkj_xl import layout as L
+from lkj_xl.workbook import layout as L
 from lkj_xl.cli import build_parser, main
-from lkj_xl.report_sheet import DEFAULT_LAYOUT
+from lkj_xl.workbook.report_sheet import DEFAULT_LAYOUT
 
 dt = datetime
 AS_OF = "2026-02-23T10:00"
@@ -373,7 +373,7 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
     assert code == 0
     assert sheet_values(tracker, L.SHEET_REPORT) == first
     # What the safe save reads back (read-only mode) is what a full load reads, sheet by sheet.
-    from lkj_xl.book_file import FileBook
+    from lkj_xl.engines.openpyxl_book import FileBook
 
     full, fast = FileBook.open(tracker), FileBook.open(tracker, read_only=True)
     for sheet in full.sheet_names():
@@ -609,7 +609,7 @@ def test_lkj_console_script(tracker):
 def test_a_save_that_would_change_an_entry_is_refused(tracker, capsys, monkeypatch, sheet, cell, change):
     """The new version is read back from disk before it replaces the file: a value that differs there (whatever
     changed it) stops the save, names the cell and leaves the workbook and its backups as they were."""
-    from lkj_xl.book_file import FileBook
+    from lkj_xl.engines.openpyxl_book import FileBook
 
     original_save = FileBook.save
 

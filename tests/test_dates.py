@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkj_xl.dates import (
+from lkj_xl.core.dates import (
     excel_serial_to_datetime,
     format_date_id,
     format_datetime_id,
@@ -12,7 +12,7 @@ from lkj_xl.dates import (
     parse_datetime,
     read_datetime,
 )
-from lkj_xl.errors import ParseError
+from lkj_xl.core.errors import ParseError
 
 JAN6_0800 = datetime(2026, 1, 6, 8, 0)
 JAN6 = datetime(2026, 1, 6)

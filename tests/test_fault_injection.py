@@ -1,7 +1,7 @@
 """Fault injection: kill a real process at random points of ``atomic_write`` and check the workbook is never mixed.
 
 Each trial copies the old workbook (entries ``A-*``) into its own folder and starts a child Python that builds the new
-workbook (entries ``B-*``) with openpyxl and saves it through :func:`lkj_xl.backups.atomic_write` (verify = pre-load
+workbook (entries ``B-*``) with openpyxl and saves it through :func:`lkj_xl.files.backups.atomic_write` (verify = pre-load
 check + reading the entries back).  The child is killed with SIGKILL either
 
 * at a named stage, through the ``LKJ_XL_FAULT_STAGE`` hook (the child kills itself there),
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from lkj_xl.backups import FAULT_ENV, FAULT_STAGES, atomic_write, list_backups
-from lkj_xl.fileguard import check_workbook_file
+from lkj_xl.files.backups import FAULT_ENV, FAULT_STAGES, atomic_write, list_backups
+from lkj_xl.files.guard import check_workbook_file
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = 400
@@ -51,8 +51,8 @@ CHILD = textwrap.dedent(
 
     import openpyxl
 
-    from lkj_xl.backups import atomic_write
-    from lkj_xl.fileguard import check_workbook_file
+    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.guard import check_workbook_file
 
     book, meta, mode, rows = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     wb = openpyxl.Workbook()

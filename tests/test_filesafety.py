@@ -19,22 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lkj_xl.errors import EXIT_UNUSABLE, FileLockedError, UnusableFileError
-from lkj_xl.filesafety import (
-    BACKUP_DIR_NAME,
-    BackupInfo,
-    atomic_write,
-    check_workbook_file,
-    ensure_not_open_in_excel,
-    excel_owner,
-    list_backups,
-    lock_path_for,
-    openpyxl_xml_is_defused,
-    parse_owner_file,
-    restore_backup,
-    scan_xml_prolog,
-    workbook_lock,
-)
+from lkj_xl.core.errors import EXIT_UNUSABLE, FileLockedError, UnusableFileError
+from lkj_xl.files.backups import BACKUP_DIR_NAME, BackupInfo, atomic_write, list_backups, restore_backup
+from lkj_xl.files.guard import check_workbook_file, openpyxl_xml_is_defused, scan_xml_prolog
+from lkj_xl.files.locks import ensure_not_open_in_excel, excel_owner, lock_path_for, parse_owner_file, workbook_lock
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD_ENV = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -470,7 +458,7 @@ def test_parse_owner_file_never_raises(data):
 HOLDER = textwrap.dedent(
     """
     import sys
-    from lkj_xl.locks import workbook_lock
+    from lkj_xl.files.locks import workbook_lock
     with workbook_lock(sys.argv[1], timeout=10):
         print("LOCKED", flush=True)
         sys.stdin.readline()
@@ -531,7 +519,7 @@ def test_lock_released_when_holder_is_killed(tmp_path):
 WORKER = textwrap.dedent(
     """
     import os, sys, time
-    from lkj_xl.locks import workbook_lock
+    from lkj_xl.files.locks import workbook_lock
     book, log = sys.argv[1], sys.argv[2]
     for i in range(5):
         with workbook_lock(book, timeout=30):

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lkj_xl.errors import ParseError
-from lkj_xl.nip import Nip, format_nip, parse_nip
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.nip import Nip, format_nip, parse_nip
 
 GOOD = "198001012005011001"
 

@@ -14,16 +14,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lkj_xl import actions
-from lkj_xl import layout as L
-from lkj_xl.backups import list_backups
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
+from lkj_xl.workbook import actions
+from lkj_xl.workbook import layout as L
+from lkj_xl.files.backups import list_backups
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
-from lkj_xl.demo import DEMO_STAFF, fill_demo_entries
-from lkj_xl.errors import EXIT_DATA, EXIT_OK
-from lkj_xl.writers import append_history
-from lkj_xl.trackerfile import modify
+from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
+from lkj_xl.core.errors import EXIT_DATA, EXIT_OK
+from lkj_xl.workbook.writers import append_history
+from lkj_xl.files.session import modify
 
 from test_bad_input import user_cells
 
@@ -192,7 +192,7 @@ def test_generated_sheets_hold_copied_text_as_text(filled, tmp_path, capsys):
 
 
 def test_xlsm_keeps_vba_and_ribbon(filled, tmp_path):
-    from lkj_xl.xlsm import RIBBON_PART, build_xlsm, verify_xlsm
+    from lkj_xl.authoring.xlsm import RIBBON_PART, build_xlsm, verify_xlsm
 
     path = build_xlsm(filled, tmp_path / "LKj_2025.xlsm")
     with zipfile.ZipFile(path) as z:

@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lkj_xl import actions
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.tracker import load_tracker
+from lkj_xl.workbook import actions
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.workbook.reader import load_tracker
 from test_cli import AGENCY, AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, YEAR, computed_row, fill, lkj
 
 SOFFICE = shutil.which("soffice")

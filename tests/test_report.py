@@ -1,4 +1,4 @@
-"""The final report: the pure model (lkj_xl.report) and the Laporan sheet (lkj_xl.report_sheet), on real files."""
+"""The final report: the pure model (lkj_xl.core.report) and the Laporan sheet (lkj_xl.workbook.report_sheet), on real files."""
 
 from __future__ import annotations
 
@@ -14,19 +14,19 @@ from typing import Any, Sequence
 import openpyxl
 import pytest
 
-from lkj_xl.book import Book
-from lkj_xl.calendar import build_calendar
-from lkj_xl.entries import Cycle, StepRecord
-from lkj_xl.report import (
+from lkj_xl.workbook.book import Book
+from lkj_xl.core.worktime import build_calendar
+from lkj_xl.core.entries import Cycle, StepRecord
+from lkj_xl.core.report import (
     EVAL_BAD, EVAL_GOOD, EVAL_NOT_DONE, build_report, describe_standard, format_datetime_id, format_duration,
     shorten_uraian,
 )
-from lkj_xl.report_sheet import (
+from lkj_xl.workbook.report_sheet import (
     DATE_FORMAT, DEFAULT_LAYOUT, SHEET_REPORT, ReportLayout, build_report_template, report_blocks, write_report,
 )
-from lkj_xl.schedule import schedule_cycle
-from lkj_xl.settings import Settings
-from lkj_xl.sop import SOP_3_1_2_6, parse_waktu
+from lkj_xl.core.schedule import schedule_cycle
+from lkj_xl.core.settings import Settings
+from lkj_xl.core.sop import SOP_3_1_2_6, parse_waktu
 
 dt = datetime
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"

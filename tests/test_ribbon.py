@@ -20,14 +20,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lkj_xl import actions  # noqa: E402
-from lkj_xl import layout as L  # noqa: E402
+from lkj_xl.workbook import actions  # noqa: E402
+from lkj_xl.workbook import layout as L  # noqa: E402
 from lkj_xl import ribbon  # noqa: E402
-from lkj_xl import writers  # noqa: E402
-from lkj_xl.book_file import FileBook  # noqa: E402
-from lkj_xl.book_live import LiveBook, literal_cell, normalise_cell  # noqa: E402
-from lkj_xl.builder import build_tracker  # noqa: E402
-from lkj_xl.xlsm import RIBBON_ACTIONS  # noqa: E402
+from lkj_xl.workbook import writers  # noqa: E402
+from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
+from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
+from lkj_xl.authoring.builder import build_tracker  # noqa: E402
+from lkj_xl.authoring.xlsm import RIBBON_ACTIONS  # noqa: E402
 from xlwings_payload import apply_actions, payload_from_file, sheet_values  # noqa: E402
 
 YEAR = 2025
@@ -136,10 +136,10 @@ class _CountingLiveBook(LiveBook):
 
 def click(path: Path, action: str, monkeypatch, payload: dict | None = None, **kwargs):
     """Click ``action`` on the workbook at ``path``: (engine actions, the LiveBooks the click made)."""
-    import lkj_xl.book_live
+    import lkj_xl.engines.xlwings_book
 
     _CountingLiveBook.made = []
-    monkeypatch.setattr(lkj_xl.book_live, "LiveBook", _CountingLiveBook)
+    monkeypatch.setattr(lkj_xl.engines.xlwings_book, "LiveBook", _CountingLiveBook)
     book = xw.Book(json=payload if payload is not None else payload_from_file(path))
     book.set_mock_caller()
     ribbon.dispatch(action, as_of=kwargs.pop("as_of", AS_OF), **kwargs)  # as the VBA does: no book given
@@ -315,7 +315,7 @@ def test_exception_becomes_alert_naming_the_log(tracker_file, monkeypatch, tmp_p
 
 
 def test_lkj_error_shows_its_indonesian_message(tracker_file, monkeypatch):
-    from lkj_xl.errors import DataError
+    from lkj_xl.core.errors import DataError
 
     def refuse(*args, **kwargs):
         raise DataError("Tahun pelaporan pada lembar Pengaturan kosong.")
@@ -483,7 +483,7 @@ def test_desktop_engine_read_write_in_one_call_each():
 def test_check_system_on_the_macro_workbook_reads_the_vba_version(tracker_file, monkeypatch, tmp_path):
     import re
 
-    from lkj_xl.xlsm import build_xlsm
+    from lkj_xl.authoring.xlsm import build_xlsm
 
     xlsm = build_xlsm(tracker_file, tmp_path / "LKj_Tracker.xlsm")
     alert = alert_of(click(xlsm, "check_system", monkeypatch)[0])
@@ -515,7 +515,7 @@ def test_importing_the_ribbon_loads_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     # the modules a live click loads besides xlwings never load openpyxl
-    probe = ("import sys, lkj_xl.ribbon, lkj_xl.actions, lkj_xl.book_live, lkj_xl.report, lkj_xl.report_sheet, "
-             "lkj_xl.xlsm, lkj_xl.clock; print('openpyxl' in sys.modules, 'pandas' in sys.modules)")
+    probe = ("import sys, lkj_xl.ribbon, lkj_xl.workbook.actions, lkj_xl.engines.xlwings_book, lkj_xl.core.report, lkj_xl.workbook.report_sheet, "
+             "lkj_xl.authoring.xlsm, lkj_xl.runtime; print('openpyxl' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False False"

@@ -4,13 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from lkj_xl.calendar import build_calendar
-from lkj_xl.entries import Cycle, StepRecord
-from lkj_xl.schedule import (
+from lkj_xl.core.worktime import build_calendar
+from lkj_xl.core.entries import Cycle, StepRecord
+from lkj_xl.core.schedule import (
     CYCLE_AT_RISK, CYCLE_DELIVERED, CYCLE_LATE, CYCLE_ON_TRACK, STATUS_DONE, STATUS_DONE_LATE, STATUS_DONE_ON_TIME,
     STATUS_NOT_STARTED, STATUS_OVERDUE, STATUS_RUNNING, default_deadline, schedule_cycle,
 )
-from lkj_xl.sop import DEFAULT_SOP
+from lkj_xl.core.sop import DEFAULT_SOP
 
 dt = datetime
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from lkj_xl.errors import ParseError
-from lkj_xl.sop import DAYS, MINUTES, SOP_3_1_2_6, TimeStandard, format_minutes, parse_waktu
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.sop import DAYS, MINUTES, SOP_3_1_2_6, TimeStandard, format_minutes, parse_waktu
 
 SEED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds" / "SOP-3.1.2.6-Penyusunan-LKj.txt"
 

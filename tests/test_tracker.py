@@ -8,17 +8,17 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
-from lkj_xl.calendar import DEFAULT_WEEK
-from lkj_xl.entries import (
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
+from lkj_xl.core.worktime import DEFAULT_WEEK
+from lkj_xl.core.entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Cycle, Location,
     Problem, StepRecord,
 )
-from lkj_xl.schedule import STATUS_LABELS, schedule_cycle
-from lkj_xl.tracker import calendar_for, entry_cells, load_tracker
-from lkj_xl.writers import append_history, write_beranda, write_computed, write_problems, write_step_headers
+from lkj_xl.core.schedule import STATUS_LABELS, schedule_cycle
+from lkj_xl.workbook.reader import calendar_for, entry_cells, load_tracker
+from lkj_xl.workbook.writers import append_history, write_beranda, write_computed, write_problems, write_step_headers
 
 dt = datetime
 STAFF = [("Budi", "198001012005011001", "Kepala Dinas"), ("Sari", "198505052010012002", "Sekretaris"),
@@ -395,7 +395,7 @@ def test_entry_cells_cover_what_people_type_and_survive_a_refresh(path):
 
 
 def test_write_problems_takes_located_problems(path):
-    class Located:  # the shape of lkj_xl.actions.LocatedProblem
+    class Located:  # the shape of lkj_xl.workbook.actions.LocatedProblem
         def __init__(self, sheet, cell, severity, code, message):
             self.sheet, self.cell, self.severity, self.code, self.message = sheet, cell, severity, code, message
 
@@ -493,7 +493,7 @@ def test_cell_of_for_every_area(path):
 
 
 def test_tracker_module_needs_neither_openpyxl_nor_pandas():
-    code = ("import sys, lkj_xl.tracker, lkj_xl.layout; "
+    code = ("import sys, lkj_xl.workbook.reader, lkj_xl.workbook.layout; "
             "bad = [m for m in ('openpyxl', 'pandas', 'xlwings') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -11,15 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lkj_xl import actions
-from lkj_xl import layout as L
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
+from lkj_xl.workbook import actions
+from lkj_xl.workbook import layout as L
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
-from lkj_xl.demo import DEMO_STAFF, fill_demo_entries
-from lkj_xl.errors import EXIT_OK, EXIT_UNUSABLE, UnusableFileError
-from lkj_xl.trackerfile import open_book
-from lkj_xl.upgrade import upgrade_tracker
+from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
+from lkj_xl.core.errors import EXIT_OK, EXIT_UNUSABLE, UnusableFileError
+from lkj_xl.files.session import open_book
+from lkj_xl.authoring.upgrade import upgrade_tracker
 
 AS_OF = datetime(2026, 2, 23, 10, 0)
 HEADER = L.STEP_TABLE_HEADER_ROW
@@ -219,7 +219,7 @@ def test_cli_upgrade(old_tracker, tmp_path, capsys):
 
 
 def test_upgrade_to_xlsm(old_tracker, tmp_path):
-    from lkj_xl.xlsm import verify_xlsm
+    from lkj_xl.authoring.xlsm import verify_xlsm
 
     new = tmp_path / "LKj_baru.xlsm"
     upgrade_tracker(old_tracker, new)
@@ -230,7 +230,7 @@ def test_upgrade_to_xlsm(old_tracker, tmp_path):
 
 def test_special_hours_are_carried(tmp_path):
     """A current-layout tracker's Ramadan hours (Pengaturan, tblJamKhusus) arrive in the upgraded file."""
-    from lkj_xl.tracker import load_tracker
+    from lkj_xl.workbook.reader import load_tracker
 
     old = build_tracker(tmp_path / "old.xlsx", year=2025, agency="Inspektorat Kota Madiun")
     wb = openpyxl.load_workbook(old)

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from lkj_xl.entries import (
+from lkj_xl.core.entries import (
     AREA_STAFF,
     AREA_STEP,
     ERROR,
@@ -18,10 +18,10 @@ from lkj_xl.entries import (
     StepEntry,
     StepRecord,
 )
-from lkj_xl.errors import ParseError
-from lkj_xl.sop import DEFAULT_SOP, ROLES
-from lkj_xl import validation as v
-from lkj_xl.validation import cycle_years, parse_year, read_cycle, validate_staff
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.sop import DEFAULT_SOP, ROLES
+from lkj_xl.core import validation as v
+from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
 
 SOP = DEFAULT_SOP
 YEAR = 2025

@@ -4,10 +4,10 @@ import zipfile
 from pathlib import Path
 
 from lkj_xl import __version__
-from lkj_xl.build import DEFAULT_OUT, TEMPLATE_YEAR, build_workbook
-from lkj_xl.book_file import FileBook
-from lkj_xl.tracker import load_tracker
-from lkj_xl.xlsm import RIBBON_ACTIONS, verify_xlsm
+from lkj_xl.authoring.macro_workbook import DEFAULT_OUT, TEMPLATE_YEAR, build_workbook
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.workbook.reader import load_tracker
+from lkj_xl.authoring.xlsm import RIBBON_ACTIONS, verify_xlsm
 
 
 def test_committed_workbook_equals_a_fresh_build(tmp_path):

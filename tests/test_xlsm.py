@@ -1,4 +1,4 @@
-"""Tests of the macro-enabled packaging (lkj_xl.xlsm): real files in tmp_path, no mocks."""
+"""Tests of the macro-enabled packaging (lkj_xl.authoring.xlsm): real files in tmp_path, no mocks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from lkj_xl import xlsm
-from lkj_xl.xlsm import (
+from lkj_xl.authoring import xlsm
+from lkj_xl.authoring.xlsm import (
     RIBBON_ACTIONS,
     RIBBON_PART,
     RIBBON_REL_TYPE,
@@ -214,7 +214,7 @@ def test_code_names_mapping_overrides(tmp_path):
 
 
 def test_code_name_clashing_with_a_module_is_refused(tmp_path):
-    from lkj_xl.errors import UnusableFileError
+    from lkj_xl.core.errors import UnusableFileError
 
     with pytest.raises(UnusableFileError):
         build_xlsm(_make_xlsx(tmp_path / "in.xlsx"), tmp_path / "out.xlsm", code_names={"Beranda": "LKjRibbon"})
@@ -388,7 +388,7 @@ def test_verify_reports_a_plain_workbook(tmp_path):
 
 
 def test_build_refuses_a_workbook_with_macros(built, tmp_path):
-    from lkj_xl.errors import UnusableFileError
+    from lkj_xl.core.errors import UnusableFileError
 
     with pytest.raises(UnusableFileError):
         build_xlsm(built, tmp_path / "again.xlsm")

@@ -1,0 +1,561 @@
+"""Build a new tracker workbook (.xlsx) with openpyxl: every sheet, table, dropdown and format, in Indonesian.
+
+The layout comes from :mod:`lkj_xl.workbook.layout`; the values the engine later rewrites (Beranda, the top block of each step
+sheet, computed columns) are formatted here once and only ever written as values afterwards.
+
+Decisions worth knowing:
+
+* Step sheets are not protected.  A protected sheet blocks the engine's own writes in live Excel (xlwings) and keeps
+  tables from growing when staff type below them.  Computed columns are made visibly read-only instead: grey fill,
+  an italic "dihitung otomatis" note above them, and a data validation that rejects typing into them (clearing a
+  cell is still possible; the next refresh rewrites it).
+* A step sheet's top block (uraian, pelaksana, ... from the SOP sheet) holds values, written here and by every
+  refresh (``writers.write_step_headers``), not formulas: the file-mode reader sees formulas as text, and values
+  read the same in every mode.
+* Date columns accept text with a warning (not a stop) so a date typed in another form is kept and reported by
+  validation instead of being refused by Excel.
+* The "segera jatuh tempo" (amber) colour in Excel compares Batas Waktu with NOW() in clock hours (Excel cannot
+  count working hours); the engine's Status uses working hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from lkj_xl.workbook import layout as L
+from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
+from lkj_xl.core.entries import StaffEntry
+from lkj_xl.workbook.report_sheet import build_report_template, fit_a4
+from lkj_xl.core.settings import Settings
+from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
+from lkj_xl.workbook.writers import step_header_values
+
+# --- styles --------------------------------------------------------------------------------------------------------
+
+_TITLE = Font(bold=True, size=16, color="1F3864")
+_SUBTITLE = Font(bold=True, size=12, color="1F3864")
+_LABEL = Font(bold=True)
+_NOTE = Font(italic=True, color="595959")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_COMPUTED_HEADER_FILL = PatternFill("solid", fgColor="7F7F7F")
+_COMPUTED_FILL = PatternFill("solid", fgColor="E7E6E6")
+_VALUE_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_THIN = Side(style="thin", color="BFBFBF")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+_GREEN = (PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE"), Font(color="006100"))
+_RED = (PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE"), Font(color="9C0006", bold=True))
+_AMBER = (PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C"), Font(color="9C5700"))
+
+_TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+
+SOURCE_PERPRES = "Perpres 21/2023"
+SOURCE_SOP = "SOP 3.1.2.6"
+SOURCE_PERMENPAN = "Permenpan RB 35/2012"
+
+
+def _header(ws, row: int, column: int, labels: Sequence[str], fill: PatternFill = _HEADER_FILL) -> None:
+    for offset, label in enumerate(labels):
+        cell = ws.cell(row=row, column=column + offset, value=label)
+        cell.font = _HEADER_FONT
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = _BOX
+
+
+def _widths(ws, widths: dict[str, float]) -> None:
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def _table(ws, name: str, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = _TABLE_STYLE
+    ws.add_table(table)
+
+
+def _col_range(column: int, first_row: int, last_row: int) -> str:
+    letter = get_column_letter(column)
+    return f"{letter}{first_row}:{letter}{last_row}"
+
+
+def _validation(ws, sqref: str, kind: str, *, formula1: str | None = None, formula2: str | None = None,
+                operator: str | None = None, error: str = "", title: str = "", prompt: str = "",
+                style: str = "stop", allow_blank: bool = True) -> DataValidation:
+    # Excel's limits (a longer text makes Excel "repair" the file): title 32, error 225, prompt 255 characters.
+    title = title or "Isian tidak valid"
+    assert len(title) <= 32 and len(error) <= 225 and len(prompt) <= 255, (title, error, prompt)
+    dv = DataValidation(type=kind, formula1=formula1, formula2=formula2, operator=operator, allow_blank=allow_blank,
+                        showErrorMessage=True, errorStyle=style, errorTitle=title,
+                        error=error, showInputMessage=bool(prompt), promptTitle=title or None,
+                        prompt=prompt or None)
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _date_validation(ws, sqref: str, what: str) -> None:
+    _validation(ws, sqref, "date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+                title="Tanggal tidak valid", style="warning",
+                error=f"{what} harus berupa tanggal antara 1 Januari 2000 dan 31 Desember 2100, "
+                      f"mis. 06/01/2026 08:00. Pilih 'Ya' untuk tetap menyimpan isian ini (akan diperiksa saat "
+                      f"Validasi), 'Tidak' untuk memperbaikinya.")
+
+
+def _add_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{L.quote_sheet(sheet)}!{ref}")
+
+
+def _abs(column: int, first_row: int, last_row: int | None = None) -> str:
+    letter = get_column_letter(column)
+    if last_row is None:
+        return f"${letter}${first_row}"
+    return f"${letter}${first_row}:${letter}${last_row}"
+
+
+# --- the builder ---------------------------------------------------------------------------------------------------
+
+
+def build_tracker(
+    path: str | Path,
+    *,
+    year: int,
+    agency: str,
+    government: str = "Pemerintah Kota Madiun",
+    sop: Sop = DEFAULT_SOP,
+    staff: Iterable[StaffEntry | Sequence[Any]] = (),
+    settings: Settings | None = None,
+) -> Path:
+    """Create the tracker workbook at ``path`` for reporting year ``year`` and return its path.
+
+    ``settings`` gives the week, deadline override, early-warning hours and backups (default: the rules' defaults);
+    ``year``, ``agency`` and ``government`` always come from the arguments.  ``staff`` rows are
+    :class:`~lkj_xl.core.entries.StaffEntry` or (nama, nip, jabatan[, keterangan]) sequences.
+    """
+    path = Path(path)
+    base = settings if settings is not None else Settings(year=year)
+    settings = replace(base, year=year, agency=agency, government=government)
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    numbers = [step.number for step in sop.steps]
+    sheets = {name: wb.create_sheet(name) for name in L.sheet_order(numbers)}
+
+    _build_home(sheets[L.SHEET_HOME], settings, sop)
+    _build_sop(wb, sheets[L.SHEET_SOP], sop)
+    _build_settings(wb, sheets[L.SHEET_SETTINGS], settings)
+    _build_holidays(sheets[L.SHEET_HOLIDAYS], year)
+    _build_staff(wb, sheets[L.SHEET_STAFF], staff)
+    for step in sop.steps:
+        _build_step(sheets[L.step_sheet(step.number)], sop, step, year)
+    _build_report(sheets[L.SHEET_REPORT], sop, settings)
+    _build_problems(sheets[L.SHEET_PROBLEMS])
+    _build_history(sheets[L.SHEET_HISTORY])
+
+    wb.active = 0
+    wb.properties.creator = "lkj-xl"
+    wb.properties.title = f"LKj Tracker {year} - {agency}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _build_home(ws, settings: Settings, sop: Sop) -> None:
+    ws["A1"] = f"LKj Tracker - {settings.agency}"
+    ws["A1"].font = _TITLE
+    ws["A2"] = f"{sop.nama} (SOP {sop.nomor}), {settings.government}"
+    ws["A2"].font = _SUBTITLE
+    initial = {L.B_YEAR: settings.year, L.B_OVERALL: "Belum dihitung", L.B_UPDATED: "Belum pernah diperbarui"}
+    for label in L.BERANDA_FIELDS:
+        row = L.beranda_row(label)
+        label_cell = ws.cell(row=row, column=L.BERANDA_LABEL_COLUMN, value=label)
+        label_cell.font = _LABEL
+        label_cell.alignment = Alignment(vertical="top")
+        cell = ws.cell(row=row, column=L.BERANDA_VALUE_COLUMN, value=initial.get(label))
+        cell.fill = _VALUE_FILL
+        cell.border = _BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if label in (L.B_DEADLINE, L.B_STEP_DUE, L.B_PROJECTED, L.B_UPDATED):
+            cell.number_format = L.DATETIME_FORMAT
+        elif label in (L.B_YEAR, L.B_DAYS_LEFT):
+            cell.number_format = "0"
+    ws.row_dimensions[L.beranda_row(L.B_CURRENT)].height = 45
+    row = L.BERANDA_INSTRUCTIONS_ROW
+    ws.cell(row=row, column=1, value="Cara memakai").font = _SUBTITLE
+    steps = len(sop.steps)
+    lines = [
+        "1. Isi daftar pegawai di lembar Pegawai (Nama, NIP, Jabatan sesuai SOP). Pejabat Plt./Plh. ditulis di "
+        "kolom Keterangan.",
+        f"2. Setiap langkah SOP punya lembar sendiri (Langkah 1 s.d. Langkah {steps}). Isi satu baris per tahun "
+        "pelaporan: Tahun, Diterima dan Selesai (tanggal dan jam, mis. 06/01/2026 08:00), Pelaksana, Kelengkapan "
+        "(Ya/Tidak), Nomor Output dan Catatan.",
+        "3. Kolom berwarna abu-abu dihitung otomatis; jangan diisi atau diubah.",
+        "4. Pada tab LKj: Validasi memeriksa semua isian; Hitung Batas Waktu menghitung batas waktu, status dan "
+        "memperbarui lembar ini; Buat Laporan menyusun lembar Laporan.",
+        "5. Tanpa Excel (mis. terjadwal): jalankan perintah  lkj refresh <nama berkas>  di Command Prompt.",
+        "6. Masalah yang ditemukan tercantum di lembar Masalah; klik 'Buka' untuk menuju sel yang perlu diperbaiki.",
+        "7. Standar waktu dan pelaksana tiap langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari "
+        "libur dan cuti bersama di lembar Hari Libur.",
+        "8. Warna pada kolom Batas Waktu dan Status: merah = terlambat, kuning = segera jatuh tempo, hijau = selesai.",
+    ]
+    for offset, line in enumerate(lines, start=1):
+        cell = ws.cell(row=row + offset, column=1, value=line)
+        ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=3)
+        cell.alignment = _WRAP
+        ws.row_dimensions[row + offset].height = 32
+    last = row + len(lines)
+    _widths(ws, {"A": 28, "B": 70, "C": 12})
+    ws.print_area = f"A1:C{last}"
+    fit_a4(ws, "portrait", centered=True)
+    ws.oddHeader.center.text = "LKj Tracker"
+    ws.oddFooter.right.text = "Halaman &P dari &N"
+
+
+def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
+    ws["A1"] = "Standar Operasional Prosedur (SOP)"
+    ws["A1"].font = _TITLE
+    ws["A2"] = ("Lembar ini adalah acuan semua perhitungan (format Permenpan RB 35/2012). Bila Waktu atau Pelaksana "
+                "suatu langkah diubah di sini, batas waktu dan laporan mengikuti pada perhitungan berikutnya.")
+    ws["A2"].font = _NOTE
+    _header(ws, L.SOP_IDENTITY_FIRST_ROW - 1, 1, L.SOP_IDENTITY_HEADER)
+    for offset, (label, attr) in enumerate(IDENTITY_FIELDS):
+        row = L.SOP_IDENTITY_FIRST_ROW + offset
+        value = getattr(sop, attr)
+        ws.cell(row=row, column=1, value=label).font = _LABEL
+        cell = ws.cell(row=row, column=2, value="\n".join(value) if isinstance(value, tuple) else value)
+        cell.number_format = L.TEXT_FORMAT
+        cell.alignment = _WRAP
+        cell.border = _BOX
+        if isinstance(value, tuple) and len(value) > 1:
+            ws.row_dimensions[row].height = 15 * min(len(value) * 2, 8)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+
+    # Roles (the Pelaksana columns of the SOP): the dropdown of Pegawai's Jabatan and of the step table's Pelaksana.
+    _header(ws, L.ROLES_HEADER_ROW, L.ROLES_COLUMN, (L.ROLES_HEADER,))
+    for offset, role in enumerate(sop.roles, start=1):
+        ws.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN, value=role).border = _BOX
+    roles_last = L.ROLES_HEADER_ROW + L.ROLES_MAX
+    _add_name(wb, L.ROLES_NAME, L.SHEET_SOP, _abs(L.ROLES_COLUMN, L.ROLES_HEADER_ROW + 1, roles_last))
+    note = ws.cell(row=roles_last + 1, column=L.ROLES_COLUMN, value="Satu jabatan per baris, tanpa baris kosong.")
+    note.font = _NOTE
+
+    ws.cell(row=L.SOP_TABLE_TITLE_ROW, column=1, value="Langkah-langkah Prosedur").font = _SUBTITLE
+    header = L.SOP_TABLE_HEADER_ROW
+    _header(ws, header, 1, L.SOP_HEADERS)
+    for offset, step in enumerate(sop.steps, start=1):
+        row = header + offset
+        values = [step.number, step.uraian, step.actor, ", ".join(step.participants) or None, step.kelengkapan or None,
+                  step.waktu or None, step.output or None, step.keterangan or None]
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.alignment = _WRAP
+            if column > 1:
+                cell.number_format = L.TEXT_FORMAT
+    last = header + max(len(sop.steps), 1)
+    _table(ws, L.SOP_TABLE_NAME, header, 1, last, len(L.SOP_HEADERS))
+    columns = {label: i for i, label in enumerate(L.SOP_HEADERS, start=1)}
+    below = header + L.ENTRY_ROWS
+    _validation(ws, _col_range(columns[L.S_PELAKSANA], header + 1, below), "list", formula1=L.ROLES_NAME,
+                title="Pelaksana", error=f"Pilih jabatan dari daftar \"{L.ROLES_HEADER}\" (kolom J lembar ini).",
+                prompt="Jabatan yang memegang langkah ini.")
+    _validation(ws, _col_range(columns[L.S_WAKTU], header + 1, below), "textLength", operator="lessThanOrEqual",
+                formula1="100", title="Standar waktu",
+                error="Standar waktu terlalu panjang.",
+                prompt="Contoh: 5 menit, 3 jam, 1 hari kerja, 2 minggu, 1 - 20 hari kerja, atau kosong/- bila tanpa "
+                       "standar.")
+    _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 30, "H": 28, "I": 3, "J": 22})
+    ws.freeze_panes = "A4"
+
+
+def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
+    ws["A1"] = "Pengaturan"
+    ws["A1"].font = _TITLE
+    ws["A2"] = "Ubah nilai di kolom Nilai. Kolom Keterangan / Sumber menjelaskan asal nilai bawaan."
+    ws["A2"].font = _NOTE
+    _header(ws, L.SETTINGS_HEADER_ROW, 1, L.SETTINGS_HEADER)
+    rows = {
+        L.P_YEAR: (settings.year, "0",
+                   f"Tahun yang dilaporkan; LKj-nya disusun pada tahun berikutnya ({SOURCE_SOP})."),
+        L.P_AGENCY: (settings.agency, L.TEXT_FORMAT, "Nama perangkat daerah penyusun LKj."),
+        L.P_GOVERNMENT: (settings.government, L.TEXT_FORMAT, ""),
+        L.P_DEADLINE: (settings.deadline_override, L.DATETIME_FORMAT,
+                       f"Kosongkan = aturan {SOURCE_SOP}: hari kerja terakhir s.d. 31 Maret tahun berikutnya, pada "
+                       "jam pulang. Isi tanggal (dan jam) bila ada ketentuan lain; tanggal tanpa jam berarti "
+                       "sampai akhir hari itu."),
+        L.P_DUE_SOON: (settings.due_soon_hours, "0",
+                       "Langkah yang berjalan ditandai 'segera jatuh tempo' sekian jam kerja sebelum batas waktunya "
+                       "(warna kuning di Excel memakai jam biasa sebagai perkiraan)."),
+        L.P_BACKUPS: (settings.backups, "0", "Banyaknya salinan cadangan yang disimpan di folder 'Cadangan LKj'."),
+        L.P_VERSION: (L.LAYOUT_VERSION, "0", "Versi tata letak buku kerja ini. Jangan diubah."),
+    }
+    for label in L.SETTINGS_LABELS:
+        row = L.settings_row(label)
+        value, number_format, note = rows[label]
+        ws.cell(row=row, column=1, value=label).font = _LABEL
+        cell = ws.cell(row=row, column=2, value=value)
+        cell.number_format = number_format
+        cell.fill = _VALUE_FILL
+        cell.border = _BOX
+        cell.alignment = Alignment(horizontal="left", vertical="top")
+        ws.cell(row=row, column=3, value=note or None).alignment = _WRAP
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(L.WEEK_HEADERS))
+        if len(note) > 90:
+            ws.row_dimensions[row].height = 30
+    value_col = 2
+    _add_name(wb, L.VERSION_NAME, L.SHEET_SETTINGS, _abs(value_col, L.settings_row(L.P_VERSION)))
+    _add_name(wb, L.DUE_SOON_NAME, L.SHEET_SETTINGS, _abs(value_col, L.settings_row(L.P_DUE_SOON)))
+    _validation(ws, f"B{L.settings_row(L.P_YEAR)}", "whole", operator="between", formula1="2000", formula2="2100",
+                title="Tahun pelaporan", error="Isi tahun empat angka antara 2000 dan 2100, mis. 2025.")
+    _date_validation(ws, f"B{L.settings_row(L.P_DEADLINE)}", "Batas akhir")
+    for label in (L.P_DUE_SOON, L.P_BACKUPS):
+        _validation(ws, f"B{L.settings_row(label)}", "whole", operator="between", formula1="0", formula2="1000",
+                    title=label, error="Isi bilangan bulat 0 atau lebih.")
+
+    ws.cell(row=L.WEEK_TITLE_ROW, column=1, value=f"Jam kerja ({SOURCE_PERPRES})").font = _SUBTITLE
+    header = L.WEEK_HEADER_ROW
+    _header(ws, header, 1, L.WEEK_HEADERS)
+    week = settings.week if len(settings.week) == 7 else DEFAULT_WEEK
+    for i, (name, hours) in enumerate(zip(WEEKDAY_NAMES_ID, week)):
+        row = header + 1 + i
+        breaks = hours.breaks[0] if hours is not None and hours.breaks else (None, None)
+        if hours is None:
+            source = f"{SOURCE_PERPRES} Pasal 2: 5 hari kerja, Senin s.d. Jumat."
+        elif i == 4:
+            source = (f"{SOURCE_PERPRES} Pasal 3-4: 37 jam 30 menit seminggu di luar istirahat, masuk 07.30, "
+                      "istirahat 90 menit hari Jumat. Jam setempat dapat berbeda.")
+        else:
+            source = (f"{SOURCE_PERPRES} Pasal 3-4: 37 jam 30 menit seminggu di luar istirahat, masuk 07.30, "
+                      "istirahat 60 menit Senin-Kamis. Jam setempat dapat berbeda.")
+        values = [name, L.YES if hours is not None else L.NO,
+                  hours.start if hours else None, breaks[0], breaks[1], hours.end if hours else None, source]
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            if 3 <= column <= 6:
+                cell.number_format = L.TIME_FORMAT
+        ws.cell(row=row, column=7).alignment = _WRAP
+    last = header + 7
+    _table(ws, L.WEEK_TABLE_NAME, header, 1, last, len(L.WEEK_HEADERS))
+    _validation(ws, f"B{header + 1}:B{last}", "list", formula1=f'"{L.YES},{L.NO}"', title="Hari kerja?",
+                error="Pilih Ya atau Tidak.")
+    _validation(ws, f"C{header + 1}:F{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
+                title="Jam", error="Isi jam seperti 07:30.")
+    _build_special_hours(ws)
+    _widths(ws, {"A": 28, "B": 24, "C": 12, "D": 16, "E": 17, "F": 12, "G": 70, "H": 12, "I": 40})
+
+
+def _build_special_hours(ws) -> None:
+    """An empty table for periods with other hours (Ramadan: the MenPANRB circular of each year sets them)."""
+    ws.cell(row=L.SPECIAL_TITLE_ROW, column=1,
+            value="Jam kerja khusus, mis. bulan Ramadan (diatur tiap tahun oleh Surat Edaran Menteri PANRB). "
+                  "Satu baris per periode dan hari, mis. Senin-Kamis dan Jumat. Hari yang tidak disebut memakai jam "
+                  "kerja biasa.").font = _SUBTITLE
+    header = L.SPECIAL_HEADER_ROW
+    _header(ws, header, 1, L.SPECIAL_HEADERS)
+    first, last = header + 1, header + L.SPECIAL_FREE_ROWS
+    for row in range(first, last + 1):
+        for column in (1, 2):
+            ws.cell(row=row, column=column).number_format = L.DATE_FORMAT
+        for column in range(5, 9):
+            ws.cell(row=row, column=column).number_format = L.TIME_FORMAT
+    _table(ws, L.SPECIAL_TABLE_NAME, header, 1, last, len(L.SPECIAL_HEADERS))
+    _date_validation(ws, f"A{first}:B{last}", "Tanggal periode")
+    _validation(ws, f"D{first}:D{last}", "list", formula1=f'"{L.YES},{L.NO}"', title="Hari kerja?",
+                error="Pilih Ya atau Tidak.")
+    _validation(ws, f"E{first}:H{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
+                title="Jam", error="Isi jam seperti 08:00.")
+
+
+def _build_holidays(ws, year: int) -> None:
+    # The reporting year itself (a letter may arrive in December), the year the LKj is made, and one more for
+    # safety.  Covering exactly the years the engine asks for also spares a ribbon click the holidays package.
+    years = (year, year + 1, year + 2)
+    ws["A1"] = "Hari Libur Nasional, Cuti Bersama dan Libur Lokal"
+    ws["A1"].font = _TITLE
+    ws["A2"] = (f"Diisi otomatis untuk tahun {years[0]} s.d. {years[-1]} (Keppres hari libur nasional dan SKB cuti "
+                "bersama, dari paket holidays). Tambahkan libur lokal di baris kosong (Jenis: Lokal). Bila SKB "
+                "direvisi, isi 'Ya' pada kolom 'Bukan libur?' untuk membatalkan suatu tanggal.")
+    ws["A2"].font = _NOTE
+    header = L.LIST_HEADER_ROW
+    _header(ws, header, 1, L.HOLIDAY_HEADERS)
+    holidays = national_holidays(years)
+    row = header
+    for row, (day, name) in enumerate(holidays.items(), start=header + 1):
+        note = "Tanggal perkiraan; periksa SKB terbaru." if "perkiraan" in name.casefold() else None
+        values = [datetime(day.year, day.month, day.day), name, L.holiday_kind(name), None, note]
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=row, column=column, value=value)
+    last = row + L.HOLIDAY_FREE_ROWS
+    below = header + max(L.ENTRY_ROWS, last - header + 100)
+    for r in range(header + 1, below + 1):
+        ws.cell(row=r, column=1).number_format = L.DATE_FORMAT
+    _table(ws, L.HOLIDAY_TABLE_NAME, header, 1, last, len(L.HOLIDAY_HEADERS))
+    _date_validation(ws, _col_range(1, header + 1, below), "Tanggal libur")
+    _validation(ws, _col_range(3, header + 1, below), "list", formula1='"' + ",".join(L.HOLIDAY_KINDS) + '"',
+                title="Jenis", error="Pilih Nasional, Cuti Bersama atau Lokal.")
+    _validation(ws, _col_range(4, header + 1, below), "list", formula1=f'"{L.YES}"', title="Bukan libur?",
+                error="Isi 'Ya' untuk membatalkan tanggal ini, atau kosongkan.")
+    _widths(ws, {"A": 22, "B": 48, "C": 16, "D": 14, "E": 40})
+    ws.freeze_panes = f"A{header + 1}"
+
+
+def _staff_values(person: StaffEntry | Sequence[Any]) -> list[Any]:
+    if isinstance(person, StaffEntry):
+        values = [person.nama, person.nip, person.jabatan, person.keterangan]
+    else:
+        values = list(person)[:4] + [None] * (4 - len(list(person)[:4]))
+    if isinstance(values[1], int):
+        values[1] = str(values[1])
+    return values
+
+
+def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) -> None:
+    ws["A1"] = "Daftar Pegawai"
+    ws["A1"].font = _TITLE
+    ws["A2"] = ("Isi nama, NIP (18 angka, boleh dengan spasi) dan jabatan sesuai SOP. Pejabat Plt./Plh. ditulis di "
+                "kolom Keterangan. Nama di sini muncul sebagai pilihan Pelaksana di lembar Langkah.")
+    ws["A2"].font = _NOTE
+    header = L.LIST_HEADER_ROW
+    _header(ws, header, 1, L.STAFF_HEADERS)
+    people = [_staff_values(p) for p in staff]
+    for offset, values in enumerate(people, start=1):
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=header + offset, column=column, value=value)
+    last = header + len(people) + L.STAFF_FREE_ROWS
+    below = header + L.STAFF_NAME_ROWS
+    for r in range(header + 1, below + 1):
+        ws.cell(row=r, column=2).number_format = L.TEXT_FORMAT
+    _table(ws, L.STAFF_TABLE_NAME, header, 1, last, len(L.STAFF_HEADERS))
+    _add_name(wb, L.STAFF_NAMES_NAME, L.SHEET_STAFF, _abs(1, header + 1, below))
+    _validation(ws, _col_range(3, header + 1, below), "list", formula1=L.ROLES_NAME, title="Jabatan",
+                error=f"Pilih jabatan dari daftar; daftar jabatan ada di lembar {L.SHEET_SOP} "
+                      f"(kolom \"{L.ROLES_HEADER}\").")
+    _validation(ws, _col_range(2, header + 1, below), "textLength", operator="lessThanOrEqual", formula1="30",
+                title="NIP", error="NIP terdiri dari 18 angka (boleh dengan spasi).",
+                prompt="18 angka, mis. 19800101 200501 1 001.")
+    _widths(ws, {"A": 34, "B": 26, "C": 20, "D": 30})
+    ws.freeze_panes = f"A{header + 1}"
+
+
+def _build_step(ws, sop: Sop, step, year: int) -> None:
+    ws["A1"] = f"Langkah {step.number} dari {len(sop.steps)} - SOP {sop.nomor} {sop.nama}"
+    ws["A1"].font = _SUBTITLE
+    last_col = len(L.STEP_HEADERS)
+    for label, value in zip(L.STEP_HEADER_LABELS, step_header_values(step)):
+        row = L.STEP_HEADER_FIRST_ROW + L.STEP_HEADER_LABELS.index(label)
+        ws.cell(row=row, column=1, value=label).font = _LABEL
+        cell = ws.cell(row=row, column=2, value=value)
+        cell.alignment = _WRAP
+        cell.fill = _VALUE_FILL
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
+    ws.row_dimensions[L.STEP_HEADER_FIRST_ROW].height = 32
+    note = ws.cell(row=L.STEP_NOTE_ROW, column=1,
+                   value="Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. 06/01/2026 08:00. Kolom abu-abu "
+                         "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")
+    note.font = _NOTE
+
+    header = L.STEP_TABLE_HEADER_ROW
+    columns = {label: i for i, label in enumerate(L.STEP_HEADERS, start=1)}
+    first_computed = columns[L.STEP_COMPUTED_HEADERS[0]]
+    computed_note = ws.cell(row=L.STEP_COMPUTED_NOTE_ROW, column=first_computed, value=L.COMPUTED_NOTE)
+    computed_note.font = _NOTE
+    computed_note.alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=L.STEP_COMPUTED_NOTE_ROW, start_column=first_computed,
+                   end_row=L.STEP_COMPUTED_NOTE_ROW, end_column=last_col)
+    _header(ws, header, 1, L.STEP_ENTRY_HEADERS)
+    _header(ws, header, first_computed, L.STEP_COMPUTED_HEADERS, _COMPUTED_HEADER_FILL)
+    for label in L.STEP_COMPUTED_HEADERS:
+        ws.cell(row=header, column=columns[label]).font = Font(bold=True, italic=True, color="FFFFFF")
+    ws.cell(row=header, column=first_computed).comment = Comment(
+        "Kolom abu-abu dihitung otomatis (Hitung Batas Waktu / lkj refresh). Jangan diisi.", "lkj-xl")
+
+    ws.cell(row=header + 1, column=columns[L.F_YEAR], value=year)
+    first, below = header + 1, header + L.ENTRY_ROWS
+    datetime_cols = [columns[L.F_RECEIVED], columns[L.F_COMPLETED], columns[L.C_START], columns[L.C_DUE],
+                     columns[L.C_LATEST]]
+    hours_cols = [columns[L.C_LATE], columns[L.C_ACTUAL]]
+    computed_cols = [columns[label] for label in L.STEP_COMPUTED_HEADERS]
+    for r in range(first, below + 1):
+        for c in datetime_cols:
+            ws.cell(row=r, column=c).number_format = L.DATETIME_FORMAT
+        for c in hours_cols:
+            ws.cell(row=r, column=c).number_format = L.HOURS_FORMAT
+        for c in computed_cols:
+            ws.cell(row=r, column=c).fill = _COMPUTED_FILL
+    _table(ws, L.step_table(step.number), header, 1, header + 1, last_col)
+
+    _validation(ws, _col_range(columns[L.F_YEAR], first, below), "whole", operator="between", formula1="2000",
+                formula2="2100", title="Tahun", error="Isi tahun pelaporan empat angka antara 2000 dan 2100.")
+    for label in L.STEP_DATE_HEADERS:
+        _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}")
+    _validation(ws, _col_range(columns[L.F_PELAKSANA], first, below), "list", formula1=L.STAFF_NAMES_NAME,
+                title="Pelaksana", style="warning",
+                error="Nama ini tidak ada di daftar pegawai (lembar Pegawai). Tambahkan dulu di lembar Pegawai, atau "
+                      "pilih 'Ya' untuk tetap menyimpannya.")
+    _validation(ws, _col_range(columns[L.F_KELENGKAPAN], first, below), "list", formula1=f'"{L.YES},{L.NO}"',
+                title="Kelengkapan", error="Pilih Ya atau Tidak.",
+                prompt=f"Apakah kelengkapan ({step.kelengkapan or '-'}) diterima lengkap?")
+    computed_ref = f"{get_column_letter(first_computed)}{first}:{get_column_letter(last_col)}{below}"
+    _validation(ws, computed_ref, "custom", formula1=f"ISBLANK({get_column_letter(first_computed)}{first})",
+                title="Dihitung otomatis",
+                error="Kolom ini dihitung otomatis oleh Hitung Batas Waktu (lkj refresh) dan tidak diisi tangan.")
+
+    # Live flags between refreshes, from the written Batas Waktu and NOW().
+    due = f"${get_column_letter(columns[L.C_DUE])}{first}"
+    done = f"${get_column_letter(columns[L.F_COMPLETED])}{first}"
+    year_cell = f"${get_column_letter(columns[L.F_YEAR])}{first}"
+    flagged = (f"{get_column_letter(columns[L.C_DUE])}{first}:"
+               f"{get_column_letter(columns[L.C_STATUS])}{below}")
+    rules = (
+        (f'AND({year_cell}<>"",{done}<>"")', _GREEN),
+        (f'AND({done}="",ISNUMBER({due}),{due}<NOW())', _RED),
+        (f'AND({done}="",ISNUMBER({due}),{due}>=NOW(),({due}-NOW())*24<={L.DUE_SOON_NAME})', _AMBER),
+    )
+    for formula, (fill, font) in rules:
+        ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
+
+    _widths(ws, {"A": 18, "B": 24, "C": 24, "D": 28, "E": 13, "F": 20, "G": 32, "H": 24, "I": 24, "J": 20,
+                 "K": 13, "L": 14, "M": 24})
+    ws.row_dimensions[header].height = 32
+    ws.freeze_panes = f"B{header + 1}"
+    fit_a4(ws, "landscape")
+
+
+def _build_report(ws, sop: Sop, settings: Settings) -> None:
+    build_report_template(ws, sop, settings)
+
+
+def _build_problems(ws) -> None:
+    _header(ws, 1, 1, L.PROBLEM_HEADERS + (L.M_LINK,))
+    link_col = get_column_letter(L.PROBLEM_LINK_COLUMN)
+    for r in range(2, L.PROBLEM_LINK_ROWS + 2):
+        ws[f"{link_col}{r}"] = (f'=IF($B{r}="","",HYPERLINK("#"&"\'"&SUBSTITUTE($A{r},"\'","\'\'")&"\'!"&$B{r},'
+                                f'"Buka"))')
+        ws[f"{link_col}{r}"].font = Font(color="0563C1", underline="single")
+    _widths(ws, {"A": 16, "B": 8, "C": 12, "D": 28, "E": 100, link_col: 8})
+    ws.freeze_panes = "A2"
+
+
+def _build_history(ws) -> None:
+    _header(ws, 1, 1, L.HISTORY_HEADERS)
+    for r in range(2, L.HISTORY_CAP + 2):
+        ws.cell(row=r, column=1).number_format = L.DATETIME_FORMAT
+    _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90})
+    ws.freeze_panes = "A2"
+
+
+__all__ = ["build_tracker"]

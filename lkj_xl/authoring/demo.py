@@ -1,0 +1,107 @@
+"""The main job on a built-in example: a tracker with a realistic sample cycle, validated, refreshed and reported.
+
+The sample is the LKj for reporting year 2025, prepared in early 2026 by a fictional staff of Inspektorat Kota
+Madiun.  Entries are typed the way people type them: text dates in several formats, one step late, one running.
+The example is dated, so by default it is looked at as of Monday 23 February 2026 10.00 WIB (``DEMO_AS_OF``);
+``lkj demo --as-of`` shows the same cycle at another moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+DEMO_YEAR = 2025
+DEMO_AS_OF = datetime(2026, 2, 23, 10, 0)
+DEMO_FILE = "Contoh_LKj_2025.xlsx"
+DEMO_AGENCY = "Inspektorat Kota Madiun"
+
+#: (Nama, NIP, Jabatan, Keterangan) - fictional people, NIPs well-formed.
+DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
+    ("Drs. Bambang Sutrisno, M.Si.", "19700315 199503 1 002", "Kepala Dinas", ""),
+    ("Sri Wahyuni, S.E., M.M.", "19780812 200312 2 004", "Sekretaris", ""),
+    ("Agus Prasetyo, S.T.", "19800101 200501 1 001", "Kabid", "Inspektur Pembantu I"),
+    ("Dewi Lestari, S.Sos.", "19850520 201001 2 015", "Kasubag", "Perencanaan dan Kepegawaian"),
+    ("Rina Marlina, A.Md.", "19920214 201503 2 007", "JFU", "Pelaksana"),
+)
+
+#: Step -> (Diterima, Selesai, Pelaksana, Kelengkapan, Nomor Output, Catatan), typed as staff type them.
+DEMO_ENTRIES: dict[int, tuple[object, ...]] = {
+    1: ("05/01/2026 08:00", "05/01/2026 08:04", "Drs. Bambang Sutrisno, M.Si.", "Ya", "050/012/401.105/2026",
+        "Surat Bagian Organisasi diterima"),
+    2: ("5 Januari 2026 09.00", "5 Januari 2026 10.45", "Sri Wahyuni, S.E., M.M.", "Ya", "", "Rapat internal dengan Irban"),
+    3: ("6 Jan 2026 08:00", "27 Jan 2026 14:00", "Dewi Lestari, S.Sos.", "Ya", "",
+        "Menunggu data capaian dari Irban II"),
+    4: ("27/01/2026 14:00", "10/02/2026 15:00", "Rina Marlina, A.Md.", "Ya", "", ""),
+    5: ("11/02/2026 08:00", "20/02/2026 11:00", "Dewi Lestari, S.Sos.", "Ya", "", "Konsultasi dengan Bagian Organisasi"),
+    6: ("23/02/2026 08:00", None, "Sri Wahyuni, S.E., M.M.", "Ya", "", ""),
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    path: Path
+    analysis: object  # lkj_xl.workbook.actions.Analysis
+
+    def summary(self) -> str:
+        from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
+        from lkj_xl.core.sop import format_minutes
+
+        sched = self.analysis.schedule
+        lines = [
+            f"Buku kerja contoh: {self.path.resolve()}",
+            f"Tahun pelaporan {sched.year}, keadaan per {sched.as_of:%d-%m-%Y %H.%M} WIB, "
+            f"batas akhir {sched.deadline:%d-%m-%Y %H.%M}.",
+            f"Status keseluruhan: {CYCLE_LABELS[sched.overall]}; perkiraan selesai "
+            f"{sched.projected_finish:%d-%m-%Y %H.%M}.",
+        ]
+        for step in sched.steps:
+            due = f", batas {step.due:%d-%m-%Y %H.%M}" if step.due else ""
+            late = f", terlambat {format_minutes(step.late_minutes)} kerja" if step.late_minutes else ""
+            lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}")
+        lines.append(f"Validasi: {len(self.analysis.errors)} kesalahan, {len(self.analysis.warnings)} peringatan.")
+        lines.append("Buka berkas itu di Excel atau LibreOffice: lembar Beranda, Langkah 1-8, Masalah dan Laporan.")
+        return "\n".join(lines)
+
+
+def fill_demo_entries(book, entries: dict[int, tuple[object, ...]] = DEMO_ENTRIES, year: int = DEMO_YEAR) -> None:
+    """Type the sample entries into the year's row of each step table, as a person would."""
+    from lkj_xl.workbook import layout as L
+
+    for step, values in entries.items():
+        sheet = L.step_sheet(step)
+        rows = book.read(sheet)
+        header = rows[L.STEP_TABLE_HEADER_ROW - 1]
+        columns = {L.normalize_label(label): index + 1 for index, label in enumerate(header)}
+        target = None
+        for offset, row in enumerate(rows[L.STEP_TABLE_HEADER_ROW:], start=L.STEP_TABLE_HEADER_ROW + 1):
+            if row and row[columns[L.normalize_label(L.F_YEAR)] - 1] in (year, str(year)):
+                target = offset
+                break
+        if target is None:
+            target = len(rows) + 1
+            book.write(sheet, target, columns[L.normalize_label(L.F_YEAR)], [[year]])
+        for label, value in zip(L.STEP_ENTRY_HEADERS[1:], values):
+            if value not in (None, ""):
+                book.write(sheet, target, columns[L.normalize_label(label)], [[value]])
+
+
+def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF) -> DemoResult:
+    """Create the example tracker in ``folder`` (replacing an earlier example there), then validate, refresh and
+    report it through the same functions the CLI and the ribbon use."""
+    from lkj_xl.workbook import actions
+    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.files.session import modify, open_book
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DEMO_FILE
+    build_tracker(path, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF)
+    book = FileBook.open(path)
+    fill_demo_entries(book)
+    book.save()
+
+    actions.validate(open_book(path), as_of=as_of)
+    analysis = modify(path, lambda b: actions.report(b, as_of=as_of), backups=0)
+    return DemoResult(path, analysis)

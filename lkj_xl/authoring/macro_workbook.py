@@ -1,0 +1,45 @@
+"""``lkj build-workbook``: the macro-enabled tracker ``workbook/LKj_Tracker.xlsm`` from the repository's sources.
+
+The layout comes from :func:`lkj_xl.authoring.builder.build_tracker`, the ribbon and VBA from ``macros/``, xlwings' standalone
+VBA from the installed xlwings package (:func:`lkj_xl.authoring.xlsm.build_xlsm`).  Nothing here reads the clock: the
+template's reporting year is fixed (an admin sets the real one on ``Pengaturan``), and the package's dates are fixed,
+so two builds are byte-identical and a test can compare the committed workbook with a fresh build.
+
+The build reads ``macros/`` from a checkout of the repository; it is an admin's and a developer's command.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from lkj_xl.core.errors import UnusableFileError
+
+#: The reporting year the distributed template starts with: LKj 2026, prepared and due (March) in 2027.
+TEMPLATE_YEAR = 2026
+TEMPLATE_AGENCY = "Inspektorat Kota Madiun"
+TEMPLATE_GOVERNMENT = "Pemerintah Kota Madiun"
+
+#: Where the committed workbook lives in the repository.
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "workbook" / "LKj_Tracker.xlsm"
+
+
+def build_workbook(out: str | Path = DEFAULT_OUT, *, macros_dir: str | Path | None = None) -> Path:
+    """Build the macro-enabled tracker at ``out`` (replacing it) and return its path."""
+    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.authoring.xlsm import MACROS_DIR, build_xlsm
+
+    folder = Path(macros_dir) if macros_dir is not None else MACROS_DIR
+    if not (folder / "customUI14.xml").is_file():
+        raise UnusableFileError(
+            f"Folder makro \"{folder}\" tidak ditemukan. Jalankan `lkj build-workbook` dari salinan repositori lkj-xl "
+            "(folder macros/ berisi customUI14.xml dan modul VBA).")
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lkj-build-") as tmp:
+        xlsx = Path(tmp) / "LKj_Tracker.xlsx"
+        build_tracker(xlsx, year=TEMPLATE_YEAR, agency=TEMPLATE_AGENCY, government=TEMPLATE_GOVERNMENT)
+        built = Path(tmp) / target.name
+        build_xlsm(xlsx, built, macros_dir=folder)
+        target.write_bytes(built.read_bytes())
+    return target

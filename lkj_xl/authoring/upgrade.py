@@ -1,0 +1,349 @@
+"""``lkj upgrade OLD NEW``: move a tracker made with an older layout to the current one, every entry carried over.
+
+The old workbook is read with :func:`lkj_xl.workbook.reader.load_tracker` (tables found by header label, settings by label),
+a fresh workbook is built with :func:`lkj_xl.authoring.builder.build_tracker` for the old SOP and settings, and then every cell
+a person typed is copied into it by label, as it was (value, text-or-formula, number format): the step tables of
+every year (and columns the user added, placed right of the computed columns), Pegawai, the SOP sheet (identity,
+steps, roles), Pengaturan (settings and working hours), Hari Libur (every row as written, "Bukan libur" marks and
+local holidays included) and the Riwayat lines.  OLD is never changed; NEW is written atomically and must not exist.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lkj_xl.workbook import layout as L
+from lkj_xl.workbook.cells import is_blank, read_yes
+from lkj_xl.core.errors import UnusableFileError
+
+_GENERAL = "General"
+
+
+@dataclass
+class _Counts:
+    step_rows: int = 0
+    years: set[int] = field(default_factory=set)
+    staff: int = 0
+    holidays: int = 0
+    cancelled: int = 0
+    local: int = 0
+    sop_steps: int = 0
+    settings: int = 0
+    week_days: int = 0
+    special_rows: int = 0
+    extra_columns: int = 0
+    history: int = 0
+
+
+def _layout_version(tracker, workbook) -> int:
+    """The old workbook's layout version: Pengaturan "Versi tata letak", 0 when absent (the first layouts)."""
+    row = tracker.layout.settings_rows.get(L.P_VERSION)
+    if row is None or L.SHEET_SETTINGS not in workbook.sheetnames:
+        return 0
+    value = workbook[L.SHEET_SETTINGS].cell(row=row, column=2).value
+    if isinstance(value, bool) or value is None:
+        return 0
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
+
+
+def _copy(src, dst) -> None:
+    """One cell as typed: the value, whether text that looks like a formula stays text, and a non-default format."""
+    dst.value = src.value
+    if src.data_type in ("s", "f", "b", "n", "d"):
+        dst.data_type = src.data_type
+    if src.number_format and src.number_format != _GENERAL:
+        dst.number_format = src.number_format
+
+
+def _rows_of(ws, pos, labels) -> list[dict[str, Any]]:
+    """Non-blank table rows below ``pos``'s header: label -> source cell."""
+    rows = []
+    for r in range(pos.header_row + 1, ws.max_row + 1):
+        cells = {label: ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in labels}
+        if any(not is_blank(c.value) for c in cells.values()):
+            rows.append(cells)
+    return rows
+
+
+def _extend_table(ws, name: str, last_row: int, last_col: int | None = None) -> None:
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    table = ws.tables.get(name)
+    if table is None:
+        return
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    max_col = max(max_col, last_col or max_col)
+    max_row = max(max_row, last_row)
+    table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+
+
+def _columns_of(ws, header_row: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for cell in ws[header_row]:
+        if isinstance(cell.value, str) and cell.value.strip():
+            found.setdefault(L.normalize_label(cell.value), cell.column)
+    return found
+
+
+def upgrade_tracker(old: Path, new: Path) -> str:
+    """Write NEW in the current layout with every entry of OLD; return an Indonesian summary of what moved."""
+    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.files.guard import check_workbook_file
+    from lkj_xl.workbook.reader import load_tracker
+
+    old, new = Path(old), Path(new)
+    if new.exists():
+        raise UnusableFileError(f"Berkas tujuan '{new.name}' sudah ada; pilih nama lain agar tidak ada yang tertimpa.")
+    if new.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UnusableFileError(f"Berkas tujuan '{new.name}' harus berakhiran .xlsx atau .xlsm.")
+    if old.resolve() == new.resolve():
+        raise UnusableFileError("Berkas lama dan berkas baru harus berbeda.")
+    check_workbook_file(old)
+    book = FileBook.open(old)
+    src = book.workbook
+    tracker = load_tracker(book)
+    version = _layout_version(tracker, src)
+    if version > L.LAYOUT_VERSION:
+        raise UnusableFileError(
+            f"Buku kerja '{old.name}' memakai tata letak versi {version}, lebih baru dari yang dikenal program ini "
+            f"(versi {L.LAYOUT_VERSION}). Perbarui lkj-xl; berkas tidak diubah.")
+
+    folder = new.parent if str(new.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~lkj-upgrade-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        counts = _write_new(tracker, src, tmp)
+        check_workbook_file(tmp)
+        if new.suffix.lower() == ".xlsm":
+            from lkj_xl.authoring.xlsm import build_xlsm, verify_xlsm
+
+            tmp_xlsm = tmp.with_suffix(".xlsm")
+            try:
+                build_xlsm(tmp, tmp_xlsm)
+                problems = verify_xlsm(tmp_xlsm)
+                if problems:
+                    raise UnusableFileError("Buku kerja makro baru tidak lolos pemeriksaan: " + " ".join(problems))
+                os.replace(tmp_xlsm, new)
+            finally:
+                tmp_xlsm.unlink(missing_ok=True)
+        else:
+            os.replace(tmp, new)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _summary(old, new, version, counts)
+
+
+def _write_new(tracker, src, target: Path) -> _Counts:
+    import openpyxl
+
+    from lkj_xl.authoring.builder import build_tracker
+
+    settings = tracker.settings
+    build_tracker(target, year=settings.year, agency=settings.agency, government=settings.government,
+                  sop=tracker.sop, settings=settings)
+    wb = openpyxl.load_workbook(target)
+    counts = _Counts()
+    lay = tracker.layout
+    _copy_sop(src, wb, lay, counts)
+    _copy_settings(src, wb, lay, counts)
+    _copy_list(src, wb, lay.holiday_table, L.SHEET_HOLIDAYS, L.HOLIDAY_HEADERS, L.HOLIDAY_TABLE_NAME, counts,
+               "holidays", L.HOLIDAY_FREE_ROWS)
+    _copy_list(src, wb, lay.staff_table, L.SHEET_STAFF, L.STAFF_HEADERS, L.STAFF_TABLE_NAME, counts, "staff",
+               L.STAFF_FREE_ROWS)
+    _copy_steps(src, wb, lay, counts)
+    _copy_history(src, wb, counts)
+    wb.save(target)
+    return counts
+
+
+def _copy_sop(src, wb, lay, counts: _Counts) -> None:
+    if L.SHEET_SOP not in src.sheetnames:
+        return
+    old, new = src[L.SHEET_SOP], wb[L.SHEET_SOP]
+    # identity rows (label in A, value in B)
+    new_rows = {L.normalize_label(new.cell(row=r, column=1).value): r for r in range(1, L.SOP_TABLE_HEADER_ROW)
+                if isinstance(new.cell(row=r, column=1).value, str)}
+    for label, row in lay.identity_rows.items():
+        target = new_rows.get(L.normalize_label(label))
+        if target is not None:
+            _copy(old.cell(row=row, column=2), new.cell(row=target, column=2))
+    # roles list
+    if lay.roles_cell is not None:
+        r0, c0 = lay.roles_cell
+        for offset in range(1, L.ROLES_MAX + 1):
+            new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN).value = None
+        offset = 1
+        while offset <= L.ROLES_MAX and not is_blank(old.cell(row=r0 + offset, column=c0).value):
+            _copy(old.cell(row=r0 + offset, column=c0),
+                  new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN))
+            offset += 1
+    # step table, every non-blank row in order
+    if lay.sop_table is not None:
+        columns = {label: i for i, label in enumerate(L.SOP_HEADERS, start=1)}
+        rows = _rows_of(old, lay.sop_table, L.SOP_HEADERS)
+        for r in range(L.SOP_TABLE_HEADER_ROW + 1, L.SOP_TABLE_HEADER_ROW + 1 + max(len(rows), 1) + 50):
+            for c in columns.values():
+                new.cell(row=r, column=c).value = None
+        for k, cells in enumerate(rows, start=1):
+            for label, cell in cells.items():
+                _copy(cell, new.cell(row=L.SOP_TABLE_HEADER_ROW + k, column=columns[label]))
+        counts.sop_steps = len(rows)
+        _extend_table(new, L.SOP_TABLE_NAME, L.SOP_TABLE_HEADER_ROW + max(len(rows), 1))
+
+
+def _copy_settings(src, wb, lay, counts: _Counts) -> None:
+    if L.SHEET_SETTINGS not in src.sheetnames:
+        return
+    old, new = src[L.SHEET_SETTINGS], wb[L.SHEET_SETTINGS]
+    for label, row in lay.settings_rows.items():
+        if label == L.P_VERSION:
+            continue  # the new file has the current version
+        _copy(old.cell(row=row, column=2), new.cell(row=L.settings_row(label), column=2))
+        counts.settings += 1
+    if lay.week_table is not None:
+        new_cols = {label: i for i, label in enumerate(L.WEEK_HEADERS, start=1)}
+        new_rows = {L.normalize_label(new.cell(row=r, column=1).value): r
+                    for r in range(L.WEEK_HEADER_ROW + 1, L.WEEK_HEADER_ROW + 8)}
+        for day, row in lay.week_rows.items():
+            target = new_rows.get(L.normalize_label(day))
+            if target is None:
+                continue
+            for label, col in lay.week_table.columns.items():
+                if label != L.W_DAY:
+                    _copy(old.cell(row=row, column=col), new.cell(row=target, column=new_cols[label]))
+            counts.week_days += 1
+    if lay.special_table is not None:
+        columns = {label: i for i, label in enumerate(L.SPECIAL_HEADERS, start=1)}
+        rows = _rows_of(old, lay.special_table, L.SPECIAL_HEADERS)
+        for k, cells in enumerate(rows, start=1):
+            for label, cell in cells.items():
+                _copy(cell, new.cell(row=L.SPECIAL_HEADER_ROW + k, column=columns[label]))
+        _extend_table(new, L.SPECIAL_TABLE_NAME, L.SPECIAL_HEADER_ROW + max(len(rows), L.SPECIAL_FREE_ROWS))
+        counts.special_rows = len(rows)
+
+
+def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, what: str, free: int) -> None:
+    if pos is None or sheet not in src.sheetnames:
+        return
+    old, new = src[sheet], wb[sheet]
+    columns = {label: i for i, label in enumerate(headers, start=1)}
+    rows = _rows_of(old, pos, headers)
+    for r in range(L.LIST_HEADER_ROW + 1, new.max_row + 1):  # the builder's rows give way to the old ones
+        for c in columns.values():
+            new.cell(row=r, column=c).value = None
+    for k, cells in enumerate(rows, start=1):
+        for label, cell in cells.items():
+            _copy(cell, new.cell(row=L.LIST_HEADER_ROW + k, column=columns[label]))
+    _extend_table(new, table, L.LIST_HEADER_ROW + len(rows) + free)
+    if what == "staff":
+        counts.staff = len(rows)
+    else:
+
+        counts.holidays = len(rows)
+        counts.cancelled = sum(1 for cells in rows if L.H_CANCELLED in cells and read_yes(cells[L.H_CANCELLED].value))
+        counts.local = sum(1 for cells in rows if L.H_KIND in cells
+                           and L.normalize_label(cells[L.H_KIND].value) == L.normalize_label(L.KIND_LOCAL))
+
+
+def _copy_steps(src, wb, lay, counts: _Counts) -> None:
+    from lkj_xl.core.validation import parse_year
+    from lkj_xl.core.errors import ParseError
+
+    known = {L.normalize_label(label) for label in L.STEP_HEADERS}
+    for number, info in lay.steps.items():
+        sheet = L.step_sheet(number)
+        if sheet not in src.sheetnames or sheet not in wb.sheetnames:
+            continue
+        old, new = src[sheet], wb[sheet]
+        pos = info.table
+        header = L.STEP_TABLE_HEADER_ROW
+        new_cols = {label: i for i, label in enumerate(L.STEP_HEADERS, start=1)}
+        extras = {col: cell.value for col, cell in ((c.column, c) for c in old[pos.header_row])
+                  if isinstance(cell.value, str) and cell.value.strip() and L.normalize_label(cell.value) not in known}
+        next_col = len(L.STEP_HEADERS) + 1
+        extra_target: dict[int, int] = {}
+        for col in sorted(extras):
+            extra_target[col] = next_col
+            src_head = old.cell(row=pos.header_row, column=col)
+            new.cell(row=header, column=next_col).value = src_head.value
+            new.cell(row=header, column=next_col).font = copy(new.cell(row=header, column=1).font)
+            new.cell(row=header, column=next_col).fill = copy(new.cell(row=header, column=1).fill)
+            next_col += 1
+        counts.extra_columns += len(extras)
+        for c in range(1, len(L.STEP_ENTRY_HEADERS) + 1):
+            new.cell(row=header + 1, column=c).value = None  # the builder's empty row for its year
+        k = 0
+        for sheet_row, _year, blank in info.rows:
+            extra_cells = [old.cell(row=sheet_row, column=col) for col in extras]
+            if blank and all(is_blank(c.value) for c in extra_cells):
+                continue
+            k += 1
+            for label in L.STEP_ENTRY_HEADERS:
+                col = pos.columns.get(label)
+                if col is not None:
+                    _copy(old.cell(row=sheet_row, column=col), new.cell(row=header + k, column=new_cols[label]))
+            for col, cell in zip(extras, extra_cells):
+                _copy(cell, new.cell(row=header + k, column=extra_target[col]))
+            counts.step_rows += 1
+            try:
+                year = parse_year(old.cell(row=sheet_row, column=pos.columns[L.F_YEAR]).value) \
+                    if L.F_YEAR in pos.columns else None
+            except ParseError:
+                year = None
+            if year is not None:
+                counts.years.add(year)
+        _extend_table(new, L.step_table(number), header + max(k, 1), next_col - 1)
+
+
+def _copy_history(src, wb, counts: _Counts) -> None:
+    if L.SHEET_HISTORY not in src.sheetnames:
+        return
+    old, new = src[L.SHEET_HISTORY], wb[L.SHEET_HISTORY]
+    columns = _columns_of(old, 1)
+    wanted = [columns.get(L.normalize_label(label)) for label in L.HISTORY_HEADERS]
+    k = 0
+    for r in range(2, old.max_row + 1):
+        cells = [old.cell(row=r, column=c) if c else None for c in wanted]
+        if all(c is None or is_blank(c.value) for c in cells):
+            continue
+        k += 1
+        for i, cell in enumerate(cells, start=1):
+            if cell is not None:
+                _copy(cell, new.cell(row=1 + k, column=i))
+    counts.history = k
+
+
+def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
+    years = ", ".join(str(y) for y in sorted(counts.years)) or "-"
+    lines = [
+        f"Pelacak '{old.name}' (tata letak versi {version}) dipindahkan ke '{new}' (tata letak versi "
+        f"{L.LAYOUT_VERSION}). Berkas lama tidak diubah.",
+        f"  Isian langkah: {counts.step_rows} baris (tahun {years}).",
+        f"  Pegawai: {counts.staff} baris.",
+        f"  Hari libur: {counts.holidays} baris ({counts.local} libur lokal, {counts.cancelled} bertanda "
+        f"\"Bukan libur\").",
+        f"  SOP: {counts.sop_steps} langkah beserta identitas dan daftar jabatan.",
+        f"  Pengaturan: {counts.settings} nilai, jam kerja {counts.week_days} hari, jam kerja khusus "
+        f"{counts.special_rows} baris.",
+    ]
+    if counts.extra_columns:
+        lines.append(f"  Kolom tambahan buatan pengguna: {counts.extra_columns} (diletakkan di kanan kolom terhitung).")
+    if counts.history:
+        lines.append(f"  Riwayat: {counts.history} baris.")
+    lines.append("Jalankan `lkj validate` pada berkas baru untuk memeriksanya.")
+    return "\n".join(lines)
+
+
+__all__ = ["upgrade_tracker"]

@@ -1,0 +1,209 @@
+"""Deadlines, statuses and the backward plan of one cycle (one reporting year).
+
+Given the SOP, the working-time calendar, a :class:`~lkj_xl.core.entries.Cycle` and an explicit ``as_of`` instant, compute
+for each step its start, due time, status, lateness and latest finish, and for the cycle its projected finish.
+
+* start: Diterima if recorded, else the previous step's Selesai (hand-over), else not started;
+* due: start + the step's time standard (none for a step without a standard);
+* status: one of the ``STATUS_*`` constants below;
+* late_minutes: working minutes past due (to Selesai, or to ``as_of`` while running), 0 when not late;
+* latest_finish: the backward plan from the final deadline: the last step must finish by the deadline, each earlier
+  step by the latest start of the next one (a step without a standard takes no time in this plan);
+* projected finish: done steps at their Selesai; a running step at its due (or ``as_of`` if later, or ``as_of``
+  when it has no standard); later steps chained on with their standards.  The cycle is at risk when the projection
+  passes the final deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lkj_xl.core.worktime import WorkingCalendar
+from lkj_xl.core.entries import Cycle
+from lkj_xl.core.sop import Sop
+
+STATUS_NOT_STARTED = "belum_mulai"
+STATUS_RUNNING = "berjalan"
+STATUS_OVERDUE = "terlambat"
+STATUS_DONE_ON_TIME = "selesai_tepat_waktu"
+STATUS_DONE_LATE = "selesai_terlambat"
+STATUS_DONE = "selesai"  # done, the step has no time standard
+
+STATUSES = (STATUS_NOT_STARTED, STATUS_RUNNING, STATUS_OVERDUE, STATUS_DONE_ON_TIME, STATUS_DONE_LATE, STATUS_DONE)
+DONE_STATUSES = (STATUS_DONE_ON_TIME, STATUS_DONE_LATE, STATUS_DONE)
+
+#: Indonesian labels shown in the workbook.
+STATUS_LABELS = {
+    STATUS_NOT_STARTED: "Belum mulai",
+    STATUS_RUNNING: "Berjalan",
+    STATUS_OVERDUE: "Terlambat",
+    STATUS_DONE_ON_TIME: "Selesai tepat waktu",
+    STATUS_DONE_LATE: "Selesai terlambat",
+    STATUS_DONE: "Selesai",
+}
+
+# Overall state of a cycle (Beranda).
+CYCLE_DELIVERED = "terkirim"  # the last step is done: the LKj reached Bagian Organisasi
+CYCLE_LATE = "terlambat"  # a step is overdue, or the deadline passed before delivery
+CYCLE_AT_RISK = "berisiko"  # the projection passes the final deadline
+CYCLE_ON_TRACK = "sesuai_jadwal"
+CYCLE_LABELS = {
+    CYCLE_DELIVERED: "Terkirim",
+    CYCLE_LATE: "Terlambat",
+    CYCLE_AT_RISK: "Berisiko terlambat",
+    CYCLE_ON_TRACK: "Sesuai jadwal",
+}
+
+#: SOP 3.1.2.6, "Pencatatan dan pendataan": the LKj of the previous year is delivered "selambat-lambatnya ... bulan
+#: Maret".  So the default final deadline is the end of the last working day on or before 31 March of year + 1.
+DEADLINE_MONTH, DEADLINE_DAY = 3, 31
+
+
+def default_deadline(year: int, calendar: WorkingCalendar) -> datetime:
+    """End of the last working day on or before 31 March of ``year + 1`` (SOP 3.1.2.6)."""
+    day = calendar.last_working_day_on_or_before(date(year + 1, DEADLINE_MONTH, DEADLINE_DAY))
+    return calendar.day_end(day)
+
+
+@dataclass(frozen=True)
+class StepSchedule:
+    step: int
+    actor: str
+    received: datetime | None
+    completed: datetime | None
+    start: datetime | None
+    due: datetime | None
+    status: str
+    late_minutes: int
+    latest_finish: datetime
+    actual_minutes: int | None  # working minutes from start to Selesai (or to as_of while running)
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+    @property
+    def started(self) -> bool:
+        return self.status != STATUS_NOT_STARTED
+
+
+@dataclass(frozen=True)
+class CycleSchedule:
+    year: int
+    as_of: datetime
+    deadline: datetime
+    steps: tuple[StepSchedule, ...]
+    projected_finish: datetime
+
+    @property
+    def at_risk(self) -> bool:
+        return self.projected_finish > self.deadline
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.steps) and self.steps[-1].done
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        return self.steps[-1].completed if self.delivered else None
+
+    @property
+    def current(self) -> StepSchedule | None:
+        """The step that holds the cycle now: the first one not done (None when delivered)."""
+        for step in self.steps:
+            if not step.done:
+                return step
+        return None
+
+    @property
+    def overall(self) -> str:
+        if self.delivered:
+            return CYCLE_DELIVERED
+        if any(s.status == STATUS_OVERDUE for s in self.steps) or self.as_of > self.deadline:
+            return CYCLE_LATE
+        if self.at_risk:
+            return CYCLE_AT_RISK
+        return CYCLE_ON_TRACK
+
+    @property
+    def on_time_count(self) -> int:
+        """Steps done within their standard (a done step without a standard counts as on time)."""
+        return sum(1 for s in self.steps if s.status in (STATUS_DONE_ON_TIME, STATUS_DONE))
+
+
+def schedule_cycle(
+    sop: Sop,
+    calendar: WorkingCalendar,
+    cycle: Cycle,
+    as_of: datetime,
+    deadline: datetime | None = None,
+) -> CycleSchedule:
+    """Compute every step's schedule and the cycle's projection at ``as_of``."""
+    if deadline is None:
+        deadline = default_deadline(cycle.year, calendar)
+
+    # Backward plan: latest finish of each step, from the last one to the first.
+    latest: dict[int, datetime] = {}
+    finish = deadline
+    for step in reversed(sop.steps):
+        latest[step.number] = finish
+        finish = calendar.subtract(finish, step.standard)
+
+    # Steps not started that lie before a step already started were skipped in the records (validation reports the
+    # gap); they are behind the cycle and take no time in the projection.
+    records = [cycle.record(step.number) for step in sop.steps]
+    last_started = max((i for i, r in enumerate(records) if r.received is not None or r.completed is not None),
+                       default=-1)
+
+    results: list[StepSchedule] = []
+    previous_completed: datetime | None = None
+    projection: datetime | None = None
+    for index, (step, record) in enumerate(zip(sop.steps, records)):
+        received, completed = record.received, record.completed
+        start = received if received is not None else previous_completed
+        due = calendar.add(start, step.standard) if (start is not None and step.standard is not None) else None
+
+        late = 0
+        actual: int | None = None
+        if completed is not None:
+            # Lateness is measured in working time: finishing after hours, past a due time at the end of the
+            # working day, is not late by a single working minute.
+            late = calendar.working_minutes(due, completed) if due is not None else 0
+            if due is None:
+                status = STATUS_DONE
+            elif late <= 0:
+                status = STATUS_DONE_ON_TIME
+            else:
+                status = STATUS_DONE_LATE
+            if start is not None:
+                actual = max(0, calendar.working_minutes(start, completed))
+            step_finish = completed
+        elif start is None or start > as_of:
+            status = STATUS_NOT_STARTED
+            if index < last_started:
+                step_finish = projection
+            else:
+                chain_from = max(projection, as_of) if projection is not None else as_of
+                if start is not None:
+                    chain_from = max(chain_from, start)
+                step_finish = calendar.add(calendar.next_working_instant(chain_from), step.standard)
+        else:
+            actual = max(0, calendar.working_minutes(start, as_of))
+            late = calendar.working_minutes(due, as_of) if due is not None else 0
+            status = STATUS_OVERDUE if late > 0 else STATUS_RUNNING
+            step_finish = max(due, as_of) if due is not None else as_of
+        # A step can't finish, in the projection, before the one it follows.
+        if step_finish is not None:
+            projection = step_finish if projection is None else max(projection, step_finish)
+
+        results.append(StepSchedule(
+            step=step.number, actor=step.actor, received=received, completed=completed, start=start, due=due,
+            status=status, late_minutes=max(0, late), latest_finish=latest[step.number], actual_minutes=actual,
+        ))
+        previous_completed = completed
+
+    return CycleSchedule(
+        year=cycle.year, as_of=as_of, deadline=deadline, steps=tuple(results),
+        projected_finish=projection if projection is not None else as_of,
+    )

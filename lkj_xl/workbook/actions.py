@@ -1,0 +1,243 @@
+"""The actions staff run, each one core function over a :class:`~lkj_xl.workbook.book.Book`.
+
+The ``lkj`` CLI (files on disk) and the ribbon (the workbook open in Excel) both call these; neither holds a rule of
+its own.  An action reads each sheet once, computes with the pure core, and writes whole blocks.  Saving is the
+shell's job (a file is saved atomically with a backup; a live workbook is Excel's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lkj_xl.workbook import reader as trk
+from lkj_xl.workbook import writers
+from lkj_xl.workbook.book import Book
+from lkj_xl.core.worktime import WorkingCalendar
+from lkj_xl.workbook.cells import as_text
+from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
+from lkj_xl.core.schedule import CycleSchedule, default_deadline, schedule_cycle
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
+
+ACTION_VALIDATE = "validate"
+ACTION_REFRESH = "refresh"
+ACTION_REPORT = "report"
+
+#: Indonesian names of the actions, for the Riwayat sheet and messages.
+ACTION_LABELS = {
+    ACTION_VALIDATE: "Validasi",
+    ACTION_REFRESH: "Hitung Batas Waktu",
+    ACTION_REPORT: "Buat Laporan",
+}
+
+SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan"}
+
+
+@dataclass(frozen=True)
+class LocatedProblem:
+    """A problem with the sheet and cell it is about (cell None when it is about a whole sheet)."""
+
+    sheet: str
+    cell: str | None
+    severity: str
+    code: str
+    message: str
+
+    def describe(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        return f"[{SEVERITY_LABELS.get(self.severity, self.severity)}] {where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "cell": self.cell, "severity": self.severity, "code": self.code,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything an action knows about the tracker at ``as_of`` for one reporting year."""
+
+    tracker: Any  # lkj_xl.workbook.reader.Tracker
+    year: int
+    as_of: datetime
+    calendar: WorkingCalendar
+    cycle: Cycle
+    schedule: CycleSchedule
+    problems: tuple[LocatedProblem, ...]
+    #: schedules of every year present in the step tables (the computed columns are written for all of them)
+    schedules: dict[int, CycleSchedule]
+
+    @property
+    def errors(self) -> tuple[LocatedProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[LocatedProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == WARNING)
+
+
+def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]:
+    located = []
+    for problem in problems:
+        sheet, cell = tracker.cell_of(problem.location)
+        located.append(LocatedProblem(sheet, cell, problem.severity, problem.code, problem.message))
+    return tuple(located)
+
+
+def _entry_year(entry: Any) -> int | None:
+    try:
+        return parse_year(entry.year)
+    except ParseError:
+        return None
+
+
+def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
+    """Read the tracker once, validate ``year`` (default: the workbook's reporting year) and schedule every year."""
+    # Without a readable Tahun pelaporan (reported as a problem), the year prepared at as_of: the previous one.
+    tracker = trk.load_tracker(book, default_year=as_of.year - 1)
+    settings = tracker.settings
+    year = settings.year if year is None else year
+    years = set(cycle_years(tracker.entries)) | {year}
+    calendar = trk.calendar_for(tracker, sorted({y + offset for y in years for offset in (0, 1, 2)}))
+
+    problems: list[Problem] = list(tracker.problems)
+    problems += validate_staff(tracker.staff, tracker.sop.roles)
+
+    schedules: dict[int, CycleSchedule] = {}
+    chosen_cycle = Cycle(year)
+    for cycle_year in sorted(years):
+        cycle, cycle_problems = read_cycle(tracker.sop, tracker.entries, cycle_year, as_of, tracker.staff)
+        deadline = settings.deadline_override if (cycle_year == settings.year and settings.deadline_override) \
+            else default_deadline(cycle_year, calendar)
+        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline)
+        if cycle_year == year:
+            chosen_cycle = cycle
+            problems += cycle_problems
+    # Problems about rows of other years are not this year's business, except unreadable years themselves, which
+    # read_cycle reports for every row (no year can be given to them).
+    return Analysis(
+        tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
+        problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
+    )
+
+
+def _dedupe(problems: tuple[LocatedProblem, ...]) -> tuple[LocatedProblem, ...]:
+    seen, out = set(), []
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            out.append(problem)
+    return tuple(out)
+
+
+# --- the actions ---------------------------------------------------------------------------------------------------
+
+
+def validate(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
+    """Read every sheet and report problems.  Changes nothing."""
+    return analyse(book, as_of=as_of, year=year)
+
+
+def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
+    """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell."""
+    analysis = analyse(book, as_of=as_of, year=year)
+    _write_refresh(book, analysis)
+    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REFRESH],
+                       _summary(analysis))
+    return analysis
+
+
+def _write_refresh(book: Book, analysis: Analysis) -> None:
+    tracker = analysis.tracker
+    writers.write_step_headers(book, tracker)
+    writers.write_computed(book, tracker, analysis.schedules)
+    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
+    writers.write_problems(book, tracker, analysis.problems)
+
+
+def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
+    """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet."""
+    from lkj_xl.core.report import build_report
+    from lkj_xl.workbook.report_sheet import write_report
+
+    analysis = analyse(book, as_of=as_of, year=year)
+    _write_refresh(book, analysis)
+    write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
+                                    calendar=analysis.calendar, **_report_context(analysis)))
+    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REPORT],
+                       _summary(analysis))
+    return analysis
+
+
+def _report_context(analysis: Analysis) -> dict[str, Any]:
+    """Who did each step, the notes typed, and who signs the report (from the Pegawai sheet)."""
+    from lkj_xl.core.nip import format_nip, parse_nip
+
+    tracker, year = analysis.tracker, analysis.year
+    names: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    for entry in tracker.entries:
+        if _entry_year(entry) != year:
+            continue
+        if as_text(entry.pelaksana):
+            names[entry.step] = as_text(entry.pelaksana)
+        if as_text(entry.catatan):
+            notes[entry.step] = as_text(entry.catatan)
+    # The report is signed by the head of the agency: the SOP's first role (Kepala Dinas; in an Inspektorat the
+    # Inspektur, the SOP's "Disahkan oleh").  An acting head (Keterangan "Plt."/"Plh.") signs with that prefix.
+    head = None
+    head_role = tracker.sop.roles[0] if tracker.sop.roles else ""
+    for person in tracker.staff:
+        if as_text(person.jabatan).lower() == head_role.lower() and as_text(person.nama):
+            title = tracker.sop.disahkan_oleh or head_role
+            acting = as_text(person.keterangan)
+            if acting.lower().startswith(("plt", "plh")):
+                title = f"{acting.split()[0].rstrip('.').capitalize()}. {title}"
+            try:
+                nip = format_nip(parse_nip(person.nip))
+            except ParseError:
+                nip = as_text(person.nip)
+            head = (title, as_text(person.nama), nip)
+            break
+    return {"staff_names": names, "head": head, "notes": notes}
+
+
+def _summary(analysis: Analysis) -> str:
+    done = sum(1 for s in analysis.schedule.steps if s.done)
+    return (f"Tahun {analysis.year}: {done} dari {len(analysis.schedule.steps)} langkah selesai, "
+            f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value is not None else None
+
+
+def status_dict(analysis: Analysis) -> dict[str, Any]:
+    """The machine-readable state printed by ``lkj status --json``."""
+    sched = analysis.schedule
+    return {
+        "year": analysis.year,
+        "deadline": _iso(sched.deadline),
+        "as_of": _iso(analysis.as_of),
+        "at_risk": sched.at_risk,
+        "projected_finish": _iso(sched.projected_finish),
+        "overall": sched.overall,
+        "steps": [
+            {
+                "step": s.step,
+                "actor": s.actor,
+                "received": _iso(s.received),
+                "completed": _iso(s.completed),
+                "due": _iso(s.due),
+                "status": s.status,
+                "late_minutes": s.late_minutes,
+                "latest_finish": _iso(s.latest_finish),
+            }
+            for s in sched.steps
+        ],
+        "problems": [p.as_dict() for p in analysis.problems],
+    }
+
+
+__all__ = ["ACTION_LABELS", "Analysis", "LocatedProblem", "analyse", "refresh", "report", "status_dict", "validate"]

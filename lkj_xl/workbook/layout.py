@@ -1,0 +1,288 @@
+"""The tracker workbook's layout, as data: the single source the builder, the reader and the writers share.
+
+Nothing here imports openpyxl (the live ribbon path reads the layout too).
+
+Where things are (1-based rows; "A", "B" are columns):
+
+* ``Beranda``: labels in A4:A12, the values refresh writes in B4:B12 (``BERANDA_VALUE_COLUMN`` /
+  ``BERANDA_FIRST_ROW``, order ``BERANDA_FIELDS``), short instructions from row 14.
+* ``SOP``: identity fields as label (A) / value (B) rows from A4 (order ``sop.IDENTITY_FIELDS``; list fields hold one
+  item per line in one cell); the roles list ("Jabatan Pelaksana") in column J from J3 (header) / J4 (items); the
+  step table ``tblSOP`` with its header on row ``SOP_TABLE_HEADER_ROW``.
+* ``Pengaturan``: setting label (A) / value (B) / source note (C) rows from row 5 (order ``SETTINGS_LABELS``); the
+  layout version is the value of the row "Versi tata letak" (B11), also reachable through the defined name
+  ``LKJ_VERSI_TATA_LETAK``; the week table ``tblJamKerja`` with its header on row ``WEEK_HEADER_ROW``.
+* ``Hari Libur`` / ``Pegawai``: title in A1, a note in A2, table header on row 3, data from row 4.
+* ``Langkah N``: title in A1, the step's top block as label (A) / value (B) rows 3-9 (order ``STEP_HEADER_LABELS``;
+  values written from the SOP sheet by refresh, never formulas), a note on row 10, the "dihitung otomatis" note on
+  row 11 above the computed columns, the table ``tblLangkahN`` with its header on row 12, data from row 13.
+* ``Masalah``: header on row 1 (``PROBLEM_HEADERS``), data from row 2; column F holds a HYPERLINK formula the builder
+  writes once per row (it links to the sheet/cell named in A/B), so the writer only ever writes plain text in A:E.
+* ``Riwayat``: header on row 1 (``HISTORY_HEADERS``), data from row 2, oldest first.
+
+The reader never relies on those row numbers for tables and label/value blocks: it finds a table by its header row
+(by label) and a setting by its label, so a moved or extra column or row still works.  Fixed addresses are used only
+for cells the engine alone writes (Beranda values, Masalah, Riwayat).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lkj_xl.core.entries import F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_YEAR
+
+#: Bumped whenever a change here would make an older reader misread a workbook.
+LAYOUT_VERSION = 1
+#: Defined name pointing at the version cell on Pengaturan.
+VERSION_NAME = "LKJ_VERSI_TATA_LETAK"
+
+# --- sheets --------------------------------------------------------------------------------------------------------
+
+SHEET_HOME = "Beranda"
+SHEET_SOP = "SOP"
+SHEET_SETTINGS = "Pengaturan"
+SHEET_HOLIDAYS = "Hari Libur"
+SHEET_STAFF = "Pegawai"
+SHEET_REPORT = "Laporan"
+SHEET_PROBLEMS = "Masalah"
+SHEET_HISTORY = "Riwayat"
+
+STEP_SHEET_PREFIX = "Langkah "
+
+
+def step_sheet(number: int) -> str:
+    """``3`` -> ``"Langkah 3"``."""
+    return f"{STEP_SHEET_PREFIX}{number}"
+
+
+def step_table(number: int) -> str:
+    """``3`` -> ``"tblLangkah3"``."""
+    return f"tblLangkah{number}"
+
+
+def step_of_sheet(name: str) -> int | None:
+    """``"Langkah 3"`` -> 3; anything else -> None."""
+    match = re.fullmatch(r"Langkah (\d+)", name)
+    return int(match.group(1)) if match else None
+
+
+def sheet_order(step_numbers) -> list[str]:
+    """Every sheet of a tracker, in workbook order."""
+    return ([SHEET_HOME, SHEET_SOP, SHEET_SETTINGS, SHEET_HOLIDAYS, SHEET_STAFF]
+            + [step_sheet(n) for n in step_numbers]
+            + [SHEET_REPORT, SHEET_PROBLEMS, SHEET_HISTORY])
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as formulas and defined names need it: ``'Hari Libur'``."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+# --- display formats -----------------------------------------------------------------------------------------------
+
+#: Indonesian (LCID 0421) date-time display, e.g. "06 Januari 2026 08:00" (the cell format; prose uses lkj_xl.core.dates).
+DATETIME_FORMAT = "[$-421]dd mmmm yyyy hh:mm"
+DATE_FORMAT = "[$-421]dd mmmm yyyy"
+TIME_FORMAT = "hh:mm"
+HOURS_FORMAT = "0.00"
+TEXT_FORMAT = "@"
+
+#: Data validation, conditional formatting and formats reach this many rows below a table's header.
+ENTRY_ROWS = 200
+
+YES = "Ya"
+NO = "Tidak"
+
+# --- Beranda -------------------------------------------------------------------------------------------------------
+
+B_YEAR = "Tahun pelaporan"
+B_DEADLINE = "Batas akhir"
+B_DAYS_LEFT = "Sisa hari kerja"
+B_CURRENT = "Langkah saat ini"
+B_HOLDER = "Dipegang oleh"
+B_STEP_DUE = "Batas waktu langkah ini"
+B_OVERALL = "Status keseluruhan"
+B_PROJECTED = "Perkiraan selesai"
+B_UPDATED = "Diperbarui pada"
+BERANDA_FIELDS: tuple[str, ...] = (B_YEAR, B_DEADLINE, B_DAYS_LEFT, B_CURRENT, B_HOLDER, B_STEP_DUE, B_OVERALL,
+                                   B_PROJECTED, B_UPDATED)
+BERANDA_LABEL_COLUMN = 1
+BERANDA_VALUE_COLUMN = 2
+BERANDA_FIRST_ROW = 4
+BERANDA_INSTRUCTIONS_ROW = BERANDA_FIRST_ROW + len(BERANDA_FIELDS) + 1
+
+
+def beranda_row(label: str) -> int:
+    return BERANDA_FIRST_ROW + BERANDA_FIELDS.index(label)
+
+
+# --- SOP -----------------------------------------------------------------------------------------------------------
+
+SOP_IDENTITY_FIRST_ROW = 4
+SOP_IDENTITY_HEADER = ("Identitas SOP", "Isi")
+ROLES_HEADER = "Jabatan Pelaksana"
+ROLES_COLUMN = 10  # J
+ROLES_HEADER_ROW = 3
+ROLES_MAX = 30  # rows reserved for roles (DaftarJabatan)
+
+S_NO = "No"
+S_URAIAN = "Uraian Prosedur"
+S_PELAKSANA = "Pelaksana"
+S_PELAKSANA_LAIN = "Pelaksana Lain"
+S_KELENGKAPAN = "Kelengkapan"
+S_WAKTU = "Waktu"
+S_OUTPUT = "Output"
+S_KETERANGAN = "Keterangan"
+SOP_HEADERS: tuple[str, ...] = (S_NO, S_URAIAN, S_PELAKSANA, S_PELAKSANA_LAIN, S_KELENGKAPAN, S_WAKTU, S_OUTPUT,
+                                S_KETERANGAN)
+#: SOP table column label -> attribute of :class:`lkj_xl.core.sop.Step`.
+SOP_ATTRIBUTES = {S_NO: "number", S_URAIAN: "uraian", S_PELAKSANA: "actor", S_PELAKSANA_LAIN: "participants",
+                  S_KELENGKAPAN: "kelengkapan", S_WAKTU: "waktu", S_OUTPUT: "output", S_KETERANGAN: "keterangan"}
+SOP_TABLE_NAME = "tblSOP"
+SOP_TABLE_TITLE_ROW = 18
+SOP_TABLE_HEADER_ROW = 19
+
+# --- Pengaturan ----------------------------------------------------------------------------------------------------
+
+P_YEAR = "Tahun pelaporan"
+P_AGENCY = "Nama instansi"
+P_GOVERNMENT = "Pemerintah"
+P_DEADLINE = "Batas akhir"
+P_DUE_SOON = "Peringatan dini (jam kerja)"
+P_BACKUPS = "Jumlah cadangan"
+P_VERSION = "Versi tata letak"
+SETTINGS_LABELS: tuple[str, ...] = (P_YEAR, P_AGENCY, P_GOVERNMENT, P_DEADLINE, P_DUE_SOON, P_BACKUPS, P_VERSION)
+SETTINGS_HEADER = ("Pengaturan", "Nilai", "Keterangan / Sumber")
+SETTINGS_HEADER_ROW = 4
+SETTINGS_FIRST_ROW = 5
+
+
+def settings_row(label: str) -> int:
+    return SETTINGS_FIRST_ROW + SETTINGS_LABELS.index(label)
+
+
+#: Defined name of the "Peringatan dini" value (used by the step sheets' conditional formatting).
+DUE_SOON_NAME = "LKJ_PERINGATAN_DINI"
+
+W_DAY = "Hari"
+W_WORKDAY = "Hari kerja?"
+W_START = "Jam masuk"
+W_BREAK_START = "Mulai istirahat"
+W_BREAK_END = "Selesai istirahat"
+W_END = "Jam pulang"
+W_SOURCE = "Sumber"
+WEEK_HEADERS: tuple[str, ...] = (W_DAY, W_WORKDAY, W_START, W_BREAK_START, W_BREAK_END, W_END, W_SOURCE)
+WEEK_REQUIRED: tuple[str, ...] = WEEK_HEADERS[:-1]
+WEEK_TABLE_NAME = "tblJamKerja"
+WEEK_TITLE_ROW = SETTINGS_FIRST_ROW + len(SETTINGS_LABELS) + 1
+WEEK_HEADER_ROW = WEEK_TITLE_ROW + 1
+
+# Special hours for a stretch of dates (Ramadan), below the week table: one row per period and day(s).
+X_FROM = "Dari tanggal"
+X_TO = "Sampai tanggal"
+X_NOTE = "Keterangan"
+SPECIAL_HEADERS: tuple[str, ...] = (X_FROM, X_TO, W_DAY, W_WORKDAY, W_START, W_BREAK_START, W_BREAK_END, W_END,
+                                    X_NOTE)
+SPECIAL_REQUIRED: tuple[str, ...] = SPECIAL_HEADERS[:-1]
+SPECIAL_TABLE_NAME = "tblJamKhusus"
+SPECIAL_TITLE_ROW = WEEK_HEADER_ROW + 7 + 2
+SPECIAL_HEADER_ROW = SPECIAL_TITLE_ROW + 1
+SPECIAL_FREE_ROWS = 12
+
+# --- Hari Libur ----------------------------------------------------------------------------------------------------
+
+H_DATE = "Tanggal"
+H_NAME = "Nama"
+H_KIND = "Jenis"
+H_CANCELLED = "Bukan libur?"
+H_NOTE = "Keterangan"
+HOLIDAY_HEADERS: tuple[str, ...] = (H_DATE, H_NAME, H_KIND, H_CANCELLED, H_NOTE)
+HOLIDAY_REQUIRED: tuple[str, ...] = (H_DATE, H_NAME, H_KIND, H_CANCELLED)
+HOLIDAY_TABLE_NAME = "tblHariLibur"
+KIND_NATIONAL = "Nasional"
+KIND_JOINT_LEAVE = "Cuti Bersama"
+KIND_LOCAL = "Lokal"
+HOLIDAY_KINDS: tuple[str, ...] = (KIND_NATIONAL, KIND_JOINT_LEAVE, KIND_LOCAL)
+LIST_HEADER_ROW = 3  # Hari Libur and Pegawai
+HOLIDAY_FREE_ROWS = 15  # empty table rows left for local holidays
+
+
+def holiday_kind(name: str) -> str:
+    """"Cuti Bersama ..." -> Cuti Bersama, else Nasional (names as :func:`lkj_xl.core.worktime.national_holidays` gives)."""
+    return KIND_JOINT_LEAVE if "cuti bersama" in name.casefold() else KIND_NATIONAL
+
+
+# --- Pegawai -------------------------------------------------------------------------------------------------------
+
+E_NAME = "Nama"
+E_NIP = "NIP"
+E_ROLE = "Jabatan"
+E_NOTE = "Keterangan"
+STAFF_HEADERS: tuple[str, ...] = (E_NAME, E_NIP, E_ROLE, E_NOTE)
+STAFF_ATTRIBUTES = {E_NAME: "nama", E_NIP: "nip", E_ROLE: "jabatan", E_NOTE: "keterangan"}
+STAFF_TABLE_NAME = "tblPegawai"
+STAFF_FREE_ROWS = 20
+STAFF_NAME_ROWS = 500  # DaftarPegawai reaches this many rows below the header
+
+# --- Langkah N -----------------------------------------------------------------------------------------------------
+
+T_STANDARD = "Standar Waktu"
+#: The top block of a step sheet, label in A, value in B, in this order from ``STEP_HEADER_FIRST_ROW``.
+STEP_HEADER_LABELS: tuple[str, ...] = (S_URAIAN, S_PELAKSANA, S_PELAKSANA_LAIN, S_KELENGKAPAN, T_STANDARD, S_OUTPUT,
+                                       S_KETERANGAN)
+STEP_HEADER_FIRST_ROW = 3
+STEP_NOTE_ROW = STEP_HEADER_FIRST_ROW + len(STEP_HEADER_LABELS)  # 10
+STEP_COMPUTED_NOTE_ROW = STEP_NOTE_ROW + 1  # 11
+STEP_TABLE_HEADER_ROW = STEP_COMPUTED_NOTE_ROW + 1  # 12
+
+C_START = "Mulai"
+C_DUE = "Batas Waktu"
+C_STATUS = "Status"
+C_LATE = "Terlambat (jam kerja)"
+C_ACTUAL = "Waktu Aktual (jam kerja)"
+C_LATEST = "Batas Akhir Rencana"
+
+#: What people type, in table order (the field names of :class:`lkj_xl.core.entries.StepEntry`'s columns).
+STEP_ENTRY_HEADERS: tuple[str, ...] = (F_YEAR, F_RECEIVED, F_COMPLETED, F_PELAKSANA, F_KELENGKAPAN, F_NOMOR, F_CATATAN)
+#: What the engine writes, contiguous, right of the entry columns.
+STEP_COMPUTED_HEADERS: tuple[str, ...] = (C_START, C_DUE, C_STATUS, C_LATE, C_ACTUAL, C_LATEST)
+STEP_HEADERS: tuple[str, ...] = STEP_ENTRY_HEADERS + STEP_COMPUTED_HEADERS
+#: Entry column label -> attribute of :class:`lkj_xl.core.entries.StepEntry`.
+STEP_ATTRIBUTES = {F_YEAR: "year", F_RECEIVED: "received", F_COMPLETED: "completed", F_PELAKSANA: "pelaksana",
+                   F_KELENGKAPAN: "kelengkapan", F_NOMOR: "nomor_output", F_CATATAN: "catatan"}
+STEP_DATE_HEADERS = (F_RECEIVED, F_COMPLETED)
+COMPUTED_NOTE = "dihitung otomatis"
+
+# --- Masalah, Riwayat ----------------------------------------------------------------------------------------------
+
+M_SHEET = "Lembar"
+M_CELL = "Sel"
+M_LEVEL = "Tingkat"
+M_CODE = "Kode"
+M_MESSAGE = "Pesan"
+M_LINK = "Buka"
+#: Columns the writer fills (plain text), then the builder's link column.
+PROBLEM_HEADERS: tuple[str, ...] = (M_SHEET, M_CELL, M_LEVEL, M_CODE, M_MESSAGE)
+PROBLEM_LINK_COLUMN = len(PROBLEM_HEADERS) + 1  # F
+PROBLEM_LINK_ROWS = 1000  # rows prefilled with the HYPERLINK formula
+LEVEL_ERROR = "Kesalahan"
+LEVEL_WARNING = "Peringatan"
+
+R_WHEN = "Waktu"
+R_USER = "Pengguna"
+R_ACTION = "Aksi"
+R_DETAIL = "Rincian"
+HISTORY_HEADERS: tuple[str, ...] = (R_WHEN, R_USER, R_ACTION, R_DETAIL)
+HISTORY_CAP = 1000
+
+# --- defined names -------------------------------------------------------------------------------------------------
+
+STAFF_NAMES_NAME = "DaftarPegawai"
+ROLES_NAME = "DaftarJabatan"
+
+
+def normalize_label(text: object) -> str:
+    """How labels are compared: case-insensitive, spaces collapsed, a trailing ':' or '?' ignored."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", " ", str(text)).strip().rstrip(":?").strip().casefold()

@@ -1,0 +1,227 @@
+"""Writing what the engine computes back into the tracker: the step sheets' computed columns and top blocks,
+``Beranda``, ``Masalah`` and ``Riwayat``.
+
+Each writer writes whole blocks through a :class:`~lkj_xl.workbook.book.Book` (one call per block, the same for a tracker
+with one year or twenty), values only, and never an entry cell: positions come from the
+:class:`~lkj_xl.workbook.reader.Tracker` the reader built.  No openpyxl, no xlwings: the ribbon's live path uses it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Mapping, Sequence
+
+from lkj_xl.workbook import layout as L
+from lkj_xl.workbook.book import Book
+from lkj_xl.core.worktime import WorkingCalendar
+from lkj_xl.workbook.cells import as_int, as_text, is_blank, naive
+from lkj_xl.core.entries import ERROR
+from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
+from lkj_xl.core.sop import Step
+from lkj_xl.workbook.reader import Tracker
+
+def _write_columns(book: Book, sheet: str, first_row: int, columns: Sequence[int | None],
+                   rows: Sequence[Sequence[Any]]) -> None:
+    """Write ``rows`` (one value per entry of ``columns``) from ``first_row`` down: one block when the present
+    columns are contiguous, else one block per column.  A None column is skipped."""
+    if not rows:
+        return
+    present = [(c, i) for i, c in enumerate(columns) if c is not None]
+    if not present:
+        return
+    present.sort()
+    cols = [c for c, _ in present]
+    if cols[-1] - cols[0] + 1 == len(cols):
+        book.write(sheet, first_row, cols[0], [[row[i] for _, i in present] for row in rows])
+        return
+    for c, i in present:
+        book.write(sheet, first_row, c, [[row[i]] for row in rows])
+
+
+def _hours(minutes: int | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 2)
+
+
+def computed_values(step: StepSchedule) -> list[Any]:
+    """The computed cells of one step-table row, in ``layout.STEP_COMPUTED_HEADERS`` order."""
+    return [
+        naive(step.start),
+        naive(step.due),
+        STATUS_LABELS.get(step.status, step.status),
+        None if step.status == STATUS_NOT_STARTED else _hours(step.late_minutes),
+        _hours(step.actual_minutes),
+        naive(step.latest_finish),
+    ]
+
+
+def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSchedule]) -> int:
+    """Write the computed columns of every step sheet for the rows whose Tahun has a schedule; rows of other years
+    keep their values, rows with all entry cells blank are cleared.  One block per sheet.  Returns the number of
+    rows written with a schedule.  A year without a row on a step sheet gets none (entry cells are never written)."""
+    written = 0
+    blanks = [None] * len(L.STEP_COMPUTED_HEADERS)
+    for step in tracker.sop.steps:
+        info = tracker.layout.steps.get(step.number)
+        if info is None or not info.rows:
+            continue
+        block: list[list[Any]] = []
+        last = -1
+        for i, ((sheet_row, year, blank), old) in enumerate(zip(info.rows, info.computed)):
+            if blank:
+                new = list(blanks)
+            elif year is not None and year in schedules:
+                found = next((s for s in schedules[year].steps if s.step == step.number), None)
+                new = computed_values(found) if found is not None else list(blanks)
+                written += 1
+            else:
+                new = list(old)
+            block.append(new)
+            if not (blank and all(v is None for v in old)) or new != list(old):
+                last = i
+        block = block[: last + 1]
+        columns = [info.table.column(label) for label in L.STEP_COMPUTED_HEADERS]
+        _write_columns(book, info.table.sheet, info.table.header_row + 1, columns, block)
+    return written
+
+
+def standard_text(step: Step) -> str:
+    """The "Standar Waktu" shown on a step sheet: "2 minggu (10 hari kerja)", "Tanpa standar waktu"."""
+    if step.standard is None:
+        return f"{step.waktu} (tanpa standar waktu)" if step.waktu and step.waktu.strip("-\u2013 ") else \
+            "Tanpa standar waktu"
+    described = step.standard.describe()
+    if L.normalize_label(described) == L.normalize_label(step.waktu):
+        return step.waktu
+    return f"{step.waktu} ({described})"
+
+
+def step_header_values(step: Step) -> list[Any]:
+    """Values of a step sheet's top block, in ``layout.STEP_HEADER_LABELS`` order."""
+    return [step.uraian, step.actor, ", ".join(step.participants) or "-", step.kelengkapan or "-",
+            standard_text(step), step.output or "-", step.keterangan or "-"]
+
+
+def write_step_headers(book: Book, tracker: Tracker) -> None:
+    """The top block of each Langkah sheet, from the SOP as read from the SOP sheet (values, one block per sheet)."""
+    for step in tracker.sop.steps:
+        info = tracker.layout.steps.get(step.number)
+        if info is None:
+            continue
+        values = step_header_values(step)
+        rows = [info.header_rows.get(label) for label in L.STEP_HEADER_LABELS]
+        present = [(r, v) for r, v in zip(rows, values) if r is not None]
+        if not present:
+            continue
+        present.sort(key=lambda item: item[0])
+        sheet = info.table.sheet
+        if present[-1][0] - present[0][0] + 1 == len(present):
+            book.write(sheet, present[0][0], 2, [[v] for _, v in present])
+        else:
+            for r, v in present:
+                book.write(sheet, r, 2, [[v]])
+
+
+def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) -> str:
+    for entry in tracker.entries:
+        if entry.step == current.step and as_int(entry.year) == schedule.year and not is_blank(entry.pelaksana):
+            return as_text(entry.pelaksana)
+    role = L.normalize_label(current.actor)
+    names = [as_text(s.nama) for s in tracker.staff
+             if L.normalize_label(s.jabatan) == role and not is_blank(s.nama)]
+    return f"{current.actor} ({', '.join(names)})" if names else current.actor
+
+
+def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> list[Any]:
+    """Beranda's value cells, in ``layout.BERANDA_FIELDS`` order."""
+    as_of = naive(schedule.as_of)
+    deadline = naive(schedule.deadline)
+    days_left = calendar.working_days_between(as_of.date(), deadline.date()) if as_of <= deadline else 0
+    current = schedule.current
+    if current is None:
+        step_text, holder, due = "Semua langkah selesai (LKj terkirim)", "-", "-"
+        projected = naive(schedule.delivered_at) or naive(schedule.projected_finish)
+    else:
+        try:
+            uraian = tracker.sop.step(current.step).uraian
+        except KeyError:
+            uraian = ""
+        status = STATUS_LABELS.get(current.status, current.status)
+        step_text = f"Langkah {current.step} ({status.lower()}): {uraian}" if uraian else \
+            f"Langkah {current.step} ({status.lower()})"
+        holder = _holder(tracker, schedule, current)
+        if current.due is not None:
+            due = naive(current.due)
+        elif current.status == STATUS_NOT_STARTED:
+            due = "Belum mulai"
+        else:
+            due = "Tanpa standar waktu"
+        projected = naive(schedule.projected_finish)
+    return [schedule.year, deadline, days_left, step_text, holder, due,
+            CYCLE_LABELS.get(schedule.overall, schedule.overall), projected, as_of]
+
+
+def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> None:
+    """The cycle at a glance, in Beranda's value cells (one block)."""
+    if not book.has_sheet(L.SHEET_HOME):
+        return
+    values = beranda_values(tracker, schedule, calendar)
+    book.write(L.SHEET_HOME, L.BERANDA_FIRST_ROW, L.BERANDA_VALUE_COLUMN, [[v] for v in values])
+
+
+def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: int) -> int:
+    """0-based index of the last row at or after ``first_row0`` with a value in its first ``width`` cells, or
+    ``first_row0 - 1``."""
+    for r0 in range(len(values) - 1, first_row0 - 1, -1):
+        if any(not is_blank(v) for v in values[r0][:width]):
+            return r0
+    return first_row0 - 1
+
+
+def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
+    """Masalah rows for :class:`~lkj_xl.core.entries.Problem` items (located through ``tracker.cell_of``) or items that
+    already carry ``sheet`` and ``cell`` (``actions.LocatedProblem``)."""
+    rows = []
+    for problem in problems:
+        location = getattr(problem, "location", None)
+        if location is not None:
+            sheet, address = tracker.cell_of(location)
+        else:
+            sheet, address = problem.sheet, problem.cell
+        rows.append([sheet, address, L.LEVEL_ERROR if problem.severity == ERROR else L.LEVEL_WARNING,
+                     problem.code, problem.message])
+    return rows
+
+
+def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int:
+    """Replace the Masalah list with ``problems`` (plain text in A:E; the builder's link column F follows).
+    Returns the number of problems written."""
+    sheet = L.SHEET_PROBLEMS
+    if not book.has_sheet(sheet):
+        return 0
+    width = len(L.PROBLEM_HEADERS)
+    rows = problem_rows(tracker, problems)
+    old_last = _last_filled_row(book.read(sheet), 1, width)  # 0-based; data starts at row0 1
+    count = max(len(rows), old_last)
+    block = rows + [[None] * width for _ in range(count - len(rows))]
+    if block:
+        book.write(sheet, 2, 1, block)
+    return len(rows)
+
+
+def append_history(book: Book, when: datetime, user: str, action: str, detail: str,
+                   cap: int = L.HISTORY_CAP) -> None:
+    """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first)."""
+    sheet = L.SHEET_HISTORY
+    if not book.has_sheet(sheet):
+        return
+    width = len(L.HISTORY_HEADERS)
+    values = book.read(sheet)
+    old_last = _last_filled_row(values, 1, width)
+    kept = [list(row[:width]) + [None] * (width - len(row[:width])) for row in values[1:old_last + 1]]
+    kept = [row for row in kept if any(not is_blank(v) for v in row)]
+    kept.append([naive(when), user or "", action or "", detail or ""])
+    if cap > 0:
+        kept = kept[-cap:]
+    count = max(len(kept), old_last)
+    block = kept + [[None] * width for _ in range(count - len(kept))]
+    book.write(sheet, 2, 1, block)
