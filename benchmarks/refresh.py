@@ -36,7 +36,7 @@ import openpyxl
 
 from lkj_xl import cli
 from lkj_xl.workbook import actions
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import build_calendar
@@ -100,17 +100,17 @@ def build_history_tracker(path: Path) -> Path:
     wb = openpyxl.load_workbook(path)
     data = history()
     for number in range(1, len(DEFAULT_SOP.steps) + 1):
-        ws = wb[L.step_sheet(number)]
-        header = [c.value for c in ws[L.STEP_TABLE_HEADER_ROW]]
-        col = {label: header.index(label) + 1 for label in L.STEP_ENTRY_HEADERS}
+        ws = wb[layout.step_sheet(number)]
+        header = [c.value for c in ws[layout.STEP_TABLE_HEADER_ROW]]
+        col = {label: header.index(label) + 1 for label in layout.STEP_ENTRY_HEADERS}
         for offset, year in enumerate(range(FIRST_YEAR, LAST_YEAR + 1)):
-            row = L.STEP_TABLE_HEADER_ROW + 1 + offset
+            row = layout.STEP_TABLE_HEADER_ROW + 1 + offset
             received, completed, who = data[year][number - 1]
-            ws.cell(row, col[L.F_YEAR], year)
-            ws.cell(row, col[L.F_RECEIVED], received)
-            ws.cell(row, col[L.F_COMPLETED], completed)
-            ws.cell(row, col[L.F_PELAKSANA], who or None)
-            ws.cell(row, col[L.F_KELENGKAPAN], "Ya" if received is not None else None)
+            ws.cell(row, col[layout.F_YEAR], year)
+            ws.cell(row, col[layout.F_RECEIVED], received)
+            ws.cell(row, col[layout.F_COMPLETED], completed)
+            ws.cell(row, col[layout.F_PELAKSANA], who or None)
+            ws.cell(row, col[layout.F_KELENGKAPAN], "Ya" if received is not None else None)
     wb.save(path)
     return path
 

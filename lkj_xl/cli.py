@@ -287,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("dir", metavar="FOLDER", help="folder tujuan")
     build = add("build-workbook", "Bangun buku kerja makro LKj_Tracker.xlsm (pita LKj, VBA, xlwings).",
                 "lkj build-workbook --out workbook/LKj_Tracker.xlsm", cmd_build_workbook, path=False, timed=False)
-    build.add_argument("--out", metavar="BERKAS", default="workbook/LKj_Tracker.xlsm", help="berkas keluaran")
+    from lkj_xl.authoring.macro_workbook import DEFAULT_OUT
+
+    build.add_argument("--out", metavar="BERKAS", default=str(DEFAULT_OUT), help="berkas keluaran")
     add("backups", "Daftar cadangan buku kerja (terbaru dahulu).", "lkj backups LKj_2025.xlsx", cmd_backups,
         timed=False)
     restore = add("restore", "Pulihkan buku kerja dari cadangan.", "lkj restore LKj_2025.xlsx --backup 1",
@@ -299,20 +301,6 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("old", metavar="LAMA")
     upgrade.add_argument("new", metavar="BARU")
     return parser
-
-
-def _log_unexpected(exc: BaseException) -> Path | None:
-    import tempfile
-    import traceback
-
-    try:
-        log = Path(tempfile.gettempdir()) / "lkj-xl.log"
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
-            fh.write("".join(traceback.format_exception(exc)))
-        return log
-    except OSError:
-        return None
 
 
 #: Exit code when the output pipe closed early (128 + SIGPIPE).
@@ -353,7 +341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - never a traceback to the user
-        log = _log_unexpected(exc)
+        from lkj_xl.runtime import log_failure
+
+        log = log_failure("lkj " + " ".join(sys.argv[1:2]), exc)
         _err(f"Terjadi kesalahan tak terduga: {exc.__class__.__name__}: {exc}. "
              + (f"Rincian teknis dicatat di {log}." if log else ""))
         return EXIT_UNUSABLE

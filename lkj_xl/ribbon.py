@@ -4,7 +4,7 @@ The VBA callback (``macros/LKjRibbon.bas``) runs, for a whitelisted button tag o
 
     RunPython "import lkj_xl.ribbon as r; r.dispatch('<action>')"
 
-:func:`dispatch` accepts only the names in :data:`lkj_xl.authoring.xlsm.RIBBON_ACTIONS`; anything else gets an Indonesian
+:func:`dispatch` accepts only the names in :data:`lkj_xl.workbook.commands.RIBBON_ACTIONS`; anything else gets an Indonesian
 message box and nothing runs.  ``validate`` / ``refresh`` / ``report`` run the *same* core functions as the ``lkj``
 CLI (:mod:`lkj_xl.workbook.actions`), over the calling workbook (``xw.Book.caller()``) through
 :class:`lkj_xl.engines.xlwings_book.LiveBook`, at ``as_of = clock.now_wib()``.  Results and errors reach the user only as
@@ -32,29 +32,18 @@ Tests and tools call the entry points with ``book=`` (an xlwings Book, e.g. one 
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any, Callable
+
+from lkj_xl.engines import excel_host
+from lkj_xl.runtime import LOG_DIR_ENV, LOG_NAME, log_failure, log_path  # noqa: F401 - public here too
 
 TITLE = "LKj Tracker"
 #: Problems listed in a message box; the rest are on the Masalah sheet.
 MAX_LISTED = 5
 #: A listed problem's text is cut to this many characters.
 MAX_PROBLEM_CHARS = 220
-#: Environment variable naming the folder of the log file (default: %LOCALAPPDATA%\lkj-xl, else <tmp>/lkj-xl).
-LOG_DIR_ENV = "LKJ_XL_LOG_DIR"
-LOG_NAME = "lkj-xl.log"
-#: The log is moved to lkj-xl.log.1 when it grows past this size.
-LOG_MAX_BYTES = 1_000_000
 
-ACTION_LABELS_ID = {
-    "validate": "Validasi",
-    "refresh": "Hitung Batas Waktu",
-    "report": "Buat Laporan",
-    "check_system": "Cek Sistem",
-    "guide": "Panduan",
-    "problems": "Daftar Masalah",
-}
 
 GUIDE_TEXT = (
     "Panduan singkat LKj Tracker (SOP 3.1.2.6 Penyusunan LKj)\n"
@@ -115,14 +104,12 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     Never raises, except ``SystemExit(1)`` when run from Excel without a workbook to show a message in (then the
     short Indonesian message on stderr is what xlwings' VBA shows).
     """
-    from lkj_xl.authoring.xlsm import RIBBON_ACTIONS
+    from lkj_xl.workbook.commands import ACTION_LABELS, RIBBON_ACTIONS
 
     xl_book = book
     if xl_book is None:
         try:
-            import xlwings as xw
-
-            xl_book = xw.Book.caller()
+            xl_book = excel_host.caller_book()
         except BaseException as exc:  # noqa: BLE001 - report, never a traceback
             _fail_without_book(action, exc)
             return None
@@ -131,13 +118,13 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
         shown = str(action)[:60]
         _alert(xl_book,
                f"Perintah \"{shown}\" tidak dikenal oleh LKj Tracker, sehingga tidak ada yang dijalankan.\n"
-               f"Perintah yang dikenal: {', '.join(ACTION_LABELS_ID.get(a, a) for a in RIBBON_ACTIONS)}.\n"
+               f"Perintah yang dikenal: {', '.join(ACTION_LABELS.get(a, a) for a in RIBBON_ACTIONS)}.\n"
                "Hubungi pengelola buku kerja ini.", critical=True)
         return None
 
     handler = _HANDLERS[action]
-    label = ACTION_LABELS_ID.get(action, action)
-    mark = _json_mark(xl_book)
+    label = ACTION_LABELS.get(action, action)
+    mark = excel_host.json_mark(xl_book)
     try:
         if as_of is None:
             from lkj_xl.runtime import now_wib
@@ -147,11 +134,11 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        _json_rollback(xl_book, mark)
+        excel_host.json_rollback(xl_book, mark)
         _report_failure(xl_book, action, label, exc)
         return None
     finally:
-        _status(xl_book, None)
+        excel_host.set_status(xl_book, None)
 
 
 # --- the actions -----------------------------------------------------------------------------------------------------
@@ -168,9 +155,9 @@ def _do_validate(xl_book: Any, as_of: Any) -> Any:
     from lkj_xl.workbook import writers
 
     book = _live(xl_book)
-    _status(xl_book, "LKj: memeriksa isian...")
+    excel_host.set_status(xl_book, "LKj: memeriksa isian...")
     analysis = actions.validate(book, as_of=as_of)
-    _status(xl_book, "LKj: menulis daftar masalah...")
+    excel_host.set_status(xl_book, "LKj: menulis daftar masalah...")
     # The same writer refresh uses; validate writes the problem list and nothing else.
     writers.write_problems(book, analysis.tracker, analysis.problems)
     if analysis.problems:
@@ -185,7 +172,7 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
     from lkj_xl.workbook import actions
 
     book = _live(xl_book)
-    _status(xl_book, "LKj: menghitung batas waktu...")
+    excel_host.set_status(xl_book, "LKj: menghitung batas waktu...")
     analysis = actions.refresh(book, as_of=as_of)
     text = (f"Batas waktu tahun {analysis.year} dihitung ulang per {_when(as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
@@ -197,12 +184,12 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
 
 def _do_report(xl_book: Any, as_of: Any) -> Any:
     from lkj_xl.workbook import actions
-    from lkj_xl.workbook import layout as L
+    from lkj_xl.workbook import layout
 
     book = _live(xl_book)
-    _status(xl_book, "LKj: menyusun laporan...")
+    excel_host.set_status(xl_book, "LKj: menyusun laporan...")
     analysis = actions.report(book, as_of=as_of)
-    book.activate(L.SHEET_REPORT)
+    book.activate(layout.SHEET_REPORT)
     text = (f"Lembar Laporan tahun {analysis.year} ditulis per {_when(as_of)} "
             f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
@@ -215,16 +202,16 @@ def _do_check_system(xl_book: Any, as_of: Any) -> None:
     import platform
 
     from lkj_xl import __version__
-    from lkj_xl.workbook import reader as trk
+    from lkj_xl.workbook import reader
     from lkj_xl.workbook.actions import LocatedProblem
     from lkj_xl.core.entries import ERROR, WARNING
-    from lkj_xl.authoring.xlsm import XLWINGS_CONF_SHEET
+    from lkj_xl.engines.ooxml import XLWINGS_CONF_SHEET
 
     lines = [f"Python {platform.python_version()} ({sys.executable})", f"lkj-xl {__version__}"]
     trouble = False
 
-    xlwings_version = _xlwings_version()
-    vba_version = _vba_xlwings_version(xl_book)
+    xlwings_version = excel_host.xlwings_version()
+    vba_version = excel_host.vba_xlwings_version(xl_book)
     if xlwings_version is None:
         lines.append("xlwings: tidak terpasang di Python ini. Pasang dengan: pip install xlwings")
         trouble = True
@@ -240,12 +227,12 @@ def _do_check_system(xl_book: Any, as_of: Any) -> None:
         trouble = True
 
     book = _live(xl_book)
-    _status(xl_book, "LKj: memeriksa susunan buku kerja...")
+    excel_host.set_status(xl_book, "LKj: memeriksa susunan buku kerja...")
     found = []
     try:
-        tracker = trk.load_tracker(book)
+        tracker = reader.load_tracker(book)
     except Exception as exc:  # noqa: BLE001 - a workbook the reader cannot read at all is a finding, not a crash
-        path = _log("check_system", exc)
+        path = log_failure("check_system", exc)
         found.append(LocatedProblem(book.name or "buku kerja", None, ERROR, "buku_tidak_terbaca",
                                     f"Buku kerja tidak dapat dibaca ({type(exc).__name__}: {exc})."
                                     + (f" Rincian dicatat di {path}." if path else "")))
@@ -273,18 +260,18 @@ def _do_check_system(xl_book: Any, as_of: Any) -> None:
 
 
 def _do_guide(xl_book: Any, as_of: Any) -> None:
-    from lkj_xl.workbook import layout as L
+    from lkj_xl.workbook import layout
 
-    _live(xl_book).activate(L.SHEET_HOME)
+    _live(xl_book).activate(layout.SHEET_HOME)
     _alert(xl_book, GUIDE_TEXT, critical=False)
     return None
 
 
 def _do_problems(xl_book: Any, as_of: Any) -> None:
-    from lkj_xl.workbook import layout as L
+    from lkj_xl.workbook import layout
 
-    if not _live(xl_book).activate(L.SHEET_PROBLEMS):
-        _alert(xl_book, f"Lembar \"{L.SHEET_PROBLEMS}\" tidak ada di buku kerja ini. Klik Cek Sistem untuk "
+    if not _live(xl_book).activate(layout.SHEET_PROBLEMS):
+        _alert(xl_book, f"Lembar \"{layout.SHEET_PROBLEMS}\" tidak ada di buku kerja ini. Klik Cek Sistem untuk "
                         "melihat apa yang perlu diperbaiki.", critical=True)
     return None
 
@@ -303,10 +290,10 @@ _HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _counts(analysis: Any) -> str:
-    from lkj_xl.workbook import layout as L
+    from lkj_xl.workbook import layout
 
     return (f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan \u2014 lihat lembar "
-            f"{L.SHEET_PROBLEMS}")
+            f"{layout.SHEET_PROBLEMS}")
 
 
 def _problem_part(analysis: Any) -> str:
@@ -347,104 +334,20 @@ def _when(moment: Any) -> str:
         return str(moment)
 
 
-def _xlwings_version() -> str | None:
-    try:
-        import xlwings
-
-        return str(xlwings.__version__)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _vba_xlwings_version(xl_book: Any) -> str | None:
-    """The ``'Version:`` line of the workbook's VBA module ``xlwings``, where it can be read.
-
-    json engine: the client states its xlwings version in the payload.  Desktop Excel: through the VBA project
-    (needs "Trust access to the VBA project object model"), else from the saved file's ``vbaProject.bin``.
-    """
-    import re
-
-    pattern = re.compile(r"^'Version:\s*(\S+)", re.MULTILINE)
-    try:
-        api = xl_book.impl.api
-        if isinstance(api, dict) and api.get("version"):
-            return str(api["version"])
-    except Exception:  # noqa: BLE001
-        pass
-    try:
-        module = xl_book.api.VBProject.VBComponents("xlwings").CodeModule
-        found = pattern.search(module.Lines(1, min(20, module.CountOfLines)))
-        if found:
-            return found.group(1)
-    except Exception:  # noqa: BLE001 - no COM, or access to the VBA project not trusted
-        pass
-    try:
-        return _vba_version_from_file(xl_book.fullname, pattern)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _vba_version_from_file(path: str, pattern: Any) -> str | None:
-    import zipfile
-
-    if not path or not os.path.isfile(path):
-        return None
-    with zipfile.ZipFile(path) as package:
-        data = package.read("xl/vbaProject.bin")
-    from pyopenvba.cfb import CFB
-    from pyopenvba.vba import parse_vba_project
-
-    project = parse_vba_project(CFB.from_bytes(data))
-    for module in project.modules:
-        if module.name.casefold() == "xlwings":
-            found = pattern.search(module.source)
-            return found.group(1) if found else None
-    return None
+def _alert(xl_book: Any, text: str, *, critical: bool) -> None:
+    """A message box; if even that fails, the message goes to stderr (xlwings' VBA shows it on a failed run)."""
+    if not excel_host.alert(xl_book, text, title=TITLE, critical=critical):
+        log_failure("alert", RuntimeError("message box failed"), note=text)
+        sys.stderr.write(text + "\n")
 
 
 # --- Excel plumbing --------------------------------------------------------------------------------------------------
 
 
-def _alert(xl_book: Any, text: str, *, critical: bool) -> None:
-    """A message box; if even that fails, the message goes to stderr (xlwings' VBA shows it on a failed run)."""
-    try:
-        xl_book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
-    except Exception as exc:  # noqa: BLE001
-        _log("alert", exc, note=text)
-        sys.stderr.write(text + "\n")
-
-
-def _status(xl_book: Any, text: str | None) -> None:
-    """Excel's status bar (None restores Excel's own); silently skipped where the engine has none (json engine)."""
-    try:
-        xl_book.app.status_bar = text if text is not None else False
-    except Exception:  # noqa: BLE001 - NotImplementedError on the json engine, COM errors on desktop
-        pass
-
-
-def _json_mark(xl_book: Any) -> int | None:
-    """json engine: how many actions are queued before the action runs (to drop its partial writes on failure)."""
-    try:
-        return len(xl_book.json()["actions"])
-    except Exception:  # noqa: BLE001 - desktop engines have no action queue
-        return None
-
-
-def _json_rollback(xl_book: Any, mark: int | None) -> None:
-    """json engine: forget the actions a failed action queued, so the workbook is left as it was.  (Desktop Excel
-    applies every write at once; there the message says to run the action again.)"""
-    if mark is None:
-        return
-    try:
-        del xl_book.json()["actions"][mark:]
-    except Exception:  # noqa: BLE001
-        pass
-
-
 def _report_failure(xl_book: Any, action: str, label: str, exc: BaseException) -> None:
     from lkj_xl.core.errors import LkjError
 
-    path = _log(action, exc)
+    path = log_failure(action, exc)
     where = f"Rincian dicatat di {path}" if path else "Rincian tidak dapat dicatat ke berkas log"
     if isinstance(exc, LkjError):
         text = f"{label} tidak dapat dijalankan.\n\n{exc.message}\n\n({where}.)"
@@ -457,7 +360,7 @@ def _report_failure(xl_book: Any, action: str, label: str, exc: BaseException) -
 
 
 def _fail_without_book(action: Any, exc: BaseException) -> None:
-    path = _log(str(action), exc)
+    path = log_failure(str(action), exc)
     text = ("LKj Tracker tidak dapat terhubung ke buku kerja Excel yang memanggilnya. "
             + (f"Rincian dicatat di {path}." if path else ""))
     sys.stderr.write(text + "\n")
@@ -465,56 +368,5 @@ def _fail_without_book(action: Any, exc: BaseException) -> None:
         raise SystemExit(1)
 
 
-# --- log -------------------------------------------------------------------------------------------------------------
-
-
-def log_dir() -> str:
-    """Folder of the log file: ``$LKJ_XL_LOG_DIR``, else ``%LOCALAPPDATA%\\lkj-xl``, else ``<tmp>/lkj-xl``."""
-    chosen = os.environ.get(LOG_DIR_ENV, "").strip()
-    if chosen:
-        return chosen
-    local = os.environ.get("LOCALAPPDATA", "").strip()
-    if local:
-        return os.path.join(local, "lkj-xl")
-    import tempfile
-
-    return os.path.join(tempfile.gettempdir(), "lkj-xl")
-
-
-def log_path() -> str:
-    return os.path.join(log_dir(), LOG_NAME)
-
-
-def _log(action: str, exc: BaseException, note: str | None = None) -> str | None:
-    """Append the traceback of ``exc`` to the log; return the log's path (None if nothing could be written)."""
-    import traceback
-    from datetime import datetime
-
-    from lkj_xl import __version__
-
-    entry = (f"=== {datetime.now().isoformat(timespec='seconds')} lkj-xl {__version__} action={action!r} "
-             f"python={sys.version.split()[0]}\n"
-             + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-             + (f"message: {note}\n" if note else ""))
-    candidates = [log_dir()]
-    import tempfile
-
-    fallback = os.path.join(tempfile.gettempdir(), "lkj-xl")
-    if fallback not in candidates:
-        candidates.append(fallback)
-    for folder in candidates:
-        path = os.path.join(folder, LOG_NAME)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            if os.path.isfile(path) and os.path.getsize(path) > LOG_MAX_BYTES:
-                os.replace(path, path + ".1")
-            with open(path, "a", encoding="utf-8") as handle:
-                handle.write(entry)
-            return path
-        except OSError:
-            continue
-    return None
-
-
-__all__ = ["ACTION_LABELS_ID", "GUIDE_TEXT", "LOG_DIR_ENV", "TITLE", "check_system", "dispatch", "guide",
+__all__ = ["GUIDE_TEXT", "LOG_DIR_ENV", "TITLE", "check_system", "dispatch", "guide",
            "log_path", "problems", "refresh", "report", "validate"]

@@ -1,11 +1,28 @@
-"""The one place the shells read the clock.  The core never does: every computation takes an ``as_of`` instant."""
+"""What the shells (the ``lkj`` command and the ribbon) share at run time: the clock and the crash log.
+
+The core never reads the clock: every computation takes an ``as_of`` instant, and only the shells ask for "now".
+A failure nobody foresaw is written, with its traceback, to one log file through :mod:`logging` with a rotating
+handler, whichever shell met it; the person sees a short Indonesian message naming that file.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import logging
+import logging.handlers
+import os
+import sys
+import tempfile
+from datetime import datetime
 
-#: Waktu Indonesia Barat (Madiun): UTC+7 all year, no daylight saving.
-WIB = timezone(timedelta(hours=7), "WIB")
+from lkj_xl.core.zones import WIB
+
+#: Environment variable naming the folder of the log file (default: %LOCALAPPDATA%\lkj-xl, else <tmp>/lkj-xl).
+LOG_DIR_ENV = "LKJ_XL_LOG_DIR"
+LOG_NAME = "lkj-xl.log"
+#: The log rolls over to lkj-xl.log.1 when it grows past this size (one old file is kept).
+LOG_MAX_BYTES = 1_000_000
+
+_LOGGER = "lkj_xl.crash"
 
 
 def now_wib() -> datetime:
@@ -19,3 +36,61 @@ def parse_as_of(text: str) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(WIB).replace(tzinfo=None)
     return value
+
+
+def log_dir() -> str:
+    """Folder of the log file: ``$LKJ_XL_LOG_DIR``, else ``%LOCALAPPDATA%\\lkj-xl``, else ``<tmp>/lkj-xl``."""
+    chosen = os.environ.get(LOG_DIR_ENV, "").strip()
+    if chosen:
+        return chosen
+    local = os.environ.get("LOCALAPPDATA", "").strip()
+    if local:
+        return os.path.join(local, "lkj-xl")
+    return os.path.join(tempfile.gettempdir(), "lkj-xl")
+
+
+def log_path() -> str:
+    return os.path.join(log_dir(), LOG_NAME)
+
+
+def _handler_for(folder: str) -> logging.Handler | None:
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return logging.handlers.RotatingFileHandler(os.path.join(folder, LOG_NAME), maxBytes=LOG_MAX_BYTES,
+                                                    backupCount=1, encoding="utf-8", delay=False)
+    except OSError:
+        return None
+
+
+def log_failure(what: str, exc: BaseException, note: str | None = None) -> str | None:
+    """Append ``exc`` with its traceback to the log; return the log's path (None if nothing could be written).
+
+    The folder of :func:`log_dir` first, ``<tmp>/lkj-xl`` when that one cannot be written."""
+    from lkj_xl import __version__
+
+    folders = [log_dir()]
+    fallback = os.path.join(tempfile.gettempdir(), "lkj-xl")
+    if fallback not in folders:
+        folders.append(fallback)
+    logger = logging.getLogger(_LOGGER)
+    logger.propagate = False
+    logger.setLevel(logging.ERROR)
+    for folder in folders:
+        handler = _handler_for(folder)
+        if handler is None:
+            continue
+        handler.setFormatter(logging.Formatter("=== %(asctime)s %(message)s"))
+        logger.addHandler(handler)
+        try:
+            logger.error("lkj-xl %s action=%r python=%s argv=%r%s", __version__, what, sys.version.split()[0], sys.argv,
+                         f"\nmessage: {note}" if note else "", exc_info=(type(exc), exc, exc.__traceback__))
+            handler.flush()
+            ok = os.path.isfile(handler.baseFilename)
+        except Exception:  # noqa: BLE001 - a log that cannot be written is not a second failure to report
+            ok = False
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+        if ok:
+            return os.path.join(folder, LOG_NAME)
+    return None

@@ -4,7 +4,7 @@ Attribute VB_Name = "LKjRibbon"
 ' Every ribbon button calls LKj_OnAction; the button's Tag is the action name. Only the
 ' action names in LKJ_ACTIONS run: the command given to RunPython (module xlwings) is built
 ' from that whitelisted name alone, never from cell content. The Python side is
-' lkj_xl.ribbon.dispatch(action). LKJ_ACTIONS must equal lkj_xl.xlsm.RIBBON_ACTIONS
+' lkj_xl.ribbon.dispatch(action). LKJ_ACTIONS must equal lkj_xl.workbook.commands.RIBBON_ACTIONS
 ' (tests/test_xlsm.py checks it). A new button for an action already listed needs no change here.
 ' User-facing messages are Indonesian.
 Option Explicit

@@ -26,7 +26,7 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
@@ -37,8 +37,8 @@ AS_OF = "2026-02-23T10:00"
 TEMP_PREFIX = ".~lkj-tmp-"
 
 # Where things are in a freshly built tracker (see lkj_xl.workbook.layout): the demo's 2025 row of every step table is row 13.
-ROW = L.STEP_TABLE_HEADER_ROW + 1  # 13
-MONDAY_ROW = L.WEEK_HEADER_ROW + 1  # 15
+ROW = layout.STEP_TABLE_HEADER_ROW + 1  # 13
+MONDAY_ROW = layout.WEEK_HEADER_ROW + 1  # 15
 
 
 # --- the tracker every case starts from -----------------------------------------------------------------------------
@@ -70,22 +70,22 @@ def user_cells(path: Path) -> dict[tuple[str, str], tuple]:
     the top block's value cells (both written by refresh).  Found by labels, independently of lkj_xl.workbook.reader."""
     wb = openpyxl.load_workbook(path)
     cells: dict[tuple[str, str], tuple] = {}
-    computed = {L.normalize_label(h) for h in L.STEP_COMPUTED_HEADERS}
-    top = {L.normalize_label(h) for h in L.STEP_HEADER_LABELS}
+    computed = {layout.normalize_label(h) for h in layout.STEP_COMPUTED_HEADERS}
+    top = {layout.normalize_label(h) for h in layout.STEP_HEADER_LABELS}
     for ws in wb.worksheets:
-        is_step = L.step_of_sheet(ws.title) is not None
-        if not is_step and ws.title not in (L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS, L.SHEET_STAFF):
+        is_step = layout.step_of_sheet(ws.title) is not None
+        if not is_step and ws.title not in (layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF):
             continue
         header_row, skip_cols, top_rows = None, set(), set()
         if is_step:
             for row in ws.iter_rows(max_row=60):
-                labels = {L.normalize_label(c.value): c.column for c in row if isinstance(c.value, str)}
-                if L.normalize_label(L.F_YEAR) in labels and L.normalize_label(L.F_RECEIVED) in labels:
+                labels = {layout.normalize_label(c.value): c.column for c in row if isinstance(c.value, str)}
+                if layout.normalize_label(layout.F_YEAR) in labels and layout.normalize_label(layout.F_RECEIVED) in labels:
                     header_row = row[0].row
                     skip_cols = {col for label, col in labels.items() if label in computed}
                     break
             for row in ws.iter_rows(max_row=(header_row or 60), max_col=1):
-                if isinstance(row[0].value, str) and L.normalize_label(row[0].value) in top:
+                if isinstance(row[0].value, str) and layout.normalize_label(row[0].value) in top:
                     top_rows.add(row[0].row)
         for row in ws.iter_rows():
             for cell in row:
@@ -128,7 +128,7 @@ def put(sheet: str, cell: str, value) -> Edit:
 
 
 def step(n: int, column: str, value) -> Edit:
-    return put(L.step_sheet(n), f"{column}{ROW}", value)
+    return put(layout.step_sheet(n), f"{column}{ROW}", value)
 
 
 def chain(*edits: Edit) -> Edit:
@@ -140,7 +140,7 @@ def chain(*edits: Edit) -> Edit:
 
 def second_row(year, received="07/01/2026 08.00") -> Edit:
     def edit(wb):
-        ws = wb[L.step_sheet(3)]
+        ws = wb[layout.step_sheet(3)]
         ws[f"A{ROW + 1}"] = year
         ws[f"B{ROW + 1}"] = received
     return edit
@@ -151,22 +151,22 @@ def merge(sheet: str, ref: str) -> Edit:
 
 
 def insert_column(wb):
-    ws = wb[L.step_sheet(3)]
+    ws = wb[layout.step_sheet(3)]
     ws.insert_cols(3)  # between Diterima and Selesai; openpyxl leaves the table's ref as it was
-    ws.cell(row=L.STEP_TABLE_HEADER_ROW, column=3, value="Kolom Sendiri")
+    ws.cell(row=layout.STEP_TABLE_HEADER_ROW, column=3, value="Kolom Sendiri")
     ws.cell(row=ROW, column=3, value="catatan pribadi")
 
 
 def delete_selesai(wb):
-    wb[L.step_sheet(3)].delete_cols(3)
+    wb[layout.step_sheet(3)].delete_cols(3)
 
 
 def delete_table(wb):
-    del wb[L.step_sheet(3)].tables[L.step_table(3)]
+    del wb[layout.step_sheet(3)].tables[layout.step_table(3)]
 
 
 def blank_rows(wb):
-    ws = wb[L.step_sheet(3)]
+    ws = wb[layout.step_sheet(3)]
     ws.insert_rows(ROW, 2)  # the 2025 row moves to 15; rows 13-14 are blank inside the table
     ws[f"A{ROW + 3}"] = 2024
     ws[f"B{ROW + 3}"] = "08/01/2025 08.00"
@@ -174,12 +174,12 @@ def blank_rows(wb):
 
 
 def emoji_person(wb):
-    wb[L.SHEET_STAFF]["A8"] = "Rina 🌸 Marlina"
-    wb[L.step_sheet(4)][f"D{ROW}"] = "Rina 🌸 Marlina"
+    wb[layout.SHEET_STAFF]["A8"] = "Rina 🌸 Marlina"
+    wb[layout.step_sheet(4)][f"D{ROW}"] = "Rina 🌸 Marlina"
 
 
 def duplicate_sop_number(wb):
-    wb[L.SHEET_SOP]["A21"] = 1  # step 2's row now says 1 as well
+    wb[layout.SHEET_SOP]["A21"] = 1  # step 2's row now says 1 as well
 
 
 # Files that are not (usable) workbooks.
@@ -301,9 +301,9 @@ CASES: list[Case] = [
     Case("rumus-now", 1, ("rumus", "=NOW()+1"), "Langkah 6!B13", step(6, "B", "=NOW()+1")),
     # --- years far away --------------------------------------------------------------------------------------------
     Case("tahun-1900-pengaturan", 1, ("1900", "di luar rentang 2000-2100"), "Pengaturan!B5",
-         put(L.SHEET_SETTINGS, "B5", 1900), commands=("validate", "report")),
+         put(layout.SHEET_SETTINGS, "B5", 1900), commands=("validate", "report")),
     Case("tahun-2999-pengaturan", 1, ("2999", "di luar rentang 2000-2100"), "Pengaturan!B5",
-         put(L.SHEET_SETTINGS, "B5", 2999)),
+         put(layout.SHEET_SETTINGS, "B5", 2999)),
     Case("tahun-1900-langkah", 1, ("Tahun 1900 di luar rentang",), "Langkah 3!A14", second_row(1900),
          commands=("validate", "refresh")),
     Case("tahun-2999-langkah", 1, ("Tahun 2999 di luar rentang",), "Langkah 3!A14", second_row("2999")),
@@ -320,20 +320,20 @@ CASES: list[Case] = [
     Case("emoji-nama", 0, ("Tidak ada masalah",), None, emoji_person, commands=ALL),
     # --- the layout changed by hand --------------------------------------------------------------------------------
     Case("gabung-kolom-terhitung", 1, ("digabung (merge)", "Pisahkan"), "Langkah 3!I13",
-         merge(L.step_sheet(3), f"H{ROW}:M{ROW + 1}"), commands=WRITE),
-    Case("gabung-beranda", 1, ("digabung (merge)",), "Beranda!B5", merge(L.SHEET_HOME, "B4:B6"),
+         merge(layout.step_sheet(3), f"H{ROW}:M{ROW + 1}"), commands=WRITE),
+    Case("gabung-beranda", 1, ("digabung (merge)",), "Beranda!B5", merge(layout.SHEET_HOME, "B4:B6"),
          commands=WRITE),
     Case("gabung-baris-isian", 0, ("langkah 3 (sebelumnya) belum berisi tanggal Selesai",), "Langkah 4!C13",
-         merge(L.step_sheet(3), f"A{ROW}:G{ROW + 1}"), commands=("validate", "refresh")),
+         merge(layout.step_sheet(3), f"A{ROW}:G{ROW + 1}"), commands=("validate", "refresh")),
     Case("kolom-tambahan", 0, ("Tidak ada masalah",), None, insert_column, commands=("validate", "refresh")),
     Case("kolom-hilang", 1, ("Kolom \"Selesai\" tidak ditemukan",), "Langkah 3", delete_selesai,
          commands=("validate", "refresh")),
     Case("lembar-dihapus", 1, ("Lembar \"Langkah 5\" tidak ditemukan",), "Langkah 5",
-         lambda wb: wb.remove(wb[L.step_sheet(5)]), commands=ALL),
+         lambda wb: wb.remove(wb[layout.step_sheet(5)]), commands=ALL),
     Case("lembar-diganti-nama", 1, ("Lembar \"Langkah 5\" tidak ditemukan", "\"Langkah Lima\""), "Langkah 5",
-         lambda wb: setattr(wb[L.step_sheet(5)], "title", "Langkah Lima")),
+         lambda wb: setattr(wb[layout.step_sheet(5)], "title", "Langkah Lima")),
     Case("lembar-pengaturan-dihapus", 1, ("Lembar \"Pengaturan\" tidak ditemukan",), "Pengaturan",
-         lambda wb: wb.remove(wb[L.SHEET_SETTINGS])),
+         lambda wb: wb.remove(wb[layout.SHEET_SETTINGS])),
     Case("tabel-dihapus", 0, ("Tidak ada masalah",), None, delete_table, commands=("validate", "refresh")),
     Case("baris-kosong-di-tabel", 0, ("Tidak ada masalah",), None, blank_rows),
     Case("dua-baris-tahun-sama", 1, ("Dua siklus untuk tahun yang sama",), "Langkah 3!A14",
@@ -341,29 +341,29 @@ CASES: list[Case] = [
     Case("kelengkapan-asing", 0, ("Kelengkapan \"mungkin\" tidak dikenali",), "Langkah 3!E13",
          step(3, "E", "mungkin")),
     # --- Pegawai, SOP, Pengaturan, Hari Libur ---------------------------------------------------------------------
-    Case("nip-salah", 1, ("NIP", "18 angka"), "Pegawai!B4", put(L.SHEET_STAFF, "B4", "1970 0315"),
+    Case("nip-salah", 1, ("NIP", "18 angka"), "Pegawai!B4", put(layout.SHEET_STAFF, "B4", "1970 0315"),
          commands=("validate", "report")),
-    Case("nip-ganda", 1, ("sudah dipakai",), "Pegawai!B5", put(L.SHEET_STAFF, "B5", "19700315 199503 1 002")),
-    Case("jabatan-asing", 1, ("Jabatan \"Bupati\" tidak dikenal",), "Pegawai!C4", put(L.SHEET_STAFF, "C4", "Bupati"),
+    Case("nip-ganda", 1, ("sudah dipakai",), "Pegawai!B5", put(layout.SHEET_STAFF, "B5", "19700315 199503 1 002")),
+    Case("jabatan-asing", 1, ("Jabatan \"Bupati\" tidak dikenal",), "Pegawai!C4", put(layout.SHEET_STAFF, "C4", "Bupati"),
          commands=("validate", "refresh")),
-    Case("waktu-segera", 1, ("Standar waktu \"segera\" tidak dikenali",), "SOP!F22", put(L.SHEET_SOP, "F22", "segera"),
+    Case("waktu-segera", 1, ("Standar waktu \"segera\" tidak dikenali",), "SOP!F22", put(layout.SHEET_SOP, "F22", "segera"),
          commands=ALL),
     Case("nomor-sop-ganda", 1, ("tertulis dua kali",), "SOP", duplicate_sop_number),
     Case("jam-pulang-sebelum-masuk", 1, ("harus lebih awal dari jam selesai",), f"Pengaturan!C{MONDAY_ROW}",
-         put(L.SHEET_SETTINGS, f"F{MONDAY_ROW}", time(7, 0)), commands=("validate", "refresh")),
+         put(layout.SHEET_SETTINGS, f"F{MONDAY_ROW}", time(7, 0)), commands=("validate", "refresh")),
     Case("jam-masuk-pagi", 1, ("Jam masuk hari Senin \"pagi\" tidak terbaca",), f"Pengaturan!C{MONDAY_ROW}",
-         put(L.SHEET_SETTINGS, f"C{MONDAY_ROW}", "pagi"), commands=("validate", "report")),
+         put(layout.SHEET_SETTINGS, f"C{MONDAY_ROW}", "pagi"), commands=("validate", "report")),
     Case("hari-kerja-mungkin", 1, ("harus Ya atau Tidak",), f"Pengaturan!B{MONDAY_ROW}",
-         put(L.SHEET_SETTINGS, f"B{MONDAY_ROW}", "mungkin")),
+         put(layout.SHEET_SETTINGS, f"B{MONDAY_ROW}", "mungkin")),
     Case("batas-akhir-teks", 1, ("Batas akhir \"akhir Maret\" tidak terbaca",), "Pengaturan!B8",
-         put(L.SHEET_SETTINGS, "B8", "akhir Maret")),
+         put(layout.SHEET_SETTINGS, "B8", "akhir Maret")),
     Case("cadangan-negatif", 1, ("harus bilangan bulat 0 atau lebih",), "Pengaturan!B10",
-         put(L.SHEET_SETTINGS, "B10", -3)),
+         put(layout.SHEET_SETTINGS, "B10", -3)),
     Case("versi-lebih-baru", 1, ("lebih baru", "Perbarui lkj-xl"), "Pengaturan!B11",
-         put(L.SHEET_SETTINGS, "B11", L.LAYOUT_VERSION + 1)),
+         put(layout.SHEET_SETTINGS, "B11", layout.LAYOUT_VERSION + 1)),
     Case("libur-tak-terbaca", 1, ("Tanggal libur \"32/13/2025\"", "tidak terbaca"), "Hari Libur!A4",
-         put(L.SHEET_HOLIDAYS, "A4", "32/13/2025"), commands=("validate", "refresh")),
-    Case("bukan-libur-asing", 0, ("harus Ya atau kosong",), "Hari Libur!D4", put(L.SHEET_HOLIDAYS, "D4", "entah")),
+         put(layout.SHEET_HOLIDAYS, "A4", "32/13/2025"), commands=("validate", "refresh")),
+    Case("bukan-libur-asing", 0, ("harus Ya atau kosong",), "Hari Libur!D4", put(layout.SHEET_HOLIDAYS, "D4", "entah")),
     # --- files that cannot be used ---------------------------------------------------------------------------------
     Case("bukan-buku-kerja", 2, ("bukan buku kerja Excel", "CSV"), None, make=text_file, commands=ALL),
     Case("csv-bernama-xlsm", 2, ("bukan buku kerja Excel", "CSV"), None, make=csv_as_xlsm, commands=ALL),
@@ -473,7 +473,7 @@ def test_refused_merge_leaves_the_file_byte_identical(base, tmp_path, capsys):
     path = tmp_path / base.name
     shutil.copy(base, path)
     wb = openpyxl.load_workbook(path)
-    wb[L.step_sheet(3)].merge_cells(f"H{ROW}:M{ROW + 1}")
+    wb[layout.step_sheet(3)].merge_cells(f"H{ROW}:M{ROW + 1}")
     wb.save(path)
     before = path.read_bytes()
     code, output = _run(path, "refresh", capsys)
@@ -489,20 +489,20 @@ def test_long_note_is_cut_to_excels_limit_in_the_report_only(base, tmp_path, cap
     shutil.copy(base, path)
     note = "Catatan panjang. " * 3000
     wb = openpyxl.load_workbook(path)
-    wb[L.step_sheet(3)][f"G{ROW}"] = note  # openpyxl itself keeps only Excel's 32,767 characters of it
+    wb[layout.step_sheet(3)][f"G{ROW}"] = note  # openpyxl itself keeps only Excel's 32,767 characters of it
     wb.save(path)
-    typed = openpyxl.load_workbook(path)[L.step_sheet(3)][f"G{ROW}"].value
+    typed = openpyxl.load_workbook(path)[layout.step_sheet(3)][f"G{ROW}"].value
     code, _ = _run(path, "report", capsys)
     assert code == EXIT_OK
     wb = openpyxl.load_workbook(path)
-    assert wb[L.step_sheet(3)][f"G{ROW}"].value == typed
-    copies = [c.value for row in wb[L.SHEET_REPORT].iter_rows() for c in row
+    assert wb[layout.step_sheet(3)][f"G{ROW}"].value == typed
+    copies = [c.value for row in wb[layout.SHEET_REPORT].iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith("Catatan panjang.")]
     assert copies and all(len(text) <= 32_767 for text in copies)
     # Longer text (from a longer note read by another tool) is cut by the writer, visibly.
     book = FileBook.open(path)
-    book.write(L.SHEET_REPORT, 1, 20, [["x" * 40_000]])
-    assert book.workbook[L.SHEET_REPORT].cell(1, 20).value == "x" * 32_766 + "\u2026"
+    book.write(layout.SHEET_REPORT, 1, 20, [["x" * 40_000]])
+    assert book.workbook[layout.SHEET_REPORT].cell(1, 20).value == "x" * 32_766 + "\u2026"
 
 
 def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base, tmp_path, capsys):
@@ -512,19 +512,19 @@ def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base
     insert_column(wb)
     wb.save(path)
     assert _run(path, "refresh", capsys)[0] == EXIT_OK
-    ws = openpyxl.load_workbook(path)[L.step_sheet(3)]
-    header = {c.value: c.column for c in ws[L.STEP_TABLE_HEADER_ROW] if c.value}
+    ws = openpyxl.load_workbook(path)[layout.step_sheet(3)]
+    header = {c.value: c.column for c in ws[layout.STEP_TABLE_HEADER_ROW] if c.value}
     assert header["Kolom Sendiri"] == 3 and ws.cell(ROW, 3).value == "catatan pribadi"
-    assert ws.cell(ROW, header[L.C_STATUS]).value.startswith("Selesai")
-    assert ws.cell(ROW, header[L.C_DUE]).value is not None
+    assert ws.cell(ROW, header[layout.C_STATUS]).value.startswith("Selesai")
+    assert ws.cell(ROW, header[layout.C_DUE]).value is not None
 
     shutil.copy(base, path)
     wb = openpyxl.load_workbook(path)
     blank_rows(wb)
     wb.save(path)
     assert _run(path, "refresh", capsys)[0] == EXIT_OK
-    ws = openpyxl.load_workbook(path)[L.step_sheet(3)]
-    status = L.STEP_HEADERS.index(L.C_STATUS) + 1
+    ws = openpyxl.load_workbook(path)[layout.step_sheet(3)]
+    status = layout.STEP_HEADERS.index(layout.C_STATUS) + 1
     assert [ws.cell(r, status).value for r in (ROW, ROW + 1)] == [None, None]
     assert ws.cell(ROW + 2, status).value.startswith("Selesai")  # the 2025 row, moved down
     assert ws.cell(ROW + 3, 1).value == 2024 and ws.cell(ROW + 3, status).value is not None
@@ -533,7 +533,7 @@ def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base
 def test_xlsm_without_vba_project_is_not_saved_over(base_xlsm, tmp_path, capsys):
     """An .xlsm whose vbaProject.bin is gone: validate still reads it; refresh/report refuse before touching it, so
     no backup of the intact version is rotated away and no version failing verify_xlsm is ever written."""
-    from lkj_xl.authoring.xlsm import verify_xlsm
+    from lkj_xl.files.macro_check import verify_xlsm
 
     path = tmp_path / base_xlsm.name
     _repack(base_xlsm, path, lambda name, data: None if name == "xl/vbaProject.bin" else data)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import DEFAULT_WEEK
@@ -58,7 +58,7 @@ def test_indonesian_headers(wb):
             "Mulai", "Batas Waktu", "Status", "Terlambat (jam kerja)", "Waktu Aktual (jam kerja)",
             "Batas Akhir Rencana"]
         assert ws["H11"].value == "dihitung otomatis" and ws["H11"].font.i
-        assert [ws.cell(row=r, column=1).value for r in range(3, 10)] == list(L.STEP_HEADER_LABELS)
+        assert [ws.cell(row=r, column=1).value for r in range(3, 10)] == list(layout.STEP_HEADER_LABELS)
 
 
 def test_beranda_labels_value_cells_and_print_setup(wb):
@@ -68,7 +68,7 @@ def test_beranda_labels_value_cells_and_print_setup(wb):
         "Tahun pelaporan", "Batas akhir", "Sisa hari kerja", "Langkah saat ini", "Dipegang oleh",
         "Batas waktu langkah ini", "Status keseluruhan", "Perkiraan selesai", "Diperbarui pada"]
     assert ws["B4"].value == 2025
-    assert ws["B5"].number_format == L.DATETIME_FORMAT
+    assert ws["B5"].number_format == layout.DATETIME_FORMAT
     text = " ".join(str(ws.cell(row=r, column=1).value) for r in range(14, 24))
     for word in ("Validasi", "Hitung Batas Waktu", "Buat Laporan", "lkj refresh"):
         assert word in text
@@ -82,7 +82,7 @@ def test_tables_and_refs(wb):
     assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:H27"}
     assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A14:G21", "tblJamKhusus": "A24:I36"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
-    assert staff_ref == f"A3:D{3 + len(STAFF) + L.STAFF_FREE_ROWS}"
+    assert staff_ref == f"A3:D{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
     holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]
     assert holiday_ref.startswith("A3:E")
 
@@ -135,7 +135,7 @@ def test_defined_names(wb):
     assert names["DaftarJabatan"].startswith("'SOP'!$J$4:$J$")
     assert names["LKJ_VERSI_TATA_LETAK"] == "'Pengaturan'!$B$11"
     assert names["LKJ_PERINGATAN_DINI"] == "'Pengaturan'!$B$9"
-    assert wb["Pengaturan"]["A11"].value == "Versi tata letak" and wb["Pengaturan"]["B11"].value == L.LAYOUT_VERSION
+    assert wb["Pengaturan"]["A11"].value == "Versi tata letak" and wb["Pengaturan"]["B11"].value == layout.LAYOUT_VERSION
 
 
 def test_sop_sheet_identity_and_roles(wb):
@@ -191,7 +191,7 @@ def test_holidays_prefilled(wb, built):
     assert "Cuti Bersama" in rows[date(2026, 3, 20)][1]
     assert rows[date(2026, 1, 16)][1].startswith("Isra Mikraj") and rows[date(2026, 1, 16)][2] == "Nasional"
     assert min(rows).year == 2025 and max(rows).year == 2027
-    assert ws["A4"].number_format == L.DATE_FORMAT
+    assert ws["A4"].number_format == layout.DATE_FORMAT
     tracker = load_tracker(FileBook.open(built))
     assert date(2026, 3, 20) in tracker.holidays and date(2026, 1, 16) in tracker.holidays
     assert tracker.holiday_years == frozenset({2025, 2026, 2027})
@@ -213,7 +213,7 @@ def test_staff_prefilled_with_text_nip(wb, built):
 def test_problem_sheet_links(wb):
     ws = wb["Masalah"]
     assert ws["F2"].value.startswith("=IF($B2=\"\",\"\",HYPERLINK(")
-    assert ws[f"F{L.PROBLEM_LINK_ROWS + 1}"].value.startswith("=IF(")
+    assert ws[f"F{layout.PROBLEM_LINK_ROWS + 1}"].value.startswith("=IF(")
     assert ws["A2"].value is None
 
 

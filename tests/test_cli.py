@@ -40,7 +40,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.cli import build_parser, main
 from lkj_xl.workbook.report_sheet import DEFAULT_LAYOUT
 
@@ -49,7 +49,7 @@ AS_OF = "2026-02-23T10:00"
 YEAR = 2025
 AGENCY = "Inspektorat Kota Madiun"
 TITLE = "Laporan Pelaksanaan SOP Penyusunan Laporan Kinerja (LKj) Tahun 2025"
-ROW = L.STEP_TABLE_HEADER_ROW + 1  # 13: the first data row of every step table (`lkj new` puts the year there)
+ROW = layout.STEP_TABLE_HEADER_ROW + 1  # 13: the first data row of every step table (`lkj new` puts the year there)
 
 HEAD_NAME, HEAD_NIP = "Dr. Hendra Wijaya, M.Si.", "19690412 199403 1 005"
 SEKRETARIS = "Ratna Sari, S.E."
@@ -122,33 +122,33 @@ def lkj(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def header_columns(ws) -> dict[str, int]:
-    return {ws.cell(L.STEP_TABLE_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)
-            if ws.cell(L.STEP_TABLE_HEADER_ROW, c).value}
+    return {ws.cell(layout.STEP_TABLE_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)
+            if ws.cell(layout.STEP_TABLE_HEADER_ROW, c).value}
 
 
 def fill(path: Path) -> None:
     """Type the staff list and the 2025 cycle (plus one 2024 row on Langkah 1) as a person would, then save."""
     wb = openpyxl.load_workbook(path)
-    ws = wb[L.SHEET_STAFF]
-    first = L.LIST_HEADER_ROW + 1
+    ws = wb[layout.SHEET_STAFF]
+    first = layout.LIST_HEADER_ROW + 1
     for i, person in enumerate(STAFF):
         for j, value in enumerate(person):
             ws.cell(first + i, j + 1, value)
     for step, (received, completed, who) in ENTRIES.items():
-        ws = wb[L.step_sheet(step)]
+        ws = wb[layout.step_sheet(step)]
         col = header_columns(ws)
-        assert ws.cell(ROW, col[L.F_YEAR]).value == YEAR  # `lkj new` prepared the year's row
-        ws.cell(ROW, col[L.F_RECEIVED], received)
-        ws.cell(ROW, col[L.F_COMPLETED], completed)
-        ws.cell(ROW, col[L.F_PELAKSANA], who)
-        ws.cell(ROW, col[L.F_KELENGKAPAN], "Ya")
+        assert ws.cell(ROW, col[layout.F_YEAR]).value == YEAR  # `lkj new` prepared the year's row
+        ws.cell(ROW, col[layout.F_RECEIVED], received)
+        ws.cell(ROW, col[layout.F_COMPLETED], completed)
+        ws.cell(ROW, col[layout.F_PELAKSANA], who)
+        ws.cell(ROW, col[layout.F_KELENGKAPAN], "Ya")
     # Last year's cycle stopped after step 1, which was done 25 working minutes late.
-    ws = wb[L.step_sheet(1)]
+    ws = wb[layout.step_sheet(1)]
     col = header_columns(ws)
-    ws.cell(ROW + 1, col[L.F_YEAR], 2024)
-    ws.cell(ROW + 1, col[L.F_RECEIVED], "06/01/2025 08:00")
-    ws.cell(ROW + 1, col[L.F_COMPLETED], "06/01/2025 08:30")
-    ws.cell(ROW + 1, col[L.F_PELAKSANA], HEAD_NAME)
+    ws.cell(ROW + 1, col[layout.F_YEAR], 2024)
+    ws.cell(ROW + 1, col[layout.F_RECEIVED], "06/01/2025 08:00")
+    ws.cell(ROW + 1, col[layout.F_COMPLETED], "06/01/2025 08:30")
+    ws.cell(ROW + 1, col[layout.F_PELAKSANA], HEAD_NAME)
     wb.save(path)
 
 
@@ -159,19 +159,19 @@ def entry_cells(path: Path) -> dict[tuple[str, str], Any]:
     wb = openpyxl.load_workbook(path)
     cells = {}
     for ws in wb.worksheets:
-        step = L.step_of_sheet(ws.title)
-        if ws.title not in (L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS, L.SHEET_STAFF) and step is None:
+        step = layout.step_of_sheet(ws.title)
+        if ws.title not in (layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF) and step is None:
             continue
         computed = set()
         if step is not None:
             col = header_columns(ws)
-            computed = {col[label] for label in L.STEP_COMPUTED_HEADERS}
+            computed = {col[label] for label in layout.STEP_COMPUTED_HEADERS}
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is None:
                     continue
-                if step is not None and ((cell.row > L.STEP_TABLE_HEADER_ROW and cell.column in computed)
-                                         or (cell.row < L.STEP_NOTE_ROW and cell.column == 2)):
+                if step is not None and ((cell.row > layout.STEP_TABLE_HEADER_ROW and cell.column in computed)
+                                         or (cell.row < layout.STEP_NOTE_ROW and cell.column == 2)):
                     continue
                 cells[(ws.title, cell.coordinate)] = cell.value
     return cells
@@ -184,7 +184,7 @@ def sheet_values(path: Path, sheet: str) -> dict[str, Any]:
 
 def computed_row(ws, row: int = ROW) -> tuple[Any, ...]:
     col = header_columns(ws)
-    return tuple(ws.cell(row, col[label]).value for label in L.STEP_COMPUTED_HEADERS)
+    return tuple(ws.cell(row, col[label]).value for label in layout.STEP_COMPUTED_HEADERS)
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ def test_new_refuses_to_overwrite_without_force(tracker, capsys):
     assert tracker.read_bytes() == before
     code, _, _ = lkj(capsys, "new", tracker, "--year", 2026, "--force")
     assert code == 0
-    assert openpyxl.load_workbook(tracker)[L.SHEET_SETTINGS]["B5"].value == 2026
+    assert openpyxl.load_workbook(tracker)[layout.SHEET_SETTINGS]["B5"].value == 2026
 
 
 def test_validate_exit_codes(tracker, tmp_path, capsys):
@@ -224,7 +224,7 @@ def test_validate_exit_codes(tracker, tmp_path, capsys):
 
     # An impossible date: exit 1, the cell named.
     wb = openpyxl.load_workbook(tracker)
-    wb[L.step_sheet(5)]["C13"] = "31/02/2026 10:00"
+    wb[layout.step_sheet(5)]["C13"] = "31/02/2026 10:00"
     wb.save(tracker)
     code, out, _ = lkj(capsys, "validate", tracker, "--as-of", AS_OF)
     assert code == 1
@@ -261,51 +261,51 @@ def test_refresh_writes_computed_columns_beranda_and_problems(tracker, capsys):
 
     wb = openpyxl.load_workbook(tracker)
     for step, (start, due, status, late, actual) in EXPECTED.items():
-        ws = wb[L.step_sheet(step)]
+        ws = wb[layout.step_sheet(step)]
         col = header_columns(ws)
-        got = {label: ws.cell(ROW, col[label]).value for label in L.STEP_COMPUTED_HEADERS}
-        assert got == {L.C_START: start, L.C_DUE: due, L.C_STATUS: status, L.C_LATE: late, L.C_ACTUAL: actual,
-                       L.C_LATEST: LATEST[step]}, f"Langkah {step}"
+        got = {label: ws.cell(ROW, col[label]).value for label in layout.STEP_COMPUTED_HEADERS}
+        assert got == {layout.C_START: start, layout.C_DUE: due, layout.C_STATUS: status, layout.C_LATE: late, layout.C_ACTUAL: actual,
+                       layout.C_LATEST: LATEST[step]}, f"Langkah {step}"
     # The 2024 row got its own year's schedule: deadline Thu 27 March 2025 16.00 (28 March is cuti bersama, 29 Nyepi,
     # 31 Idul Fitri); step 1 due 08.05, done 08.30 = 25 min late (0.42 h), 30 min actual.
-    assert computed_row(wb[L.step_sheet(1)], ROW + 1)[:5] == (
+    assert computed_row(wb[layout.step_sheet(1)], ROW + 1)[:5] == (
         dt(2025, 1, 6, 8, 0), dt(2025, 1, 6, 8, 5), "Selesai terlambat", 0.42, 0.5)
     # The top block of a step sheet comes from the SOP sheet.
-    assert wb[L.step_sheet(3)]["B7"].value == "2 minggu (10 hari kerja)"
+    assert wb[layout.step_sheet(3)]["B7"].value == "2 minggu (10 hari kerja)"
 
-    home = wb[L.SHEET_HOME]
-    value = {label: home.cell(L.beranda_row(label), L.BERANDA_VALUE_COLUMN).value for label in L.BERANDA_FIELDS}
-    assert value[L.B_YEAR] == 2025
-    assert value[L.B_DEADLINE] == dt(2026, 3, 31, 16, 0)
-    assert value[L.B_CURRENT].startswith("Langkah 6 (berjalan): ")
-    assert value[L.B_HOLDER] == SEKRETARIS
-    assert value[L.B_STEP_DUE] == dt(2026, 2, 23, 11, 0)
-    assert value[L.B_OVERALL] == "Sesuai jadwal"
+    home = wb[layout.SHEET_HOME]
+    value = {label: home.cell(layout.beranda_row(label), layout.BERANDA_VALUE_COLUMN).value for label in layout.BERANDA_FIELDS}
+    assert value[layout.B_YEAR] == 2025
+    assert value[layout.B_DEADLINE] == dt(2026, 3, 31, 16, 0)
+    assert value[layout.B_CURRENT].startswith("Langkah 6 (berjalan): ")
+    assert value[layout.B_HOLDER] == SEKRETARIS
+    assert value[layout.B_STEP_DUE] == dt(2026, 2, 23, 11, 0)
+    assert value[layout.B_OVERALL] == "Sesuai jadwal"
     # Projection: step 6 at its due 11.00; step 7 + 60 min = 12.00; step 8 from the end of the break, 13.00 + 15.
-    assert value[L.B_PROJECTED] == dt(2026, 2, 23, 13, 15)
-    assert value[L.B_UPDATED] == dt(2026, 2, 23, 10, 0)
+    assert value[layout.B_PROJECTED] == dt(2026, 2, 23, 13, 15)
+    assert value[layout.B_UPDATED] == dt(2026, 2, 23, 10, 0)
 
-    problems = wb[L.SHEET_PROBLEMS]
+    problems = wb[layout.SHEET_PROBLEMS]
     rows = [tuple(problems.cell(r, c).value for c in range(1, 6)) for r in range(2, 5)]
     assert rows[0][:4] == ("Langkah 4", "B13", "Peringatan", "diterima_kosong")
     assert rows[1][:4] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
     assert JFU in rows[1][4] and "Kasubag" in rows[1][4]
     assert rows[2] == (None,) * 5
 
-    history = wb[L.SHEET_HISTORY]
+    history = wb[layout.SHEET_HISTORY]
     assert history["A2"].value == dt(2026, 2, 23, 10, 0)
     assert history["C2"].value == "Hitung Batas Waktu"
 
 
 def test_refresh_with_an_error_lists_it_and_exits_1(tracker, capsys):
     wb = openpyxl.load_workbook(tracker)
-    wb[L.step_sheet(5)]["C13"] = "31/02/2026 10:00"
+    wb[layout.step_sheet(5)]["C13"] = "31/02/2026 10:00"
     wb.save(tracker)
     before = entry_cells(tracker)
     code, _, _ = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
     assert code == 1
     assert entry_cells(tracker) == before  # the wrong date stays as typed, for the person to fix
-    problems = openpyxl.load_workbook(tracker)[L.SHEET_PROBLEMS]
+    problems = openpyxl.load_workbook(tracker)[layout.SHEET_PROBLEMS]
     found = {(problems.cell(r, 1).value, problems.cell(r, 2).value, problems.cell(r, 3).value)
              for r in range(2, 6)}
     assert ("Langkah 5", "C13", "Kesalahan") in found
@@ -327,10 +327,10 @@ def test_as_of_changes_statuses(tracker, capsys):
     assert code == 0
     wb = openpyxl.load_workbook(tracker)
     # Actual: 08.00-12.00 + 13.00-14.00 = 300 working min = 5 h.
-    assert computed_row(wb[L.step_sheet(6)])[2:5] == ("Terlambat", 2, 5)
-    home = wb[L.SHEET_HOME]
-    assert home.cell(L.beranda_row(L.B_OVERALL), 2).value == "Terlambat"
-    assert home.cell(L.beranda_row(L.B_CURRENT), 2).value.startswith("Langkah 6 (terlambat): ")
+    assert computed_row(wb[layout.step_sheet(6)])[2:5] == ("Terlambat", 2, 5)
+    home = wb[layout.SHEET_HOME]
+    assert home.cell(layout.beranda_row(layout.B_OVERALL), 2).value == "Terlambat"
+    assert home.cell(layout.beranda_row(layout.B_CURRENT), 2).value.startswith("Langkah 6 (terlambat): ")
 
 
 # --- lkj report ------------------------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
     assert code == 0
     assert "Lembar Laporan ditulis" in out
     assert entry_cells(tracker) == before
-    first = sheet_values(tracker, L.SHEET_REPORT)
+    first = sheet_values(tracker, layout.SHEET_REPORT)
 
     lay = DEFAULT_LAYOUT
     assert first["A3"] == TITLE
@@ -371,7 +371,7 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
 
     code, _, _ = lkj(capsys, "report", tracker, "--as-of", AS_OF)
     assert code == 0
-    assert sheet_values(tracker, L.SHEET_REPORT) == first
+    assert sheet_values(tracker, layout.SHEET_REPORT) == first
     # What the safe save reads back (read-only mode) is what a full load reads, sheet by sheet.
     from lkj_xl.engines.openpyxl_book import FileBook
 
@@ -379,7 +379,7 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
     for sheet in full.sheet_names():
         assert fast.read(sheet) == full.read(sheet), sheet
     assert entry_cells(tracker) == before
-    history = openpyxl.load_workbook(tracker)[L.SHEET_HISTORY]
+    history = openpyxl.load_workbook(tracker)[layout.SHEET_HISTORY]
     assert [history.cell(r, 3).value for r in (2, 3, 4)] == ["Buat Laporan", "Buat Laporan", None]
 
 
@@ -474,7 +474,7 @@ def test_year_selects_another_years_row(tracker, capsys):
 
     code, out, _ = lkj(capsys, "report", tracker, "--year", 2024, "--as-of", AS_OF)
     assert code == 0
-    laporan = openpyxl.load_workbook(tracker)[L.SHEET_REPORT]
+    laporan = openpyxl.load_workbook(tracker)[layout.SHEET_REPORT]
     assert laporan["A3"].value.endswith("Tahun 2024")
 
 
@@ -494,7 +494,7 @@ def test_demo_creates_the_example_and_it_validates(tmp_path, capsys):
     assert code == 0, out
     code, out, _ = lkj(capsys, "validate", files[0])  # at the real clock: every date is in the past
     assert code == 0, out
-    assert openpyxl.load_workbook(files[0])[L.SHEET_REPORT]["A3"].value == TITLE
+    assert openpyxl.load_workbook(files[0])[layout.SHEET_REPORT]["A3"].value == TITLE
 
 
 def test_demo_takes_as_of_but_no_year(tmp_path, capsys):
@@ -530,7 +530,7 @@ def test_help_shows_an_example(command, capsys):
 
 def test_backups_after_refresh_and_restore(tracker, capsys):
     typed = entry_cells(tracker)
-    original = sheet_values(tracker, L.step_sheet(3))
+    original = sheet_values(tracker, layout.step_sheet(3))
     code, out, _ = lkj(capsys, "backups", tracker)
     assert code == 0 and "Belum ada cadangan" in out
 
@@ -543,14 +543,14 @@ def test_backups_after_refresh_and_restore(tracker, capsys):
 
     # Someone then overwrites entries by mistake; the backup brings the pre-refresh file back.
     wb = openpyxl.load_workbook(tracker)
-    wb[L.step_sheet(3)]["B13"] = None
-    wb[L.SHEET_STAFF]["A4"] = "salah"
+    wb[layout.step_sheet(3)]["B13"] = None
+    wb[layout.SHEET_STAFF]["A4"] = "salah"
     wb.save(tracker)
     code, out, _ = lkj(capsys, "restore", tracker, "--backup", 1)
     assert code == 0
     assert "dipulihkan" in out
     assert entry_cells(tracker) == typed
-    assert sheet_values(tracker, L.step_sheet(3)) == original  # computed cells empty again, as before the refresh
+    assert sheet_values(tracker, layout.step_sheet(3)) == original  # computed cells empty again, as before the refresh
     code, out, _ = lkj(capsys, "backups", tracker)
     assert len([line for line in out.splitlines() if line.strip()]) == 2  # the damaged version was kept too
 
@@ -572,7 +572,7 @@ def test_python_dash_m_lkj_xl(tracker):
     assert "Jumlah: 0 kesalahan, 2 peringatan." in proc.stdout
     proc = run([sys.executable, "-m", "lkj_xl", "refresh", tracker.name, "--as-of", AS_OF], tracker.parent)
     assert proc.returncode == 0, proc.stderr
-    assert computed_row(openpyxl.load_workbook(tracker)[L.step_sheet(3)])[:3] == EXPECTED[3][:3]
+    assert computed_row(openpyxl.load_workbook(tracker)[layout.step_sheet(3)])[:3] == EXPECTED[3][:3]
     proc = run([sys.executable, "-m", "lkj_xl", "validate", "tidak-ada.xlsx"], tracker.parent)
     assert proc.returncode == 2
     assert "tidak ditemukan" in proc.stderr and "Traceback" not in proc.stderr
@@ -597,14 +597,14 @@ def test_lkj_console_script(tracker):
 
 
 @pytest.mark.parametrize("sheet, cell, change", [
-    (L.step_sheet(1), "B13", lambda v: "05/01/2026 08:01"),  # text date
-    (L.step_sheet(3), "B13", lambda v: v + timedelta(minutes=1)),  # a date cell
-    (L.step_sheet(3), "C13", lambda v: v + timedelta(minutes=1)),  # the serial number (a date once saved)
-    (L.step_sheet(1), "A14", lambda v: None),  # an entry emptied
-    (L.SHEET_STAFF, "B4", lambda v: v[:-1] + "6"),  # a NIP
-    (L.SHEET_SETTINGS, "C15", lambda v: v.replace(minute=31)),  # working hours (a time cell)
-    (L.SHEET_HOLIDAYS, "A5", lambda v: v + timedelta(days=1)),  # a holiday
-    (L.SHEET_SOP, "F21", lambda v: "6 menit"),  # a time standard
+    (layout.step_sheet(1), "B13", lambda v: "05/01/2026 08:01"),  # text date
+    (layout.step_sheet(3), "B13", lambda v: v + timedelta(minutes=1)),  # a date cell
+    (layout.step_sheet(3), "C13", lambda v: v + timedelta(minutes=1)),  # the serial number (a date once saved)
+    (layout.step_sheet(1), "A14", lambda v: None),  # an entry emptied
+    (layout.SHEET_STAFF, "B4", lambda v: v[:-1] + "6"),  # a NIP
+    (layout.SHEET_SETTINGS, "C15", lambda v: v.replace(minute=31)),  # working hours (a time cell)
+    (layout.SHEET_HOLIDAYS, "A5", lambda v: v + timedelta(days=1)),  # a holiday
+    (layout.SHEET_SOP, "F21", lambda v: "6 menit"),  # a time standard
 ])
 def test_a_save_that_would_change_an_entry_is_refused(tracker, capsys, monkeypatch, sheet, cell, change):
     """The new version is read back from disk before it replaces the file: a value that differs there (whatever

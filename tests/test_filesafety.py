@@ -340,6 +340,11 @@ def test_hostile_part_name_with_braces(tmp_path, good_xlsx):
     assert "'xl/{0}{name}.xml'" in refused(path)
 
 
+def good_xlsx_first_sheet_part(path):
+    with zipfile.ZipFile(path) as zf:
+        return sorted(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
 def test_openpyxl_itself_uses_defusedxml_and_refuses_entities(tmp_path, good_xlsx):
     import openpyxl
 
@@ -347,14 +352,22 @@ def test_openpyxl_itself_uses_defusedxml_and_refuses_entities(tmp_path, good_xls
     with zipfile.ZipFile(good_xlsx) as zf:
         body = zf.read("xl/workbook.xml")
     body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
-    path = rewrite_zip(good_xlsx, tmp_path / "Tawa.xlsx", replace={"xl/workbook.xml": LAUGHS + body})
-    with pytest.raises(Exception) as info:
-        openpyxl.load_workbook(path)
-    chain, exc = [], info.value
-    while exc is not None:  # openpyxl wraps the parser's error in a ValueError
-        chain.append(type(exc))
-        exc = exc.__cause__ or exc.__context__
-    assert any(t.__module__.startswith("defusedxml") for t in chain), chain
+    sheet = good_xlsx_first_sheet_part(good_xlsx)
+    with zipfile.ZipFile(good_xlsx) as zf:
+        sheet_body = zf.read(sheet)
+    sheet_body = sheet_body.split(b"?>", 1)[1] if sheet_body.startswith(b"<?xml") else sheet_body
+    for part, payload in (("xl/workbook.xml", LAUGHS + body), (sheet, LAUGHS + sheet_body)):
+        path = rewrite_zip(good_xlsx, tmp_path / f"Tawa-{part.replace('/', '_')}.xlsx", replace={part: payload})
+        try:
+            loaded = openpyxl.load_workbook(path)
+        except Exception as raised:  # noqa: BLE001 - refusing is one of the two safe outcomes
+            chain, exc = [], raised
+            while exc is not None:  # openpyxl wraps the parser's error in a ValueError
+                chain.append(type(exc))
+                exc = exc.__cause__ or exc.__context__
+            assert any(t.__module__.startswith(("defusedxml", "lxml")) for t in chain), chain
+        else:  # lxml with resolve_entities=False: loaded, nothing expanded
+            assert not any("lol" in name for name in loaded.sheetnames)
 
 
 # --------------------------------------------------------------------------------------------- scan_xml_prolog

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from lkj_xl.workbook import actions
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.files.backups import list_backups
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
@@ -27,7 +27,7 @@ from lkj_xl.files.session import modify
 
 from test_bad_input import user_cells
 
-HEADER = L.STEP_TABLE_HEADER_ROW
+HEADER = layout.STEP_TABLE_HEADER_ROW
 BACKUPS = 3
 #: Notes that start like a formula, typed as text (step -> Catatan of 2025).
 FORMULA_LIKE = {1: "=SUM(1,1) rapat", 2: "+62 812 555 0101", 3: "-- menunggu data Irban II", 5: "@Irban II"}
@@ -42,7 +42,7 @@ HISTORY = {  # year -> step -> (Diterima, Selesai, Pelaksana, Kelengkapan, Nomor
 
 
 def _type(ws, row: int, label: str, value) -> None:
-    cell = ws.cell(row=row, column=L.STEP_HEADERS.index(label) + 1)
+    cell = ws.cell(row=row, column=layout.STEP_HEADERS.index(label) + 1)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # typed as text, as Excel keeps "'=..."
@@ -60,23 +60,23 @@ def filled(tmp_path_factory) -> Path:
     wb = openpyxl.load_workbook(path)
     for offset, (year, steps) in enumerate(sorted(HISTORY.items()), start=2):
         for number, values in steps.items():
-            ws = wb[L.step_sheet(number)]
+            ws = wb[layout.step_sheet(number)]
             row = HEADER + offset
             ws.cell(row=row, column=1, value=year)
-            for label, value in zip(L.STEP_ENTRY_HEADERS[1:], values):
+            for label, value in zip(layout.STEP_ENTRY_HEADERS[1:], values):
                 if value is not None:
                     _type(ws, row, label, value)
     for number, note in FORMULA_LIKE.items():
-        _type(wb[L.step_sheet(number)], HEADER + 1, L.F_CATATAN, note)
-    _type(wb[L.step_sheet(6)], HEADER + 1, L.F_PELAKSANA, RUNNING_PELAKSANA)
-    wb[L.SHEET_SOP]["F22"] = "3 minggu"
-    settings = wb[L.SHEET_SETTINGS]
-    settings.cell(row=L.settings_row(L.P_BACKUPS), column=2).value = BACKUPS
-    settings.cell(row=L.WEEK_HEADER_ROW + 5, column=6).value = time(16, 0)
-    holidays = wb[L.SHEET_HOLIDAYS]
+        _type(wb[layout.step_sheet(number)], HEADER + 1, layout.F_CATATAN, note)
+    _type(wb[layout.step_sheet(6)], HEADER + 1, layout.F_PELAKSANA, RUNNING_PELAKSANA)
+    wb[layout.SHEET_SOP]["F22"] = "3 minggu"
+    settings = wb[layout.SHEET_SETTINGS]
+    settings.cell(row=layout.settings_row(layout.P_BACKUPS), column=2).value = BACKUPS
+    settings.cell(row=layout.WEEK_HEADER_ROW + 5, column=6).value = time(16, 0)
+    holidays = wb[layout.SHEET_HOLIDAYS]
     holidays["D5"] = "Ya"
-    row = next(r for r in range(L.LIST_HEADER_ROW + 1, holidays.max_row + 2) if holidays.cell(r, 1).value is None)
-    for column, value in enumerate((datetime(2026, 2, 20), "Hari Jadi Kota Madiun", L.KIND_LOCAL, None, "Perwal"), 1):
+    row = next(r for r in range(layout.LIST_HEADER_ROW + 1, holidays.max_row + 2) if holidays.cell(r, 1).value is None)
+    for column, value in enumerate((datetime(2026, 2, 20), "Hari Jadi Kota Madiun", layout.KIND_LOCAL, None, "Perwal"), 1):
         holidays.cell(row=row, column=column, value=value)
     wb.save(path)
     return path
@@ -98,8 +98,8 @@ def structure(path: Path) -> dict:
 
 
 def history_rows(path: Path) -> list[tuple]:
-    ws = openpyxl.load_workbook(path)[L.SHEET_HISTORY]
-    return [row for row in ws.iter_rows(min_row=2, max_col=len(L.HISTORY_HEADERS), values_only=True)
+    ws = openpyxl.load_workbook(path)[layout.SHEET_HISTORY]
+    return [row for row in ws.iter_rows(min_row=2, max_col=len(layout.HISTORY_HEADERS), values_only=True)
             if any(v is not None for v in row)]
 
 
@@ -174,7 +174,7 @@ def test_generated_sheets_hold_copied_text_as_text(filled, tmp_path, capsys):
     capsys.readouterr()
     wb = openpyxl.load_workbook(path)
     found = {}
-    for sheet in (L.SHEET_REPORT, L.SHEET_HOME, L.SHEET_PROBLEMS):
+    for sheet in (layout.SHEET_REPORT, layout.SHEET_HOME, layout.SHEET_PROBLEMS):
         for row in wb[sheet].iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and any(cell.value.startswith(t) for t in
@@ -182,7 +182,7 @@ def test_generated_sheets_hold_copied_text_as_text(filled, tmp_path, capsys):
                     found[(sheet, cell.coordinate)] = (cell.value, cell.data_type)
     copied = {value for value, _ in found.values()}
     assert set(FORMULA_LIKE.values()) <= copied  # the notes reached Laporan
-    assert any(sheet == L.SHEET_HOME and value.startswith(RUNNING_PELAKSANA)
+    assert any(sheet == layout.SHEET_HOME and value.startswith(RUNNING_PELAKSANA)
                for (sheet, _), (value, _) in found.items())  # the holder reached Beranda
     assert all(data_type == "s" for _, data_type in found.values()), found
     with zipfile.ZipFile(path) as z:  # and no <f> formula element carries them
@@ -192,7 +192,9 @@ def test_generated_sheets_hold_copied_text_as_text(filled, tmp_path, capsys):
 
 
 def test_xlsm_keeps_vba_and_ribbon(filled, tmp_path):
-    from lkj_xl.authoring.xlsm import RIBBON_PART, build_xlsm, verify_xlsm
+    from lkj_xl.authoring.xlsm import build_xlsm
+    from lkj_xl.engines.ooxml import RIBBON_PART
+    from lkj_xl.files.macro_check import verify_xlsm
 
     path = build_xlsm(filled, tmp_path / "LKj_2025.xlsm")
     with zipfile.ZipFile(path) as z:

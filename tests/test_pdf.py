@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from lkj_xl.workbook import actions
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.workbook.reader import load_tracker
 from test_cli import AGENCY, AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, YEAR, computed_row, fill, lkj
@@ -90,5 +90,5 @@ def test_a_file_resaved_by_libreoffice_reads_the_same(reported, tmp_path, capsys
     assert code == 0, out
     wb = openpyxl.load_workbook(copy)
     for step, expected in EXPECTED.items():
-        assert computed_row(wb[L.step_sheet(step)])[:5] == expected, f"Langkah {step}"
-    assert wb[L.SHEET_REPORT]["A3"].value == TITLE
+        assert computed_row(wb[layout.step_sheet(step)])[:5] == expected, f"Langkah {step}"
+    assert wb[layout.SHEET_REPORT]["A3"].value == TITLE

@@ -21,8 +21,9 @@ from lkj_xl.core.report import (
     EVAL_BAD, EVAL_GOOD, EVAL_NOT_DONE, build_report, describe_standard, format_datetime_id, format_duration,
     shorten_uraian,
 )
+from lkj_xl.authoring.report_template import build_report_template
 from lkj_xl.workbook.report_sheet import (
-    DATE_FORMAT, DEFAULT_LAYOUT, SHEET_REPORT, ReportLayout, build_report_template, report_blocks, write_report,
+    DATE_FORMAT, DEFAULT_LAYOUT, SHEET_REPORT, ReportLayout, report_blocks, write_report,
 )
 from lkj_xl.core.schedule import schedule_cycle
 from lkj_xl.core.settings import Settings

@@ -21,13 +21,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lkj_xl.workbook import actions  # noqa: E402
-from lkj_xl.workbook import layout as L  # noqa: E402
+from lkj_xl.workbook import layout  # noqa: E402
 from lkj_xl import ribbon  # noqa: E402
 from lkj_xl.workbook import writers  # noqa: E402
 from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
 from lkj_xl.authoring.builder import build_tracker  # noqa: E402
-from lkj_xl.authoring.xlsm import RIBBON_ACTIONS  # noqa: E402
+from lkj_xl.workbook.commands import RIBBON_ACTIONS  # noqa: E402
 from xlwings_payload import apply_actions, payload_from_file, sheet_values  # noqa: E402
 
 YEAR = 2025
@@ -39,8 +39,8 @@ STAFF = [
     ("Siti Aminah", "198505052010012002", "Kasubag", None),
     ("Andi Prasetyo", "199001012015031004", "JFU", None),
 ]
-FIRST_DATA_ROW = L.STEP_TABLE_HEADER_ROW + 1
-COL = {label: i for i, label in enumerate(L.STEP_HEADERS, start=1)}
+FIRST_DATA_ROW = layout.STEP_TABLE_HEADER_ROW + 1
+COL = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
 
 
 # --- fixtures --------------------------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def _type_entries(path: Path, history_years: int = 0) -> Path:
     wb = openpyxl.load_workbook(path)
 
     def put(step: int, row: int, **cells):
-        ws = wb[L.step_sheet(step)]
+        ws = wb[layout.step_sheet(step)]
         for label, value in cells.items():
             cell = ws.cell(row=row, column=COL[label])
             cell.value = value
@@ -212,34 +212,34 @@ def test_live_click_equals_cli_on_every_cell(which, action, request, monkeypatch
 def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatch, tmp_path):
     live, applied, _ = live_result(tracker_file, "refresh", monkeypatch, tmp_path)
     wb = openpyxl.load_workbook(live)
-    step2 = wb[L.step_sheet(2)]
-    status = step2.cell(row=FIRST_DATA_ROW, column=COL[L.C_STATUS]).value
+    step2 = wb[layout.step_sheet(2)]
+    status = step2.cell(row=FIRST_DATA_ROW, column=COL[layout.C_STATUS]).value
     assert status == "Selesai terlambat"
-    assert isinstance(step2.cell(row=FIRST_DATA_ROW, column=COL[L.C_DUE]).value, datetime)
-    home = wb[L.SHEET_HOME]
-    assert home.cell(row=L.beranda_row(L.B_YEAR), column=L.BERANDA_VALUE_COLUMN).value == YEAR
-    assert home.cell(row=L.beranda_row(L.B_UPDATED), column=L.BERANDA_VALUE_COLUMN).value == AS_OF
-    problems = wb[L.SHEET_PROBLEMS]
+    assert isinstance(step2.cell(row=FIRST_DATA_ROW, column=COL[layout.C_DUE]).value, datetime)
+    home = wb[layout.SHEET_HOME]
+    assert home.cell(row=layout.beranda_row(layout.B_YEAR), column=layout.BERANDA_VALUE_COLUMN).value == YEAR
+    assert home.cell(row=layout.beranda_row(layout.B_UPDATED), column=layout.BERANDA_VALUE_COLUMN).value == AS_OF
+    problems = wb[layout.SHEET_PROBLEMS]
     codes = [problems.cell(row=r, column=4).value for r in range(2, 40)]
     assert any(codes), "the wrong role on step 3 is reported"
     # the note typed as text stays text through a live click (report copies notes; here: entry cells untouched)
-    assert wb[L.step_sheet(2)].cell(row=FIRST_DATA_ROW, column=COL["Catatan"]).value == "=terlambat karena rapat"
+    assert wb[layout.step_sheet(2)].cell(row=FIRST_DATA_ROW, column=COL["Catatan"]).value == "=terlambat karena rapat"
 
 
 def test_report_keeps_leading_symbols_as_text(tracker_file, monkeypatch, tmp_path):
     live, applied, _ = live_result(tracker_file, "report", monkeypatch, tmp_path)
-    texts = [v for row in sheet_values(live)[L.SHEET_REPORT] for v in row if isinstance(v, str)]
+    texts = [v for row in sheet_values(live)[layout.SHEET_REPORT] for v in row if isinstance(v, str)]
     assert "-revisi ke-2" in texts
     assert "=terlambat karena rapat" in texts
-    assert applied.activated == [L.SHEET_REPORT]
+    assert applied.activated == [layout.SHEET_REPORT]
 
 
 def test_validate_changes_no_entry_cell(tracker_file, monkeypatch, tmp_path):
     live, applied, books = live_result(tracker_file, "validate", monkeypatch, tmp_path)
-    others = [name for name in sheet_values(tracker_file) if name != L.SHEET_PROBLEMS]
+    others = [name for name in sheet_values(tracker_file) if name != layout.SHEET_PROBLEMS]
     assert_same_cells(live, tracker_file, sheets=others)
     written = {call[1] for book in books for call in book.calls if call[0] == "write"}
-    assert written == {L.SHEET_PROBLEMS}
+    assert written == {layout.SHEET_PROBLEMS}
     alert = alert_of(click(tracker_file, "validate", monkeypatch)[0])
     assert "kesalahan" in alert["prompt"] and "lihat lembar Masalah" in alert["prompt"]
     assert alert["mode"] == "critical"
@@ -298,7 +298,7 @@ def test_ribbon_has_an_entry_point_for_every_action():
 def test_exception_becomes_alert_naming_the_log(tracker_file, monkeypatch, tmp_path):
     def broken(*args, **kwargs):
         book = args[0]
-        book.write(L.SHEET_HOME, 4, 2, [["half-written"]])
+        book.write(layout.SHEET_HOME, 4, 2, [["half-written"]])
         raise ZeroDivisionError("kaboom")
 
     monkeypatch.setattr(actions, "refresh", broken)
@@ -330,12 +330,12 @@ def test_check_system_reports_versions_and_a_missing_sheet(tracker_file, monkeyp
     from lkj_xl import __version__
 
     payload = payload_from_file(tracker_file)
-    payload["sheets"] = [s for s in payload["sheets"] if s["name"] != L.SHEET_STAFF]
+    payload["sheets"] = [s for s in payload["sheets"] if s["name"] != layout.SHEET_STAFF]
     engine_actions, _ = click(tracker_file, "check_system", monkeypatch, payload=payload)
     alert = alert_of(engine_actions)
     prompt = alert["prompt"]
     assert f"xlwings {xw.__version__}" in prompt and f"lkj-xl {__version__}" in prompt and "Python 3." in prompt
-    assert f"Lembar \"{L.SHEET_STAFF}\" tidak ditemukan" in prompt
+    assert f"Lembar \"{layout.SHEET_STAFF}\" tidak ditemukan" in prompt
     assert "perlu diperbaiki" in prompt
     assert alert["mode"] == "critical"
     assert [a["func"] for a in engine_actions] == ["alert"]
@@ -352,12 +352,12 @@ def test_guide_and_problems_show_their_sheet(tracker_file, monkeypatch, tmp_path
     out = tmp_path / "guide.xlsx"
     shutil.copy(tracker_file, out)
     applied = apply_actions(out, engine_actions)
-    assert applied.activated == [L.SHEET_HOME] and applied.set_values == 0
+    assert applied.activated == [layout.SHEET_HOME] and applied.set_values == 0
     assert "Validasi" in applied.alerts[0]["prompt"]
 
     engine_actions, _ = click(tracker_file, "problems", monkeypatch)
     applied = apply_actions(out, engine_actions)
-    assert applied.activated == [L.SHEET_PROBLEMS] and applied.alerts == []
+    assert applied.activated == [layout.SHEET_PROBLEMS] and applied.alerts == []
 
 
 def test_entry_points_run_the_same_as_dispatch(tracker_file, monkeypatch):
@@ -393,13 +393,13 @@ def test_strings_are_written_as_literal_text():
 
 def test_live_book_reads_a_sheet_once_and_sees_its_writes(tracker_file):
     book = LiveBook(xw.Book(json=payload_from_file(tracker_file)))
-    first = book.read(L.SHEET_PROBLEMS)
-    book.write(L.SHEET_PROBLEMS, 2, 1, [["Langkah 1", "B13", "Kesalahan", "kode", "=pesan"]])
-    again = book.read(L.SHEET_PROBLEMS)
+    first = book.read(layout.SHEET_PROBLEMS)
+    book.write(layout.SHEET_PROBLEMS, 2, 1, [["Langkah 1", "B13", "Kesalahan", "kode", "=pesan"]])
+    again = book.read(layout.SHEET_PROBLEMS)
     assert book.reads == 1 and book.writes == 1
     assert again[1][:5] == ["Langkah 1", "B13", "Kesalahan", "kode", "=pesan"]
     assert len(again) == len(first)
-    step = book.read(L.step_sheet(3))
+    step = book.read(layout.step_sheet(3))
     assert step[FIRST_DATA_ROW - 1][COL["Catatan"] - 1] == "2026-01-10T09:00:00"  # text, not a date, no crash
     assert step[FIRST_DATA_ROW - 1][COL["Diterima"] - 1] == datetime(2026, 1, 8, 8, 0)
     with pytest.raises(KeyError):
@@ -490,7 +490,9 @@ def test_check_system_on_the_macro_workbook_reads_the_vba_version(tracker_file, 
     assert "Susunan buku kerja: baik" in alert["prompt"] and alert["mode"] == "info"
     # desktop Excel without access to the VBA project: the version comes from the saved file
     pattern = re.compile(r"^'Version:\s*(\S+)", re.MULTILINE)
-    assert ribbon._vba_version_from_file(str(xlsm), pattern) == xw.__version__
+    from lkj_xl.engines import excel_host
+
+    assert excel_host._vba_version_from_file(str(xlsm), pattern) == xw.__version__
 
 
 def test_vba_command_line_without_excel_gives_a_short_message(tmp_path):

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import DEFAULT_WEEK
@@ -352,7 +352,7 @@ def test_write_computed_leaves_entry_cells_identical(path):
                                                 0.0, 0.07, schedule.steps[0].latest_finish]
     assert ws2["J13"].value == "Selesai terlambat" and ws2["K13"].value == 0.93  # 56 working minutes
     assert ws3["I13"].value == dt(2026, 1, 21, 8, 0) and ws3["J13"].value == STATUS_LABELS["berjalan"]
-    assert ws3["I13"].number_format == L.DATETIME_FORMAT
+    assert ws3["I13"].number_format == layout.DATETIME_FORMAT
     assert (ws3["I14"].value, ws3["J14"].value) == (dt(2025, 1, 20, 8, 0), "Selesai tepat waktu")  # other year kept
     assert ws3["J16"].value is None  # blank row cleared
     assert wb["Langkah 4"]["J13"].value == "Belum mulai" and wb["Langkah 4"]["K13"].value is None
@@ -441,7 +441,7 @@ def test_write_beranda(path):
     assert values[6] == "Terlambat"
     assert isinstance(values[7], datetime)
     assert values[8] == dt(2026, 1, 5, 14, 0)
-    assert ws["B5"].number_format == L.DATETIME_FORMAT
+    assert ws["B5"].number_format == layout.DATETIME_FORMAT
 
 
 def test_write_problems_replaces_the_list(path):
@@ -501,10 +501,10 @@ def test_tracker_module_needs_neither_openpyxl_nor_pandas():
 
 def test_special_hours_table_reaches_the_calendar_and_bad_rows_are_located(path):
     """Ramadan hours typed on Pengaturan (below the week table) change the working time inside their period only."""
-    first = L.SPECIAL_HEADER_ROW + 1
+    first = layout.SPECIAL_HEADER_ROW + 1
 
     def fill(wb):
-        ws = wb[L.SHEET_SETTINGS]
+        ws = wb[layout.SHEET_SETTINGS]
         rows = [
             (datetime(2026, 2, 18), "17/03/2026", "Senin-Kamis", "Ya", time(8), time(12), time(12, 30), time(15),
              "SE MenPANRB Ramadan"),
@@ -524,7 +524,7 @@ def test_special_hours_table_reaches_the_calendar_and_bad_rows_are_located(path)
     assert tracker.settings.week == DEFAULT_WEEK
     bad = [p for p in tracker.problems if p.code == "jam_khusus_tidak_terbaca"]
     assert len(bad) == 1 and "Senen" in bad[0].message
-    assert tracker.cell_of(bad[0].location) == (L.SHEET_SETTINGS, f"C{first + 2}")
+    assert tracker.cell_of(bad[0].location) == (layout.SHEET_SETTINGS, f"C{first + 2}")
     cal = calendar_for(tracker, [2026])
     # Thursday 26 Feb 2026 14:00 + 180 working minutes: 14-15, then Friday 08:00-10:00 (Ramadan hours)
     assert cal.add_minutes(datetime(2026, 2, 26, 14, 0), 180) == datetime(2026, 2, 27, 10, 0)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from lkj_xl.workbook import actions
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
@@ -22,10 +22,10 @@ from lkj_xl.files.session import open_book
 from lkj_xl.authoring.upgrade import upgrade_tracker
 
 AS_OF = datetime(2026, 2, 23, 10, 0)
-HEADER = L.STEP_TABLE_HEADER_ROW
+HEADER = layout.STEP_TABLE_HEADER_ROW
 EXTRA = "Paraf Atasan"
 # The old layout's entry columns, in its order (no Nomor Output; Catatan before Pelaksana).
-OLD_ORDER = (L.F_YEAR, L.F_RECEIVED, L.F_COMPLETED, L.F_CATATAN, L.F_PELAKSANA, L.F_KELENGKAPAN)
+OLD_ORDER = (layout.F_YEAR, layout.F_RECEIVED, layout.F_COMPLETED, layout.F_CATATAN, layout.F_PELAKSANA, layout.F_KELENGKAPAN)
 HISTORY_2024 = {  # step -> (Diterima, Selesai, Pelaksana, Kelengkapan, Catatan), the cycle of 2024 (done in 2025)
     1: (datetime(2025, 1, 6, 8, 0), "06/01/2025 08.10", "Drs. Bambang Sutrisno, M.Si.", "Ya", "=awal siklus"),
     2: ("6 Januari 2025 09.00", "6 Januari 2025 11.00", "Sri Wahyuni, S.E., M.M.", "Ya", ""),
@@ -38,18 +38,18 @@ def _entries_of(ws) -> dict[tuple[object, int], dict[str, object]]:
     header = None
     for row in ws.iter_rows(max_row=40):
         labels = {c.value: c.column for c in row if isinstance(c.value, str)}
-        if L.F_YEAR in labels and L.F_RECEIVED in labels:
+        if layout.F_YEAR in labels and layout.F_RECEIVED in labels:
             header = (row[0].row, labels)
             break
     assert header is not None
     row0, labels = header
-    wanted = [label for label in (*L.STEP_ENTRY_HEADERS, EXTRA) if label in labels]
+    wanted = [label for label in (*layout.STEP_ENTRY_HEADERS, EXTRA) if label in labels]
     found: dict[tuple[object, int], dict[str, object]] = {}
     for r in range(row0 + 1, ws.max_row + 1):
         values = {label: ws.cell(row=r, column=labels[label]).value for label in wanted}
         if all(v in (None, "") for v in values.values()):
             continue
-        year = values.get(L.F_YEAR)
+        year = values.get(layout.F_YEAR)
         k = sum(1 for key in found if key[0] == year)
         found[(year, k)] = values
     return found
@@ -73,42 +73,42 @@ def old_tracker(tmp_path_factory) -> Path:
 
     wb = openpyxl.load_workbook(path)
     for number in range(1, 9):
-        ws = wb[L.step_sheet(number)]
+        ws = wb[layout.step_sheet(number)]
         if number in HISTORY_2024:
             ws.cell(row=HEADER + 2, column=1, value=2024)
-            for label, value in zip((L.F_RECEIVED, L.F_COMPLETED, L.F_PELAKSANA, L.F_KELENGKAPAN, L.F_CATATAN),
+            for label, value in zip((layout.F_RECEIVED, layout.F_COMPLETED, layout.F_PELAKSANA, layout.F_KELENGKAPAN, layout.F_CATATAN),
                                     HISTORY_2024[number]):
                 if value != "":
-                    ws.cell(row=HEADER + 2, column=L.STEP_HEADERS.index(label) + 1, value=value)
+                    ws.cell(row=HEADER + 2, column=layout.STEP_HEADERS.index(label) + 1, value=value)
         # Reorder to the old layout: read each entry column, rewrite in OLD_ORDER, drop Nomor Output.
-        columns = {label: [ws.cell(row=r, column=L.STEP_HEADERS.index(label) + 1).value
-                           for r in range(HEADER, HEADER + 4)] for label in L.STEP_ENTRY_HEADERS}
+        columns = {label: [ws.cell(row=r, column=layout.STEP_HEADERS.index(label) + 1).value
+                           for r in range(HEADER, HEADER + 4)] for label in layout.STEP_ENTRY_HEADERS}
         for i, label in enumerate(OLD_ORDER, start=1):
             for offset, value in enumerate(columns[label]):
                 ws.cell(row=HEADER + offset, column=i).value = value
         for offset in range(4):
-            ws.cell(row=HEADER + offset, column=len(L.STEP_ENTRY_HEADERS)).value = None  # Catatan's old place
-        ws.cell(row=HEADER, column=len(L.STEP_HEADERS) + 1, value=EXTRA)
-        ws.cell(row=HEADER + 1, column=len(L.STEP_HEADERS) + 1, value=f"sudah diparaf {number}")
-    wb[L.step_sheet(2)].cell(row=HEADER + 1, column=OLD_ORDER.index(L.F_CATATAN) + 1).value = "=SUM(1,2)"  # text?
-    wb[L.step_sheet(2)].cell(row=HEADER + 1, column=OLD_ORDER.index(L.F_CATATAN) + 1).data_type = "s"
-    wb.remove(wb[L.SHEET_HISTORY])
-    wb.remove(wb[L.SHEET_PROBLEMS])
-    settings = wb[L.SHEET_SETTINGS]
-    version_row = L.settings_row(L.P_VERSION)
+            ws.cell(row=HEADER + offset, column=len(layout.STEP_ENTRY_HEADERS)).value = None  # Catatan's old place
+        ws.cell(row=HEADER, column=len(layout.STEP_HEADERS) + 1, value=EXTRA)
+        ws.cell(row=HEADER + 1, column=len(layout.STEP_HEADERS) + 1, value=f"sudah diparaf {number}")
+    wb[layout.step_sheet(2)].cell(row=HEADER + 1, column=OLD_ORDER.index(layout.F_CATATAN) + 1).value = "=SUM(1,2)"  # text?
+    wb[layout.step_sheet(2)].cell(row=HEADER + 1, column=OLD_ORDER.index(layout.F_CATATAN) + 1).data_type = "s"
+    wb.remove(wb[layout.SHEET_HISTORY])
+    wb.remove(wb[layout.SHEET_PROBLEMS])
+    settings = wb[layout.SHEET_SETTINGS]
+    version_row = layout.settings_row(layout.P_VERSION)
     settings.cell(row=version_row, column=1).value = None
     settings.cell(row=version_row, column=2).value = None
-    del wb.defined_names[L.VERSION_NAME]
-    settings.cell(row=L.settings_row(L.P_DUE_SOON), column=2).value = 8
-    settings.cell(row=L.settings_row(L.P_BACKUPS), column=2).value = 5
-    settings.cell(row=L.WEEK_HEADER_ROW + 5, column=6).value = time(16, 0)  # Friday: home at 16.00
-    wb[L.SHEET_SOP]["F22"] = "3 minggu"  # step 3's Waktu, edited
-    holidays = wb[L.SHEET_HOLIDAYS]
+    del wb.defined_names[layout.VERSION_NAME]
+    settings.cell(row=layout.settings_row(layout.P_DUE_SOON), column=2).value = 8
+    settings.cell(row=layout.settings_row(layout.P_BACKUPS), column=2).value = 5
+    settings.cell(row=layout.WEEK_HEADER_ROW + 5, column=6).value = time(16, 0)  # Friday: home at 16.00
+    wb[layout.SHEET_SOP]["F22"] = "3 minggu"  # step 3's Waktu, edited
+    holidays = wb[layout.SHEET_HOLIDAYS]
     holidays["D4"] = "Ya"  # the first national holiday cancelled
     last = holidays.max_row + 1
-    for column, value in enumerate((datetime(2026, 6, 20), "Hari Jadi Kota Madiun", L.KIND_LOCAL, None, "Perwal"), 1):
+    for column, value in enumerate((datetime(2026, 6, 20), "Hari Jadi Kota Madiun", layout.KIND_LOCAL, None, "Perwal"), 1):
         holidays.cell(row=last, column=column, value=value)
-    staff = wb[L.SHEET_STAFF]
+    staff = wb[layout.SHEET_STAFF]
     staff.append(["Plt. Joko Santoso, S.H.", "19750505 200003 1 003", "Kabid", "Plt. Sekretaris"])
     wb.save(path)
     return path
@@ -116,54 +116,54 @@ def old_tracker(tmp_path_factory) -> Path:
 
 def test_fixture_really_is_an_old_layout(old_tracker):
     wb = openpyxl.load_workbook(old_tracker)
-    assert L.SHEET_HISTORY not in wb.sheetnames and L.SHEET_PROBLEMS not in wb.sheetnames
-    assert L.VERSION_NAME not in wb.defined_names
-    header = [c.value for c in wb[L.step_sheet(1)][HEADER]]
-    assert L.F_NOMOR not in header and header.index(L.F_CATATAN) < header.index(L.F_PELAKSANA)
+    assert layout.SHEET_HISTORY not in wb.sheetnames and layout.SHEET_PROBLEMS not in wb.sheetnames
+    assert layout.VERSION_NAME not in wb.defined_names
+    header = [c.value for c in wb[layout.step_sheet(1)][HEADER]]
+    assert layout.F_NOMOR not in header and header.index(layout.F_CATATAN) < header.index(layout.F_PELAKSANA)
 
 
 def test_upgrade_carries_every_entry(old_tracker, tmp_path):
     new = tmp_path / "LKj_baru.xlsx"
     summary = upgrade_tracker(old_tracker, new)
-    assert "tata letak versi 0" in summary and f"versi {L.LAYOUT_VERSION}" in summary
+    assert "tata letak versi 0" in summary and f"versi {layout.LAYOUT_VERSION}" in summary
     assert "Isian langkah: 11 baris (tahun 2024, 2025)" in summary
     assert "Pegawai: 6 baris" in summary and "1 libur lokal, 1 bertanda \"Bukan libur\"" in summary
     assert "Kolom tambahan buatan pengguna: 8" in summary
 
     old_wb, new_wb = openpyxl.load_workbook(old_tracker), openpyxl.load_workbook(new)
-    assert new_wb[L.SHEET_SETTINGS].cell(row=L.settings_row(L.P_VERSION), column=2).value == L.LAYOUT_VERSION
-    assert L.VERSION_NAME in new_wb.defined_names
-    assert L.SHEET_HISTORY in new_wb.sheetnames and L.SHEET_PROBLEMS in new_wb.sheetnames
+    assert new_wb[layout.SHEET_SETTINGS].cell(row=layout.settings_row(layout.P_VERSION), column=2).value == layout.LAYOUT_VERSION
+    assert layout.VERSION_NAME in new_wb.defined_names
+    assert layout.SHEET_HISTORY in new_wb.sheetnames and layout.SHEET_PROBLEMS in new_wb.sheetnames
     for number in range(1, 9):
-        old_ws, new_ws = old_wb[L.step_sheet(number)], new_wb[L.step_sheet(number)]
+        old_ws, new_ws = old_wb[layout.step_sheet(number)], new_wb[layout.step_sheet(number)]
         new_header = [c.value for c in new_ws[HEADER]]
-        assert new_header[:len(L.STEP_HEADERS)] == list(L.STEP_HEADERS)  # the current layout, in its order
-        assert new_header[len(L.STEP_HEADERS)] == EXTRA
+        assert new_header[:len(layout.STEP_HEADERS)] == list(layout.STEP_HEADERS)  # the current layout, in its order
+        assert new_header[len(layout.STEP_HEADERS)] == EXTRA
         old_entries, new_entries = _entries_of(old_ws), _entries_of(new_ws)
         assert set(old_entries) == set(new_entries)
         for key, values in old_entries.items():
             moved = new_entries[key]
-            assert {k: v for k, v in moved.items() if k != L.F_NOMOR} == values, (number, key)
-            assert moved.get(L.F_NOMOR) is None
+            assert {k: v for k, v in moved.items() if k != layout.F_NOMOR} == values, (number, key)
+            assert moved.get(layout.F_NOMOR) is None
         # the table covers the rows and the extra column
-        ref = new_ws.tables[L.step_table(number)].ref
+        ref = new_ws.tables[layout.step_table(number)].ref
         assert ref.startswith("A12:") and ref.split(":")[1][0] == "N"
-    cell = new_wb[L.step_sheet(2)].cell(row=HEADER + 1, column=L.STEP_HEADERS.index(L.F_CATATAN) + 1)
+    cell = new_wb[layout.step_sheet(2)].cell(row=HEADER + 1, column=layout.STEP_HEADERS.index(layout.F_CATATAN) + 1)
     assert cell.value == "=SUM(1,2)" and cell.data_type == "s"  # text that looks like a formula stays text
-    cell = new_wb[L.step_sheet(1)].cell(row=HEADER + 2, column=L.STEP_HEADERS.index(L.F_CATATAN) + 1)
+    cell = new_wb[layout.step_sheet(1)].cell(row=HEADER + 2, column=layout.STEP_HEADERS.index(layout.F_CATATAN) + 1)
     assert cell.value == "=awal siklus"
 
-    for sheet, width in ((L.SHEET_STAFF, 4), (L.SHEET_HOLIDAYS, 5)):
-        assert _table_rows(new_wb[sheet], L.LIST_HEADER_ROW + 1, width) == \
-            _table_rows(old_wb[sheet], L.LIST_HEADER_ROW + 1, width), sheet
-    assert new_wb[L.SHEET_SOP]["F22"].value == "3 minggu"
-    for label in (L.P_YEAR, L.P_AGENCY, L.P_DUE_SOON, L.P_BACKUPS):
-        row = L.settings_row(label)
-        assert new_wb[L.SHEET_SETTINGS].cell(row=row, column=2).value == \
-            old_wb[L.SHEET_SETTINGS].cell(row=row, column=2).value
-    assert _table_rows(new_wb[L.SHEET_SETTINGS], L.WEEK_HEADER_ROW, 6) == \
-        _table_rows(old_wb[L.SHEET_SETTINGS], L.WEEK_HEADER_ROW, 6)
-    assert _table_rows(new_wb[L.SHEET_SOP], 1, 10) == _table_rows(old_wb[L.SHEET_SOP], 1, 10)
+    for sheet, width in ((layout.SHEET_STAFF, 4), (layout.SHEET_HOLIDAYS, 5)):
+        assert _table_rows(new_wb[sheet], layout.LIST_HEADER_ROW + 1, width) == \
+            _table_rows(old_wb[sheet], layout.LIST_HEADER_ROW + 1, width), sheet
+    assert new_wb[layout.SHEET_SOP]["F22"].value == "3 minggu"
+    for label in (layout.P_YEAR, layout.P_AGENCY, layout.P_DUE_SOON, layout.P_BACKUPS):
+        row = layout.settings_row(label)
+        assert new_wb[layout.SHEET_SETTINGS].cell(row=row, column=2).value == \
+            old_wb[layout.SHEET_SETTINGS].cell(row=row, column=2).value
+    assert _table_rows(new_wb[layout.SHEET_SETTINGS], layout.WEEK_HEADER_ROW, 6) == \
+        _table_rows(old_wb[layout.SHEET_SETTINGS], layout.WEEK_HEADER_ROW, 6)
+    assert _table_rows(new_wb[layout.SHEET_SOP], 1, 10) == _table_rows(old_wb[layout.SHEET_SOP], 1, 10)
 
 
 def _findings(path: Path, year: int) -> list[tuple[str, str, str]]:
@@ -197,7 +197,7 @@ def test_refuses_existing_target_and_newer_layout(old_tracker, tmp_path):
     newer = tmp_path / "baru_sekali.xlsx"
     build_tracker(newer, year=2025, agency="Inspektorat Kota Madiun")
     wb = openpyxl.load_workbook(newer)
-    wb[L.SHEET_SETTINGS].cell(row=L.settings_row(L.P_VERSION), column=2).value = L.LAYOUT_VERSION + 1
+    wb[layout.SHEET_SETTINGS].cell(row=layout.settings_row(layout.P_VERSION), column=2).value = layout.LAYOUT_VERSION + 1
     wb.save(newer)
     with pytest.raises(UnusableFileError, match="lebih baru"):
         upgrade_tracker(newer, tmp_path / "hasil.xlsx")
@@ -219,13 +219,13 @@ def test_cli_upgrade(old_tracker, tmp_path, capsys):
 
 
 def test_upgrade_to_xlsm(old_tracker, tmp_path):
-    from lkj_xl.authoring.xlsm import verify_xlsm
+    from lkj_xl.files.macro_check import verify_xlsm
 
     new = tmp_path / "LKj_baru.xlsm"
     upgrade_tracker(old_tracker, new)
     assert verify_xlsm(new) == []
-    entries = _entries_of(openpyxl.load_workbook(new, keep_vba=True)[L.step_sheet(3)])
-    assert entries[(2024, 0)][L.F_KELENGKAPAN] == "Tidak"
+    entries = _entries_of(openpyxl.load_workbook(new, keep_vba=True)[layout.step_sheet(3)])
+    assert entries[(2024, 0)][layout.F_KELENGKAPAN] == "Tidak"
 
 
 def test_special_hours_are_carried(tmp_path):
@@ -237,7 +237,7 @@ def test_special_hours_are_carried(tmp_path):
     row = [datetime(2026, 2, 18), datetime(2026, 3, 17), "Senin-Kamis", "Ya", time(8), time(12), time(12, 30),
            time(15), "Ramadan 1447 H"]
     for column, value in enumerate(row, start=1):
-        wb[L.SHEET_SETTINGS].cell(row=L.SPECIAL_HEADER_ROW + 1, column=column, value=value)
+        wb[layout.SHEET_SETTINGS].cell(row=layout.SPECIAL_HEADER_ROW + 1, column=column, value=value)
     wb.save(old)
 
     summary = upgrade_tracker(old, tmp_path / "new.xlsx")

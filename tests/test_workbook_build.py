@@ -4,10 +4,14 @@ import zipfile
 from pathlib import Path
 
 from lkj_xl import __version__
-from lkj_xl.authoring.macro_workbook import DEFAULT_OUT, TEMPLATE_YEAR, build_workbook
+from lkj_xl.authoring.macro_workbook import DEFAULT_OUT as BUILD_OUT, TEMPLATE_YEAR, build_workbook
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.workbook.reader import load_tracker
-from lkj_xl.authoring.xlsm import RIBBON_ACTIONS, verify_xlsm
+from lkj_xl.files.macro_check import verify_xlsm
+from lkj_xl.workbook.commands import RIBBON_ACTIONS
+
+#: The committed workbook: `lkj build-workbook` run at the repository's top writes it there.
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / BUILD_OUT
 
 
 def test_committed_workbook_equals_a_fresh_build(tmp_path):

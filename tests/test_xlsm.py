@@ -18,15 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from lkj_xl.authoring import xlsm
-from lkj_xl.authoring.xlsm import (
-    RIBBON_ACTIONS,
-    RIBBON_PART,
-    RIBBON_REL_TYPE,
-    build_xlsm,
-    ensure_ribbon,
-    restore_ribbon_relationship,
-    verify_xlsm,
-)
+from lkj_xl.authoring.xlsm import build_xlsm, ensure_ribbon
+from lkj_xl.engines.ooxml import RIBBON_PART, RIBBON_REL_TYPE, restore_ribbon_relationship
+from lkj_xl.files.macro_check import verify_xlsm
+from lkj_xl.workbook.commands import RIBBON_ACTIONS
 
 # oletools' olevba uses old pyparsing names and warns about them on import.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:oletools")

@@ -34,10 +34,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
-from lkj_xl.workbook.report_sheet import build_report_template, fit_a4
+from lkj_xl.authoring.report_template import build_report_template, fit_a4
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
 from lkj_xl.workbook.writers import step_header_values
@@ -118,7 +118,7 @@ def _date_validation(ws, sqref: str, what: str) -> None:
 
 
 def _add_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
-    wb.defined_names[name] = DefinedName(name, attr_text=f"{L.quote_sheet(sheet)}!{ref}")
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{layout.quote_sheet(sheet)}!{ref}")
 
 
 def _abs(column: int, first_row: int, last_row: int | None = None) -> str:
@@ -154,18 +154,18 @@ def build_tracker(
     wb = Workbook()
     wb.remove(wb.active)
     numbers = [step.number for step in sop.steps]
-    sheets = {name: wb.create_sheet(name) for name in L.sheet_order(numbers)}
+    sheets = {name: wb.create_sheet(name) for name in layout.sheet_order(numbers)}
 
-    _build_home(sheets[L.SHEET_HOME], settings, sop)
-    _build_sop(wb, sheets[L.SHEET_SOP], sop)
-    _build_settings(wb, sheets[L.SHEET_SETTINGS], settings)
-    _build_holidays(sheets[L.SHEET_HOLIDAYS], year)
-    _build_staff(wb, sheets[L.SHEET_STAFF], staff)
+    _build_home(sheets[layout.SHEET_HOME], settings, sop)
+    _build_sop(wb, sheets[layout.SHEET_SOP], sop)
+    _build_settings(wb, sheets[layout.SHEET_SETTINGS], settings)
+    _build_holidays(sheets[layout.SHEET_HOLIDAYS], year)
+    _build_staff(wb, sheets[layout.SHEET_STAFF], staff)
     for step in sop.steps:
-        _build_step(sheets[L.step_sheet(step.number)], sop, step, year)
-    _build_report(sheets[L.SHEET_REPORT], sop, settings)
-    _build_problems(sheets[L.SHEET_PROBLEMS])
-    _build_history(sheets[L.SHEET_HISTORY])
+        _build_step(sheets[layout.step_sheet(step.number)], sop, step, year)
+    _build_report(sheets[layout.SHEET_REPORT], sop, settings)
+    _build_problems(sheets[layout.SHEET_PROBLEMS])
+    _build_history(sheets[layout.SHEET_HISTORY])
 
     wb.active = 0
     wb.properties.creator = "lkj-xl"
@@ -180,22 +180,22 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
     ws["A1"].font = _TITLE
     ws["A2"] = f"{sop.nama} (SOP {sop.nomor}), {settings.government}"
     ws["A2"].font = _SUBTITLE
-    initial = {L.B_YEAR: settings.year, L.B_OVERALL: "Belum dihitung", L.B_UPDATED: "Belum pernah diperbarui"}
-    for label in L.BERANDA_FIELDS:
-        row = L.beranda_row(label)
-        label_cell = ws.cell(row=row, column=L.BERANDA_LABEL_COLUMN, value=label)
+    initial = {layout.B_YEAR: settings.year, layout.B_OVERALL: "Belum dihitung", layout.B_UPDATED: "Belum pernah diperbarui"}
+    for label in layout.BERANDA_FIELDS:
+        row = layout.beranda_row(label)
+        label_cell = ws.cell(row=row, column=layout.BERANDA_LABEL_COLUMN, value=label)
         label_cell.font = _LABEL
         label_cell.alignment = Alignment(vertical="top")
-        cell = ws.cell(row=row, column=L.BERANDA_VALUE_COLUMN, value=initial.get(label))
+        cell = ws.cell(row=row, column=layout.BERANDA_VALUE_COLUMN, value=initial.get(label))
         cell.fill = _VALUE_FILL
         cell.border = _BOX
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        if label in (L.B_DEADLINE, L.B_STEP_DUE, L.B_PROJECTED, L.B_UPDATED):
-            cell.number_format = L.DATETIME_FORMAT
-        elif label in (L.B_YEAR, L.B_DAYS_LEFT):
+        if label in (layout.B_DEADLINE, layout.B_STEP_DUE, layout.B_PROJECTED, layout.B_UPDATED):
+            cell.number_format = layout.DATETIME_FORMAT
+        elif label in (layout.B_YEAR, layout.B_DAYS_LEFT):
             cell.number_format = "0"
-    ws.row_dimensions[L.beranda_row(L.B_CURRENT)].height = 45
-    row = L.BERANDA_INSTRUCTIONS_ROW
+    ws.row_dimensions[layout.beranda_row(layout.B_CURRENT)].height = 45
+    row = layout.BERANDA_INSTRUCTIONS_ROW
     ws.cell(row=row, column=1, value="Cara memakai").font = _SUBTITLE
     steps = len(sop.steps)
     lines = [
@@ -232,13 +232,13 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
     ws["A2"] = ("Lembar ini adalah acuan semua perhitungan (format Permenpan RB 35/2012). Bila Waktu atau Pelaksana "
                 "suatu langkah diubah di sini, batas waktu dan laporan mengikuti pada perhitungan berikutnya.")
     ws["A2"].font = _NOTE
-    _header(ws, L.SOP_IDENTITY_FIRST_ROW - 1, 1, L.SOP_IDENTITY_HEADER)
+    _header(ws, layout.SOP_IDENTITY_FIRST_ROW - 1, 1, layout.SOP_IDENTITY_HEADER)
     for offset, (label, attr) in enumerate(IDENTITY_FIELDS):
-        row = L.SOP_IDENTITY_FIRST_ROW + offset
+        row = layout.SOP_IDENTITY_FIRST_ROW + offset
         value = getattr(sop, attr)
         ws.cell(row=row, column=1, value=label).font = _LABEL
         cell = ws.cell(row=row, column=2, value="\n".join(value) if isinstance(value, tuple) else value)
-        cell.number_format = L.TEXT_FORMAT
+        cell.number_format = layout.TEXT_FORMAT
         cell.alignment = _WRAP
         cell.border = _BOX
         if isinstance(value, tuple) and len(value) > 1:
@@ -246,17 +246,17 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
 
     # Roles (the Pelaksana columns of the SOP): the dropdown of Pegawai's Jabatan and of the step table's Pelaksana.
-    _header(ws, L.ROLES_HEADER_ROW, L.ROLES_COLUMN, (L.ROLES_HEADER,))
+    _header(ws, layout.ROLES_HEADER_ROW, layout.ROLES_COLUMN, (layout.ROLES_HEADER,))
     for offset, role in enumerate(sop.roles, start=1):
-        ws.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN, value=role).border = _BOX
-    roles_last = L.ROLES_HEADER_ROW + L.ROLES_MAX
-    _add_name(wb, L.ROLES_NAME, L.SHEET_SOP, _abs(L.ROLES_COLUMN, L.ROLES_HEADER_ROW + 1, roles_last))
-    note = ws.cell(row=roles_last + 1, column=L.ROLES_COLUMN, value="Satu jabatan per baris, tanpa baris kosong.")
+        ws.cell(row=layout.ROLES_HEADER_ROW + offset, column=layout.ROLES_COLUMN, value=role).border = _BOX
+    roles_last = layout.ROLES_HEADER_ROW + layout.ROLES_MAX
+    _add_name(wb, layout.ROLES_NAME, layout.SHEET_SOP, _abs(layout.ROLES_COLUMN, layout.ROLES_HEADER_ROW + 1, roles_last))
+    note = ws.cell(row=roles_last + 1, column=layout.ROLES_COLUMN, value="Satu jabatan per baris, tanpa baris kosong.")
     note.font = _NOTE
 
-    ws.cell(row=L.SOP_TABLE_TITLE_ROW, column=1, value="Langkah-langkah Prosedur").font = _SUBTITLE
-    header = L.SOP_TABLE_HEADER_ROW
-    _header(ws, header, 1, L.SOP_HEADERS)
+    ws.cell(row=layout.SOP_TABLE_TITLE_ROW, column=1, value="Langkah-langkah Prosedur").font = _SUBTITLE
+    header = layout.SOP_TABLE_HEADER_ROW
+    _header(ws, header, 1, layout.SOP_HEADERS)
     for offset, step in enumerate(sop.steps, start=1):
         row = header + offset
         values = [step.number, step.uraian, step.actor, ", ".join(step.participants) or None, step.kelengkapan or None,
@@ -265,15 +265,15 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
             cell = ws.cell(row=row, column=column, value=value)
             cell.alignment = _WRAP
             if column > 1:
-                cell.number_format = L.TEXT_FORMAT
+                cell.number_format = layout.TEXT_FORMAT
     last = header + max(len(sop.steps), 1)
-    _table(ws, L.SOP_TABLE_NAME, header, 1, last, len(L.SOP_HEADERS))
-    columns = {label: i for i, label in enumerate(L.SOP_HEADERS, start=1)}
-    below = header + L.ENTRY_ROWS
-    _validation(ws, _col_range(columns[L.S_PELAKSANA], header + 1, below), "list", formula1=L.ROLES_NAME,
-                title="Pelaksana", error=f"Pilih jabatan dari daftar \"{L.ROLES_HEADER}\" (kolom J lembar ini).",
+    _table(ws, layout.SOP_TABLE_NAME, header, 1, last, len(layout.SOP_HEADERS))
+    columns = {label: i for i, label in enumerate(layout.SOP_HEADERS, start=1)}
+    below = header + layout.ENTRY_ROWS
+    _validation(ws, _col_range(columns[layout.S_PELAKSANA], header + 1, below), "list", formula1=layout.ROLES_NAME,
+                title="Pelaksana", error=f"Pilih jabatan dari daftar \"{layout.ROLES_HEADER}\" (kolom J lembar ini).",
                 prompt="Jabatan yang memegang langkah ini.")
-    _validation(ws, _col_range(columns[L.S_WAKTU], header + 1, below), "textLength", operator="lessThanOrEqual",
+    _validation(ws, _col_range(columns[layout.S_WAKTU], header + 1, below), "textLength", operator="lessThanOrEqual",
                 formula1="100", title="Standar waktu",
                 error="Standar waktu terlalu panjang.",
                 prompt="Contoh: 5 menit, 3 jam, 1 hari kerja, 2 minggu, 1 - 20 hari kerja, atau kosong/- bila tanpa "
@@ -287,24 +287,24 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
     ws["A1"].font = _TITLE
     ws["A2"] = "Ubah nilai di kolom Nilai. Kolom Keterangan / Sumber menjelaskan asal nilai bawaan."
     ws["A2"].font = _NOTE
-    _header(ws, L.SETTINGS_HEADER_ROW, 1, L.SETTINGS_HEADER)
+    _header(ws, layout.SETTINGS_HEADER_ROW, 1, layout.SETTINGS_HEADER)
     rows = {
-        L.P_YEAR: (settings.year, "0",
+        layout.P_YEAR: (settings.year, "0",
                    f"Tahun yang dilaporkan; LKj-nya disusun pada tahun berikutnya ({SOURCE_SOP})."),
-        L.P_AGENCY: (settings.agency, L.TEXT_FORMAT, "Nama perangkat daerah penyusun LKj."),
-        L.P_GOVERNMENT: (settings.government, L.TEXT_FORMAT, ""),
-        L.P_DEADLINE: (settings.deadline_override, L.DATETIME_FORMAT,
+        layout.P_AGENCY: (settings.agency, layout.TEXT_FORMAT, "Nama perangkat daerah penyusun LKj."),
+        layout.P_GOVERNMENT: (settings.government, layout.TEXT_FORMAT, ""),
+        layout.P_DEADLINE: (settings.deadline_override, layout.DATETIME_FORMAT,
                        f"Kosongkan = aturan {SOURCE_SOP}: hari kerja terakhir s.d. 31 Maret tahun berikutnya, pada "
                        "jam pulang. Isi tanggal (dan jam) bila ada ketentuan lain; tanggal tanpa jam berarti "
                        "sampai akhir hari itu."),
-        L.P_DUE_SOON: (settings.due_soon_hours, "0",
+        layout.P_DUE_SOON: (settings.due_soon_hours, "0",
                        "Langkah yang berjalan ditandai 'segera jatuh tempo' sekian jam kerja sebelum batas waktunya "
                        "(warna kuning di Excel memakai jam biasa sebagai perkiraan)."),
-        L.P_BACKUPS: (settings.backups, "0", "Banyaknya salinan cadangan yang disimpan di folder 'Cadangan LKj'."),
-        L.P_VERSION: (L.LAYOUT_VERSION, "0", "Versi tata letak buku kerja ini. Jangan diubah."),
+        layout.P_BACKUPS: (settings.backups, "0", "Banyaknya salinan cadangan yang disimpan di folder 'Cadangan LKj'."),
+        layout.P_VERSION: (layout.LAYOUT_VERSION, "0", "Versi tata letak buku kerja ini. Jangan diubah."),
     }
-    for label in L.SETTINGS_LABELS:
-        row = L.settings_row(label)
+    for label in layout.SETTINGS_LABELS:
+        row = layout.settings_row(label)
         value, number_format, note = rows[label]
         ws.cell(row=row, column=1, value=label).font = _LABEL
         cell = ws.cell(row=row, column=2, value=value)
@@ -313,22 +313,22 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
         cell.border = _BOX
         cell.alignment = Alignment(horizontal="left", vertical="top")
         ws.cell(row=row, column=3, value=note or None).alignment = _WRAP
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(L.WEEK_HEADERS))
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(layout.WEEK_HEADERS))
         if len(note) > 90:
             ws.row_dimensions[row].height = 30
     value_col = 2
-    _add_name(wb, L.VERSION_NAME, L.SHEET_SETTINGS, _abs(value_col, L.settings_row(L.P_VERSION)))
-    _add_name(wb, L.DUE_SOON_NAME, L.SHEET_SETTINGS, _abs(value_col, L.settings_row(L.P_DUE_SOON)))
-    _validation(ws, f"B{L.settings_row(L.P_YEAR)}", "whole", operator="between", formula1="2000", formula2="2100",
+    _add_name(wb, layout.VERSION_NAME, layout.SHEET_SETTINGS, _abs(value_col, layout.settings_row(layout.P_VERSION)))
+    _add_name(wb, layout.DUE_SOON_NAME, layout.SHEET_SETTINGS, _abs(value_col, layout.settings_row(layout.P_DUE_SOON)))
+    _validation(ws, f"B{layout.settings_row(layout.P_YEAR)}", "whole", operator="between", formula1="2000", formula2="2100",
                 title="Tahun pelaporan", error="Isi tahun empat angka antara 2000 dan 2100, mis. 2025.")
-    _date_validation(ws, f"B{L.settings_row(L.P_DEADLINE)}", "Batas akhir")
-    for label in (L.P_DUE_SOON, L.P_BACKUPS):
-        _validation(ws, f"B{L.settings_row(label)}", "whole", operator="between", formula1="0", formula2="1000",
+    _date_validation(ws, f"B{layout.settings_row(layout.P_DEADLINE)}", "Batas akhir")
+    for label in (layout.P_DUE_SOON, layout.P_BACKUPS):
+        _validation(ws, f"B{layout.settings_row(label)}", "whole", operator="between", formula1="0", formula2="1000",
                     title=label, error="Isi bilangan bulat 0 atau lebih.")
 
-    ws.cell(row=L.WEEK_TITLE_ROW, column=1, value=f"Jam kerja ({SOURCE_PERPRES})").font = _SUBTITLE
-    header = L.WEEK_HEADER_ROW
-    _header(ws, header, 1, L.WEEK_HEADERS)
+    ws.cell(row=layout.WEEK_TITLE_ROW, column=1, value=f"Jam kerja ({SOURCE_PERPRES})").font = _SUBTITLE
+    header = layout.WEEK_HEADER_ROW
+    _header(ws, header, 1, layout.WEEK_HEADERS)
     week = settings.week if len(settings.week) == 7 else DEFAULT_WEEK
     for i, (name, hours) in enumerate(zip(WEEKDAY_NAMES_ID, week)):
         row = header + 1 + i
@@ -341,16 +341,16 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
         else:
             source = (f"{SOURCE_PERPRES} Pasal 3-4: 37 jam 30 menit seminggu di luar istirahat, masuk 07.30, "
                       "istirahat 60 menit Senin-Kamis. Jam setempat dapat berbeda.")
-        values = [name, L.YES if hours is not None else L.NO,
+        values = [name, layout.YES if hours is not None else layout.NO,
                   hours.start if hours else None, breaks[0], breaks[1], hours.end if hours else None, source]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             if 3 <= column <= 6:
-                cell.number_format = L.TIME_FORMAT
+                cell.number_format = layout.TIME_FORMAT
         ws.cell(row=row, column=7).alignment = _WRAP
     last = header + 7
-    _table(ws, L.WEEK_TABLE_NAME, header, 1, last, len(L.WEEK_HEADERS))
-    _validation(ws, f"B{header + 1}:B{last}", "list", formula1=f'"{L.YES},{L.NO}"', title="Hari kerja?",
+    _table(ws, layout.WEEK_TABLE_NAME, header, 1, last, len(layout.WEEK_HEADERS))
+    _validation(ws, f"B{header + 1}:B{last}", "list", formula1=f'"{layout.YES},{layout.NO}"', title="Hari kerja?",
                 error="Pilih Ya atau Tidak.")
     _validation(ws, f"C{header + 1}:F{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
                 title="Jam", error="Isi jam seperti 07:30.")
@@ -360,21 +360,21 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
 
 def _build_special_hours(ws) -> None:
     """An empty table for periods with other hours (Ramadan: the MenPANRB circular of each year sets them)."""
-    ws.cell(row=L.SPECIAL_TITLE_ROW, column=1,
+    ws.cell(row=layout.SPECIAL_TITLE_ROW, column=1,
             value="Jam kerja khusus, mis. bulan Ramadan (diatur tiap tahun oleh Surat Edaran Menteri PANRB). "
                   "Satu baris per periode dan hari, mis. Senin-Kamis dan Jumat. Hari yang tidak disebut memakai jam "
                   "kerja biasa.").font = _SUBTITLE
-    header = L.SPECIAL_HEADER_ROW
-    _header(ws, header, 1, L.SPECIAL_HEADERS)
-    first, last = header + 1, header + L.SPECIAL_FREE_ROWS
+    header = layout.SPECIAL_HEADER_ROW
+    _header(ws, header, 1, layout.SPECIAL_HEADERS)
+    first, last = header + 1, header + layout.SPECIAL_FREE_ROWS
     for row in range(first, last + 1):
         for column in (1, 2):
-            ws.cell(row=row, column=column).number_format = L.DATE_FORMAT
+            ws.cell(row=row, column=column).number_format = layout.DATE_FORMAT
         for column in range(5, 9):
-            ws.cell(row=row, column=column).number_format = L.TIME_FORMAT
-    _table(ws, L.SPECIAL_TABLE_NAME, header, 1, last, len(L.SPECIAL_HEADERS))
+            ws.cell(row=row, column=column).number_format = layout.TIME_FORMAT
+    _table(ws, layout.SPECIAL_TABLE_NAME, header, 1, last, len(layout.SPECIAL_HEADERS))
     _date_validation(ws, f"A{first}:B{last}", "Tanggal periode")
-    _validation(ws, f"D{first}:D{last}", "list", formula1=f'"{L.YES},{L.NO}"', title="Hari kerja?",
+    _validation(ws, f"D{first}:D{last}", "list", formula1=f'"{layout.YES},{layout.NO}"', title="Hari kerja?",
                 error="Pilih Ya atau Tidak.")
     _validation(ws, f"E{first}:H{last}", "time", operator="between", formula1="0", formula2="0.999305555555556",
                 title="Jam", error="Isi jam seperti 08:00.")
@@ -390,24 +390,24 @@ def _build_holidays(ws, year: int) -> None:
                 "bersama, dari paket holidays). Tambahkan libur lokal di baris kosong (Jenis: Lokal). Bila SKB "
                 "direvisi, isi 'Ya' pada kolom 'Bukan libur?' untuk membatalkan suatu tanggal.")
     ws["A2"].font = _NOTE
-    header = L.LIST_HEADER_ROW
-    _header(ws, header, 1, L.HOLIDAY_HEADERS)
+    header = layout.LIST_HEADER_ROW
+    _header(ws, header, 1, layout.HOLIDAY_HEADERS)
     holidays = national_holidays(years)
     row = header
     for row, (day, name) in enumerate(holidays.items(), start=header + 1):
         note = "Tanggal perkiraan; periksa SKB terbaru." if "perkiraan" in name.casefold() else None
-        values = [datetime(day.year, day.month, day.day), name, L.holiday_kind(name), None, note]
+        values = [datetime(day.year, day.month, day.day), name, layout.holiday_kind(name), None, note]
         for column, value in enumerate(values, start=1):
             ws.cell(row=row, column=column, value=value)
-    last = row + L.HOLIDAY_FREE_ROWS
-    below = header + max(L.ENTRY_ROWS, last - header + 100)
+    last = row + layout.HOLIDAY_FREE_ROWS
+    below = header + max(layout.ENTRY_ROWS, last - header + 100)
     for r in range(header + 1, below + 1):
-        ws.cell(row=r, column=1).number_format = L.DATE_FORMAT
-    _table(ws, L.HOLIDAY_TABLE_NAME, header, 1, last, len(L.HOLIDAY_HEADERS))
+        ws.cell(row=r, column=1).number_format = layout.DATE_FORMAT
+    _table(ws, layout.HOLIDAY_TABLE_NAME, header, 1, last, len(layout.HOLIDAY_HEADERS))
     _date_validation(ws, _col_range(1, header + 1, below), "Tanggal libur")
-    _validation(ws, _col_range(3, header + 1, below), "list", formula1='"' + ",".join(L.HOLIDAY_KINDS) + '"',
+    _validation(ws, _col_range(3, header + 1, below), "list", formula1='"' + ",".join(layout.HOLIDAY_KINDS) + '"',
                 title="Jenis", error="Pilih Nasional, Cuti Bersama atau Lokal.")
-    _validation(ws, _col_range(4, header + 1, below), "list", formula1=f'"{L.YES}"', title="Bukan libur?",
+    _validation(ws, _col_range(4, header + 1, below), "list", formula1=f'"{layout.YES}"', title="Bukan libur?",
                 error="Isi 'Ya' untuk membatalkan tanggal ini, atau kosongkan.")
     _widths(ws, {"A": 22, "B": 48, "C": 16, "D": 14, "E": 40})
     ws.freeze_panes = f"A{header + 1}"
@@ -429,21 +429,21 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     ws["A2"] = ("Isi nama, NIP (18 angka, boleh dengan spasi) dan jabatan sesuai SOP. Pejabat Plt./Plh. ditulis di "
                 "kolom Keterangan. Nama di sini muncul sebagai pilihan Pelaksana di lembar Langkah.")
     ws["A2"].font = _NOTE
-    header = L.LIST_HEADER_ROW
-    _header(ws, header, 1, L.STAFF_HEADERS)
+    header = layout.LIST_HEADER_ROW
+    _header(ws, header, 1, layout.STAFF_HEADERS)
     people = [_staff_values(p) for p in staff]
     for offset, values in enumerate(people, start=1):
         for column, value in enumerate(values, start=1):
             ws.cell(row=header + offset, column=column, value=value)
-    last = header + len(people) + L.STAFF_FREE_ROWS
-    below = header + L.STAFF_NAME_ROWS
+    last = header + len(people) + layout.STAFF_FREE_ROWS
+    below = header + layout.STAFF_NAME_ROWS
     for r in range(header + 1, below + 1):
-        ws.cell(row=r, column=2).number_format = L.TEXT_FORMAT
-    _table(ws, L.STAFF_TABLE_NAME, header, 1, last, len(L.STAFF_HEADERS))
-    _add_name(wb, L.STAFF_NAMES_NAME, L.SHEET_STAFF, _abs(1, header + 1, below))
-    _validation(ws, _col_range(3, header + 1, below), "list", formula1=L.ROLES_NAME, title="Jabatan",
-                error=f"Pilih jabatan dari daftar; daftar jabatan ada di lembar {L.SHEET_SOP} "
-                      f"(kolom \"{L.ROLES_HEADER}\").")
+        ws.cell(row=r, column=2).number_format = layout.TEXT_FORMAT
+    _table(ws, layout.STAFF_TABLE_NAME, header, 1, last, len(layout.STAFF_HEADERS))
+    _add_name(wb, layout.STAFF_NAMES_NAME, layout.SHEET_STAFF, _abs(1, header + 1, below))
+    _validation(ws, _col_range(3, header + 1, below), "list", formula1=layout.ROLES_NAME, title="Jabatan",
+                error=f"Pilih jabatan dari daftar; daftar jabatan ada di lembar {layout.SHEET_SOP} "
+                      f"(kolom \"{layout.ROLES_HEADER}\").")
     _validation(ws, _col_range(2, header + 1, below), "textLength", operator="lessThanOrEqual", formula1="30",
                 title="NIP", error="NIP terdiri dari 18 angka (boleh dengan spasi).",
                 prompt="18 angka, mis. 19800101 200501 1 001.")
@@ -454,59 +454,59 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
 def _build_step(ws, sop: Sop, step, year: int) -> None:
     ws["A1"] = f"Langkah {step.number} dari {len(sop.steps)} - SOP {sop.nomor} {sop.nama}"
     ws["A1"].font = _SUBTITLE
-    last_col = len(L.STEP_HEADERS)
-    for label, value in zip(L.STEP_HEADER_LABELS, step_header_values(step)):
-        row = L.STEP_HEADER_FIRST_ROW + L.STEP_HEADER_LABELS.index(label)
+    last_col = len(layout.STEP_HEADERS)
+    for label, value in zip(layout.STEP_HEADER_LABELS, step_header_values(step)):
+        row = layout.STEP_HEADER_FIRST_ROW + layout.STEP_HEADER_LABELS.index(label)
         ws.cell(row=row, column=1, value=label).font = _LABEL
         cell = ws.cell(row=row, column=2, value=value)
         cell.alignment = _WRAP
         cell.fill = _VALUE_FILL
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
-    ws.row_dimensions[L.STEP_HEADER_FIRST_ROW].height = 32
-    note = ws.cell(row=L.STEP_NOTE_ROW, column=1,
+    ws.row_dimensions[layout.STEP_HEADER_FIRST_ROW].height = 32
+    note = ws.cell(row=layout.STEP_NOTE_ROW, column=1,
                    value="Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. 06/01/2026 08:00. Kolom abu-abu "
                          "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")
     note.font = _NOTE
 
-    header = L.STEP_TABLE_HEADER_ROW
-    columns = {label: i for i, label in enumerate(L.STEP_HEADERS, start=1)}
-    first_computed = columns[L.STEP_COMPUTED_HEADERS[0]]
-    computed_note = ws.cell(row=L.STEP_COMPUTED_NOTE_ROW, column=first_computed, value=L.COMPUTED_NOTE)
+    header = layout.STEP_TABLE_HEADER_ROW
+    columns = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
+    first_computed = columns[layout.STEP_COMPUTED_HEADERS[0]]
+    computed_note = ws.cell(row=layout.STEP_COMPUTED_NOTE_ROW, column=first_computed, value=layout.COMPUTED_NOTE)
     computed_note.font = _NOTE
     computed_note.alignment = Alignment(horizontal="center")
-    ws.merge_cells(start_row=L.STEP_COMPUTED_NOTE_ROW, start_column=first_computed,
-                   end_row=L.STEP_COMPUTED_NOTE_ROW, end_column=last_col)
-    _header(ws, header, 1, L.STEP_ENTRY_HEADERS)
-    _header(ws, header, first_computed, L.STEP_COMPUTED_HEADERS, _COMPUTED_HEADER_FILL)
-    for label in L.STEP_COMPUTED_HEADERS:
+    ws.merge_cells(start_row=layout.STEP_COMPUTED_NOTE_ROW, start_column=first_computed,
+                   end_row=layout.STEP_COMPUTED_NOTE_ROW, end_column=last_col)
+    _header(ws, header, 1, layout.STEP_ENTRY_HEADERS)
+    _header(ws, header, first_computed, layout.STEP_COMPUTED_HEADERS, _COMPUTED_HEADER_FILL)
+    for label in layout.STEP_COMPUTED_HEADERS:
         ws.cell(row=header, column=columns[label]).font = Font(bold=True, italic=True, color="FFFFFF")
     ws.cell(row=header, column=first_computed).comment = Comment(
         "Kolom abu-abu dihitung otomatis (Hitung Batas Waktu / lkj refresh). Jangan diisi.", "lkj-xl")
 
-    ws.cell(row=header + 1, column=columns[L.F_YEAR], value=year)
-    first, below = header + 1, header + L.ENTRY_ROWS
-    datetime_cols = [columns[L.F_RECEIVED], columns[L.F_COMPLETED], columns[L.C_START], columns[L.C_DUE],
-                     columns[L.C_LATEST]]
-    hours_cols = [columns[L.C_LATE], columns[L.C_ACTUAL]]
-    computed_cols = [columns[label] for label in L.STEP_COMPUTED_HEADERS]
+    ws.cell(row=header + 1, column=columns[layout.F_YEAR], value=year)
+    first, below = header + 1, header + layout.ENTRY_ROWS
+    datetime_cols = [columns[layout.F_RECEIVED], columns[layout.F_COMPLETED], columns[layout.C_START], columns[layout.C_DUE],
+                     columns[layout.C_LATEST]]
+    hours_cols = [columns[layout.C_LATE], columns[layout.C_ACTUAL]]
+    computed_cols = [columns[label] for label in layout.STEP_COMPUTED_HEADERS]
     for r in range(first, below + 1):
         for c in datetime_cols:
-            ws.cell(row=r, column=c).number_format = L.DATETIME_FORMAT
+            ws.cell(row=r, column=c).number_format = layout.DATETIME_FORMAT
         for c in hours_cols:
-            ws.cell(row=r, column=c).number_format = L.HOURS_FORMAT
+            ws.cell(row=r, column=c).number_format = layout.HOURS_FORMAT
         for c in computed_cols:
             ws.cell(row=r, column=c).fill = _COMPUTED_FILL
-    _table(ws, L.step_table(step.number), header, 1, header + 1, last_col)
+    _table(ws, layout.step_table(step.number), header, 1, header + 1, last_col)
 
-    _validation(ws, _col_range(columns[L.F_YEAR], first, below), "whole", operator="between", formula1="2000",
+    _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "whole", operator="between", formula1="2000",
                 formula2="2100", title="Tahun", error="Isi tahun pelaporan empat angka antara 2000 dan 2100.")
-    for label in L.STEP_DATE_HEADERS:
+    for label in layout.STEP_DATE_HEADERS:
         _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}")
-    _validation(ws, _col_range(columns[L.F_PELAKSANA], first, below), "list", formula1=L.STAFF_NAMES_NAME,
+    _validation(ws, _col_range(columns[layout.F_PELAKSANA], first, below), "list", formula1=layout.STAFF_NAMES_NAME,
                 title="Pelaksana", style="warning",
                 error="Nama ini tidak ada di daftar pegawai (lembar Pegawai). Tambahkan dulu di lembar Pegawai, atau "
                       "pilih 'Ya' untuk tetap menyimpannya.")
-    _validation(ws, _col_range(columns[L.F_KELENGKAPAN], first, below), "list", formula1=f'"{L.YES},{L.NO}"',
+    _validation(ws, _col_range(columns[layout.F_KELENGKAPAN], first, below), "list", formula1=f'"{layout.YES},{layout.NO}"',
                 title="Kelengkapan", error="Pilih Ya atau Tidak.",
                 prompt=f"Apakah kelengkapan ({step.kelengkapan or '-'}) diterima lengkap?")
     computed_ref = f"{get_column_letter(first_computed)}{first}:{get_column_letter(last_col)}{below}"
@@ -515,15 +515,15 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
                 error="Kolom ini dihitung otomatis oleh Hitung Batas Waktu (lkj refresh) dan tidak diisi tangan.")
 
     # Live flags between refreshes, from the written Batas Waktu and NOW().
-    due = f"${get_column_letter(columns[L.C_DUE])}{first}"
-    done = f"${get_column_letter(columns[L.F_COMPLETED])}{first}"
-    year_cell = f"${get_column_letter(columns[L.F_YEAR])}{first}"
-    flagged = (f"{get_column_letter(columns[L.C_DUE])}{first}:"
-               f"{get_column_letter(columns[L.C_STATUS])}{below}")
+    due = f"${get_column_letter(columns[layout.C_DUE])}{first}"
+    done = f"${get_column_letter(columns[layout.F_COMPLETED])}{first}"
+    year_cell = f"${get_column_letter(columns[layout.F_YEAR])}{first}"
+    flagged = (f"{get_column_letter(columns[layout.C_DUE])}{first}:"
+               f"{get_column_letter(columns[layout.C_STATUS])}{below}")
     rules = (
         (f'AND({year_cell}<>"",{done}<>"")', _GREEN),
         (f'AND({done}="",ISNUMBER({due}),{due}<NOW())', _RED),
-        (f'AND({done}="",ISNUMBER({due}),{due}>=NOW(),({due}-NOW())*24<={L.DUE_SOON_NAME})', _AMBER),
+        (f'AND({done}="",ISNUMBER({due}),{due}>=NOW(),({due}-NOW())*24<={layout.DUE_SOON_NAME})', _AMBER),
     )
     for formula, (fill, font) in rules:
         ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
@@ -540,9 +540,9 @@ def _build_report(ws, sop: Sop, settings: Settings) -> None:
 
 
 def _build_problems(ws) -> None:
-    _header(ws, 1, 1, L.PROBLEM_HEADERS + (L.M_LINK,))
-    link_col = get_column_letter(L.PROBLEM_LINK_COLUMN)
-    for r in range(2, L.PROBLEM_LINK_ROWS + 2):
+    _header(ws, 1, 1, layout.PROBLEM_HEADERS + (layout.M_LINK,))
+    link_col = get_column_letter(layout.PROBLEM_LINK_COLUMN)
+    for r in range(2, layout.PROBLEM_LINK_ROWS + 2):
         ws[f"{link_col}{r}"] = (f'=IF($B{r}="","",HYPERLINK("#"&"\'"&SUBSTITUTE($A{r},"\'","\'\'")&"\'!"&$B{r},'
                                 f'"Buka"))')
         ws[f"{link_col}{r}"].font = Font(color="0563C1", underline="single")
@@ -551,9 +551,9 @@ def _build_problems(ws) -> None:
 
 
 def _build_history(ws) -> None:
-    _header(ws, 1, 1, L.HISTORY_HEADERS)
-    for r in range(2, L.HISTORY_CAP + 2):
-        ws.cell(row=r, column=1).number_format = L.DATETIME_FORMAT
+    _header(ws, 1, 1, layout.HISTORY_HEADERS)
+    for r in range(2, layout.HISTORY_CAP + 2):
+        ws.cell(row=r, column=1).number_format = layout.DATETIME_FORMAT
     _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90})
     ws.freeze_panes = "A2"
 

@@ -67,24 +67,24 @@ class DemoResult:
 
 def fill_demo_entries(book, entries: dict[int, tuple[object, ...]] = DEMO_ENTRIES, year: int = DEMO_YEAR) -> None:
     """Type the sample entries into the year's row of each step table, as a person would."""
-    from lkj_xl.workbook import layout as L
+    from lkj_xl.workbook import layout
 
     for step, values in entries.items():
-        sheet = L.step_sheet(step)
+        sheet = layout.step_sheet(step)
         rows = book.read(sheet)
-        header = rows[L.STEP_TABLE_HEADER_ROW - 1]
-        columns = {L.normalize_label(label): index + 1 for index, label in enumerate(header)}
+        header = rows[layout.STEP_TABLE_HEADER_ROW - 1]
+        columns = {layout.normalize_label(label): index + 1 for index, label in enumerate(header)}
         target = None
-        for offset, row in enumerate(rows[L.STEP_TABLE_HEADER_ROW:], start=L.STEP_TABLE_HEADER_ROW + 1):
-            if row and row[columns[L.normalize_label(L.F_YEAR)] - 1] in (year, str(year)):
+        for offset, row in enumerate(rows[layout.STEP_TABLE_HEADER_ROW:], start=layout.STEP_TABLE_HEADER_ROW + 1):
+            if row and row[columns[layout.normalize_label(layout.F_YEAR)] - 1] in (year, str(year)):
                 target = offset
                 break
         if target is None:
             target = len(rows) + 1
-            book.write(sheet, target, columns[L.normalize_label(L.F_YEAR)], [[year]])
-        for label, value in zip(L.STEP_ENTRY_HEADERS[1:], values):
+            book.write(sheet, target, columns[layout.normalize_label(layout.F_YEAR)], [[year]])
+        for label, value in zip(layout.STEP_ENTRY_HEADERS[1:], values):
             if value not in (None, ""):
-                book.write(sheet, target, columns[L.normalize_label(label)], [[value]])
+                book.write(sheet, target, columns[layout.normalize_label(label)], [[value]])
 
 
 def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF) -> DemoResult:

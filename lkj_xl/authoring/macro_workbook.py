@@ -5,7 +5,7 @@ VBA from the installed xlwings package (:func:`lkj_xl.authoring.xlsm.build_xlsm`
 template's reporting year is fixed (an admin sets the real one on ``Pengaturan``), and the package's dates are fixed,
 so two builds are byte-identical and a test can compare the committed workbook with a fresh build.
 
-The build reads ``macros/`` from a checkout of the repository; it is an admin's and a developer's command.
+The ribbon and VBA sources come with the installed package (``lkj_xl/macros``), or from the checkout's ``macros/``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ TEMPLATE_YEAR = 2026
 TEMPLATE_AGENCY = "Inspektorat Kota Madiun"
 TEMPLATE_GOVERNMENT = "Pemerintah Kota Madiun"
 
-#: Where the committed workbook lives in the repository.
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "workbook" / "LKj_Tracker.xlsm"
+#: Where ``lkj build-workbook`` writes by default, relative to the folder it runs in: in a checkout of the
+#: repository, the committed workbook.
+DEFAULT_OUT = Path("workbook", "LKj_Tracker.xlsm")
 
 
 def build_workbook(out: str | Path = DEFAULT_OUT, *, macros_dir: str | Path | None = None) -> Path:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lkj_xl.workbook import layout as L
-from lkj_xl.workbook.cells import is_blank, read_yes
+from lkj_xl.workbook import layout
+from lkj_xl.core.values import is_blank, read_yes
 from lkj_xl.core.errors import UnusableFileError
 
 _GENERAL = "General"
@@ -42,10 +42,10 @@ class _Counts:
 
 def _layout_version(tracker, workbook) -> int:
     """The old workbook's layout version: Pengaturan "Versi tata letak", 0 when absent (the first layouts)."""
-    row = tracker.layout.settings_rows.get(L.P_VERSION)
-    if row is None or L.SHEET_SETTINGS not in workbook.sheetnames:
+    row = tracker.layout.settings_rows.get(layout.P_VERSION)
+    if row is None or layout.SHEET_SETTINGS not in workbook.sheetnames:
         return 0
-    value = workbook[L.SHEET_SETTINGS].cell(row=row, column=2).value
+    value = workbook[layout.SHEET_SETTINGS].cell(row=row, column=2).value
     if isinstance(value, bool) or value is None:
         return 0
     try:
@@ -91,7 +91,7 @@ def _columns_of(ws, header_row: int) -> dict[str, int]:
     found: dict[str, int] = {}
     for cell in ws[header_row]:
         if isinstance(cell.value, str) and cell.value.strip():
-            found.setdefault(L.normalize_label(cell.value), cell.column)
+            found.setdefault(layout.normalize_label(cell.value), cell.column)
     return found
 
 
@@ -113,10 +113,10 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     src = book.workbook
     tracker = load_tracker(book)
     version = _layout_version(tracker, src)
-    if version > L.LAYOUT_VERSION:
+    if version > layout.LAYOUT_VERSION:
         raise UnusableFileError(
             f"Buku kerja '{old.name}' memakai tata letak versi {version}, lebih baru dari yang dikenal program ini "
-            f"(versi {L.LAYOUT_VERSION}). Perbarui lkj-xl; berkas tidak diubah.")
+            f"(versi {layout.LAYOUT_VERSION}). Perbarui lkj-xl; berkas tidak diubah.")
 
     folder = new.parent if str(new.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,7 +127,8 @@ def upgrade_tracker(old: Path, new: Path) -> str:
         counts = _write_new(tracker, src, tmp)
         check_workbook_file(tmp)
         if new.suffix.lower() == ".xlsm":
-            from lkj_xl.authoring.xlsm import build_xlsm, verify_xlsm
+            from lkj_xl.authoring.xlsm import build_xlsm
+            from lkj_xl.files.macro_check import verify_xlsm
 
             tmp_xlsm = tmp.with_suffix(".xlsm")
             try:
@@ -158,10 +159,10 @@ def _write_new(tracker, src, target: Path) -> _Counts:
     lay = tracker.layout
     _copy_sop(src, wb, lay, counts)
     _copy_settings(src, wb, lay, counts)
-    _copy_list(src, wb, lay.holiday_table, L.SHEET_HOLIDAYS, L.HOLIDAY_HEADERS, L.HOLIDAY_TABLE_NAME, counts,
-               "holidays", L.HOLIDAY_FREE_ROWS)
-    _copy_list(src, wb, lay.staff_table, L.SHEET_STAFF, L.STAFF_HEADERS, L.STAFF_TABLE_NAME, counts, "staff",
-               L.STAFF_FREE_ROWS)
+    _copy_list(src, wb, lay.holiday_table, layout.SHEET_HOLIDAYS, layout.HOLIDAY_HEADERS, layout.HOLIDAY_TABLE_NAME, counts,
+               "holidays", layout.HOLIDAY_FREE_ROWS)
+    _copy_list(src, wb, lay.staff_table, layout.SHEET_STAFF, layout.STAFF_HEADERS, layout.STAFF_TABLE_NAME, counts, "staff",
+               layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts)
     _copy_history(src, wb, counts)
     wb.save(target)
@@ -169,68 +170,68 @@ def _write_new(tracker, src, target: Path) -> _Counts:
 
 
 def _copy_sop(src, wb, lay, counts: _Counts) -> None:
-    if L.SHEET_SOP not in src.sheetnames:
+    if layout.SHEET_SOP not in src.sheetnames:
         return
-    old, new = src[L.SHEET_SOP], wb[L.SHEET_SOP]
+    old, new = src[layout.SHEET_SOP], wb[layout.SHEET_SOP]
     # identity rows (label in A, value in B)
-    new_rows = {L.normalize_label(new.cell(row=r, column=1).value): r for r in range(1, L.SOP_TABLE_HEADER_ROW)
+    new_rows = {layout.normalize_label(new.cell(row=r, column=1).value): r for r in range(1, layout.SOP_TABLE_HEADER_ROW)
                 if isinstance(new.cell(row=r, column=1).value, str)}
     for label, row in lay.identity_rows.items():
-        target = new_rows.get(L.normalize_label(label))
+        target = new_rows.get(layout.normalize_label(label))
         if target is not None:
             _copy(old.cell(row=row, column=2), new.cell(row=target, column=2))
     # roles list
     if lay.roles_cell is not None:
         r0, c0 = lay.roles_cell
-        for offset in range(1, L.ROLES_MAX + 1):
-            new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN).value = None
+        for offset in range(1, layout.ROLES_MAX + 1):
+            new.cell(row=layout.ROLES_HEADER_ROW + offset, column=layout.ROLES_COLUMN).value = None
         offset = 1
-        while offset <= L.ROLES_MAX and not is_blank(old.cell(row=r0 + offset, column=c0).value):
+        while offset <= layout.ROLES_MAX and not is_blank(old.cell(row=r0 + offset, column=c0).value):
             _copy(old.cell(row=r0 + offset, column=c0),
-                  new.cell(row=L.ROLES_HEADER_ROW + offset, column=L.ROLES_COLUMN))
+                  new.cell(row=layout.ROLES_HEADER_ROW + offset, column=layout.ROLES_COLUMN))
             offset += 1
     # step table, every non-blank row in order
     if lay.sop_table is not None:
-        columns = {label: i for i, label in enumerate(L.SOP_HEADERS, start=1)}
-        rows = _rows_of(old, lay.sop_table, L.SOP_HEADERS)
-        for r in range(L.SOP_TABLE_HEADER_ROW + 1, L.SOP_TABLE_HEADER_ROW + 1 + max(len(rows), 1) + 50):
+        columns = {label: i for i, label in enumerate(layout.SOP_HEADERS, start=1)}
+        rows = _rows_of(old, lay.sop_table, layout.SOP_HEADERS)
+        for r in range(layout.SOP_TABLE_HEADER_ROW + 1, layout.SOP_TABLE_HEADER_ROW + 1 + max(len(rows), 1) + 50):
             for c in columns.values():
                 new.cell(row=r, column=c).value = None
         for k, cells in enumerate(rows, start=1):
             for label, cell in cells.items():
-                _copy(cell, new.cell(row=L.SOP_TABLE_HEADER_ROW + k, column=columns[label]))
+                _copy(cell, new.cell(row=layout.SOP_TABLE_HEADER_ROW + k, column=columns[label]))
         counts.sop_steps = len(rows)
-        _extend_table(new, L.SOP_TABLE_NAME, L.SOP_TABLE_HEADER_ROW + max(len(rows), 1))
+        _extend_table(new, layout.SOP_TABLE_NAME, layout.SOP_TABLE_HEADER_ROW + max(len(rows), 1))
 
 
 def _copy_settings(src, wb, lay, counts: _Counts) -> None:
-    if L.SHEET_SETTINGS not in src.sheetnames:
+    if layout.SHEET_SETTINGS not in src.sheetnames:
         return
-    old, new = src[L.SHEET_SETTINGS], wb[L.SHEET_SETTINGS]
+    old, new = src[layout.SHEET_SETTINGS], wb[layout.SHEET_SETTINGS]
     for label, row in lay.settings_rows.items():
-        if label == L.P_VERSION:
+        if label == layout.P_VERSION:
             continue  # the new file has the current version
-        _copy(old.cell(row=row, column=2), new.cell(row=L.settings_row(label), column=2))
+        _copy(old.cell(row=row, column=2), new.cell(row=layout.settings_row(label), column=2))
         counts.settings += 1
     if lay.week_table is not None:
-        new_cols = {label: i for i, label in enumerate(L.WEEK_HEADERS, start=1)}
-        new_rows = {L.normalize_label(new.cell(row=r, column=1).value): r
-                    for r in range(L.WEEK_HEADER_ROW + 1, L.WEEK_HEADER_ROW + 8)}
+        new_cols = {label: i for i, label in enumerate(layout.WEEK_HEADERS, start=1)}
+        new_rows = {layout.normalize_label(new.cell(row=r, column=1).value): r
+                    for r in range(layout.WEEK_HEADER_ROW + 1, layout.WEEK_HEADER_ROW + 8)}
         for day, row in lay.week_rows.items():
-            target = new_rows.get(L.normalize_label(day))
+            target = new_rows.get(layout.normalize_label(day))
             if target is None:
                 continue
             for label, col in lay.week_table.columns.items():
-                if label != L.W_DAY:
+                if label != layout.W_DAY:
                     _copy(old.cell(row=row, column=col), new.cell(row=target, column=new_cols[label]))
             counts.week_days += 1
     if lay.special_table is not None:
-        columns = {label: i for i, label in enumerate(L.SPECIAL_HEADERS, start=1)}
-        rows = _rows_of(old, lay.special_table, L.SPECIAL_HEADERS)
+        columns = {label: i for i, label in enumerate(layout.SPECIAL_HEADERS, start=1)}
+        rows = _rows_of(old, lay.special_table, layout.SPECIAL_HEADERS)
         for k, cells in enumerate(rows, start=1):
             for label, cell in cells.items():
-                _copy(cell, new.cell(row=L.SPECIAL_HEADER_ROW + k, column=columns[label]))
-        _extend_table(new, L.SPECIAL_TABLE_NAME, L.SPECIAL_HEADER_ROW + max(len(rows), L.SPECIAL_FREE_ROWS))
+                _copy(cell, new.cell(row=layout.SPECIAL_HEADER_ROW + k, column=columns[label]))
+        _extend_table(new, layout.SPECIAL_TABLE_NAME, layout.SPECIAL_HEADER_ROW + max(len(rows), layout.SPECIAL_FREE_ROWS))
         counts.special_rows = len(rows)
 
 
@@ -240,39 +241,39 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
     old, new = src[sheet], wb[sheet]
     columns = {label: i for i, label in enumerate(headers, start=1)}
     rows = _rows_of(old, pos, headers)
-    for r in range(L.LIST_HEADER_ROW + 1, new.max_row + 1):  # the builder's rows give way to the old ones
+    for r in range(layout.LIST_HEADER_ROW + 1, new.max_row + 1):  # the builder's rows give way to the old ones
         for c in columns.values():
             new.cell(row=r, column=c).value = None
     for k, cells in enumerate(rows, start=1):
         for label, cell in cells.items():
-            _copy(cell, new.cell(row=L.LIST_HEADER_ROW + k, column=columns[label]))
-    _extend_table(new, table, L.LIST_HEADER_ROW + len(rows) + free)
+            _copy(cell, new.cell(row=layout.LIST_HEADER_ROW + k, column=columns[label]))
+    _extend_table(new, table, layout.LIST_HEADER_ROW + len(rows) + free)
     if what == "staff":
         counts.staff = len(rows)
     else:
 
         counts.holidays = len(rows)
-        counts.cancelled = sum(1 for cells in rows if L.H_CANCELLED in cells and read_yes(cells[L.H_CANCELLED].value))
-        counts.local = sum(1 for cells in rows if L.H_KIND in cells
-                           and L.normalize_label(cells[L.H_KIND].value) == L.normalize_label(L.KIND_LOCAL))
+        counts.cancelled = sum(1 for cells in rows if layout.H_CANCELLED in cells and read_yes(cells[layout.H_CANCELLED].value))
+        counts.local = sum(1 for cells in rows if layout.H_KIND in cells
+                           and layout.normalize_label(cells[layout.H_KIND].value) == layout.normalize_label(layout.KIND_LOCAL))
 
 
 def _copy_steps(src, wb, lay, counts: _Counts) -> None:
     from lkj_xl.core.validation import parse_year
     from lkj_xl.core.errors import ParseError
 
-    known = {L.normalize_label(label) for label in L.STEP_HEADERS}
+    known = {layout.normalize_label(label) for label in layout.STEP_HEADERS}
     for number, info in lay.steps.items():
-        sheet = L.step_sheet(number)
+        sheet = layout.step_sheet(number)
         if sheet not in src.sheetnames or sheet not in wb.sheetnames:
             continue
         old, new = src[sheet], wb[sheet]
         pos = info.table
-        header = L.STEP_TABLE_HEADER_ROW
-        new_cols = {label: i for i, label in enumerate(L.STEP_HEADERS, start=1)}
+        header = layout.STEP_TABLE_HEADER_ROW
+        new_cols = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
         extras = {col: cell.value for col, cell in ((c.column, c) for c in old[pos.header_row])
-                  if isinstance(cell.value, str) and cell.value.strip() and L.normalize_label(cell.value) not in known}
-        next_col = len(L.STEP_HEADERS) + 1
+                  if isinstance(cell.value, str) and cell.value.strip() and layout.normalize_label(cell.value) not in known}
+        next_col = len(layout.STEP_HEADERS) + 1
         extra_target: dict[int, int] = {}
         for col in sorted(extras):
             extra_target[col] = next_col
@@ -282,7 +283,7 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             new.cell(row=header, column=next_col).fill = copy(new.cell(row=header, column=1).fill)
             next_col += 1
         counts.extra_columns += len(extras)
-        for c in range(1, len(L.STEP_ENTRY_HEADERS) + 1):
+        for c in range(1, len(layout.STEP_ENTRY_HEADERS) + 1):
             new.cell(row=header + 1, column=c).value = None  # the builder's empty row for its year
         k = 0
         for sheet_row, _year, blank in info.rows:
@@ -290,7 +291,7 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             if blank and all(is_blank(c.value) for c in extra_cells):
                 continue
             k += 1
-            for label in L.STEP_ENTRY_HEADERS:
+            for label in layout.STEP_ENTRY_HEADERS:
                 col = pos.columns.get(label)
                 if col is not None:
                     _copy(old.cell(row=sheet_row, column=col), new.cell(row=header + k, column=new_cols[label]))
@@ -298,21 +299,21 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
                 _copy(cell, new.cell(row=header + k, column=extra_target[col]))
             counts.step_rows += 1
             try:
-                year = parse_year(old.cell(row=sheet_row, column=pos.columns[L.F_YEAR]).value) \
-                    if L.F_YEAR in pos.columns else None
+                year = parse_year(old.cell(row=sheet_row, column=pos.columns[layout.F_YEAR]).value) \
+                    if layout.F_YEAR in pos.columns else None
             except ParseError:
                 year = None
             if year is not None:
                 counts.years.add(year)
-        _extend_table(new, L.step_table(number), header + max(k, 1), next_col - 1)
+        _extend_table(new, layout.step_table(number), header + max(k, 1), next_col - 1)
 
 
 def _copy_history(src, wb, counts: _Counts) -> None:
-    if L.SHEET_HISTORY not in src.sheetnames:
+    if layout.SHEET_HISTORY not in src.sheetnames:
         return
-    old, new = src[L.SHEET_HISTORY], wb[L.SHEET_HISTORY]
+    old, new = src[layout.SHEET_HISTORY], wb[layout.SHEET_HISTORY]
     columns = _columns_of(old, 1)
-    wanted = [columns.get(L.normalize_label(label)) for label in L.HISTORY_HEADERS]
+    wanted = [columns.get(layout.normalize_label(label)) for label in layout.HISTORY_HEADERS]
     k = 0
     for r in range(2, old.max_row + 1):
         cells = [old.cell(row=r, column=c) if c else None for c in wanted]
@@ -329,7 +330,7 @@ def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
     years = ", ".join(str(y) for y in sorted(counts.years)) or "-"
     lines = [
         f"Pelacak '{old.name}' (tata letak versi {version}) dipindahkan ke '{new}' (tata letak versi "
-        f"{L.LAYOUT_VERSION}). Berkas lama tidak diubah.",
+        f"{layout.LAYOUT_VERSION}). Berkas lama tidak diubah.",
         f"  Isian langkah: {counts.step_rows} baris (tahun {years}).",
         f"  Pegawai: {counts.staff} baris.",
         f"  Hari libur: {counts.holidays} baris ({counts.local} libur lokal, {counts.cancelled} bertanda "

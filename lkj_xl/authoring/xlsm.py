@@ -39,25 +39,20 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from lkj_xl.authoring import ooxml
+from lkj_xl.engines import ooxml
+from lkj_xl.files.backups import replace_with_bytes
+from lkj_xl.files.macro_check import check_ribbon_xml
 from lkj_xl.core.errors import UnusableFileError
 
 __all__ = [
-    "RIBBON_ACTIONS",
     "SHEET_CODE_NAMES",
     "XLWINGS_CONF",
     "build_xlsm",
     "derive_code_name",
     "ensure_ribbon",
     "macro_modules",
-    "restore_ribbon_relationship",
-    "verify_xlsm",
     "xlwings_vba_sources",
 ]
-
-#: Action names the ribbon may run, in ribbon order.  Must equal LKJ_ACTIONS in macros/LKjRibbon.bas and cover every
-#: button tag in macros/customUI14.xml (tests/test_xlsm.py checks both).  lkj_xl.ribbon.dispatch receives these.
-RIBBON_ACTIONS: tuple[str, ...] = ("validate", "refresh", "report", "check_system", "guide", "problems")
 
 #: Sheet title -> VBA code name.  A sheet not listed keeps the code name it has, or gets one derived from its title.
 SHEET_CODE_NAMES: dict[str, str] = {
@@ -81,21 +76,13 @@ XLWINGS_CONF: tuple[tuple[str, str | bool], ...] = (
 #: core.xml created/modified and the zip entries' date when SOURCE_DATE_EPOCH is not set.
 BUILD_TIMESTAMP = _dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=_dt.timezone.utc)
 
-MACROS_DIR = Path(__file__).resolve().parent.parent / "macros"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: The ribbon XML and VBA sources: ``lkj_xl/macros`` in an installed package (pyproject maps the repository's
+#: ``macros/`` there), the repository's ``macros/`` in a checkout.
+MACROS_DIR = next((folder for folder in (_PACKAGE_DIR / "macros", _PACKAGE_DIR.parent / "macros")
+                   if (folder / "customUI14.xml").is_file()), _PACKAGE_DIR / "macros")
 RIBBON_SOURCE = "customUI14.xml"
 
-RIBBON_PART = "customUI/customUI14.xml"
-RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
-VBA_PART = "xl/vbaProject.bin"
-VBA_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
-WORKBOOK_PART = "xl/workbook.xml"
-XLSM_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-WORKBOOK_CODE_NAME = "ThisWorkbook"
-XLWINGS_CONF_SHEET = "xlwings.conf"
-
-_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _CORE = "docProps/core.xml"
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -104,7 +91,6 @@ _CHARTSHEET_REL = _NS_R + "/chartsheet"
 _CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Module names the project gets besides the document modules; code names must not take them.
 _MODULE_NAMES_TAKEN = ("xlwings", "Dictionary")
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
@@ -181,8 +167,8 @@ def macro_modules(macros_dir: str | Path | None = None) -> list[tuple[str, str, 
 
 def _sheets(parts: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
     """``(title, part, relationship type)`` of each sheet in workbook order."""
-    workbook = parts[WORKBOOK_PART].decode("utf-8")
-    rels = parts.get(_WORKBOOK_RELS, b"").decode("utf-8")
+    workbook = parts[ooxml.WORKBOOK_PART].decode("utf-8")
+    rels = parts.get(ooxml.WORKBOOK_RELS, b"").decode("utf-8")
     by_id = {rel.get("Id", ""): rel for rel in ooxml.relationships(rels)}
     prefix = ooxml.prefix_for(ooxml.root_tag(workbook).group(), _NS_R) or "r"
     sheets = []
@@ -190,16 +176,11 @@ def _sheets(parts: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
         attrs = ooxml.tag_attrs(tag)
         rel = by_id.get(attrs.get(f"{prefix}:id", ""), {})
         part = ooxml.resolve("xl", rel.get("Target", ""))
-        title = _unescape(attrs.get("name", ""))
+        title = ooxml.unescape(attrs.get("name", ""))
         if rel.get("Type") not in (_WORKSHEET_REL, _CHARTSHEET_REL) or part not in parts:
             raise UnusableFileError(f"Lembar '{title}' tidak dapat dipakai dalam buku kerja bermakro.")
         sheets.append((title, part, rel["Type"]))
     return sheets
-
-
-def _unescape(value: str) -> str:
-    return (value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-            .replace("&amp;", "&"))
 
 
 def derive_code_name(title: str, taken: Iterable[str] = ()) -> str:
@@ -230,7 +211,7 @@ def _with_code_name(sheet_xml: str, code: str) -> str:
 
 def _set_code_names(parts: dict[str, bytes], mapping: Mapping[str, str], reserved: Iterable[str] = ()) -> dict[str, str]:
     """Give the workbook and every sheet a code name, none equal to a ``reserved`` module name; return title -> code."""
-    workbook = parts[WORKBOOK_PART].decode("utf-8")
+    workbook = parts[ooxml.WORKBOOK_PART].decode("utf-8")
     found = ooxml.start_tag(workbook, "workbookPr")
     if found is None:
         # workbookPr follows fileVersion and fileSharing (CT_Workbook order).
@@ -241,17 +222,17 @@ def _set_code_names(parts: dict[str, bytes], mapping: Mapping[str, str], reserve
                 closing = f"</{local}>"
                 end = anchor.end() if anchor.group().endswith("/>") else workbook.index(closing, anchor.end()) + len(closing)
                 break
-        workbook = f'{workbook[:end]}<workbookPr codeName="{WORKBOOK_CODE_NAME}"/>{workbook[end:]}'
+        workbook = f'{workbook[:end]}<workbookPr codeName="{ooxml.WORKBOOK_CODE_NAME}"/>{workbook[end:]}'
     else:
         existing = ooxml.tag_attrs(found.group()).get("codeName")
-        if existing and existing != WORKBOOK_CODE_NAME:
-            raise UnusableFileError(f"Nama kode buku kerja harus {WORKBOOK_CODE_NAME}, bukan {existing}.")
-        tag = ooxml.set_attr(found.group(), "codeName", WORKBOOK_CODE_NAME)
+        if existing and existing != ooxml.WORKBOOK_CODE_NAME:
+            raise UnusableFileError(f"Nama kode buku kerja harus {ooxml.WORKBOOK_CODE_NAME}, bukan {existing}.")
+        tag = ooxml.set_attr(found.group(), "codeName", ooxml.WORKBOOK_CODE_NAME)
         workbook = workbook[: found.start()] + tag + workbook[found.end():]
-    parts[WORKBOOK_PART] = workbook.encode("utf-8")
+    parts[ooxml.WORKBOOK_PART] = workbook.encode("utf-8")
 
     sheets = _sheets(parts)
-    reserved = [WORKBOOK_CODE_NAME, *_MODULE_NAMES_TAKEN, *reserved]
+    reserved = [ooxml.WORKBOOK_CODE_NAME, *_MODULE_NAMES_TAKEN, *reserved]
     taken = list(reserved)
     wanted: dict[str, str] = {}
     # Explicit and existing names first, so a derived name never takes one of them.
@@ -301,30 +282,43 @@ def _conf_sheet_xml(rows: Iterable[tuple[str, str | bool]], code_name: str) -> b
     return xml.encode("utf-8")
 
 
+def _relationships_declared_on_root(workbook: str) -> str:
+    """``xl/workbook.xml`` with the relationships namespace declared once, on the root, as ``r`` (Excel's way).
+
+    openpyxl serialises through lxml when lxml is installed, and then declares ``xmlns:r`` on every ``<sheet>``
+    instead of on the root; the same workbook must come out of the build either way."""
+    root = ooxml.root_tag(workbook)
+    if ooxml.prefix_for(root.group(), _NS_R) is not None:
+        return workbook
+    declaration = f' xmlns:r="{_NS_R}"'
+    body = workbook[root.end():].replace(declaration, "")
+    if re.search(r"xmlns:r=", body) or re.search(r"<(?!/)[^>]*\br:", workbook[:root.start()]):
+        raise UnusableFileError("xl/workbook.xml memakai awalan namespace r untuk hal lain.")
+    return workbook[: root.start()] + ooxml.set_attr(root.group(), "xmlns:r", _NS_R) + body
+
+
 def _add_conf_sheet(parts: dict[str, bytes], rows: Iterable[tuple[str, str | bool]]) -> None:
     """Append the hidden ``xlwings.conf`` sheet, unless the workbook has one (then it is left as the builder made it)."""
-    if any(title == XLWINGS_CONF_SHEET for title, _, _ in _sheets(parts)):
+    if any(title == ooxml.XLWINGS_CONF_SHEET for title, _, _ in _sheets(parts)):
         return
     number = 1
     while f"xl/worksheets/sheet{number}.xml" in parts:
         number += 1
     part = f"xl/worksheets/sheet{number}.xml"
-    code = SHEET_CODE_NAMES.get(XLWINGS_CONF_SHEET, "shXlwingsConf")
+    code = SHEET_CODE_NAMES.get(ooxml.XLWINGS_CONF_SHEET, "shXlwingsConf")
     parts[part] = _conf_sheet_xml(rows, code)
 
-    rels = parts[_WORKBOOK_RELS].decode("utf-8")
+    rels = parts[ooxml.WORKBOOK_RELS].decode("utf-8")
     rel_id = ooxml.next_rel_id(rels)
-    parts[_WORKBOOK_RELS] = ooxml.add_relationship(rels, _WORKSHEET_REL, f"worksheets/sheet{number}.xml").encode("utf-8")
+    parts[ooxml.WORKBOOK_RELS] = ooxml.add_relationship(rels, _WORKSHEET_REL, f"worksheets/sheet{number}.xml").encode("utf-8")
 
-    workbook = parts[WORKBOOK_PART].decode("utf-8")
+    workbook = _relationships_declared_on_root(parts[ooxml.WORKBOOK_PART].decode("utf-8"))
     prefix = ooxml.prefix_for(ooxml.root_tag(workbook).group(), _NS_R)
-    if prefix is None:
-        raise UnusableFileError("xl/workbook.xml tidak mendeklarasikan namespace relationships.")
     sheet_id = max((int(n) for n in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
-    element = f'<sheet name="{XLWINGS_CONF_SHEET}" sheetId="{sheet_id}" state="hidden" {prefix}:id="{rel_id}"/>'
+    element = f'<sheet name="{ooxml.XLWINGS_CONF_SHEET}" sheetId="{sheet_id}" state="hidden" {prefix}:id="{rel_id}"/>'
     if "</sheets>" not in workbook:
         raise UnusableFileError("xl/workbook.xml tidak memiliki daftar lembar.")
-    parts[WORKBOOK_PART] = workbook.replace("</sheets>", element + "</sheets>", 1).encode("utf-8")
+    parts[ooxml.WORKBOOK_PART] = workbook.replace("</sheets>", element + "</sheets>", 1).encode("utf-8")
 
     types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
     parts[ooxml.CONTENT_TYPES] = ooxml.ensure_content_type(types, part, _WORKSHEET_CT).encode("utf-8")
@@ -356,47 +350,19 @@ def _fixed_core(parts: dict[str, bytes], moment: _dt.datetime) -> None:
             text = pattern.sub(value, text, count=1)
         else:
             text = text.replace("</cp:coreProperties>", value + "</cp:coreProperties>", 1)
-    if "xmlns:xsi=" not in ooxml.root_tag(text).group():
+    # The stamps just written use these prefixes; declare them on the root (openpyxl through lxml declares them on
+    # the elements replaced above).
+    for prefix, namespace in (("dcterms", "http://purl.org/dc/terms/"),
+                              ("xsi", "http://www.w3.org/2001/XMLSchema-instance")):
         root = ooxml.root_tag(text)
-        text = text[: root.start()] + ooxml.set_attr(root.group(), "xmlns:xsi",
-                                                "http://www.w3.org/2001/XMLSchema-instance") + text[root.end():]
+        if f"xmlns:{prefix}=" not in root.group():
+            text = text[: root.start()] + ooxml.set_attr(root.group(), f"xmlns:{prefix}", namespace) + text[root.end():]
     parts[_CORE] = text.encode("utf-8")
 
 
 def _add_ribbon(parts: dict[str, bytes], ribbon_xml: bytes) -> None:
-    parts[RIBBON_PART] = ribbon_xml
-    _restore_ribbon_parts(parts)
-
-
-def _restore_ribbon_parts(parts: dict[str, bytes]) -> bool:
-    """Relate ``customUI/customUI14.xml`` from ``_rels/.rels`` and give it a content type; True if anything changed."""
-    changed = False
-    rels = parts.get(ooxml.PACKAGE_RELS, b"").decode("utf-8")
-    if not _has_ribbon_relationship(rels):
-        parts[ooxml.PACKAGE_RELS] = ooxml.add_relationship(rels, RIBBON_REL_TYPE, RIBBON_PART).encode("utf-8")
-        changed = True
-    types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
-    if ooxml.content_type_of(types, RIBBON_PART) is None:
-        parts[ooxml.CONTENT_TYPES] = ooxml.set_override(types, RIBBON_PART, "application/xml").encode("utf-8")
-        changed = True
-    return changed
-
-
-def _has_ribbon_relationship(rels: str) -> bool:
-    return any(rel.get("Type") == RIBBON_REL_TYPE and ooxml.resolve("", rel.get("Target", "")) == RIBBON_PART
-               and rel.get("TargetMode", "Internal") == "Internal" for rel in ooxml.relationships(rels))
-
-
-def _check_ribbon_xml(data: bytes) -> list[str]:
-    from defusedxml import ElementTree as SafeET  # noqa: N814 - small, only when checking
-
-    try:
-        root = SafeET.fromstring(data)
-    except Exception as exc:  # defusedxml raises several types; any of them means "not usable"
-        return [f"Isi {RIBBON_PART} bukan XML yang sah ({exc})."]
-    if root.tag != f"{{{RIBBON_NS}}}customUI":
-        return [f"{RIBBON_PART} tidak memakai namespace {RIBBON_NS}."]
-    return []
+    parts[ooxml.RIBBON_PART] = ribbon_xml
+    ooxml.restore_ribbon_parts(parts)
 
 
 def _build_timestamp(timestamp: _dt.datetime | None) -> _dt.datetime:
@@ -435,30 +401,30 @@ def build_xlsm(
     moment = _build_timestamp(timestamp)
     folder = _macros_dir(macros_dir)
     ribbon_xml = (folder / RIBBON_SOURCE).read_bytes()
-    problems = _check_ribbon_xml(ribbon_xml)
+    problems = check_ribbon_xml(ribbon_xml)
     if problems:
         raise UnusableFileError(problems[0])
     _, xlwings_bas, dictionary_cls = xlwings_vba_sources()
     modules = macro_modules(folder)
 
     parts = ooxml.read_package(source)
-    for required in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
+    for required in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELS, ooxml.WORKBOOK_PART, ooxml.WORKBOOK_RELS):
         if required not in parts:
             raise UnusableFileError(f"{source.name} bukan buku kerja Excel: bagian {required} tidak ada.")
-    if VBA_PART in parts:
+    if ooxml.VBA_PART in parts:
         raise UnusableFileError(f"{source.name} sudah berisi proyek VBA; berikan file .xlsx biasa.")
 
     mapping = {**SHEET_CODE_NAMES, **(code_names or {})}
     _add_conf_sheet(parts, xlwings_conf)
     _set_code_names(parts, mapping, reserved=[name for name, _, _ in modules])
     types = parts[ooxml.CONTENT_TYPES].decode("utf-8")
-    parts[ooxml.CONTENT_TYPES] = ooxml.set_override(types, WORKBOOK_PART, XLSM_MAIN_CONTENT_TYPE).encode("utf-8")
+    parts[ooxml.CONTENT_TYPES] = ooxml.set_override(types, ooxml.WORKBOOK_PART, ooxml.XLSM_MAIN_CONTENT_TYPE).encode("utf-8")
     _add_ribbon(parts, ribbon_xml)
     _fixed_core(parts, moment)
 
     with tempfile.TemporaryDirectory(prefix="lkj-xlsm-") as temp:
         staged, with_vba = Path(temp) / "staged.xlsm", Path(temp) / "with_vba.xlsm"
-        ooxml.write_package(staged, parts, moment)
+        staged.write_bytes(ooxml.package_bytes(parts, moment))
         with ExcelFile(staged) as book:
             project = book.add_vba_project()
             project.add_module("xlwings", _crlf(xlwings_bas))
@@ -477,26 +443,8 @@ def build_xlsm(
             raise UnusableFileError("Proyek VBA tidak konsisten: " + "; ".join(problems))
         final = ooxml.read_package(with_vba)
 
-    ooxml.write_package(target, final, moment)
+    replace_with_bytes(target, ooxml.package_bytes(final, moment))
     return target
-
-
-def restore_ribbon_relationship(path: str | Path) -> bool:
-    """Put back the ``_rels/.rels`` relationship to ``customUI/customUI14.xml`` that an openpyxl save drops.
-
-    Idempotent: returns False and leaves the file untouched when nothing is missing (or the file has no ribbon part).
-    Only ``_rels/.rels`` and, if needed, ``[Content_Types].xml`` change; ``vbaProject.bin`` and every other part keep
-    their bytes.
-    """
-    target = Path(path)
-    parts = ooxml.read_package(target)
-    if RIBBON_PART not in parts or ooxml.CONTENT_TYPES not in parts:
-        return False
-    before = {name: parts.get(name) for name in (ooxml.PACKAGE_RELS, ooxml.CONTENT_TYPES)}
-    if not _restore_ribbon_parts(parts):
-        return False
-    ooxml.rewrite_in_place(target, {name: parts[name] for name in before if parts.get(name) != before[name]})
-    return True
 
 
 def ensure_ribbon(path: str | Path, ribbon_xml: bytes | None = None) -> bool:
@@ -507,92 +455,18 @@ def ensure_ribbon(path: str | Path, ribbon_xml: bytes | None = None) -> bool:
     if ooxml.CONTENT_TYPES not in parts:
         raise UnusableFileError(f"{target.name} bukan buku kerja Excel: bagian {ooxml.CONTENT_TYPES} tidak ada.")
     edits: dict[str, bytes] = {}
-    if RIBBON_PART not in parts:
+    if ooxml.RIBBON_PART not in parts:
         data = ribbon_xml if ribbon_xml is not None else (_macros_dir(None) / RIBBON_SOURCE).read_bytes()
-        problems = _check_ribbon_xml(data)
+        problems = check_ribbon_xml(data)
         if problems:
             raise UnusableFileError(problems[0])
-        parts[RIBBON_PART] = edits[RIBBON_PART] = data
+        parts[ooxml.RIBBON_PART] = edits[ooxml.RIBBON_PART] = data
     before = {name: parts.get(name) for name in (ooxml.PACKAGE_RELS, ooxml.CONTENT_TYPES)}
-    _restore_ribbon_parts(parts)
+    ooxml.restore_ribbon_parts(parts)
     edits.update({name: parts[name] for name in before if parts.get(name) != before[name]})
     if not edits:
         return False
-    ooxml.rewrite_in_place(target, edits)
+    replace_with_bytes(target, ooxml.rewritten_bytes(target, edits))
     return True
 
 
-def verify_xlsm(path: str | Path, *, deep: bool = False) -> list[str]:
-    """Problems (Indonesian, one sentence each) that keep ``path`` from working as the tracker's .xlsm; [] if none.
-
-    Checks the macro-enabled content type, the VBA project part and its relationship, the ribbon part, its XML and
-    its relationship, the workbook code name and the ``xlwings.conf`` sheet.  ``deep=True`` also parses the VBA
-    project with pyOpenVBA (slower: imports pyOpenVBA).
-    """
-    target = Path(path)
-    try:
-        parts = ooxml.read_package(target)
-    except UnusableFileError as exc:
-        return [exc.message]
-    problems: list[str] = []
-    for required in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELS, WORKBOOK_PART, _WORKBOOK_RELS):
-        if required not in parts:
-            problems.append(f"Bagian {required} tidak ada.")
-    if problems:
-        return problems
-    types = parts[ooxml.CONTENT_TYPES].decode("utf-8", "replace")
-    if ooxml.content_type_of(types, WORKBOOK_PART) != XLSM_MAIN_CONTENT_TYPE:
-        problems.append("Jenis konten xl/workbook.xml bukan buku kerja bermakro (.xlsm).")
-
-    vba = parts.get(VBA_PART)
-    if vba is None:
-        problems.append("Proyek makro (xl/vbaProject.bin) tidak ada.")
-    else:
-        if not vba.startswith(_OLE_MAGIC):
-            problems.append("xl/vbaProject.bin bukan proyek VBA yang sah.")
-        rels = parts[_WORKBOOK_RELS].decode("utf-8", "replace")
-        if not any(rel.get("Type") == VBA_REL_TYPE and ooxml.resolve("xl", rel.get("Target", "")) == VBA_PART
-                   for rel in ooxml.relationships(rels)):
-            problems.append("Relasi ke proyek makro (xl/vbaProject.bin) tidak ada.")
-        if ooxml.content_type_of(types, VBA_PART) != VBA_CONTENT_TYPE:
-            problems.append("Jenis konten xl/vbaProject.bin salah atau tidak ada.")
-        if deep and vba.startswith(_OLE_MAGIC):
-            problems += _deep_vba_problems(vba)
-
-    ribbon = parts.get(RIBBON_PART)
-    if ribbon is None:
-        problems.append(f"Bagian pita (ribbon) {RIBBON_PART} tidak ada.")
-    else:
-        problems += _check_ribbon_xml(ribbon)
-        if ooxml.content_type_of(types, RIBBON_PART) is None:
-            problems.append(f"Jenis konten {RIBBON_PART} tidak ada.")
-    if not _has_ribbon_relationship(parts[ooxml.PACKAGE_RELS].decode("utf-8", "replace")):
-        problems.append("Relasi pita (ribbon) di _rels/.rels tidak ada, sehingga tab LKj tidak akan tampil.")
-
-    workbook = parts[WORKBOOK_PART].decode("utf-8", "replace")
-    found = ooxml.start_tag(workbook, "workbookPr")
-    if found is None or ooxml.tag_attrs(found.group()).get("codeName") != WORKBOOK_CODE_NAME:
-        problems.append(f"Nama kode buku kerja ({WORKBOOK_CODE_NAME}) tidak ada.")
-    titles = [_unescape(ooxml.tag_attrs(tag).get("name", "")) for tag in re.findall(r"<sheet\b[^>]*>", workbook)]
-    if XLWINGS_CONF_SHEET not in titles:
-        problems.append(f"Lembar pengaturan {XLWINGS_CONF_SHEET} tidak ada.")
-    return problems
-
-
-def _deep_vba_problems(vba: bytes) -> list[str]:
-    from pyopenvba.cfb import CFB
-    from pyopenvba.vba import parse_vba_project
-
-    try:
-        cfb = CFB.from_bytes(vba)
-        project = parse_vba_project(cfb)
-        names = {module.name.casefold() for module in project.modules}
-        for module in project.modules:
-            _ = module.source  # decompress every module
-        problems = [f"Proyek VBA: {message}" for message in project.validate(cfb)]
-    except Exception as exc:  # any parse failure means the project is damaged
-        return [f"Proyek VBA rusak ({exc})."]
-    for needed in ("xlwings", "LKjRibbon"):
-        if needed.casefold() not in names:
-            problems.append(f"Modul VBA {needed} tidak ada.")
-    return problems

@@ -38,6 +38,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from dateutil.parser import ParserError, parser, parserinfo
 
 from lkj_xl.core.errors import ParseError
+from lkj_xl.core.zones import WIB, ZONES, to_local  # noqa: F401 - WIB: dates are read in it
 
 MONTH_NAMES_ID: tuple[str, ...] = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -45,21 +46,12 @@ MONTH_NAMES_ID: tuple[str, ...] = (
 )
 DAY_NAMES_ID: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # Monday first
 
-#: Local time of the tracker (Madiun): WIB, UTC+7.  Indonesia's other zones are understood when written.
-WIB = timezone(timedelta(hours=7), "WIB")
-_ZONES: dict[str, tzinfo] = {
-    "WIB": WIB,
-    "WITA": timezone(timedelta(hours=8), "WITA"),
-    "WIT": timezone(timedelta(hours=9), "WIT"),
-    "UTC": timezone.utc,
-    "GMT": timezone.utc,
-    "Z": timezone.utc,
-}
 
-#: Error values Excel shows in a cell (and returns as text through some readers).
+#: Error values Excel shows in a cell; every engine gives them back as this text (openpyxl in file mode, xlwings'
+#: json engine; desktop Excel gives numbers, which the live book turns into this text).
 EXCEL_ERRORS: frozenset[str] = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
-    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!", "#DATA!",
 })
 _EXCEL_ERROR_RE = re.compile(r"^#[A-Z0-9/_]+[!?]$")
 
@@ -178,7 +170,7 @@ def read_datetime(value: object) -> DateReading | None:
         raise ParseError(f"Nilai logika {'TRUE' if value else 'FALSE'} (BENAR/SALAH) bukan tanggal. "
                          "Ketik tanggalnya, mis. \"06/01/2026 08.00\".", value)
     if isinstance(value, datetime):
-        dt = _round_to_second(_to_wib(value))
+        dt = _round_to_second(to_local(value))
         return DateReading(dt, dt.time() != time(0, 0))
     if isinstance(value, date):
         return DateReading(datetime(value.year, value.month, value.day), False)
@@ -277,7 +269,7 @@ class _UnknownZone(Exception):
 
 def _tzinfos(name: str | None, offset: int | None) -> tzinfo | None:
     if name is not None:
-        zone = _ZONES.get(name.upper())
+        zone = ZONES.get(name.upper())
         if zone is not None:
             return zone
         if offset is None:
@@ -349,7 +341,7 @@ def _read_text(raw: str) -> DateReading | None:
                 f"Tanggal \"{shown}\" tidak cocok: {format_date_id(first)} jatuh pada hari "
                 f"{DAY_NAMES_ID[first.weekday()]}, bukan {DAY_NAMES_ID[named]}.", raw)
 
-    value = _round_to_second(_to_wib(first))
+    value = _round_to_second(to_local(first))
     if machine_iso:  # a cell's value written out by a program: midnight means a date without a time, as in Excel
         return DateReading(value, value.time() != time(0, 0))
     return DateReading(value, hour_written)
@@ -424,16 +416,10 @@ def _join_id(parts: list[str]) -> str:
 
 def _known_word(word: str) -> bool:
     return (_INFO.jump(word) or _INFO.weekday(word) is not None or _INFO.month(word) is not None
-            or _INFO.ampm(word) is not None or _INFO.hms(word) is not None or word.upper() in _ZONES)
+            or _INFO.ampm(word) is not None or _INFO.hms(word) is not None or word.upper() in ZONES)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _to_wib(dt: datetime) -> datetime:
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        return dt
-    return dt.astimezone(WIB).replace(tzinfo=None)
 
 
 def _round_to_second(dt: datetime) -> datetime:

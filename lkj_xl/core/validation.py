@@ -33,8 +33,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from lkj_xl.workbook.cells import is_blank
-from lkj_xl.core.dates import DateReading, WIB, format_date_id, format_datetime_id, read_datetime
+from lkj_xl.core.values import is_blank
+from lkj_xl.core.zones import to_local
+from lkj_xl.core.dates import DateReading, format_date_id, format_datetime_id, read_datetime
 from lkj_xl.core.entries import (
     AREA_STAFF,
     AREA_STEP,
@@ -207,7 +208,7 @@ class _StepState:
 def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int, as_of: datetime,
                staff: Sequence[StaffEntry] = ()) -> tuple[Cycle, list[Problem]]:
     """The cycle of reporting ``year`` and every problem found (see the module docstring for the rules)."""
-    as_of = _naive_wib(as_of)
+    as_of = to_local(as_of)
     problems: list[Problem] = []
     step_numbers = {step.number for step in sop.steps}
 
@@ -557,10 +558,3 @@ def _after(stamp: _Stamp, as_of: datetime) -> bool:
     if stamp.has_time:
         return stamp.value > as_of
     return stamp.value.date() > as_of.date()
-
-
-def _naive_wib(dt: datetime) -> datetime:
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        return dt
-    return dt.astimezone(WIB).replace(tzinfo=None)
-

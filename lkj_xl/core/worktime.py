@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping
 
+from lkj_xl.core.dates import DAY_NAMES_ID
 from lkj_xl.core.sop import DAYS, MINUTES, TimeStandard
 
 # --- working hours ---------------------------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ def _minute_of(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
-WEEKDAY_NAMES_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+WEEKDAY_NAMES_ID = DAY_NAMES_ID
 
 # Perpres 21/2023 tentang Hari Kerja dan Jam Kerja Instansi Pemerintah dan Pegawai Aparatur Sipil Negara, Pasal 2-4:
 # 5 hari kerja (Senin-Jumat), 37 jam 30 menit seminggu di luar istirahat, jam kerja dimulai pukul 07.30, istirahat

@@ -69,7 +69,7 @@ def _read_only_values(ws) -> Values | None:
     of.  Here the standard library's C parser tokenises, a ``<c>`` without children (no value, formula or inline
     string: None in openpyxl too) is skipped before any conversion, and parsing stops at the end of ``sheetData``.
     That parser gets a part only when its prolog holds no ``<!DOCTYPE``/``<!ENTITY`` declaration
-    (:func:`lkj_xl.files.guard.scan_xml_prolog`): without one no entity exists to expand, which is what defusedxml
+    (:func:`lkj_xl.engines.xmlsafety.scan_xml_prolog`): without one no entity exists to expand, which is what defusedxml
     guards against.  Returns None (use ``iter_rows``) for such a part and for a sheet whose rows or cells omit their
     ``r`` address (openpyxl then counts positions; so would this pass, but it is not worth a second copy)."""
     from xml.etree.ElementTree import ParseError as XMLParseError, iterparse
@@ -77,7 +77,7 @@ def _read_only_values(ws) -> Values | None:
     from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    from lkj_xl.files.guard import scan_xml_prolog
+    from lkj_xl.engines.xmlsafety import scan_xml_prolog
 
     cell_tag, row_tag, data_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("c", "row", "sheetData"))
     wb = ws.parent
@@ -219,6 +219,11 @@ class FileBook(Book):
         if target is None:
             raise ValueError("FileBook.save needs a path for a workbook that was not opened from a file")
         self._wb.save(target)
+        if is_macro_path(target):
+            # openpyxl keeps the ribbon part but drops its relationship: put it back, or Excel shows no LKj tab.
+            from lkj_xl.engines.ooxml import restore_ribbon_relationship
+
+            restore_ribbon_relationship(target)
         return target
 
     def tables(self, sheet: str) -> dict[str, str]:

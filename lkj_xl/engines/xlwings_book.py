@@ -55,9 +55,6 @@ from lkj_xl.workbook.book import Book, Values, cell_text
 #: A date or time cell as the json engine's clients serialise it (JS ``toISOString()``; VBA ``ConvertToIso``).
 CLIENT_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z")
 
-#: Excel error values; every engine gives them back as this text (openpyxl does in file mode).
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 #: Prefix that makes Excel keep a value as literal text.
 TEXT_PREFIX = "'"

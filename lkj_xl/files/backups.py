@@ -38,6 +38,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from lkj_xl.core.errors import FileLockedError, LkjError, UnusableFileError
+from lkj_xl.core.settings import DEFAULT_BACKUPS
+from lkj_xl.files.names import BACKUP_DIR_NAME, TEMP_PREFIX
 from lkj_xl.files.locks import DEFAULT_LOCK_TIMEOUT, ensure_not_open_in_excel, workbook_lock
 
 __all__ = [
@@ -50,9 +52,6 @@ __all__ = [
     "restore_backup",
 ]
 
-BACKUP_DIR_NAME = "Cadangan LKj"
-DEFAULT_BACKUPS = 10
-TEMP_PREFIX = ".~lkj-tmp-"
 _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 _STAMP_RE = r"(\d{8}-\d{6}-\d{6})"
 _TOKEN_RE = r"[0-9a-f]{12}"
@@ -230,6 +229,26 @@ def _replace(tmp: Path, path: Path) -> None:
             raise UnusableFileError(
                 f"Buku kerja '{path.name}' tidak dapat disimpan ({exc.strerror or exc}). Buku kerja belum diubah."
             ) from None
+
+
+def replace_with_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Make ``path`` hold ``data`` in one step: a temporary file beside it (with the mode of the file it replaces),
+    flushed to disk, then :func:`_replace` (the one atomic replace, with its Windows retry).  For files that need no
+    backup or verification of their own (a workbook just built)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_sibling(target)
+    try:
+        with open(tmp, "xb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            shutil.copymode(target, tmp)
+        _replace(tmp, target)
+    except BaseException:
+        _unlink_quiet(tmp)
+        raise
 
 
 def atomic_write(

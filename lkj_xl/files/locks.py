@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from lkj_xl.files.names import LOCK_PREFIX, LOCK_SUFFIX
 from lkj_xl.core.errors import FileLockedError, UnusableFileError
 
 __all__ = [
@@ -46,8 +47,6 @@ __all__ = [
 ]
 
 DEFAULT_LOCK_TIMEOUT = 30.0
-LOCK_PREFIX = ".~lkj-"
-LOCK_SUFFIX = ".lock"
 _OWNER_MAX_BYTES = 1024
 _MSO_MAX_NAME = 54  # Office refuses longer user names (52); allow a little slack
 _HOLDER_BYTES = 512  # the lock file's content is written padded to this size (never truncated: see _write_holder)

@@ -36,9 +36,9 @@ def _is_macro(path: Path) -> bool:
 
 def entry_snapshot(book) -> dict[tuple[str, str], Any]:
     """Every cell a person types (step entries, Pegawai, SOP, Pengaturan, Hari Libur) with its value."""
-    from lkj_xl.workbook import reader as trk
+    from lkj_xl.workbook import reader
 
-    return trk.entry_cells(book)
+    return reader.entry_cells(book)
 
 
 def _verify(tmp: Path, expected: dict[tuple[str, str], Any]) -> None:
@@ -48,7 +48,7 @@ def _verify(tmp: Path, expected: dict[tuple[str, str], Any]) -> None:
 
     check_workbook_file(tmp)
     if _is_macro(tmp):
-        from lkj_xl.authoring.xlsm import verify_xlsm
+        from lkj_xl.files.macro_check import verify_xlsm
 
         problems = verify_xlsm(tmp)
         if problems:
@@ -64,7 +64,8 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
            backups: int | None = None) -> T:
     """Load ``path``, run ``change(book)``, and save the result atomically with a backup.  Returns what ``change``
     returned.  Nothing is written when ``change`` raises or the new version fails its checks."""
-    from lkj_xl.files.backups import DEFAULT_BACKUPS, atomic_write
+    from lkj_xl.core.settings import DEFAULT_BACKUPS
+    from lkj_xl.files.backups import atomic_write
     from lkj_xl.engines.openpyxl_book import FileBook
     from lkj_xl.files.guard import check_workbook_file
     from lkj_xl.files.locks import ensure_not_open_in_excel, workbook_lock
@@ -81,14 +82,7 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
             result = change(book)
             keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
 
-            def write(tmp: Path) -> None:
-                book.save(tmp)
-                if _is_macro(tmp):
-                    from lkj_xl.authoring.xlsm import restore_ribbon_relationship
-
-                    restore_ribbon_relationship(tmp)
-
-            atomic_write(target, write, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
+            atomic_write(target, book.save, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
         check_workbook_file(target)
     return result
 
@@ -114,7 +108,7 @@ def _long_lived() -> Iterator[None]:
 def _refuse_damaged_macro_file(target: Path) -> None:
     """A macro workbook that already fails its checks (VBA project or ribbon missing) is not saved over: every save
     would push an older, intact backup out of the rotation, and the new version would fail the same check anyway."""
-    from lkj_xl.authoring.xlsm import verify_xlsm
+    from lkj_xl.files.macro_check import verify_xlsm
 
     problems = verify_xlsm(target)
     if problems:

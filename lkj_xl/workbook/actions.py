@@ -11,26 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lkj_xl.workbook import reader as trk
+from lkj_xl.workbook import reader
 from lkj_xl.workbook import writers
 from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
-from lkj_xl.workbook.cells import as_text
+from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.schedule import CycleSchedule, default_deadline, schedule_cycle
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
 
-ACTION_VALIDATE = "validate"
-ACTION_REFRESH = "refresh"
-ACTION_REPORT = "report"
-
-#: Indonesian names of the actions, for the Riwayat sheet and messages.
-ACTION_LABELS = {
-    ACTION_VALIDATE: "Validasi",
-    ACTION_REFRESH: "Hitung Batas Waktu",
-    ACTION_REPORT: "Buat Laporan",
-}
+from lkj_xl.workbook.commands import ACTION_LABELS, ACTION_REFRESH, ACTION_REPORT, RIBBON_ACTIONS  # noqa: F401
 
 SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan"}
 
@@ -95,11 +86,11 @@ def _entry_year(entry: Any) -> int | None:
 def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
     """Read the tracker once, validate ``year`` (default: the workbook's reporting year) and schedule every year."""
     # Without a readable Tahun pelaporan (reported as a problem), the year prepared at as_of: the previous one.
-    tracker = trk.load_tracker(book, default_year=as_of.year - 1)
+    tracker = reader.load_tracker(book, default_year=as_of.year - 1)
     settings = tracker.settings
     year = settings.year if year is None else year
     years = set(cycle_years(tracker.entries)) | {year}
-    calendar = trk.calendar_for(tracker, sorted({y + offset for y in years for offset in (0, 1, 2)}))
+    calendar = reader.calendar_for(tracker, sorted({y + offset for y in years for offset in (0, 1, 2)}))
 
     problems: list[Problem] = list(tracker.problems)
     problems += validate_staff(tracker.staff, tracker.sop.roles)

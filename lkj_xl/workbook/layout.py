@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from lkj_xl.core.values import normalize_label  # noqa: F401 - layout labels compare this way
 from lkj_xl.core.entries import F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_YEAR
 
 #: Bumped whenever a change here would make an older reader misread a workbook.
@@ -279,10 +280,3 @@ HISTORY_CAP = 1000
 
 STAFF_NAMES_NAME = "DaftarPegawai"
 ROLES_NAME = "DaftarJabatan"
-
-
-def normalize_label(text: object) -> str:
-    """How labels are compared: case-insensitive, spaces collapsed, a trailing ':' or '?' ignored."""
-    if text is None:
-        return ""
-    return re.sub(r"\s+", " ", str(text)).strip().rstrip(":?").strip().casefold()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Iterable, Mapping, Sequence
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.workbook.book import Book, cell_address
 from lkj_xl.core.worktime import (
     DEFAULT_WEEK, WEEKDAY_NAMES_ID, DayHours, SpecialHours, WorkingCalendar, national_holidays,
@@ -28,7 +28,7 @@ from lkj_xl.core.entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Location, Problem,
     StaffEntry, StepEntry,
 )
-from lkj_xl.workbook.cells import as_int, as_text, is_blank, naive, read_yes
+from lkj_xl.core.values import as_int, as_text, is_blank, naive, read_yes
 from lkj_xl.core.dates import format_date_id, parse_datetime
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.settings import DEFAULT_BACKUPS, DEFAULT_DUE_SOON_HOURS, Settings
@@ -173,13 +173,13 @@ def _cell(values: Sequence[Sequence[Any]], row0: int, col0: int) -> Any:
 def _find_header(values: Sequence[Sequence[Any]], labels: Sequence[str], min_matches: int) -> tuple[int, dict[str, int]] | None:
     """The row (0-based) among the top rows holding most of ``labels`` (at least ``min_matches``), with the 0-based
     column of each label found there (first occurrence)."""
-    wanted = {L.normalize_label(label): label for label in labels}
+    wanted = {layout.normalize_label(label): label for label in labels}
     best: tuple[int, dict[str, int]] | None = None
     for r0, row in enumerate(values[:_HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
         for c0, value in enumerate(row):
             if isinstance(value, str):
-                label = wanted.get(L.normalize_label(value))
+                label = wanted.get(layout.normalize_label(value))
                 if label is not None and label not in found:
                     found[label] = c0
         if len(found) >= min_matches and (best is None or len(found) > len(best[1])):
@@ -190,11 +190,11 @@ def _find_header(values: Sequence[Sequence[Any]], labels: Sequence[str], min_mat
 def _label_rows(values: Sequence[Sequence[Any]], labels: Iterable[str], column0: int = 0,
                 stop_row0: int | None = None) -> dict[str, int]:
     """Label -> 0-based row where column ``column0`` holds it (first occurrence, above ``stop_row0``)."""
-    wanted = {L.normalize_label(label): label for label in labels}
+    wanted = {layout.normalize_label(label): label for label in labels}
     found: dict[str, int] = {}
     for r0, row in enumerate(values[:stop_row0]):
         if column0 < len(row) and isinstance(row[column0], str):
-            label = wanted.get(L.normalize_label(row[column0]))
+            label = wanted.get(layout.normalize_label(row[column0]))
             if label is not None and label not in found:
                 found[label] = r0
     return found
@@ -222,10 +222,10 @@ class _Reader:
 
     def _unknown_sheets_hint(self) -> str:
         """Sheets the layout does not know (a renamed sheet shows up here), for the missing-sheet message."""
-        known = {L.normalize_label(n) for n in (L.SHEET_HOME, L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS,
-                                                  L.SHEET_STAFF, L.SHEET_REPORT, L.SHEET_PROBLEMS, L.SHEET_HISTORY,
+        known = {layout.normalize_label(n) for n in (layout.SHEET_HOME, layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS,
+                                                  layout.SHEET_STAFF, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY,
                                                   "xlwings.conf")}
-        unknown = [n for n in self.sheets if L.normalize_label(n) not in known and L.step_of_sheet(n) is None]
+        unknown = [n for n in self.sheets if layout.normalize_label(n) not in known and layout.step_of_sheet(n) is None]
         if not unknown:
             return ""
         return (" Lembar lain yang ada: " + ", ".join(f"\"{n}\"" for n in unknown[:5])
@@ -280,7 +280,7 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     holidays, years, removed, names = _read_holidays(reader, positions)
     staff = _read_staff(reader, positions)
     entries = _read_steps(reader, positions, sop)
-    for name in (L.SHEET_HOME, L.SHEET_REPORT, L.SHEET_PROBLEMS, L.SHEET_HISTORY):
+    for name in (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY):
         if name not in reader.sheets:
             reader.sheet(name, WARNING)
 
@@ -290,11 +290,11 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
 
 
 def _read_settings(reader: _Reader, positions: dict[str, Any], fallback_year: int) -> Settings:
-    sheet = L.SHEET_SETTINGS
+    sheet = layout.SHEET_SETTINGS
     values = reader.sheet(sheet)
     if values is None:
         return Settings(year=fallback_year)
-    rows = _label_rows(values, L.SETTINGS_LABELS)
+    rows = _label_rows(values, layout.SETTINGS_LABELS)
     positions["settings_rows"] = {label: r0 + 1 for label, r0 in rows.items()}
 
     def value(label: str) -> Any:
@@ -303,31 +303,31 @@ def _read_settings(reader: _Reader, positions: dict[str, Any], fallback_year: in
     def bad(label: str, message: str, severity: str = ERROR, code: str = "pengaturan_tidak_terbaca") -> None:
         reader.problem(Location(AREA_SETTINGS, label), severity, code, message)
 
-    for label in L.SETTINGS_LABELS:
+    for label in layout.SETTINGS_LABELS:
         if label not in rows:
             bad(label, f"Baris pengaturan \"{label}\" tidak ditemukan di kolom A lembar \"{sheet}\".",
-                WARNING if label in (L.P_VERSION, L.P_BACKUPS) else ERROR, "pengaturan_tidak_ada")
+                WARNING if label in (layout.P_VERSION, layout.P_BACKUPS) else ERROR, "pengaturan_tidak_ada")
 
-    year = as_int(value(L.P_YEAR))
+    year = as_int(value(layout.P_YEAR))
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-        if L.P_YEAR in rows:
-            shown = as_text(value(L.P_YEAR))
+        if layout.P_YEAR in rows:
+            shown = as_text(value(layout.P_YEAR))
             problem = "tidak terbaca" if year is None else f"di luar rentang {YEAR_MIN}-{YEAR_MAX}"
-            bad(L.P_YEAR, f"Tahun pelaporan \"{shown}\" {problem}; isi dengan tahun empat angka, mis. 2025.")
+            bad(layout.P_YEAR, f"Tahun pelaporan \"{shown}\" {problem}; isi dengan tahun empat angka, mis. 2025.")
         year = fallback_year
 
-    agency = as_text(value(L.P_AGENCY)) or Settings.agency
-    government = as_text(value(L.P_GOVERNMENT)) or Settings.government
+    agency = as_text(value(layout.P_AGENCY)) or Settings.agency
+    government = as_text(value(layout.P_GOVERNMENT)) or Settings.government
 
     deadline = None
-    raw = value(L.P_DEADLINE)
+    raw = value(layout.P_DEADLINE)
     if not is_blank(raw):
         try:
             deadline = parse_datetime(raw)
         except ParseError:
             deadline = None
         if deadline is None:
-            bad(L.P_DEADLINE, f"Batas akhir \"{as_text(raw)}\" tidak terbaca sebagai tanggal; isi tanggal "
+            bad(layout.P_DEADLINE, f"Batas akhir \"{as_text(raw)}\" tidak terbaca sebagai tanggal; isi tanggal "
                               f"(mis. 31/03/2026) atau kosongkan untuk memakai aturan SOP.")
         elif deadline.time() == time(0, 0):
             # A date without a time means "by the end of that day".
@@ -346,18 +346,18 @@ def _read_settings(reader: _Reader, positions: dict[str, Any], fallback_year: in
             return default
         return number
 
-    due_soon = count(L.P_DUE_SOON, DEFAULT_DUE_SOON_HOURS)
-    backups = count(L.P_BACKUPS, DEFAULT_BACKUPS)
+    due_soon = count(layout.P_DUE_SOON, DEFAULT_DUE_SOON_HOURS)
+    backups = count(layout.P_BACKUPS, DEFAULT_BACKUPS)
 
-    version = value(L.P_VERSION)
-    if L.P_VERSION in rows:
+    version = value(layout.P_VERSION)
+    if layout.P_VERSION in rows:
         number = as_int(version)
         if number is None:
-            bad(L.P_VERSION, f"Versi tata letak \"{as_text(version)}\" tidak terbaca; seharusnya "
-                             f"{L.LAYOUT_VERSION}.", WARNING, "versi_tata_letak")
-        elif number > L.LAYOUT_VERSION:
-            bad(L.P_VERSION, f"Buku kerja ini memakai tata letak versi {number}, lebih baru dari yang dikenal "
-                             f"program ini (versi {L.LAYOUT_VERSION}). Perbarui lkj-xl.", ERROR, "versi_tata_letak")
+            bad(layout.P_VERSION, f"Versi tata letak \"{as_text(version)}\" tidak terbaca; seharusnya "
+                             f"{layout.LAYOUT_VERSION}.", WARNING, "versi_tata_letak")
+        elif number > layout.LAYOUT_VERSION:
+            bad(layout.P_VERSION, f"Buku kerja ini memakai tata letak versi {number}, lebih baru dari yang dikenal "
+                             f"program ini (versi {layout.LAYOUT_VERSION}). Perbarui lkj-xl.", ERROR, "versi_tata_letak")
 
     week = _read_week(reader, positions, values)
     special = _read_special(reader, positions, values)
@@ -369,16 +369,16 @@ def _read_settings(reader: _Reader, positions: dict[str, Any], fallback_year: in
 def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHours | None]:
     """The hours one row of a week table gives: (True, DayHours) for a working day, (True, None) for a day off,
     (False, None) after reporting through ``bad(column, message)`` what cannot be read."""
-    working = read_yes(data.get(L.W_WORKDAY))
+    working = read_yes(data.get(layout.W_WORKDAY))
     if working is None:
-        bad(L.W_WORKDAY, f"Isian \"Hari kerja?\" untuk {what} harus Ya atau Tidak, bukan "
-                         f"\"{as_text(data.get(L.W_WORKDAY))}\".")
+        bad(layout.W_WORKDAY, f"Isian \"Hari kerja?\" untuk {what} harus Ya atau Tidak, bukan "
+                         f"\"{as_text(data.get(layout.W_WORKDAY))}\".")
         return False, None
     if not working:
         return True, None
     times: dict[str, time | None] = {}
     ok = True
-    for column in (L.W_START, L.W_BREAK_START, L.W_BREAK_END, L.W_END):
+    for column in (layout.W_START, layout.W_BREAK_START, layout.W_BREAK_END, layout.W_END):
         try:
             times[column] = _to_time(data.get(column))
         except ValueError:
@@ -386,39 +386,39 @@ def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHou
             ok = False
     if not ok:
         return False, None
-    if times[L.W_START] is None or times[L.W_END] is None:
-        bad(L.W_START if times[L.W_START] is None else L.W_END,
+    if times[layout.W_START] is None or times[layout.W_END] is None:
+        bad(layout.W_START if times[layout.W_START] is None else layout.W_END,
             f"{what[:1].upper()}{what[1:]} ditandai hari kerja tetapi jam masuk atau jam pulangnya kosong.")
         return False, None
     breaks: tuple[tuple[time, time], ...] = ()
-    if (times[L.W_BREAK_START] is None) != (times[L.W_BREAK_END] is None):
-        bad(L.W_BREAK_START, f"Istirahat {what} harus diisi lengkap (mulai dan selesai) atau dikosongkan keduanya.")
+    if (times[layout.W_BREAK_START] is None) != (times[layout.W_BREAK_END] is None):
+        bad(layout.W_BREAK_START, f"Istirahat {what} harus diisi lengkap (mulai dan selesai) atau dikosongkan keduanya.")
         return False, None
-    if times[L.W_BREAK_START] is not None:
-        breaks = ((times[L.W_BREAK_START], times[L.W_BREAK_END]),)
+    if times[layout.W_BREAK_START] is not None:
+        breaks = ((times[layout.W_BREAK_START], times[layout.W_BREAK_END]),)
     try:
-        return True, DayHours(times[L.W_START], times[L.W_END], breaks)
+        return True, DayHours(times[layout.W_START], times[layout.W_END], breaks)
     except ValueError as exc:
-        bad(L.W_START, f"Jam kerja {what}: {exc}")
+        bad(layout.W_START, f"Jam kerja {what}: {exc}")
         return False, None
 
 
 def _find_special_table(values: Sequence[Sequence[Any]], week: TablePos | None) -> TablePos | None:
     """The special-hours table (below the week table), None when absent."""
     start0 = week.header_row if week is not None else 0
-    found = _find_header(values[start0:], L.SPECIAL_HEADERS, 3)
-    if found is None or L.X_FROM not in found[1]:
+    found = _find_header(values[start0:], layout.SPECIAL_HEADERS, 3)
+    if found is None or layout.X_FROM not in found[1]:
         return None
-    return TablePos(L.SHEET_SETTINGS, start0 + found[0] + 1, {label: c0 + 1 for label, c0 in found[1].items()})
+    return TablePos(layout.SHEET_SETTINGS, start0 + found[0] + 1, {label: c0 + 1 for label, c0 in found[1].items()})
 
 
-_DAY_INDEX = {L.normalize_label(name): i for i, name in enumerate(WEEKDAY_NAMES_ID)}
+_DAY_INDEX = {layout.normalize_label(name): i for i, name in enumerate(WEEKDAY_NAMES_ID)}
 _DAY_INDEX["jum'at"] = 4
 
 
 def _weekdays(text: Any) -> tuple[int, ...] | None:
     """"Senin" -> (0,), "Senin-Kamis" / "Senin s.d. Kamis" -> (0, 1, 2, 3), "Semua" -> all; None if unreadable."""
-    raw = L.normalize_label(text)
+    raw = layout.normalize_label(text)
     if raw in ("semua", "semua hari", "setiap hari"):
         return tuple(range(7))
     parts = [p.strip() for p in re.split(r"\s*(?:-|–|s\.?\s*d\.?|sampai(?:\s+dengan)?)\s*", raw) if p.strip()]
@@ -433,11 +433,11 @@ def _weekdays(text: Any) -> tuple[int, ...] | None:
 
 def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[Any]]) -> tuple[SpecialHours, ...]:
     """Periods with other hours (Ramadan) from the table below the week table; an absent table means none."""
-    sheet = L.SHEET_SETTINGS
+    sheet = layout.SHEET_SETTINGS
     pos = _find_special_table(values, positions.get("week_table"))
     if pos is None:
         return ()
-    for label in L.SPECIAL_REQUIRED:
+    for label in layout.SPECIAL_REQUIRED:
         if label not in pos.columns:
             reader.problem(Location(AREA_BOOK, sheet, label), ERROR, "kolom_tidak_ada",
                            f"Kolom \"{label}\" tidak ditemukan pada tabel jam kerja khusus di lembar \"{sheet}\" "
@@ -445,7 +445,7 @@ def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[
             return ()
     positions["special_table"] = pos
     periods: list[SpecialHours] = []
-    for index, data, blank in _table_values(values, pos, L.SPECIAL_HEADERS):
+    for index, data, blank in _table_values(values, pos, layout.SPECIAL_HEADERS):
         if blank:
             continue
         row = pos.sheet_row(index)
@@ -455,17 +455,17 @@ def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[
                            message)
 
         try:
-            first, last = parse_datetime(data.get(L.X_FROM)), parse_datetime(data.get(L.X_TO))
+            first, last = parse_datetime(data.get(layout.X_FROM)), parse_datetime(data.get(layout.X_TO))
         except ParseError as exc:
-            bad(L.X_FROM, f"Jam kerja khusus baris {row}: {exc.message}")
+            bad(layout.X_FROM, f"Jam kerja khusus baris {row}: {exc.message}")
             continue
         if first is None or last is None:
-            bad(L.X_FROM if first is None else L.X_TO,
+            bad(layout.X_FROM if first is None else layout.X_TO,
                 f"Jam kerja khusus baris {row}: isi tanggal awal dan akhir periode (mis. 18/02/2026 dan 19/03/2026).")
             continue
-        days = _weekdays(data.get(L.W_DAY))
+        days = _weekdays(data.get(layout.W_DAY))
         if days is None:
-            bad(L.W_DAY, f"Hari \"{as_text(data.get(L.W_DAY))}\" pada jam kerja khusus baris {row} tidak dikenali; "
+            bad(layout.W_DAY, f"Hari \"{as_text(data.get(layout.W_DAY))}\" pada jam kerja khusus baris {row} tidak dikenali; "
                          f"tulis mis. Senin, Senin-Kamis atau Jumat.")
             continue
         ok, hours = _hours_of_row(data, f"periode khusus baris {row}", bad)
@@ -474,15 +474,15 @@ def _read_special(reader: _Reader, positions: dict[str, Any], values: list[list[
         try:
             periods.append(SpecialHours(
                 first.date(), last.date(), tuple((d, hours) for d in days) if hours else (),
-                () if hours else days, as_text(data.get(L.X_NOTE))))
+                () if hours else days, as_text(data.get(layout.X_NOTE))))
         except ValueError as exc:
-            bad(L.X_TO, f"Jam kerja khusus baris {row}: {exc}")
+            bad(layout.X_TO, f"Jam kerja khusus baris {row}: {exc}")
     return tuple(periods)
 
 
 def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any]]) -> tuple[DayHours | None, ...]:
-    sheet = L.SHEET_SETTINGS
-    pos = reader.table(sheet, values, L.WEEK_HEADERS, L.WEEK_REQUIRED, 3, "jam kerja")
+    sheet = layout.SHEET_SETTINGS
+    pos = reader.table(sheet, values, layout.WEEK_HEADERS, layout.WEEK_REQUIRED, 3, "jam kerja")
     if pos is None:
         return DEFAULT_WEEK
     positions["week_table"] = pos
@@ -491,15 +491,15 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
     week_rows: dict[str, int] = {}
     special = _find_special_table(values, pos)
     # the week table ends above the special table's title row
-    for index, data, blank in _table_values(values, pos, L.WEEK_HEADERS,
+    for index, data, blank in _table_values(values, pos, layout.WEEK_HEADERS,
                                             None if special is None else special.header_row - 2):
         if blank:
             continue
-        name = data.get(L.W_DAY)
-        i = _DAY_INDEX.get(L.normalize_label(name))
+        name = data.get(layout.W_DAY)
+        i = _DAY_INDEX.get(layout.normalize_label(name))
         if i is None:
-            if not is_blank(name) or any(not is_blank(v) for k, v in data.items() if k != L.W_SOURCE):
-                reader.problem(Location(AREA_SETTINGS, as_text(name) or None, L.W_DAY), ERROR, "hari_tidak_dikenal",
+            if not is_blank(name) or any(not is_blank(v) for k, v in data.items() if k != layout.W_SOURCE):
+                reader.problem(Location(AREA_SETTINGS, as_text(name) or None, layout.W_DAY), ERROR, "hari_tidak_dikenal",
                                f"Hari \"{as_text(name)}\" pada tabel jam kerja (lembar \"{sheet}\", baris "
                                f"{pos.sheet_row(index)}) tidak dikenali; tulis Senin, Selasa, ..., Minggu.")
             continue
@@ -515,11 +515,11 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
             week[i] = hours
     positions["week_rows"] = week_rows
     for i in sorted(set(range(7)) - seen):
-        reader.problem(Location(AREA_SETTINGS, WEEKDAY_NAMES_ID[i], L.W_DAY), WARNING, "hari_tidak_ada",
+        reader.problem(Location(AREA_SETTINGS, WEEKDAY_NAMES_ID[i], layout.W_DAY), WARNING, "hari_tidak_ada",
                        f"Hari {WEEKDAY_NAMES_ID[i]} tidak ada di tabel jam kerja lembar \"{sheet}\"; dipakai jam "
                        f"kerja bawaan.")
     if not any(week):
-        reader.problem(Location(AREA_SETTINGS, None, L.W_WORKDAY), ERROR, "tidak_ada_hari_kerja",
+        reader.problem(Location(AREA_SETTINGS, None, layout.W_WORKDAY), ERROR, "tidak_ada_hari_kerja",
                        f"Tabel jam kerja lembar \"{sheet}\" tidak memuat satu pun hari kerja; dipakai jam kerja "
                        f"bawaan (Senin-Jumat).")
         return DEFAULT_WEEK
@@ -527,11 +527,11 @@ def _read_week(reader: _Reader, positions: dict[str, Any], values: list[list[Any
 
 
 def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
-    sheet = L.SHEET_SOP
+    sheet = layout.SHEET_SOP
     values = reader.sheet(sheet)
     if values is None:
         return DEFAULT_SOP
-    pos = reader.table(sheet, values, L.SOP_HEADERS, (L.S_NO, L.S_URAIAN, L.S_PELAKSANA, L.S_WAKTU), 3,
+    pos = reader.table(sheet, values, layout.SOP_HEADERS, (layout.S_NO, layout.S_URAIAN, layout.S_PELAKSANA, layout.S_WAKTU), 3,
                        "langkah SOP")
     stop = pos.header_row - 1 if pos is not None else None
     labels = [label for label, _ in IDENTITY_FIELDS]
@@ -553,18 +553,18 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
     if pos is not None:
         positions["sop_table"] = pos
         sop_rows: dict[int, int] = {}
-        for index, data, blank in _table_values(values, pos, L.SOP_HEADERS):
+        for index, data, blank in _table_values(values, pos, layout.SOP_HEADERS):
             if blank:
                 continue
             sheet_row = pos.sheet_row(index)
-            number = as_int(data.get(L.S_NO))
+            number = as_int(data.get(layout.S_NO))
             if number is None or number < 1:
-                reader.problem(Location(AREA_SOP, None, L.S_NO), ERROR, "nomor_langkah_tidak_terbaca",
-                               f"Nomor langkah \"{as_text(data.get(L.S_NO))}\" pada lembar \"{sheet}\" baris "
+                reader.problem(Location(AREA_SOP, None, layout.S_NO), ERROR, "nomor_langkah_tidak_terbaca",
+                               f"Nomor langkah \"{as_text(data.get(layout.S_NO))}\" pada lembar \"{sheet}\" baris "
                                f"{sheet_row} tidak terbaca; isi dengan angka 1, 2, 3, ...")
                 continue
             if number in sop_rows:
-                reader.problem(Location(AREA_SOP, number, L.S_NO), ERROR, "nomor_langkah_ganda",
+                reader.problem(Location(AREA_SOP, number, layout.S_NO), ERROR, "nomor_langkah_ganda",
                                f"Langkah {number} tertulis dua kali pada lembar \"{sheet}\" (baris "
                                f"{sop_rows[number]} dan {sheet_row}); baris kedua diabaikan.")
                 continue
@@ -583,11 +583,11 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
 
 
 def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
-    actor = as_text(data.get(L.S_PELAKSANA))
+    actor = as_text(data.get(layout.S_PELAKSANA))
     if not actor:
-        reader.problem(Location(AREA_SOP, number, L.S_PELAKSANA), ERROR, "pelaksana_sop_kosong",
-                       f"Pelaksana langkah {number} pada lembar \"{L.SHEET_SOP}\" kosong.")
-    raw_waktu = data.get(L.S_WAKTU)
+        reader.problem(Location(AREA_SOP, number, layout.S_PELAKSANA), ERROR, "pelaksana_sop_kosong",
+                       f"Pelaksana langkah {number} pada lembar \"{layout.SHEET_SOP}\" kosong.")
+    raw_waktu = data.get(layout.S_WAKTU)
     waktu_text = as_text(raw_waktu)
     standard = None
     bad_waktu = False
@@ -595,11 +595,11 @@ def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
         standard = parse_waktu(raw_waktu.strip() if isinstance(raw_waktu, str) else raw_waktu)
     except ParseError as exc:
         bad_waktu = True
-        reader.problem(Location(AREA_SOP, number, L.S_WAKTU), ERROR, "waktu_tidak_dikenali",
+        reader.problem(Location(AREA_SOP, number, layout.S_WAKTU), ERROR, "waktu_tidak_dikenali",
                        f"Langkah {number}: {exc.message}")
-    step = Step(number, as_text(data.get(L.S_URAIAN)), actor, _split_roles(data.get(L.S_PELAKSANA_LAIN)),
-                as_text(data.get(L.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, as_text(data.get(L.S_OUTPUT)),
-                as_text(data.get(L.S_KETERANGAN)), standard)
+    step = Step(number, as_text(data.get(layout.S_URAIAN)), actor, _split_roles(data.get(layout.S_PELAKSANA_LAIN)),
+                as_text(data.get(layout.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, as_text(data.get(layout.S_OUTPUT)),
+                as_text(data.get(layout.S_KETERANGAN)), standard)
     if bad_waktu:
         # Keep the text as typed (for display and messages); the step has no standard until it is fixed.
         object.__setattr__(step, "waktu", waktu_text)
@@ -608,10 +608,10 @@ def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
 
 def _read_roles(reader: _Reader, positions: dict[str, Any], values: list[list[Any]],
                 steps: Sequence[Step]) -> tuple[str, ...]:
-    target = L.normalize_label(L.ROLES_HEADER)
+    target = layout.normalize_label(layout.ROLES_HEADER)
     for r0, row in enumerate(values):
         for c0, value in enumerate(row):
-            if isinstance(value, str) and L.normalize_label(value) == target:
+            if isinstance(value, str) and layout.normalize_label(value) == target:
                 positions["roles_cell"] = (r0 + 1, c0 + 1)
                 roles: list[str] = []
                 for below in values[r0 + 1:]:
@@ -621,8 +621,8 @@ def _read_roles(reader: _Reader, positions: dict[str, Any], values: list[list[An
                     roles.append(item)
                 if roles:
                     return tuple(roles)
-    reader.problem(Location(AREA_SOP, L.ROLES_HEADER), WARNING, "daftar_jabatan_tidak_ada",
-                   f"Daftar \"{L.ROLES_HEADER}\" tidak ditemukan atau kosong pada lembar \"{L.SHEET_SOP}\"; dipakai "
+    reader.problem(Location(AREA_SOP, layout.ROLES_HEADER), WARNING, "daftar_jabatan_tidak_ada",
+                   f"Daftar \"{layout.ROLES_HEADER}\" tidak ditemukan atau kosong pada lembar \"{layout.SHEET_SOP}\"; dipakai "
                    f"jabatan dari tabel langkah.")
     derived: list[str] = []
     for step in steps:
@@ -633,9 +633,9 @@ def _read_roles(reader: _Reader, positions: dict[str, Any], values: list[list[An
 
 
 def _read_holidays(reader: _Reader, positions: dict[str, Any]):
-    sheet = L.SHEET_HOLIDAYS
+    sheet = layout.SHEET_HOLIDAYS
     values = reader.sheet(sheet)
-    pos = reader.table(sheet, values, L.HOLIDAY_HEADERS, L.HOLIDAY_REQUIRED, 2, "hari libur")
+    pos = reader.table(sheet, values, layout.HOLIDAY_HEADERS, layout.HOLIDAY_REQUIRED, 2, "hari libur")
     in_force: set[date] = set()
     removed: set[date] = set()
     years: set[int] = set()
@@ -643,79 +643,79 @@ def _read_holidays(reader: _Reader, positions: dict[str, Any]):
     if pos is None or values is None:
         return frozenset(), frozenset(), frozenset(), names
     positions["holiday_table"] = pos
-    for index, data, blank in _table_values(values, pos, L.HOLIDAY_HEADERS):
+    for index, data, blank in _table_values(values, pos, layout.HOLIDAY_HEADERS):
         if blank:
             continue
-        raw = data.get(L.H_DATE)
+        raw = data.get(layout.H_DATE)
         try:
             day = _to_date(raw)
         except ValueError:
             day = None
-            reader.problem(Location(AREA_HOLIDAYS, index, L.H_DATE), ERROR, "tanggal_libur_tidak_terbaca",
+            reader.problem(Location(AREA_HOLIDAYS, index, layout.H_DATE), ERROR, "tanggal_libur_tidak_terbaca",
                            f"Tanggal libur \"{as_text(raw)}\" (lembar \"{sheet}\", baris {pos.sheet_row(index)}) "
                            f"tidak terbaca; tulis seperti 20/03/2026.")
             continue
         if day is None:
-            reader.problem(Location(AREA_HOLIDAYS, index, L.H_DATE), ERROR, "tanggal_libur_kosong",
+            reader.problem(Location(AREA_HOLIDAYS, index, layout.H_DATE), ERROR, "tanggal_libur_kosong",
                            f"Baris {pos.sheet_row(index)} lembar \"{sheet}\" berisi hari libur tanpa tanggal.")
             continue
-        cancelled = read_yes(data.get(L.H_CANCELLED))
+        cancelled = read_yes(data.get(layout.H_CANCELLED))
         if cancelled is None:
-            reader.problem(Location(AREA_HOLIDAYS, index, L.H_CANCELLED), WARNING, "bukan_libur_tidak_terbaca",
-                           f"Isian \"{L.H_CANCELLED}\" \"{as_text(data.get(L.H_CANCELLED))}\" (baris "
+            reader.problem(Location(AREA_HOLIDAYS, index, layout.H_CANCELLED), WARNING, "bukan_libur_tidak_terbaca",
+                           f"Isian \"{layout.H_CANCELLED}\" \"{as_text(data.get(layout.H_CANCELLED))}\" (baris "
                            f"{pos.sheet_row(index)}) harus Ya atau kosong; tanggal {format_date_id(day)} tetap "
                            f"dianggap libur.")
             cancelled = False
-        kind = L.normalize_label(data.get(L.H_KIND))
-        if kind and kind != L.normalize_label(L.KIND_LOCAL):
+        kind = layout.normalize_label(data.get(layout.H_KIND))
+        if kind and kind != layout.normalize_label(layout.KIND_LOCAL):
             years.add(day.year)
         if cancelled:
             removed.add(day)
         else:
             in_force.add(day)
-            name = as_text(data.get(L.H_NAME))
+            name = as_text(data.get(layout.H_NAME))
             names[day] = f"{names[day]}; {name}" if day in names and name else (name or names.get(day, ""))
     return frozenset(in_force - removed), frozenset(years), frozenset(removed), names
 
 
 def _read_staff(reader: _Reader, positions: dict[str, Any]) -> list[StaffEntry]:
-    sheet = L.SHEET_STAFF
+    sheet = layout.SHEET_STAFF
     values = reader.sheet(sheet)
-    pos = reader.table(sheet, values, L.STAFF_HEADERS, (L.E_NAME, L.E_NIP, L.E_ROLE), 2, "pegawai")
+    pos = reader.table(sheet, values, layout.STAFF_HEADERS, (layout.E_NAME, layout.E_NIP, layout.E_ROLE), 2, "pegawai")
     if pos is None or values is None:
         return []
     positions["staff_table"] = pos
     staff = []
-    for index, data, blank in _table_values(values, pos, L.STAFF_HEADERS):
+    for index, data, blank in _table_values(values, pos, layout.STAFF_HEADERS):
         if not blank:
-            staff.append(StaffEntry(index, **{L.STAFF_ATTRIBUTES[k]: v for k, v in data.items()}))
+            staff.append(StaffEntry(index, **{layout.STAFF_ATTRIBUTES[k]: v for k, v in data.items()}))
     return staff
 
 
 def _read_steps(reader: _Reader, positions: dict[str, Any], sop: Sop) -> list[StepEntry]:
     entries: list[StepEntry] = []
     steps: dict[int, StepSheetPos] = {}
-    required = (L.F_YEAR, L.F_RECEIVED, L.F_COMPLETED)
+    required = (layout.F_YEAR, layout.F_RECEIVED, layout.F_COMPLETED)
     for step in sop.steps:
-        sheet = L.step_sheet(step.number)
+        sheet = layout.step_sheet(step.number)
         values = reader.sheet(sheet)
-        pos = reader.table(sheet, values, L.STEP_HEADERS, required, 3, f"langkah {step.number}")
+        pos = reader.table(sheet, values, layout.STEP_HEADERS, required, 3, f"langkah {step.number}")
         if pos is None or values is None:
             continue
         header_rows = {label: r0 + 1
-                       for label, r0 in _label_rows(values, L.STEP_HEADER_LABELS, 0, pos.header_row - 1).items()}
-        computed_cols = [pos.columns.get(label) for label in L.STEP_COMPUTED_HEADERS]
+                       for label, r0 in _label_rows(values, layout.STEP_HEADER_LABELS, 0, pos.header_row - 1).items()}
+        computed_cols = [pos.columns.get(label) for label in layout.STEP_COMPUTED_HEADERS]
         rows: list[tuple[int, int | None, bool]] = []
         computed: list[tuple[Any, ...]] = []
-        for index, data, blank in _table_values(values, pos, L.STEP_ENTRY_HEADERS):
+        for index, data, blank in _table_values(values, pos, layout.STEP_ENTRY_HEADERS):
             sheet_row = pos.sheet_row(index)
-            rows.append((sheet_row, as_int(data.get(L.F_YEAR)), blank))
+            rows.append((sheet_row, as_int(data.get(layout.F_YEAR)), blank))
             row = values[sheet_row - 1]
             computed.append(tuple(row[c - 1] if c is not None and c - 1 < len(row) else None
                                   for c in computed_cols))
             if not blank:
                 entries.append(StepEntry(step.number, index,
-                                         **{L.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
+                                         **{layout.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
         steps[step.number] = StepSheetPos(pos, header_rows, tuple(rows), tuple(computed))
     positions["steps"] = steps
     return entries
@@ -727,12 +727,12 @@ def _read_steps(reader: _Reader, positions: dict[str, Any], sop: Sop) -> list[St
 def _column_for(pos: TablePos, fieldname: str | None, attributes: Mapping[str, str], default: str) -> int | None:
     if fieldname is None:
         return pos.column(default)
-    wanted = L.normalize_label(fieldname)
+    wanted = layout.normalize_label(fieldname)
     for label, column in pos.columns.items():
-        if L.normalize_label(label) == wanted:
+        if layout.normalize_label(label) == wanted:
             return column
     for label, attr in attributes.items():
-        if L.normalize_label(attr) == wanted:
+        if layout.normalize_label(attr) == wanted:
             return pos.column(label)
     return None
 
@@ -751,62 +751,62 @@ def _cell_of(tracker: Tracker, loc: Location) -> tuple[str, str | None]:
             step, index = key
         else:
             step, index = key, None
-        sheet = L.step_sheet(int(step)) if as_int(step) is not None else ""
+        sheet = layout.step_sheet(int(step)) if as_int(step) is not None else ""
         info = lay.steps.get(as_int(step)) if as_int(step) is not None else None
         if info is None:
             return sheet, None
-        wanted = L.normalize_label(loc.field) if loc.field else None
-        table_labels = {L.normalize_label(h) for h in L.STEP_HEADERS}
+        wanted = layout.normalize_label(loc.field) if loc.field else None
+        table_labels = {layout.normalize_label(h) for h in layout.STEP_HEADERS}
         if wanted and wanted not in table_labels:
             # A top-block field (e.g. "Uraian Prosedur"): its value cell in column B.
             for label, row in info.header_rows.items():
-                if L.normalize_label(label) == wanted:
+                if layout.normalize_label(label) == wanted:
                     return _address(sheet, row, 2)
         if as_int(index) is None:
             return sheet, None
-        column = _column_for(info.table, loc.field, L.STEP_ATTRIBUTES, L.F_YEAR)
+        column = _column_for(info.table, loc.field, layout.STEP_ATTRIBUTES, layout.F_YEAR)
         return _address(sheet, info.table.sheet_row(int(index)), column)
     if loc.area == AREA_STAFF:
         pos = lay.staff_table
         if pos is None or as_int(key) is None:
-            return L.SHEET_STAFF, None
-        return _address(L.SHEET_STAFF, pos.sheet_row(int(key)),
-                        _column_for(pos, loc.field, L.STAFF_ATTRIBUTES, L.E_NAME))
+            return layout.SHEET_STAFF, None
+        return _address(layout.SHEET_STAFF, pos.sheet_row(int(key)),
+                        _column_for(pos, loc.field, layout.STAFF_ATTRIBUTES, layout.E_NAME))
     if loc.area == AREA_HOLIDAYS:
         pos = lay.holiday_table
         if pos is None or as_int(key) is None:
-            return L.SHEET_HOLIDAYS, None
-        return _address(L.SHEET_HOLIDAYS, pos.sheet_row(int(key)), _column_for(pos, loc.field, {}, L.H_DATE))
+            return layout.SHEET_HOLIDAYS, None
+        return _address(layout.SHEET_HOLIDAYS, pos.sheet_row(int(key)), _column_for(pos, loc.field, {}, layout.H_DATE))
     if loc.area == AREA_SOP:
-        sheet = L.SHEET_SOP
+        sheet = layout.SHEET_SOP
         number = as_int(key) if not isinstance(key, str) else None
         if number is not None:
             pos = lay.sop_table
             if pos is None or number not in lay.sop_rows:
                 return sheet, None
-            return _address(sheet, lay.sop_rows[number], _column_for(pos, loc.field, L.SOP_ATTRIBUTES, L.S_NO))
+            return _address(sheet, lay.sop_rows[number], _column_for(pos, loc.field, layout.SOP_ATTRIBUTES, layout.S_NO))
         if key is None and loc.field and lay.sop_table is not None:
-            return _address(sheet, lay.sop_table.header_row, _column_for(lay.sop_table, loc.field, {}, L.S_NO))
+            return _address(sheet, lay.sop_table.header_row, _column_for(lay.sop_table, loc.field, {}, layout.S_NO))
         if isinstance(key, str):
-            wanted = L.normalize_label(key)
-            if wanted == L.normalize_label(L.ROLES_HEADER) and lay.roles_cell is not None:
+            wanted = layout.normalize_label(key)
+            if wanted == layout.normalize_label(layout.ROLES_HEADER) and lay.roles_cell is not None:
                 return _address(sheet, *lay.roles_cell)
             for label, attr in IDENTITY_FIELDS:
-                if wanted in (L.normalize_label(label), L.normalize_label(attr)) and label in lay.identity_rows:
+                if wanted in (layout.normalize_label(label), layout.normalize_label(attr)) and label in lay.identity_rows:
                     return _address(sheet, lay.identity_rows[label], 2)
         return sheet, None
     if loc.area == AREA_SETTINGS:
-        sheet = L.SHEET_SETTINGS
+        sheet = layout.SHEET_SETTINGS
         if isinstance(key, str):
-            wanted = L.normalize_label(key)
+            wanted = layout.normalize_label(key)
             for label, row in lay.settings_rows.items():
-                if L.normalize_label(label) == wanted:
+                if layout.normalize_label(label) == wanted:
                     return _address(sheet, row, 2)
             for day, row in lay.week_rows.items():
-                if L.normalize_label(day) == wanted and lay.week_table is not None:
-                    return _address(sheet, row, _column_for(lay.week_table, loc.field, {}, L.W_DAY))
+                if layout.normalize_label(day) == wanted and lay.week_table is not None:
+                    return _address(sheet, row, _column_for(lay.week_table, loc.field, {}, layout.W_DAY))
         if isinstance(key, tuple) and key[:1] == ("khusus",) and lay.special_table is not None:
-            return _address(sheet, key[1], _column_for(lay.special_table, loc.field, {}, L.X_FROM))
+            return _address(sheet, key[1], _column_for(lay.special_table, loc.field, {}, layout.X_FROM))
         return sheet, None
     if loc.area == AREA_BOOK:
         return (key if isinstance(key, str) else ""), None
@@ -840,20 +840,20 @@ def entry_cells(book: Book) -> dict[tuple[str, str], Any]:
                 if value is not None and not skip(r0 + 1, c0 + 1):
                     cells[(sheet, cell_address(r0 + 1, c0 + 1))] = value
 
-    for sheet in (L.SHEET_SOP, L.SHEET_SETTINGS, L.SHEET_HOLIDAYS, L.SHEET_STAFF):
+    for sheet in (layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF):
         if sheet in names:
             collect(sheet, book.read(sheet), lambda r, c: False)
     for sheet in names:
-        if L.step_of_sheet(sheet) is None:
+        if layout.step_of_sheet(sheet) is None:
             continue
         values = book.read(sheet)
-        found = _find_header(values, L.STEP_HEADERS, 3)
+        found = _find_header(values, layout.STEP_HEADERS, 3)
         if found is None:
             collect(sheet, values, lambda r, c: False)
             continue
         header0, cols = found
-        computed = {cols[label] + 1 for label in L.STEP_COMPUTED_HEADERS if label in cols}
-        top = {r0 + 1 for r0 in _label_rows(values, L.STEP_HEADER_LABELS, 0, header0).values()}
+        computed = {cols[label] + 1 for label in layout.STEP_COMPUTED_HEADERS if label in cols}
+        top = {r0 + 1 for r0 in _label_rows(values, layout.STEP_HEADER_LABELS, 0, header0).values()}
         header_row = header0 + 1
         collect(sheet, values, lambda r, c: (r > header_row and c in computed) or (r in top and c == 2))
     return cells

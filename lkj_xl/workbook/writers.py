@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from lkj_xl.workbook import layout as L
+from lkj_xl.workbook import layout
 from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
-from lkj_xl.workbook.cells import as_int, as_text, is_blank, naive
+from lkj_xl.core.values import as_int, as_text, is_blank, naive
 from lkj_xl.core.entries import ERROR
 from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from lkj_xl.core.sop import Step
@@ -59,7 +59,7 @@ def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSc
     keep their values, rows with all entry cells blank are cleared.  One block per sheet.  Returns the number of
     rows written with a schedule.  A year without a row on a step sheet gets none (entry cells are never written)."""
     written = 0
-    blanks = [None] * len(L.STEP_COMPUTED_HEADERS)
+    blanks = [None] * len(layout.STEP_COMPUTED_HEADERS)
     for step in tracker.sop.steps:
         info = tracker.layout.steps.get(step.number)
         if info is None or not info.rows:
@@ -79,7 +79,7 @@ def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSc
             if not (blank and all(v is None for v in old)) or new != list(old):
                 last = i
         block = block[: last + 1]
-        columns = [info.table.column(label) for label in L.STEP_COMPUTED_HEADERS]
+        columns = [info.table.column(label) for label in layout.STEP_COMPUTED_HEADERS]
         _write_columns(book, info.table.sheet, info.table.header_row + 1, columns, block)
     return written
 
@@ -90,7 +90,7 @@ def standard_text(step: Step) -> str:
         return f"{step.waktu} (tanpa standar waktu)" if step.waktu and step.waktu.strip("-\u2013 ") else \
             "Tanpa standar waktu"
     described = step.standard.describe()
-    if L.normalize_label(described) == L.normalize_label(step.waktu):
+    if layout.normalize_label(described) == layout.normalize_label(step.waktu):
         return step.waktu
     return f"{step.waktu} ({described})"
 
@@ -108,7 +108,7 @@ def write_step_headers(book: Book, tracker: Tracker) -> None:
         if info is None:
             continue
         values = step_header_values(step)
-        rows = [info.header_rows.get(label) for label in L.STEP_HEADER_LABELS]
+        rows = [info.header_rows.get(label) for label in layout.STEP_HEADER_LABELS]
         present = [(r, v) for r, v in zip(rows, values) if r is not None]
         if not present:
             continue
@@ -125,9 +125,9 @@ def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) ->
     for entry in tracker.entries:
         if entry.step == current.step and as_int(entry.year) == schedule.year and not is_blank(entry.pelaksana):
             return as_text(entry.pelaksana)
-    role = L.normalize_label(current.actor)
+    role = layout.normalize_label(current.actor)
     names = [as_text(s.nama) for s in tracker.staff
-             if L.normalize_label(s.jabatan) == role and not is_blank(s.nama)]
+             if layout.normalize_label(s.jabatan) == role and not is_blank(s.nama)]
     return f"{current.actor} ({', '.join(names)})" if names else current.actor
 
 
@@ -162,10 +162,10 @@ def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
 
 def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> None:
     """The cycle at a glance, in Beranda's value cells (one block)."""
-    if not book.has_sheet(L.SHEET_HOME):
+    if not book.has_sheet(layout.SHEET_HOME):
         return
     values = beranda_values(tracker, schedule, calendar)
-    book.write(L.SHEET_HOME, L.BERANDA_FIRST_ROW, L.BERANDA_VALUE_COLUMN, [[v] for v in values])
+    book.write(layout.SHEET_HOME, layout.BERANDA_FIRST_ROW, layout.BERANDA_VALUE_COLUMN, [[v] for v in values])
 
 
 def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: int) -> int:
@@ -187,7 +187,7 @@ def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
             sheet, address = tracker.cell_of(location)
         else:
             sheet, address = problem.sheet, problem.cell
-        rows.append([sheet, address, L.LEVEL_ERROR if problem.severity == ERROR else L.LEVEL_WARNING,
+        rows.append([sheet, address, layout.LEVEL_ERROR if problem.severity == ERROR else layout.LEVEL_WARNING,
                      problem.code, problem.message])
     return rows
 
@@ -195,10 +195,10 @@ def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
 def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int:
     """Replace the Masalah list with ``problems`` (plain text in A:E; the builder's link column F follows).
     Returns the number of problems written."""
-    sheet = L.SHEET_PROBLEMS
+    sheet = layout.SHEET_PROBLEMS
     if not book.has_sheet(sheet):
         return 0
-    width = len(L.PROBLEM_HEADERS)
+    width = len(layout.PROBLEM_HEADERS)
     rows = problem_rows(tracker, problems)
     old_last = _last_filled_row(book.read(sheet), 1, width)  # 0-based; data starts at row0 1
     count = max(len(rows), old_last)
@@ -209,12 +209,12 @@ def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int
 
 
 def append_history(book: Book, when: datetime, user: str, action: str, detail: str,
-                   cap: int = L.HISTORY_CAP) -> None:
+                   cap: int = layout.HISTORY_CAP) -> None:
     """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first)."""
-    sheet = L.SHEET_HISTORY
+    sheet = layout.SHEET_HISTORY
     if not book.has_sheet(sheet):
         return
-    width = len(L.HISTORY_HEADERS)
+    width = len(layout.HISTORY_HEADERS)
     values = book.read(sheet)
     old_last = _last_filled_row(values, 1, width)
     kept = [list(row[:width]) + [None] * (width - len(row[:width])) for row in values[1:old_last + 1]]

@@ -1,4 +1,4 @@
-"""What a cell holds, read the same way everywhere: blank, text, a whole number, yes/no.
+"""What a cell holds, read the same way everywhere: blank, text, a whole number, yes/no; how labels compare.
 
 Cells arrive as openpyxl gives them (file mode) or as xlwings gives them (live mode): ``None``, ``str``, ``int``,
 ``float`` (Excel stores every number as one), ``bool``, ``datetime``.  Dates have their own reader
@@ -12,7 +12,16 @@ from datetime import date, datetime, time
 from typing import Any
 
 from lkj_xl.core.dates import format_date_id, format_datetime_id
-from lkj_xl.workbook.layout import normalize_label
+
+
+
+
+
+def normalize_label(text: object) -> str:
+    """How labels are compared: case-insensitive, spaces collapsed, a trailing ':' or '?' ignored."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", " ", str(text)).strip().rstrip(":?").strip().casefold()
 
 
 def is_blank(value: Any) -> bool:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import re
-import secrets
-import shutil
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from lkj_xl.core.errors import FileLockedError, UnusableFileError
+from lkj_xl.core.errors import UnusableFileError
 
 CONTENT_TYPES = "[Content_Types].xml"
 PACKAGE_RELS = "_rels/.rels"
@@ -30,6 +27,12 @@ ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
 # Small XML helpers.  The parts are edited as text, as Office writes them, so namespaces, prefixes and everything we do
 # not touch stay byte for byte (re-serializing with ElementTree would rename prefixes and break mc:Ignorable).
 # ---------------------------------------------------------------------------------------------------------------------
+
+
+def unescape(value: str) -> str:
+    """Attribute text back from its XML escapes (the five entities Office writes)."""
+    return (value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
 
 
 def escape(text: str, quote: bool = False) -> str:
@@ -160,8 +163,8 @@ def ordered(names: Iterable[str]) -> list[str]:
     return [n for n in first if n in names] + sorted(n for n in names if n not in first)
 
 
-def write_package(path: Path, parts: Mapping[str, bytes], moment: _dt.datetime) -> None:
-    """Write ``parts`` as a zip whose bytes depend only on ``parts`` and ``moment``."""
+def package_bytes(parts: Mapping[str, bytes], moment: _dt.datetime) -> bytes:
+    """``parts`` as a zip whose bytes depend only on ``parts`` and ``moment``."""
     date = zip_date(moment)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -171,37 +174,11 @@ def write_package(path: Path, parts: Mapping[str, bytes], moment: _dt.datetime) 
             info.create_system = 0  # the same on every OS
             info.external_attr = 0
             archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    replace_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
-def replace_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then replace ``path`` with it in one step.
-
-    The temporary file is created with the process's normal permissions (not mkstemp's 0600); a file being replaced
-    keeps its own permissions.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temp, "xb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
-        raise FileLockedError(
-            f"File {path.name} sedang dibuka atau dikunci program lain; tutup dulu, lalu coba lagi."
-        ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def rewrite_in_place(path: Path, edits: Mapping[str, bytes]) -> None:
-    """Rewrite the zip at ``path`` with ``edits`` applied: every other entry keeps its bytes, order, date and method."""
+def rewritten_bytes(path: Path, edits: Mapping[str, bytes]) -> bytes:
+    """The zip at ``path`` with ``edits`` applied: every other entry keeps its bytes, order, date and method."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as target:
         seen = set()
@@ -220,4 +197,56 @@ def rewrite_in_place(path: Path, edits: Mapping[str, bytes]) -> None:
             info = zipfile.ZipInfo(name, date_time=date)
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, edits[name])
-    replace_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+# --- the macro-enabled package's vocabulary ----------------------------------------------------------------------
+
+RIBBON_PART = "customUI/customUI14.xml"
+RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
+VBA_PART = "xl/vbaProject.bin"
+VBA_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
+WORKBOOK_PART = "xl/workbook.xml"
+XLSM_MAIN_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+WORKBOOK_CODE_NAME = "ThisWorkbook"
+XLWINGS_CONF_SHEET = "xlwings.conf"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def has_ribbon_relationship(rels: str) -> bool:
+    return any(rel.get("Type") == RIBBON_REL_TYPE and resolve("", rel.get("Target", "")) == RIBBON_PART
+               and rel.get("TargetMode", "Internal") == "Internal" for rel in relationships(rels))
+
+
+def restore_ribbon_parts(parts: dict[str, bytes]) -> bool:
+    """Relate ``customUI/customUI14.xml`` from ``_rels/.rels`` and give it a content type; True if anything changed."""
+    changed = False
+    rels = parts.get(PACKAGE_RELS, b"").decode("utf-8")
+    if not has_ribbon_relationship(rels):
+        parts[PACKAGE_RELS] = add_relationship(rels, RIBBON_REL_TYPE, RIBBON_PART).encode("utf-8")
+        changed = True
+    types = parts[CONTENT_TYPES].decode("utf-8")
+    if content_type_of(types, RIBBON_PART) is None:
+        parts[CONTENT_TYPES] = set_override(types, RIBBON_PART, "application/xml").encode("utf-8")
+        changed = True
+    return changed
+
+
+
+
+def restore_ribbon_relationship(path: Path) -> bool:
+    """Put back, in the file at ``path``, the ``_rels/.rels`` relationship to ``customUI/customUI14.xml`` that an
+    openpyxl save drops (and the part's content type).  Idempotent: False, file untouched, when nothing is missing or
+    there is no ribbon part.  Only those two parts change; ``vbaProject.bin`` and every other part keep their bytes.
+    Meant for a file just written (a temporary copy), so it is rewritten directly."""
+    parts = read_package(path)
+    if RIBBON_PART not in parts or CONTENT_TYPES not in parts:
+        return False
+    before = {name: parts.get(name) for name in (PACKAGE_RELS, CONTENT_TYPES)}
+    if not restore_ribbon_parts(parts):
+        return False
+    path.write_bytes(rewritten_bytes(path, {name: parts[name] for name in before if parts.get(name) != before[name]}))
+    return True
