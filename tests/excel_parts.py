@@ -1051,7 +1051,7 @@ def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> di
 
     On "Langkah {step}": a drawing (text box + picture), a threaded comment with a reply on the first entry row's
     Catatan, sparklines of "Terlambat" beside the top block, a rich-text cell and a sign-off block ("Mengetahui,",
-    name, NIP, "Paraf") below the table, a label "Keterangan" above the table (equal to a top-block label), a user
+    office, name, "Paraf") in columns H, J and M two rows below the table, a label "Keterangan" above the table (equal to a top-block label), a user
     column "Status" beside the table (one empty column away, so Excel does not grow the table into it) with a
     cross-sheet list validation (x14) to the user sheet.  On "Langkah {note_step}": a rich note.  A user sheet
     "Catatan Saya".  Returns :class:`Item` by key (:data:`EVERYTHING`).
@@ -1098,8 +1098,10 @@ def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> di
                        f"{quote_sheet(USER_SHEET)}!$E$2:$E$4")
     items["x14-validation"] = Item("x14-validation", "ext", sheet=sheet, uri=EXT_DATA_VALIDATIONS)
 
+    # Below the table: a rich note left of a sign-off block.  The columns of the table run on below it, so these
+    # cells sit in computed columns (H, J, M), where the entry rows the engine reads and rewrites also are.
     below = last_row + 3
-    rich_cell = f"A{below}"
+    rich_cell = f"{column_letter(first_col + 7)}{below}"  # H
     add_rich_text_cell(path, sheet, rich_cell, RICH_RUNS)
     items["rich-cell"] = Item("rich-cell", "cell", sheet=sheet, cell=rich_cell, text="revisi ke-2")
 
