@@ -1103,7 +1103,8 @@ def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> di
     below = last_row + 3
     rich_cell = f"{column_letter(first_col + 7)}{below}"  # H
     add_rich_text_cell(path, sheet, rich_cell, RICH_RUNS)
-    items["rich-cell"] = Item("rich-cell", "cell", sheet=sheet, cell=rich_cell, text="revisi ke-2")
+    items["rich-cell"] = Item("rich-cell", "cell", sheet=sheet, cell=rich_cell,
+                             text="".join(text for text, _ in RICH_RUNS))
 
     sign_col = column_letter(last_col - 3)  # J
     paraf_col = column_letter(last_col)  # M

@@ -380,3 +380,23 @@ def test_a_package_level_rewrite_keeps_everything(made, tmp_path):
     xp.Package(path).save()
     assert {k: xp.fingerprint(path, i) for k, i in items.items()} == {
         k: xp.fingerprint(source, i) for k, i in items.items()}
+
+
+#: Cells whose text refresh erases today, whatever the save path: they sit in computed columns (H..M) on rows below
+#: the table that the reader takes for empty entry rows, and ``writers.write_computed`` clears those rows.
+CLEARED_TODAY = {"rich-cell", "sign-off-1", "sign-off-2", "sign-off-3", "sign-off-paraf"}
+CELL_ITEMS = ("rich-cell", "sign-off-1", "sign-off-2", "sign-off-3", "sign-off-paraf", "label-above-table",
+              "user-column-header", "user-column-1", "user-column-2")
+
+
+@pytest.mark.parametrize("key", [
+    pytest.param(key, marks=pytest.mark.xfail(strict=False, reason="refresh clears computed columns of rows "
+                                                                    "below the table that have no entries"))
+    if key in CLEARED_TODAY else key
+    for key in CELL_ITEMS])
+def test_refresh_keeps_the_typed_text(refreshed, key):
+    """Weaker than byte for byte: the cell still shows what was typed (passes today for cells outside H..M)."""
+    _, path, items = refreshed
+    item = items[key]
+    value = _load(path)[item.sheet][item.cell].value
+    assert str(value) == item.text
