@@ -32,10 +32,11 @@ import tempfile
 import uuid
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -478,7 +479,8 @@ def _plain_si(text: str) -> etree._Element:
 
 
 def _place_cell(ws: etree._Element, cell: etree._Element) -> None:
-    """Put ``<c>`` into ``<sheetData>`` in row and column order (replacing a cell at that reference)."""
+    """Put ``<c>`` into ``<sheetData>`` in row and column order (replacing a cell at that reference, keeping its
+    style ``s``)."""
     row_number, column = split_ref(cell.get("r"))
     sheet_data = _worksheet_child(ws, "sheetData")
     row = None
@@ -495,7 +497,12 @@ def _place_cell(ws: etree._Element, cell: etree._Element) -> None:
         row = etree.SubElement(sheet_data, _q(NS_MAIN, "row"), r=str(row_number))
     for existing in row.findall(_q(NS_MAIN, "c")):
         other = split_ref(existing.get("r"))[1]
-        if other == column:
+        if other == column:  # typing into a formatted cell keeps its format, as in Excel
+            if existing.get("s") and cell.get("s") is None:
+                cell.attrib.pop("r")
+                attrs = {"r": existing.get("r"), "s": existing.get("s"), **cell.attrib}
+                cell.attrib.clear()
+                cell.attrib.update(attrs)
             existing.addprevious(cell)
             row.remove(existing)
             break
@@ -595,7 +602,8 @@ def _text_box_anchor(shape_id: int, text: str, first: tuple[int, int], last: tup
     return anchor
 
 
-def _picture_anchor(shape_id: int, embed: str, name: str, first: tuple[int, int], last: tuple[int, int]) -> etree._Element:
+def _picture_anchor(shape_id: int, embed: str, name: str, first: tuple[int, int],
+                    last: tuple[int, int]) -> etree._Element:
     anchor = etree.Element(_q(NS_XDR, "twoCellAnchor"), editAs="oneCell")
     _anchor_marker(anchor, "from", first[0], first[1], 0, 0)
     _anchor_marker(anchor, "to", last[0], last[1], 152_400, 95_250)
@@ -733,7 +741,8 @@ def _add_legacy_comment(pkg: Package, sheet_part: str, cell: str, author: str, t
     data = etree.SubElement(shape, _q(NS_XL, "ClientData"), ObjectType="Note")
     etree.SubElement(data, _q(NS_XL, "MoveWithCells"))
     etree.SubElement(data, _q(NS_XL, "SizeWithCells"))
-    etree.SubElement(data, _q(NS_XL, "Anchor")).text = f"{column}, 15, {max(row - 2, 0)}, 10, {column + 2}, 15, {row + 2}, 4"
+    anchor = f"{column}, 15, {max(row - 2, 0)}, 10, {column + 2}, 15, {row + 2}, 4"  # Excel's default note box
+    etree.SubElement(data, _q(NS_XL, "Anchor")).text = anchor
     etree.SubElement(data, _q(NS_XL, "AutoFill")).text = "False"
     etree.SubElement(data, _q(NS_XL, "Row")).text = str(row - 1)
     etree.SubElement(data, _q(NS_XL, "Column")).text = str(column - 1)
@@ -1051,9 +1060,10 @@ def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> di
 
     On "Langkah {step}": a drawing (text box + picture), a threaded comment with a reply on the first entry row's
     Catatan, sparklines of "Terlambat" beside the top block, a rich-text cell and a sign-off block ("Mengetahui,",
-    office, name, "Paraf") in columns H, J and M two rows below the table, a label "Keterangan" above the table (equal to a top-block label), a user
-    column "Status" beside the table (one empty column away, so Excel does not grow the table into it) with a
-    cross-sheet list validation (x14) to the user sheet.  On "Langkah {note_step}": a rich note.  A user sheet
+    office, name, "Paraf") in columns H, J and M two rows below the table (computed columns: refresh clears them
+    today), a label "Keterangan" above the table (equal to a top-block label), a user column "Status" (equal to a
+    computed column's header) one empty column right of the table, so Excel does not grow the table into it, with a
+    cross-sheet list validation (x14) to the user sheet.  On "Langkah {note_step}": a rich note on G13.  A user sheet
     "Catatan Saya".  Returns :class:`Item` by key (:data:`EVERYTHING`).
     """
     sheet = f"Langkah {step}"
@@ -1184,7 +1194,7 @@ def worksheet_order_problems(path: str | Path) -> list[str]:
 
 
 def _raw_cell(text: str, ref: str) -> str | None:
-    match = re.search(rf'<(?:\w+:)?c\b[^>]*\br="{ref}"(?:[^>]*/>|[^>]*>.*?</(?:\w+:)?c>)', text, re.S)
+    match = re.search(rf'<(?:\w+:)?c\b[^>]*\br="{ref}"(?:[^>]*/>|[^>]*>.*?</(?:\w+:)?c>)', text, re.DOTALL)
     return match.group(0) if match else None
 
 
@@ -1204,7 +1214,7 @@ def fingerprint(path: str | Path, item: Item) -> Any:
         return None
     text = pkg.parts[sheet_part].decode("utf-8")
     if item.kind == "ext":
-        match = re.search(rf'<(?:\w+:)?ext\b[^>]*uri="{re.escape(item.uri)}".*?</(?:\w+:)?ext>', text, re.S | re.I)
+        match = re.search(rf'<(?:\w+:)?ext\b[^>]*uri="{re.escape(item.uri)}".*?</(?:\w+:)?ext>', text, re.DOTALL | re.IGNORECASE)
         return match.group(0) if match else None
     raw = _raw_cell(text, item.cell)
     if raw is None:
@@ -1213,7 +1223,7 @@ def fingerprint(path: str | Path, item: Item) -> Any:
         index = int(re.search(r"<(?:\w+:)?v>(\d+)</", raw).group(1))
         found = pkg.related(pkg.workbook_part, REL_SHARED_STRINGS)
         sst = pkg.parts[found[0][1]].decode("utf-8") if found else ""
-        items = re.findall(r"<(?:\w+:)?si\b.*?</(?:\w+:)?si>|<(?:\w+:)?si/>", sst, re.S)
+        items = re.findall(r"<(?:\w+:)?si\b.*?</(?:\w+:)?si>|<(?:\w+:)?si/>", sst, re.DOTALL)
         return raw, items[index] if index < len(items) else None
     return raw
 
