@@ -1214,7 +1214,8 @@ def fingerprint(path: str | Path, item: Item) -> Any:
         return None
     text = pkg.parts[sheet_part].decode("utf-8")
     if item.kind == "ext":
-        match = re.search(rf'<(?:\w+:)?ext\b[^>]*uri="{re.escape(item.uri)}".*?</(?:\w+:)?ext>', text, re.DOTALL | re.IGNORECASE)
+        pattern = rf'<(?:\w+:)?ext\b[^>]*uri="{re.escape(item.uri)}".*?</(?:\w+:)?ext>'
+        match = re.search(pattern, text, re.DOTALL | re.IGNORECASE)
         return match.group(0) if match else None
     raw = _raw_cell(text, item.cell)
     if raw is None:
