@@ -220,6 +220,11 @@ class _Sheet:
     col_styles: list[tuple[int, int, str]] = field(default_factory=list)
     addressed: bool = True  # every row and cell has its r attribute
     extent: tuple[int, int] = (0, 0)  # last row, last column of cells this engine added or wrote
+    # what changed since loading, for the byte-splicing save
+    dirty_cells: set[tuple[int, int]] = field(default_factory=set)  # existing cells whose XML changed
+    new_cells: set[tuple[int, int]] = field(default_factory=set)
+    dirty_rows: set[int] = field(default_factory=set)  # existing rows whose attributes changed
+    new_rows: set[int] = field(default_factory=set)
 
 
 def _index(raw: dict[str, bytes], file_name: str) -> tuple[dict, list[tuple[str, str, str]], dict[str, tuple[str, str]]]:
@@ -629,6 +634,7 @@ class PackageBook(Book):
 
     def _set_cell(self, sh: _Sheet, r: int, c: int, content: tuple[str | None, str | None]) -> None:
         el = self._cell(sh, r, c)
+        sh.dirty_cells.add((r, c))
         formula = el.find(T_F)
         if formula is not None:
             self._drop_formula(sh, el, formula)
@@ -670,6 +676,7 @@ class PackageBook(Book):
             sh.data.append(row)
         sh.row_numbers.insert(pos, r)
         sh.rows[r] = row
+        sh.new_rows.add(r)
         return row
 
     def _cell(self, sh: _Sheet, r: int, c: int) -> etree._Element:
@@ -706,19 +713,23 @@ class PackageBook(Book):
                 last.addnext(el)
             else:
                 row.insert(0, el)
-        self._widen_spans(row, c)
+        if self._widen_spans(row, c):
+            sh.dirty_rows.add(r)
         sh.cells[r, c] = el
+        sh.new_cells.add((r, c))
         sh.extent = (max(sh.extent[0], r), max(sh.extent[1], c))
         return el
 
     @staticmethod
-    def _widen_spans(row: etree._Element, c: int) -> None:
+    def _widen_spans(row: etree._Element, c: int) -> bool:
         spans = row.get("spans")
         if not spans or " " in spans:
-            return
+            return False
         first, _, last = spans.partition(":")
         if first.isdigit() and last.isdigit() and not int(first) <= c <= int(last):
             row.set("spans", f"{min(int(first), c)}:{max(int(last), c)}")
+            return True
+        return False
 
     def _drop_formula(self, sh: _Sheet, el: etree._Element, formula: etree._Element) -> None:
         """Before a written value replaces a formula: keep other cells of a shared formula working (the next cell
@@ -737,6 +748,7 @@ class PackageBook(Book):
                 new_f.text = text[1:]
                 new_f.set("ref", _range_ref(min(r for r, _ in spots), min(c for _, c in spots),
                                             max(r for r, _ in spots), max(c for _, c in spots)))
+                sh.dirty_cells.add(spots[0])
         self._drop_calc_entry(sh, el.get("r"))
 
     def _drop_calc_entry(self, sh: _Sheet, ref: str) -> None:
@@ -830,6 +842,7 @@ class PackageBook(Book):
         el = self._row(sh, row)
         el.set("ht", _number_text(float(height)))
         el.set("customHeight", "1")
+        sh.dirty_rows.add(row)
         self._changed.add(sh.part)
 
     # ------------------------------------------------------------------------------------------------- save
@@ -853,6 +866,15 @@ class PackageBook(Book):
         if (last_row, last_col) != (r2, c2):
             dim.set("ref", _range_ref(r1, c1, last_row, last_col))
 
+    def _part_bytes(self, name: str) -> bytes:
+        part = self._parts[name]
+        sheet = next((sh for sh in self._sheets.values() if sh.part == name and sh.loaded), None)
+        if sheet is not None:
+            spliced = _splice_sheet(self._raw[name], sheet)
+            if spliced is not None:
+                return spliced
+        return _serialise(part.tree, part.declaration)
+
     def to_bytes(self) -> bytes:
         """The package as it is now: every member in its original order, unchanged ones byte for byte."""
         for sh in self._sheets.values():
@@ -869,8 +891,7 @@ class PackageBook(Book):
                 zi.create_system = info.create_system
                 zi.comment = info.comment
                 if name in self._changed:
-                    part = self._parts[name]
-                    data = _serialise(part.tree, part.declaration)
+                    data = self._part_bytes(name)
                     zi.compress_type = zipfile.ZIP_DEFLATED
                 else:
                     data = self._raw[name]
@@ -888,6 +909,151 @@ class PackageBook(Book):
         with open(target, "wb") as fh:
             fh.write(data)
         return target
+
+
+_ATTRS = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+_SD_OPEN = re.compile(rb"<sheetData\b" + _ATTRS + rb"(/?)>")
+_SD_TOKEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>|</row\s*>|<c\b(" + _ATTRS + rb")(/?)>|</sheetData\s*>")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DIM_REF = re.compile(rb"""(<dimension\b[^>]*?\sref\s*=\s*)(?:"[^"]*"|'[^']*')""")
+_DEFAULT_NS = f' xmlns="{NS_MAIN}"'.encode()
+
+
+def _attr_r(attrs: bytes) -> str | None:
+    m = _R_ATTR.search(attrs)
+    return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2)).decode()
+
+
+def _fragment(el: etree._Element) -> bytes:
+    """An element's XML without the default-namespace declaration lxml adds to a fragment (the worksheet root
+    declares it)."""
+    return etree.tostring(el, encoding="UTF-8").replace(_DEFAULT_NS, b"", 1)
+
+
+def _start_tag(row: etree._Element) -> bytes:
+    shallow = etree.Element(row.tag, dict(row.attrib), nsmap=row.nsmap)
+    return _fragment(shallow)[:-2] + b">"
+
+
+def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
+    """The changed worksheet as the original bytes with only the changed rows' start tags, the changed cells, the
+    new cells and rows and the dimension replaced: every other byte stays.  None when the part is not laid out as
+    this scanner expects (prefixed tags, comments or CDATA in sheetData, a non-UTF-8 encoding...): the caller then
+    serialises the whole tree with lxml."""
+    decl = _declaration(data).lower()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"encoding" in decl and b"utf-8" not in decl):
+        return None
+    opening = _SD_OPEN.search(data)
+    if opening is None:
+        return None
+    end = data.find(b"</sheetData>", opening.end())
+    region = data[opening.end():end] if end != -1 else b""
+    if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
+        return None
+    rows: dict[int, tuple[int, int, int | None, int]] = {}  # r -> (start, start tag end, close start, end)
+    cells: dict[tuple[int, int], tuple[int, int]] = {}
+    close_sd = None
+    if opening.group(1):  # <sheetData/>
+        close_sd = opening.start()
+    else:
+        pos, row_r = opening.end(), None
+        while True:
+            m = _SD_TOKEN.search(data, pos)
+            if m is None:
+                return None
+            token = m.group(0)
+            if token.startswith(b"</sheetData"):
+                close_sd = m.start()
+                break
+            if token.startswith(b"</row"):
+                if row_r is None:
+                    return None
+                start, tag_end, _c, _e = rows[row_r]
+                rows[row_r] = (start, tag_end, m.start(), m.end())
+                row_r, pos = None, m.end()
+            elif token.startswith(b"<row"):
+                r = _attr_r(m.group(1))
+                if r is None or not r.isdigit() or int(r) in rows:
+                    return None
+                row_r = int(r)
+                rows[row_r] = (m.start(), m.end(), None, m.end())
+                if m.group(2):
+                    row_r = None
+                pos = m.end()
+            else:
+                ref = _attr_r(m.group(3))
+                if ref is None or row_r is None:
+                    return None
+                try:
+                    key = _coord(ref)
+                except ValueError:
+                    return None
+                if m.group(4):
+                    cell_end = m.end()
+                else:
+                    cell_end = data.find(b"</c>", m.end())
+                    if cell_end == -1:
+                        return None
+                    cell_end += 4
+                if key in cells:
+                    return None
+                cells[key] = (m.start(), cell_end)
+                pos = cell_end
+    original_rows = set(sh.rows) - sh.new_rows
+    original_cells = set(sh.cells) - sh.new_cells
+    if set(rows) != original_rows or set(cells) != original_cells:
+        return None
+
+    edits: list[tuple[int, int, bytes]] = []
+    pending_rows: list[bytes] = []
+    for r in sh.row_numbers:
+        row = sh.rows[r]
+        if r in sh.new_rows:
+            pending_rows.append(_fragment(row))
+            continue
+        start, tag_end, close, row_end = rows[r]
+        if pending_rows:
+            edits.append((start, start, b"".join(pending_rows)))
+            pending_rows = []
+        if close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells for c in row.iterchildren(T_C)):
+            edits.append((start, row_end, _fragment(row)))  # <row .../> that gained cells
+            continue
+        if r in sh.dirty_rows:
+            tag = _start_tag(row)
+            edits.append((start, tag_end, tag if close is not None else tag[:-1] + b"/>"))
+        pending_cells: list[bytes] = []
+        for c in row.iterchildren(T_C):
+            key = _coord(c.get("r"))
+            if key in sh.new_cells:
+                pending_cells.append(_fragment(c))
+                continue
+            cell_start, cell_end = cells[key]
+            if pending_cells:
+                edits.append((cell_start, cell_start, b"".join(pending_cells)))
+                pending_cells = []
+            if key in sh.dirty_cells:
+                edits.append((cell_start, cell_end, _fragment(c)))
+        if pending_cells:
+            edits.append((close, close, b"".join(pending_cells)))
+    if pending_rows:
+        if opening.group(1):
+            edits.append((opening.start(), opening.end(), _fragment(sh.data)))
+        else:
+            edits.append((close_sd, close_sd, b"".join(pending_rows)))
+    dimension = sh.data.getparent().find(T_DIMENSION)
+    if dimension is not None and dimension.get("ref"):
+        m = _DIM_REF.search(data, 0, opening.start())
+        if m is not None:
+            new = m.group(1) + b'"' + dimension.get("ref").encode() + b'"'
+            if new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+    out, last = [], 0
+    for start, stop, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        out.append(data[last:start])
+        out.append(replacement)
+        last = stop
+    out.append(data[last:])
+    return b"".join(out)
 
 
 def _text_content(el: etree._Element) -> str:
