@@ -26,6 +26,7 @@ import re
 import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -99,6 +100,7 @@ def _ref(row: int, column: int) -> str:
     return f"{_letters(column)}{row}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _coord(ref: str) -> tuple[int, int]:
     """"B12" -> (12, 2); ValueError for anything else."""
     m = _COORD.match(ref)
