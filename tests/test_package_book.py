@@ -539,3 +539,57 @@ def test_written_values_open_in_libreoffice(small, tmp_path):
     assert lines[11].split(",")[:5] == ["=SUM(A1)", "12.5", "TRUE", "  teks  ", "7"]
     assert lines[2].split(",")[0] == "1"
     assert lines[0].split(",")[0] == "polos"
+
+
+# ------------------------------------------------------------------------------------- sheets laid out otherwise
+
+EXCEL_SHEET = (DECL.decode() +
+               f'<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+               ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac"'
+               ' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">\r\n'
+               '  <dimension ref="A1:B2"/>\r\n  <sheetData>\r\n'
+               '    <row r="1" spans="1:2" x14ac:dyDescent="0.25">\r\n'
+               '      <c r="A1" t="inlineStr"><is><t>satu</t></is></c>\r\n      <c r="B1"><v>1</v></c>\r\n'
+               '    </row>\r\n'
+               '    <row r="2" spans="1:2" x14ac:dyDescent="0.25"><c r="A2"></c><c r="B2" s="0"><v>2</v></c></row>\r\n'
+               '  </sheetData>\r\n  <pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
+               ' footer="0.3"/>\r\n</worksheet>')
+
+
+@pytest.mark.parametrize("layout", ["excel", "comment", "empty"])
+def test_other_sheet_layouts(small, tmp_path, layout):
+    if "1904" in small.name:
+        pytest.skip("layout does not depend on the epoch")
+    part = sheet_part(small, "Lain")
+    xml = EXCEL_SHEET
+    if layout == "comment":  # the byte splicer steps aside; lxml serialises the whole part
+        xml = xml.replace("<c r=\"B1\">", "<!-- catatan --><c r=\"B1\">")
+    if layout == "empty":
+        xml = re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", xml, flags=re.S)
+    source = rezip(small, tmp_path / "src.xlsx", {part: xml.encode(), "xl/worksheets/_rels/sheet2.xml.rels": None})
+    book = PackageBook.open(source)
+    before = norm(book.read("Lain"))
+    book.write("Lain", 1, 3, [["baru"]])
+    book.write("Lain", 2, 1, [[3.5]])
+    book.write("Lain", 4, 2, [["empat"]])
+    out = book.save(tmp_path / "out.xlsx")
+    new = members(out)[part]
+    assert new.startswith(DECL)
+    rows = FileBook.open(out).read("Lain")
+    if layout == "empty":
+        assert before == [[("NoneType", None)]]
+        assert rows == [[None, None, "baru"], [3.5, None, None], [None, None, None], [None, "empat", None]]
+    else:
+        assert rows == [["satu", 1, "baru"], [3.5, 2, None], [None, None, None], [None, "empat", None]]
+        old_cells, new_cells = cells_raw(xml.encode()), cells_raw(new)
+        assert new_cells["B1"] == old_cells["B1"] and new_cells["B2"] == old_cells["B2"]
+        assert b'x14ac:dyDescent="0.25"' in new
+        if layout == "excel":
+            assert b"\r\n    <row" in new  # the spliced part keeps even its CR LF whitespace
+            assert new_cells["A1"] == old_cells["A1"] and b'<c r="A2"></c>' not in new
+            assert new.split(b"<sheetData>")[0] == xml.encode().split(b"<sheetData>")[0].replace(b"A1:B2", b"A1:C4")
+            assert b'<row r="1" spans="1:3"' in new
+        else:
+            assert b"<!-- catatan -->" in new
+    assert package_differences(source, out, owned_by(book)) == []
+    assert norm(FileBook.open(out).read("Data")) == norm(FileBook.open(source).read("Data"))

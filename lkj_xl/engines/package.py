@@ -918,7 +918,6 @@ _SD_OPEN = re.compile(rb"<sheetData\b" + _ATTRS + rb"(/?)>")
 _SD_TOKEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>|</row\s*>|<c\b(" + _ATTRS + rb")(/?)>|</sheetData\s*>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DIM_REF = re.compile(rb"""(<dimension\b[^>]*?\sref\s*=\s*)(?:"[^"]*"|'[^']*')""")
-_DEFAULT_NS = f' xmlns="{NS_MAIN}"'.encode()
 
 
 def _attr_r(attrs: bytes) -> str | None:
@@ -926,15 +925,25 @@ def _attr_r(attrs: bytes) -> str | None:
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2)).decode()
 
 
-def _fragment(el: etree._Element) -> bytes:
-    """An element's XML without the default-namespace declaration lxml adds to a fragment (the worksheet root
-    declares it)."""
-    return etree.tostring(el, encoding="UTF-8").replace(_DEFAULT_NS, b"", 1)
+_NS_DECL = re.compile(rb'\sxmlns(?::([A-Za-z_][\w.-]*))?="([^"]*)"')
 
 
-def _start_tag(row: etree._Element) -> bytes:
+def _fragment(el: etree._Element, declared: dict) -> bytes:
+    """An element's XML without the namespace declarations lxml repeats on a fragment that the worksheet root
+    already makes (lxml escapes ">" in attribute values, so the first ">" ends the start tag)."""
+    xml = etree.tostring(el, encoding="UTF-8")
+    end = xml.index(b">")
+
+    def keep(m: re.Match) -> bytes:
+        prefix = m.group(1).decode() if m.group(1) else None
+        return b"" if declared.get(prefix) == m.group(2).decode() else m.group(0)
+
+    return _NS_DECL.sub(keep, xml[:end]) + xml[end:]
+
+
+def _start_tag(row: etree._Element, declared: dict) -> bytes:
     shallow = etree.Element(row.tag, dict(row.attrib), nsmap=row.nsmap)
-    return _fragment(shallow)[:-2] + b">"
+    return _fragment(shallow, declared)[:-2] + b">"
 
 
 def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
@@ -1006,40 +1015,45 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     if set(rows) != original_rows or set(cells) != original_cells:
         return None
 
+    declared = sh.data.getparent().nsmap
+
+    def _fragment_(el):
+        return _fragment(el, declared)
+
     edits: list[tuple[int, int, bytes]] = []
     pending_rows: list[bytes] = []
     for r in sh.row_numbers:
         row = sh.rows[r]
         if r in sh.new_rows:
-            pending_rows.append(_fragment(row))
+            pending_rows.append(_fragment_(row))
             continue
         start, tag_end, close, row_end = rows[r]
         if pending_rows:
             edits.append((start, start, b"".join(pending_rows)))
             pending_rows = []
         if close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells for c in row.iterchildren(T_C)):
-            edits.append((start, row_end, _fragment(row)))  # <row .../> that gained cells
+            edits.append((start, row_end, _fragment_(row)))  # <row .../> that gained cells
             continue
         if r in sh.dirty_rows:
-            tag = _start_tag(row)
+            tag = _start_tag(row, declared)
             edits.append((start, tag_end, tag if close is not None else tag[:-1] + b"/>"))
         pending_cells: list[bytes] = []
         for c in row.iterchildren(T_C):
             key = _coord(c.get("r"))
             if key in sh.new_cells:
-                pending_cells.append(_fragment(c))
+                pending_cells.append(_fragment_(c))
                 continue
             cell_start, cell_end = cells[key]
             if pending_cells:
                 edits.append((cell_start, cell_start, b"".join(pending_cells)))
                 pending_cells = []
             if key in sh.dirty_cells:
-                edits.append((cell_start, cell_end, _fragment(c)))
+                edits.append((cell_start, cell_end, _fragment_(c)))
         if pending_cells:
             edits.append((close, close, b"".join(pending_cells)))
     if pending_rows:
         if opening.group(1):
-            edits.append((opening.start(), opening.end(), _fragment(sh.data)))
+            edits.append((opening.start(), opening.end(), _fragment_(sh.data)))
         else:
             edits.append((close_sd, close_sd, b"".join(pending_rows)))
     dimension = sh.data.getparent().find(T_DIMENSION)
