@@ -23,8 +23,8 @@ from pathlib import Path
 
 import openpyxl
 
-from lkj_xl import layout as L
-from lkj_xl.builder import build_tracker
+from lkj_xl.workbook import layout
+from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.engines.package import PackageBook
 
 STAFF = (("Ir. Suharto Widodo, M.M.", "19680210 199303 1 004", "Kepala Dinas", ""),
@@ -49,7 +49,7 @@ def package_round_trip(path: Path, block: list[list[object]]) -> None:
         book.read(sheet)
     for sheet in book.sheet_names():
         if sheet.startswith("Langkah "):
-            book.write(sheet, L.STEP_TABLE_HEADER_ROW + 1, FIRST_COMPUTED_COLUMN, block)
+            book.write(sheet, layout.STEP_TABLE_HEADER_ROW + 1, FIRST_COMPUTED_COLUMN, block)
     book.save(path)
 
 

@@ -1056,7 +1056,7 @@ def _table_bounds(pkg: Package, sheet: str) -> tuple[int, int, int, int]:
 
 
 def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> dict[str, Item]:
-    """Everything above on a tracker built by :func:`lkj_xl.builder.build_tracker`.
+    """Everything above on a tracker built by :func:`lkj_xl.authoring.builder.build_tracker`.
 
     On "Langkah {step}": a drawing (text box + picture), a threaded comment with a reply on the first entry row's
     Catatan, sparklines of "Terlambat" beside the top block, a rich-text cell and a sign-off block ("Mengetahui,",

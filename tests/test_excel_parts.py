@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from lkj_xl import layout as L
-from lkj_xl.builder import build_tracker
+from lkj_xl.workbook import layout
+from lkj_xl.authoring.builder import build_tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice")
@@ -34,7 +34,7 @@ needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice
 
 STEP = "Langkah 3"
 NOTE_SHEET = "Langkah 2"
-HEADER = L.STEP_TABLE_HEADER_ROW  # 12; the built table is A12:M13
+HEADER = layout.STEP_TABLE_HEADER_ROW  # 12; the built table is A12:M13
 ENTRY = HEADER + 1
 AS_OF = "2026-02-23T10:00"
 

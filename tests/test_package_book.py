@@ -21,12 +21,12 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.table import Table
 
-from lkj_xl.book import EXCEL_MAX_CELL_CHARS
-from lkj_xl.book_file import FileBook
-from lkj_xl.builder import build_tracker
-from lkj_xl.demo import run_demo
+from lkj_xl.workbook.book import EXCEL_MAX_CELL_CHARS
+from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.authoring.builder import build_tracker
+from lkj_xl.authoring.demo import run_demo
 from lkj_xl.engines.package import PackageBook, package_differences
-from lkj_xl.errors import DataError, UnusableFileError
+from lkj_xl.core.errors import DataError, UnusableFileError
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"

@@ -8,7 +8,7 @@ parts and ``calcChain.xml``), and copies every other zip member unchanged: same 
 name, date, compression and attributes.  Inside a changed worksheet only the written cells change; every other
 element is serialised back as lxml parsed it.
 
-``read`` gives exactly the values :class:`lkj_xl.book_file.FileBook` (openpyxl, ``data_only=False``) gives for the
+``read`` gives exactly the values :class:`lkj_xl.engines.openpyxl_book.FileBook` (openpyxl, ``data_only=False``) gives for the
 same file: shared/inline strings, numbers (``int`` unless the text holds ``.``/``e``), booleans, error text, dates
 by cell style (openpyxl's own date-format test and serial conversion, 1900 or 1904 epoch), formulas as their text
 (shared formulas translated to the dependent cell), values of merged cells other than the top-left dropped.
@@ -37,8 +37,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601, to_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from lkj_xl.book import Book, Values, cell_text
-from lkj_xl.errors import DataError, UnusableFileError
+from lkj_xl.workbook.book import Book, Values, cell_text
+from lkj_xl.core.errors import DataError, UnusableFileError
 
 __all__ = ["PackageBook", "package_differences"]
 
