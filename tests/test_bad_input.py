@@ -150,11 +150,27 @@ def merge(sheet: str, ref: str) -> Edit:
     return lambda wb: wb[sheet].merge_cells(ref)
 
 
+def _table_as_excel_leaves_it(ws, last_row=None, extra_columns=0):
+    """What Excel does to a table when a person inserts columns or rows inside it: the table grows (openpyxl's
+    insert_cols/insert_rows leave its ref and column names as they were)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.worksheet.table import TableColumn
+
+    table = ws.tables[layout.step_table(3)]
+    c1, r1, c2, r2 = range_boundaries(table.ref)
+    c2 += extra_columns
+    r2 = last_row or r2
+    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+    table.autoFilter.ref = table.ref
+    table.tableColumns = [TableColumn(id=i + 1, name=str(ws.cell(r1, c).value)) for i, c in enumerate(range(c1, c2 + 1))]
+
+
 def insert_column(wb):
     ws = wb[layout.step_sheet(3)]
-    ws.insert_cols(3)  # between Diterima and Selesai; openpyxl leaves the table's ref as it was
+    ws.insert_cols(3)  # between Diterima and Selesai
     ws.cell(row=layout.STEP_TABLE_HEADER_ROW, column=3, value="Kolom Sendiri")
     ws.cell(row=ROW, column=3, value="catatan pribadi")
+    _table_as_excel_leaves_it(ws, extra_columns=1)
 
 
 def delete_selesai(wb):
@@ -168,9 +184,16 @@ def delete_table(wb):
 def blank_rows(wb):
     ws = wb[layout.step_sheet(3)]
     ws.insert_rows(ROW, 2)  # the 2025 row moves to 15; rows 13-14 are blank inside the table
-    ws[f"A{ROW + 3}"] = 2024
+    ws[f"A{ROW + 3}"] = 2024  # typed right below the table: the table grows over it
     ws[f"B{ROW + 3}"] = "08/01/2025 08.00"
     ws[f"C{ROW + 3}"] = "20/01/2025 10.00"
+    _table_as_excel_leaves_it(ws, last_row=ROW + 2)
+
+
+def row_after_a_gap(wb):
+    ws = wb[layout.step_sheet(3)]
+    ws[f"A{ROW + 3}"] = 2024  # two blank rows under the table's last row: not part of it
+    ws[f"B{ROW + 3}"] = "08/01/2025 08.00"
 
 
 def emoji_person(wb):
@@ -334,7 +357,10 @@ CASES: list[Case] = [
          lambda wb: setattr(wb[layout.step_sheet(5)], "title", "Langkah Lima")),
     Case("lembar-pengaturan-dihapus", 1, ("Lembar \"Pengaturan\" tidak ditemukan",), "Pengaturan",
          lambda wb: wb.remove(wb[layout.SHEET_SETTINGS])),
-    Case("tabel-dihapus", 0, ("Tidak ada masalah",), None, delete_table, commands=("validate", "refresh")),
+    Case("tabel-dihapus", 1, ("Tabel tblLangkah3 (tabel Excel) tidak ditemukan", "tidak diisi"), "Langkah 3",
+         delete_table, commands=("validate", "refresh")),
+    Case("baris-setelah-celah", 0, ("Tahun 2024 di Langkah 3!A16 berada di luar tabel tblLangkah3",), "Langkah 3!A16",
+         row_after_a_gap, commands=("validate", "refresh")),
     Case("baris-kosong-di-tabel", 0, ("Tidak ada masalah",), None, blank_rows),
     Case("dua-baris-tahun-sama", 1, ("Dua siklus untuk tahun yang sama",), "Langkah 3!A14",
          second_row(2025), commands=("validate", "refresh")),

@@ -372,10 +372,11 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
     code, _, _ = lkj(capsys, "report", tracker, "--as-of", AS_OF)
     assert code == 0
     assert sheet_values(tracker, layout.SHEET_REPORT) == first
-    # What the safe save reads back (read-only mode) is what a full load reads, sheet by sheet.
+    # What the package engine (the safe save) reads is what openpyxl's full load reads, sheet by sheet.
     from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.engines.package import PackageBook
 
-    full, fast = FileBook.open(tracker), FileBook.open(tracker, read_only=True)
+    full, fast = FileBook.open(tracker), PackageBook.open(tracker)
     for sheet in full.sheet_names():
         assert fast.read(sheet) == full.read(sheet), sheet
     assert entry_cells(tracker) == before
@@ -609,22 +610,22 @@ def test_lkj_console_script(tracker):
 def test_a_save_that_would_change_an_entry_is_refused(tracker, capsys, monkeypatch, sheet, cell, change):
     """The new version is read back from disk before it replaces the file: a value that differs there (whatever
     changed it) stops the save, names the cell and leaves the workbook and its backups as they were."""
-    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.engines.package import PackageBook
+    from lkj_xl.workbook.book import parse_range
 
-    original_save = FileBook.save
+    original = PackageBook.to_bytes
 
-    def save_then_damage(self, path=None):
-        target = original_save(self, path)
-        wb = openpyxl.load_workbook(target)
-        wb[sheet][cell] = change(wb[sheet][cell].value)
-        wb.save(target)
-        return target
+    def bytes_then_damage(self):
+        damaged = PackageBook(original(self))
+        row, column, _, _ = parse_range(cell)
+        damaged.write(sheet, row, column, [[change(damaged.read(sheet)[row - 1][column - 1])]])
+        return original(damaged)
 
     before = tracker.read_bytes()
-    monkeypatch.setattr(FileBook, "save", save_then_damage)
+    monkeypatch.setattr(PackageBook, "to_bytes", bytes_then_damage)
     code, _, err = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
     assert code == 2
-    assert f"{sheet}!{cell}" in err and "penyimpanan dibatalkan" in err
+    assert f"{sheet}!{cell}" in err and "penyimpanan dibatalkan" in err.lower()
     assert tracker.read_bytes() == before
     assert not (tracker.parent / "Cadangan LKj").exists() or not any((tracker.parent / "Cadangan LKj").iterdir())
     assert not list(tracker.parent.glob(".~lkj-tmp-*"))

@@ -92,7 +92,10 @@ def structure(path: Path) -> dict:
                                   for dv in ws.data_validations.dataValidation),
             "formatting": sorted((str(rng.sqref), tuple(r.formula or ()))
                                  for rng in ws.conditional_formatting for r in rng.rules),
-            "tables": sorted((name, ref) for name, ref in ws.tables.items()),
+            # a step table may grow over rows typed right below it (what Excel does as people type); it keeps its
+            # name, header row and columns
+            "tables": sorted((name, ref.split(":")[0], "".join(c for c in ref.split(":")[-1] if c.isalpha()))
+                             for name, ref in ws.tables.items()),
         }
     return found
 

@@ -378,7 +378,7 @@ def test_formula_overwrite_drops_its_calc_chain_entry(small_copy, tmp_path):
     assert b'r="A3"' not in chain and b'<c r="B3" i="1"/>' in chain and b'<c r="B3" i="2"/>' in chain
     assert book.changed_parts() == {"xl/worksheets/sheet1.xml", "xl/calcChain.xml"}
     assert package_differences(small_copy, out, owned_by(book)) == []
-    assert package_differences(small_copy, out, lambda s, r: False) == ['Lembar "Data": sel A3 berubah.',
+    assert package_differences(small_copy, out, lambda s, r: False) == ['Sel Data!A3 berubah.',
                                                                         'Bagian xl/calcChain.xml: entri sel A3 '
                                                                         'lembar "Data" dihapus.']
     dropped = rezip(out, tmp_path / "dropped.xlsx", {"xl/calcChain.xml": lambda x: x.replace(b'<c r="D3"/>', b"")})
@@ -472,7 +472,7 @@ def test_package_differences_names_forbidden_changes(demo, tmp_path):
         return re.sub(rb'(<c r="D13"[^>]*><is><t>)', rb"\1X", xml, count=1)
 
     changed_cell = rezip(out, tmp_path / "cell.xlsx", {part: touch_b13})
-    assert package_differences(demo, changed_cell, owned) == ['Lembar "Langkah 1": sel D13 berubah.']
+    assert package_differences(demo, changed_cell, owned) == ['Sel Langkah 1!D13 berubah.']
     no_drawing = rezip(out, tmp_path / "drawing.xlsx", {"xl/drawings/drawing1.xml": None})
     assert package_differences(demo, no_drawing, owned) == ["Bagian xl/drawings/drawing1.xml hilang."]
     styles = rezip(out, tmp_path / "styles.xlsx", {"xl/styles.xml": lambda x: x.replace(b"<fonts", b"<fonts ", 1)

@@ -377,7 +377,3 @@ def test_libreoffice_converts_to_pdf(tmp_path, running):
     assert "Maret 2026" in flat  # Indonesian month names in the date cells ([$-421])
 
 
-def test_without_a_calendar_the_national_holidays_are_used(cal, delivered):
-    sched = schedule(cal, DELIVERED, dt(2026, 3, 6, 9, 0))
-    report = build_report(SOP, SETTINGS, sched, staff_names=NAMES, head=HEAD, notes=NOTES)
-    assert report == delivered

@@ -10,6 +10,7 @@ import pytest
 
 from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.engines.package import PackageBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import DEFAULT_WEEK
 from lkj_xl.core.entries import (
@@ -17,7 +18,14 @@ from lkj_xl.core.entries import (
     Problem, StepRecord,
 )
 from lkj_xl.core.schedule import STATUS_LABELS, schedule_cycle
-from lkj_xl.workbook.reader import calendar_for, entry_cells, load_tracker
+from lkj_xl.workbook.owned import ownership, people_cells
+from lkj_xl.workbook.reader import calendar_for, load_tracker
+
+
+def entry_cells(book):
+    """Every cell a person owns, with its value: the complement of what the engine may write."""
+    owned = ownership(load_tracker(book), book.sheet_names())
+    return {(sheet, cell): value for sheet, cell, value in people_cells(book, owned)}
 from lkj_xl.workbook.writers import append_history, write_beranda, write_computed, write_problems, write_step_headers
 
 dt = datetime
@@ -43,6 +51,19 @@ def edit(path, fn):
     wb = openpyxl.load_workbook(path)
     fn(wb)
     wb.save(path)
+
+
+def table_grown_as_excel_does(ws, name, *, columns=0, rows=0):
+    """Excel grows a table when a person inserts columns or rows inside it (openpyxl leaves its ref)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.worksheet.table import TableColumn
+
+    table = ws.tables[name]
+    c1, r1, c2, r2 = range_boundaries(table.ref)
+    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2 + columns)}{r2 + rows}"
+    table.autoFilter.ref = table.ref
+    table.tableColumns = [TableColumn(id=i + 1, name=str(ws.cell(r1, c).value))
+                          for i, c in enumerate(range(c1, c2 + columns + 1))]
 
 
 def load(path):
@@ -207,19 +228,23 @@ def test_typed_entries_are_read_back_raw(path):
         ws["F13"] = "800/12/401.104/2026"
         ws["G13"] = "=catatan"  # looks like a formula; kept as typed text
         ws["G13"].data_type = "s"
-        ws["A16"] = "2026"  # after two blank rows
-        ws["B16"] = "06/01/2027 08.00"  # a text date, left for validation
+        ws["A14"] = "2026"  # right below the table (LibreOffice does not grow the table): taken into it
+        ws["B14"] = "06/01/2027 08.00"  # a text date, left for validation
+        ws["A17"] = 2027  # after two blank rows: outside the table, a located warning, not an entry
         ws = wb["Pegawai"]
         ws["B6"] = 199001012015031003  # typed as a number
     edit(path, type_in)
     tracker = load(path)
-    assert tracker.problems == []
+    [outside] = tracker.problems
+    assert outside.code == "baris_di_luar_tabel" and outside.severity == WARNING
+    assert tracker.cell_of(outside.location) == ("Langkah 1", "A17")
     step1 = [e for e in tracker.entries if e.step == 1]
     assert [(e.row, e.year, e.received, e.completed, e.pelaksana, e.kelengkapan, e.nomor_output, e.catatan)
             for e in step1] == [
         (0, 2025, dt(2026, 1, 5, 8, 0), dt(2026, 1, 5, 8, 4), "Budi", "Ya", "800/12/401.104/2026", "=catatan"),
-        (3, "2026", "06/01/2027 08.00", None, None, None, None, None)]
-    assert tracker.cell_of(Location(AREA_STEP, (1, 3), "Diterima")) == ("Langkah 1", "B16")
+        (1, "2026", "06/01/2027 08.00", None, None, None, None, None)]
+    assert tracker.layout.steps[1].absorbed == (14,)
+    assert tracker.cell_of(Location(AREA_STEP, (1, 1), "Diterima")) == ("Langkah 1", "B14")
     assert tracker.cell_of(Location(AREA_STEP, (1, 0), "nomor_output")) == ("Langkah 1", "F13")
     assert [e.step for e in tracker.entries if e.year == 2025] == list(range(1, 9))  # the prefilled rows
     assert tracker.staff[2].nip == pytest.approx(199001012015031003)  # Excel keeps 15 digits: validation says so
@@ -239,6 +264,7 @@ def test_moved_and_extra_columns_still_read(path):
                 ws.cell(row=row, column=4).value, ws.cell(row=row, column=3).value)
         ws["C13"] = dt(2026, 1, 6, 10, 0)  # Selesai
         ws["D13"] = dt(2026, 1, 6, 8, 0)  # Diterima
+        table_grown_as_excel_does(ws, "tblLangkah2", columns=1)
     edit(path, rearrange)
     tracker = load(path)
     assert tracker.problems == []
@@ -333,7 +359,7 @@ def test_write_computed_leaves_entry_cells_identical(path):
         ws["A14"] = 2024
         ws["J14"] = "Selesai tepat waktu"
         ws["I14"] = dt(2025, 1, 20, 8, 0)
-        ws["J16"] = "sisa lama"  # computed leftovers on a blank row
+        ws["J16"] = "sisa lama"  # typed below the table, after a blank row: a person's cell
     edit(path, type_in)
     before = entry_snapshot(path)
 
@@ -354,7 +380,8 @@ def test_write_computed_leaves_entry_cells_identical(path):
     assert ws3["I13"].value == dt(2026, 1, 21, 8, 0) and ws3["J13"].value == STATUS_LABELS["berjalan"]
     assert ws3["I13"].number_format == layout.DATETIME_FORMAT
     assert (ws3["I14"].value, ws3["J14"].value) == (dt(2025, 1, 20, 8, 0), "Selesai tepat waktu")  # other year kept
-    assert ws3["J16"].value is None  # blank row cleared
+    assert ws3["J16"].value == "sisa lama"  # outside the table: never written
+    assert ws3.tables["tblLangkah3"].ref == "A12:M14"  # grown over the 2024 row typed right below it
     assert wb["Langkah 4"]["J13"].value == "Belum mulai" and wb["Langkah 4"]["K13"].value is None
 
 
@@ -383,11 +410,11 @@ def test_entry_cells_cover_what_people_type_and_survive_a_refresh(path):
     append_history(book, dt(2026, 1, 5, 9, 0), "budi", "refresh", "ok")
     assert entry_cells(book) == before
     book.save()
-    reread = FileBook.open(path, read_only=True)
+    reread = PackageBook.open(path)
     assert entry_cells(reread) == before
     assert reread.read("Langkah 1")[12][9] == "Terlambat"  # 5 menit from 08:00, at 09:00
     with pytest.raises(ValueError):
-        reread.write("Riwayat", 2, 1, [["x"]])
+        FileBook.open(path, read_only=True).write("Riwayat", 2, 1, [["x"]])
 
     book = FileBook.open(path)
     book.write("Langkah 1", 13, 3, [[dt(2026, 1, 5, 8, 30)]])  # an entry cell does change the snapshot

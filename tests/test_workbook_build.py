@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lkj_xl import __version__
 from lkj_xl.authoring.macro_workbook import DEFAULT_OUT as BUILD_OUT, TEMPLATE_YEAR, build_workbook
-from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.engines.package import PackageBook
 from lkj_xl.workbook.reader import load_tracker
 from lkj_xl.files.macro_check import verify_xlsm
 from lkj_xl.workbook.commands import RIBBON_ACTIONS
@@ -27,7 +27,7 @@ def test_committed_workbook_is_a_working_tracker():
     with zipfile.ZipFile(DEFAULT_OUT) as package:
         ribbon = package.read("customUI/customUI14.xml").decode("utf-8")
     assert all(f'tag="{action}"' in ribbon for action in RIBBON_ACTIONS)
-    tracker = load_tracker(FileBook.open(DEFAULT_OUT, read_only=True))
+    tracker = load_tracker(PackageBook.open(DEFAULT_OUT))
     assert tracker.problems == []
     assert tracker.settings.year == TEMPLATE_YEAR
     assert [s.number for s in tracker.sop.steps] == list(range(1, 9))

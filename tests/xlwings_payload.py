@@ -128,6 +128,7 @@ class Applied:
     set_values: int = 0
     alerts: list[dict[str, str]] = field(default_factory=list)
     activated: list[str] = field(default_factory=list)
+    resized: list[tuple[Any, ...]] = field(default_factory=list)
     #: cells where a text without the apostrophe prefix was reinterpreted (address, text, what it became)
     interpreted: list[tuple[str, str, Any]] = field(default_factory=list)
 
@@ -179,6 +180,13 @@ def apply_actions(path: str | Path, actions: list[dict[str, Any]], out: str | Pa
         elif func == "alert":
             prompt, title, buttons, mode, callback = (list(action["args"]) + [""] * 5)[:5]
             applied.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
+        elif func == "resizeTable":  # Table.resize: args [table index, new address]
+            applied.resized.append(tuple(action["args"]))
+            ws = wb.worksheets[action["sheet_position"]]
+            table = list(ws.tables.values())[action["args"][0]]
+            table.ref = action["args"][1].replace("$", "")
+            if table.autoFilter is not None:
+                table.autoFilter.ref = table.ref
         elif func == "activateSheet":
             index = action["args"][0]
             wb.active = index

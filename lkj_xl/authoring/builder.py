@@ -463,6 +463,9 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
         cell.fill = _VALUE_FILL
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
     ws.row_dimensions[layout.STEP_HEADER_FIRST_ROW].height = 32
+    # The engine rewrites these value cells from the SOP sheet: it finds them by this name, never by their labels.
+    last_top = layout.STEP_HEADER_FIRST_ROW + len(layout.STEP_HEADER_LABELS) - 1
+    _add_name(ws.parent, layout.step_top_name(step.number), ws.title, _abs(2, layout.STEP_HEADER_FIRST_ROW, last_top))
     note = ws.cell(row=layout.STEP_NOTE_ROW, column=1,
                    value="Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. 06/01/2026 08:00. Kolom abu-abu "
                          "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")

@@ -19,7 +19,8 @@ AREA_STAFF = "pegawai"  # key = row index in the staff list, 0-based
 AREA_SOP = "sop"  # key = step number (field = column label) or identity label (field = None)
 AREA_SETTINGS = "pengaturan"  # key = setting label
 AREA_HOLIDAYS = "hari_libur"  # key = row index, 0-based
-AREA_BOOK = "buku"  # the workbook as a whole (missing sheet, table...)
+AREA_BOOK = "buku"  # key = sheet name (a missing sheet, table or column: field = the column label)
+AREA_CELL = "sel"  # key = (sheet name, "B7"): a cell the reader found outside every table
 
 # Field names of a step entry; the workbook's table headers use the same words.
 F_YEAR = "Tahun"

@@ -247,21 +247,16 @@ def build_report(
     staff_names: Mapping[int, str] | None = None,
     head: tuple[str, str, str] | None = None,
     notes: Mapping[int, str] | None = None,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkingCalendar,
 ) -> Report:
     """The report of one cycle at ``schedule.as_of``.
 
     ``staff_names``: step number -> the Pelaksana's name recorded; ``head``: (jabatan as shown, name, NIP formatted) of
-    the signature block; ``notes``: step number -> the Catatan typed.  ``calendar`` (the workbook's working calendar)
-    counts working days before/after the deadline; when omitted, the settings' week with the national holidays of the
-    cycle's years is used (the admin's extra/removed holidays are then not known).
+    the signature block; ``notes``: step number -> the Catatan typed.  ``calendar`` (the workbook's working calendar,
+    the same the schedule used) counts working days before/after the deadline.
     """
     staff_names = staff_names or {}
     notes = notes or {}
-    if calendar is None:
-        from lkj_xl.core.worktime import build_calendar
-
-        calendar = build_calendar(range(schedule.year, schedule.year + 3), week=settings.week)
     per_day = day_minutes(settings)
     by_number = {s.step: s for s in schedule.steps}
 

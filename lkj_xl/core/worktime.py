@@ -324,13 +324,18 @@ def build_calendar(
     week: tuple[DayHours | None, ...] = DEFAULT_WEEK,
     extra: Iterable[date] = (),
     removed: Iterable[date] = (),
+    covered_years: Iterable[int] = (),
     national: Mapping[date, str] | None = None,
     special: Iterable[SpecialHours] = (),
 ) -> WorkingCalendar:
-    """National holidays and cuti bersama for ``years``, plus the admin's ``extra`` dates, minus ``removed``;
-    ``special`` periods (Ramadan) with their own hours."""
-    base = national if national is not None else national_holidays(years)
-    days = (set(base) | set(extra)) - set(removed)
+    """The one holiday merge: national holidays and cuti bersama of ``years`` (those not in ``covered_years``, the
+    years the workbook's own holiday list already covers), plus the admin's ``extra`` dates (the list's dates in
+    force), minus ``removed`` (dates marked "Bukan libur": never holidays); ``special`` periods (Ramadan) with their
+    own hours."""
+    if national is None:
+        missing = sorted({int(y) for y in years} - {int(y) for y in covered_years})
+        national = national_holidays(missing) if missing else {}
+    days = (set(national) | set(extra)) - set(removed)
     return WorkingCalendar(week=tuple(week), holidays=frozenset(days), special=tuple(special))
 
 

@@ -232,6 +232,12 @@ class FileBook(Book):
         ws = self._sheet(sheet)
         return dict(ws.tables.items()) if hasattr(ws, "tables") else {}
 
+    def resize_table(self, sheet: str, name: str, ref: str) -> None:
+        table = self._sheet(sheet).tables[name]
+        table.ref = ref
+        if table.autoFilter is not None:
+            table.autoFilter.ref = ref
+
     def defined_name(self, name: str) -> str | None:
         """The formula text of a workbook-level defined name (``"Pengaturan!$B$11"``), None when absent."""
         defined = self._wb.defined_names.get(name)

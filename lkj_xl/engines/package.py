@@ -802,13 +802,19 @@ class PackageBook(Book):
         """The formula text of a workbook-level defined name (``"Pengaturan!$B$11"``), None when absent."""
         return self._defined.get(name)
 
-    def resize_table(self, sheet: str, name: str, last_row: int) -> None:
-        """Let table ``name`` end at ``last_row`` (its autoFilter too).  Rows the table gains get, in the table's
-        columns, the style of the cell above where they hold no cell yet."""
+    def resize_table(self, sheet: str, name: str, ref: str | int) -> None:
+        """Let table ``name`` cover ``ref`` (same columns; or give its new last row) with its autoFilter.  Rows the
+        table gains get, in the table's columns, the style of the cell above where they hold no cell yet."""
         sh = self._writable(sheet)
         table = sh.tables[name]
         root = self._xml(table.part).tree.getroot()
         r1, c1, r2, c2 = _range(table.ref)
+        if isinstance(ref, str):
+            n1, m1, last_row, m2 = _range(ref)
+            if (n1, m1, m2) != (r1, c1, c2):
+                raise ValueError(f"table {name}: {ref} does not keep its header row and columns ({table.ref})")
+        else:
+            last_row = ref
         header = int(root.get("headerRowCount", "1"))
         if int(root.get("totalsRowCount", "0") or 0):
             raise ValueError(f"table {name} has a totals row")
@@ -1318,5 +1324,5 @@ def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, hei
             if ca is None and len(cb) == 0 and set(cb.attrib) <= {"r", "s"} and in_grown(*_coord(ref)):
                 continue
             what = "hilang" if cb is None else "ditambahkan" if ca is None else "berubah"
-            problems.append(f"Lembar \"{sheet}\": sel {ref} {what}.")
+            problems.append(f"Sel {sheet}!{ref} {what}.")
     return problems

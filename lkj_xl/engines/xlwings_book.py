@@ -157,6 +157,8 @@ class LiveBook(Book):
         #: engine calls: value fetches of whole sheets, and block writes
         self.reads = 0
         self.writes = 0
+        #: tables grown over rows typed right below them (once per table, not per click)
+        self.resizes = 0
         #: ("read", sheet) / ("write", sheet, row, column, rows, columns), in order
         self.calls: list[tuple[Any, ...]] = []
         self._names: list[str] | None = None
@@ -233,6 +235,30 @@ class LiveBook(Book):
             target = cached[row - 1 + r_off]
             for c_off, value in enumerate(values):
                 target[column - 1 + c_off] = _cached_cell(value)
+
+    def tables(self, sheet: str) -> dict[str, str]:
+        """Table name -> ref of the sheet's tables (ListObjects), as Excel has them now (Excel grows a table while
+        people type right below it)."""
+        found: dict[str, str] = {}
+        for table in self._sheet(sheet).tables:
+            rng = table.range
+            if rng is not None:
+                found[str(table.name)] = str(rng.address).replace("$", "")
+        return found
+
+    def defined_name(self, name: str) -> str | None:
+        try:
+            defined = self.xl_book.names[name]
+        except Exception:  # noqa: BLE001 - KeyError on the json engine, COM errors on desktop: no such name
+            return None
+        refers_to = defined.refers_to
+        return str(refers_to).lstrip("=") if refers_to else None
+
+    def resize_table(self, sheet: str, name: str, ref: str) -> None:
+        xl_sheet = self._sheet(sheet)
+        xl_sheet.tables[name].resize(xl_sheet.range(ref))
+        self.resizes += 1
+        self.calls.append(("resize_table", sheet, name, ref))
 
     def user_name(self) -> str:
         """Excel's user name (File > Options > General) where the engine exposes it, else the OS user."""

@@ -1,16 +1,23 @@
-"""Opening and saving a tracker file safely: the file-mode shell around :class:`~lkj_xl.engines.openpyxl_book.FileBook`.
+"""Opening and saving a tracker file safely: the file-mode session around the package engine
+(:class:`~lkj_xl.engines.package.PackageBook`).
 
-Reading: the file is checked before openpyxl sees it (:func:`lkj_xl.files.guard.check_workbook_file`).
-Writing (:func:`modify`): refuse when Excel has the file open, hold the ``lkj`` lock for load + change + save, write
-the new version to a temporary file beside it, read it back and check it (it opens, every cell a person typed is
-identical, and for .xlsm the VBA project and ribbon are there), keep the previous version in ``Cadangan LKj``, and
-only then replace the file.
+Reading: the file is checked before anything parses it (:func:`lkj_xl.files.guard.check_workbook_file`).
+
+Writing (:func:`modify`): refuse when Excel has the file open, hold the ``lkj`` lock for read + change + save, read
+the file's bytes once, run the action on the package engine (it writes only the cells it is given and copies every
+other part), write the new version to a temporary file beside the workbook, and prove it: it opens, for .xlsm the VBA
+project and ribbon are there, and compared part by part with the bytes that were read nothing differs outside the
+cells the engine owns (:mod:`lkj_xl.workbook.owned`).  Just before replacing, the file on disk must still be the
+version that was read (someone saving it meanwhile: the action is done again once on the new version); the previous
+version goes to ``Cadangan LKj``; only then is the file replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -19,13 +26,17 @@ from lkj_xl.core.errors import UnusableFileError
 
 T = TypeVar("T")
 
+#: How often an action is redone when another program saved the workbook while it ran.
+REDO_ON_CHANGE = 1
+
+
 def open_book(path: str | Path):
     """Check and load a tracker for reading."""
-    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.engines.package import PackageBook
     from lkj_xl.files.guard import check_workbook_file
 
     check_workbook_file(path)
-    return FileBook.open(path)
+    return PackageBook.open(path)
 
 
 def _is_macro(path: Path) -> bool:
@@ -34,16 +45,22 @@ def _is_macro(path: Path) -> bool:
     return is_macro_path(path)
 
 
-def entry_snapshot(book) -> dict[tuple[str, str], Any]:
-    """Every cell a person types (step entries, Pegawai, SOP, Pengaturan, Hari Libur) with its value."""
-    from lkj_xl.workbook import reader
-
-    return reader.entry_cells(book)
+class _ChangedOnDisk(Exception):
+    """The workbook on disk is no longer the version the action read."""
 
 
-def _verify(tmp: Path, expected: dict[tuple[str, str], Any]) -> None:
-    """The new version opens, has every entry cell unchanged, and (for .xlsm) keeps its VBA project and ribbon."""
-    from lkj_xl.engines.openpyxl_book import FileBook
+def _identity(path: Path, data: bytes | None = None) -> tuple[int, int, str]:
+    """(size, mtime in ns, SHA-256) of the file at ``path`` (``data``: its bytes when already read)."""
+    stat = path.stat()
+    if data is None:
+        data = path.read_bytes()
+    return stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest()
+
+
+def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int, int, str]) -> None:
+    """The new version opens, keeps its VBA project and ribbon (.xlsm), differs from what was read only in cells the
+    engine owns, and the workbook on disk is still the version that was read."""
+    from lkj_xl.engines.package import package_differences
     from lkj_xl.files.guard import check_workbook_file
 
     check_workbook_file(tmp)
@@ -53,36 +70,57 @@ def _verify(tmp: Path, expected: dict[tuple[str, str], Any]) -> None:
         problems = verify_xlsm(tmp)
         if problems:
             raise UnusableFileError("Versi baru tidak lolos pemeriksaan makro: " + "; ".join(problems))
-    reread = entry_snapshot(FileBook.open(tmp, read_only=True))
-    if reread != expected:
-        changed = sorted(set(expected) ^ set(reread) | {k for k in expected if reread.get(k) != expected[k]})
-        where = ", ".join(f"{sheet}!{cell}" for sheet, cell in changed[:5])
-        raise UnusableFileError(f"Versi baru akan mengubah isian pengguna ({where}); penyimpanan dibatalkan.")
+    differences = package_differences(old, tmp, owned.owns, structural=owned.structural())
+    if differences:
+        shown = " ".join(differences[:5]) + (f" (dan {len(differences) - 5} lagi)" if len(differences) > 5 else "")
+        raise UnusableFileError(f"Versi baru akan mengubah isi buku kerja di luar sel yang dihitung program: {shown} "
+                                f"Penyimpanan dibatalkan.")
+    try:
+        now = _identity(target)
+    except OSError:
+        raise _ChangedOnDisk() from None
+    if now != read_as:
+        raise _ChangedOnDisk()
 
 
 def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], datetime] = datetime.now,
            backups: int | None = None) -> T:
-    """Load ``path``, run ``change(book)``, and save the result atomically with a backup.  Returns what ``change``
-    returned.  Nothing is written when ``change`` raises or the new version fails its checks."""
+    """Read ``path``, run ``change(book)``, and save the result atomically with a backup.  Returns what ``change``
+    returned, which must carry the cells it may write as ``.owned`` (an :class:`~lkj_xl.workbook.actions.Analysis`
+    does).  Nothing is written when ``change`` raises or the new version fails its checks."""
     from lkj_xl.core.settings import DEFAULT_BACKUPS
+    from lkj_xl.engines.package import PackageBook
     from lkj_xl.files.backups import atomic_write
-    from lkj_xl.engines.openpyxl_book import FileBook
     from lkj_xl.files.guard import check_workbook_file
     from lkj_xl.files.locks import ensure_not_open_in_excel, workbook_lock
 
-    target = Path(path)
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     check_workbook_file(target)
     if _is_macro(target):
         _refuse_damaged_macro_file(target)
     ensure_not_open_in_excel(target)
     with workbook_lock(target):
-        book = FileBook.open(target)
-        with _long_lived():
-            before = entry_snapshot(book)
-            result = change(book)
-            keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
-
-            atomic_write(target, book.save, lambda tmp: _verify(tmp, before), backups=keep, clock=clock)
+        for attempt in range(REDO_ON_CHANGE + 1):
+            data = target.read_bytes()
+            read_as = _identity(target, data)
+            book = PackageBook(data, target)
+            with _long_lived():
+                result = change(book)
+                owned = getattr(result, "owned", None)
+                if owned is None:
+                    raise TypeError("modify(): the change must return what it may write (.owned)")
+                new = book.to_bytes()
+                keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
+                try:
+                    atomic_write(target, lambda tmp: tmp.write_bytes(new),
+                                 lambda tmp: _verify(tmp, target, data, owned, read_as), backups=keep, clock=clock)
+                    break
+                except _ChangedOnDisk:
+                    if attempt == REDO_ON_CHANGE:
+                        raise UnusableFileError(
+                            f"Buku kerja '{target.name}' disimpan oleh orang atau program lain selama lkj bekerja "
+                            f"(dua kali berturut-turut). Perubahan mereka tetap ada; hasil lkj tidak disimpan. "
+                            f"Ulangi perintahnya sebentar lagi.") from None
         check_workbook_file(target)
     return result
 

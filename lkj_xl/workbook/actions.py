@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from lkj_xl.workbook import reader
+from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
+from lkj_xl.workbook.reader import Tracker
 from lkj_xl.workbook import writers
 from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
@@ -49,7 +51,7 @@ class LocatedProblem:
 class Analysis:
     """Everything an action knows about the tracker at ``as_of`` for one reporting year."""
 
-    tracker: Any  # lkj_xl.workbook.reader.Tracker
+    tracker: Tracker
     year: int
     as_of: datetime
     calendar: WorkingCalendar
@@ -58,6 +60,8 @@ class Analysis:
     problems: tuple[LocatedProblem, ...]
     #: schedules of every year present in the step tables (the computed columns are written for all of them)
     schedules: dict[int, CycleSchedule]
+    #: the cells the engine may write in this workbook (what the save check proves nothing else changed against)
+    owned: Ownership
 
     @property
     def errors(self) -> tuple[LocatedProblem, ...]:
@@ -110,6 +114,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
     return Analysis(
         tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
+        owned=ownership(tracker, book.sheet_names()),
     )
 
 
@@ -133,9 +138,10 @@ def validate(book: Book, *, as_of: datetime, year: int | None = None) -> Analysi
 def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
     """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell."""
     analysis = analyse(book, as_of=as_of, year=year)
+    book = GuardedBook(book, analysis.owned)
     _write_refresh(book, analysis)
     writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REFRESH],
-                       _summary(analysis))
+                           _summary(analysis))
     return analysis
 
 
@@ -153,6 +159,7 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     from lkj_xl.workbook.report_sheet import write_report
 
     analysis = analyse(book, as_of=as_of, year=year)
+    book = GuardedBook(book, analysis.owned)
     _write_refresh(book, analysis)
     write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                     calendar=analysis.calendar, **_report_context(analysis)))

@@ -15,12 +15,18 @@ Rules for implementations:
   formula, whatever it starts with (``=``, ``+``, ``-``, ``@``), cut to what a cell holds (:func:`cell_text`).
   ``None`` empties a cell.  Only the cells of the block
   change: values only, never formats, validations or anything else.
-* Nothing else changes the workbook: formats, tables, charts, validations and conditional formatting are the
-  builder's work, done once when the tracker is made.
+* ``tables(sheet)`` gives each table object's name and ``ref`` ("A12:M13"); ``defined_name(name)`` a workbook-level
+  name's reference ("'Langkah 3'!$B$3:$B$9").  The engine finds the cells it owns through these, never by searching
+  for a label (:mod:`lkj_xl.workbook.owned`).
+* Nothing else changes the workbook, except the few non-value edits on the engine's own cells listed in DESIGN.md,
+  each a method here with its equivalent in every engine: ``resize_table`` (a step table grown over rows typed
+  right below it).  Formats, charts, validations and conditional formatting are the builder's work, done once
+  when the tracker is made; a row a table grows into takes the style of the row above.
 """
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Sequence
 
@@ -57,6 +63,18 @@ class Book(ABC):
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self.sheet_names()
 
+    def tables(self, sheet: str) -> dict[str, str]:
+        """Table name -> ref ("A12:M13") of the sheet's table objects ({} where the engine knows none)."""
+        return {}
+
+    def defined_name(self, name: str) -> str | None:
+        """The reference of a workbook-level defined name ("'Langkah 3'!$B$3:$B$9"), None when absent."""
+        return None
+
+    def resize_table(self, sheet: str, name: str, ref: str) -> None:
+        """Make table ``name`` on ``sheet`` cover ``ref`` (same columns, more rows)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot resize tables")
+
 
 #: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.
 EXCEL_MAX_CELL_CHARS = 32_767
@@ -83,3 +101,51 @@ def column_letter(column: int) -> str:
 
 def cell_address(row: int, column: int) -> str:
     return f"{column_letter(column)}{row}"
+
+
+def column_number(letters: str) -> int:
+    """"A" -> 1, "AA" -> 27."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int]:
+    """"A12:M13" (or "$B$3", "B3:B9") -> (first row, first column, last row, last column), 1-based; ValueError when
+    ``ref`` is not a cell range."""
+    parts = ref.strip().split(":")
+    if not 1 <= len(parts) <= 2:
+        raise ValueError(ref)
+    cells = []
+    for part in parts:
+        found = _CELL.fullmatch(part.strip())
+        if found is None:
+            raise ValueError(ref)
+        cells.append((int(found.group(2)), column_number(found.group(1))))
+    (r1, c1), (r2, c2) = cells[0], cells[-1]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def range_ref(first_row: int, first_column: int, last_row: int, last_column: int) -> str:
+    return f"{cell_address(first_row, first_column)}:{cell_address(last_row, last_column)}"
+
+
+def parse_reference(reference: str) -> tuple[str, tuple[int, int, int, int]] | None:
+    """"'Langkah 3'!$B$3:$B$9" -> ("Langkah 3", (3, 2, 9, 2)); None for anything else (a formula, a constant, a
+    reference to several areas or another workbook)."""
+    text = reference.strip().lstrip("=")
+    sheet, bang, cells = text.rpartition("!")
+    if not bang or not sheet:
+        return None
+    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) >= 2:
+        sheet = sheet[1:-1].replace("''", "'")
+    elif "'" in sheet or "[" in sheet:
+        return None
+    try:
+        return sheet, parse_range(cells)
+    except ValueError:
+        return None

@@ -61,6 +61,11 @@ def step_table(number: int) -> str:
     return f"tblLangkah{number}"
 
 
+def step_top_name(number: int) -> str:
+    """The defined name of a step sheet's top-block value cells (B3:B9), made by the builder."""
+    return f"LKJ_LANGKAH_{number}_ATAS"
+
+
 def step_of_sheet(name: str) -> int | None:
     """``"Langkah 3"`` -> 3; anything else -> None."""
     match = re.fullmatch(r"Langkah (\d+)", name)

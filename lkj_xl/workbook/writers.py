@@ -79,8 +79,14 @@ def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSc
             if not (blank and all(v is None for v in old)) or new != list(old):
                 last = i
         block = block[: last + 1]
+        if info.table_name is None or not block:
+            continue  # no table object: its rows are read, never written
+        grown = info.grown_ref()
+        if grown is not None and len(block) > len(info.rows) - len(info.absorbed):
+            # rows typed right below the table: the table grows over them before they get computed values
+            book.resize_table(info.sheet, info.table_name, grown)
         columns = [info.table.column(label) for label in layout.STEP_COMPUTED_HEADERS]
-        _write_columns(book, info.table.sheet, info.table.header_row + 1, columns, block)
+        _write_columns(book, info.sheet, info.table.header_row + 1, columns, block)
     return written
 
 
@@ -102,23 +108,14 @@ def step_header_values(step: Step) -> list[Any]:
 
 
 def write_step_headers(book: Book, tracker: Tracker) -> None:
-    """The top block of each Langkah sheet, from the SOP as read from the SOP sheet (values, one block per sheet)."""
+    """The top block of each Langkah sheet, from the SOP as read from the SOP sheet (values, one block per sheet,
+    into the cells the builder named; see :mod:`lkj_xl.workbook.read_steps`)."""
     for step in tracker.sop.steps:
         info = tracker.layout.steps.get(step.number)
-        if info is None:
+        if info is None or info.top_block is None:
             continue
-        values = step_header_values(step)
-        rows = [info.header_rows.get(label) for label in layout.STEP_HEADER_LABELS]
-        present = [(r, v) for r, v in zip(rows, values) if r is not None]
-        if not present:
-            continue
-        present.sort(key=lambda item: item[0])
-        sheet = info.table.sheet
-        if present[-1][0] - present[0][0] + 1 == len(present):
-            book.write(sheet, present[0][0], 2, [[v] for _, v in present])
-        else:
-            for r, v in present:
-                book.write(sheet, r, 2, [[v]])
+        first, column = info.top_block
+        book.write(info.sheet, first, column, [[v] for v in step_header_values(step)])
 
 
 def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) -> str:

@@ -1,0 +1,209 @@
+"""Reading the step sheets ("Langkah N"): the entries people typed, and exactly which cells the engine may write.
+
+A step sheet's entries live in its table object (``tblLangkahN``): the rows inside the table's ``ref`` are the
+entry rows, and the computed columns are the table columns with the computed headers, *inside* that ref.  Nothing is
+found by searching for a label where the engine writes: a column a person added beside the table with the header
+"Status", or a sign-off block typed below it, is never a computed cell.
+
+Rows typed right below the table (Excel grows a table as people type; LibreOffice and scripts do not) are taken
+into it when their Tahun is filled: the table grows over them (an allowed edit) and they are computed.  A Tahun
+typed further down, after a gap, is a located problem: never silently skipped and never written.
+
+The top block (the step's uraian, pelaksana, standard...) is written through the defined name the builder made
+(``layout.step_top_name``); in a tracker made before those names, only where column A holds exactly the labels
+the builder wrote there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from lkj_xl.core.entries import AREA_CELL, AREA_BOOK, ERROR, WARNING, Location, StepEntry
+from lkj_xl.core.sop import Sop
+from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
+from lkj_xl.core.values import as_int, is_blank, normalize_label
+from lkj_xl.workbook import layout
+from lkj_xl.workbook.book import cell_address, parse_range, parse_reference
+from lkj_xl.workbook.tables import TablePos
+
+
+@dataclass(frozen=True)
+class StepSheetPos:
+    """A step sheet as read: where its entries are and which of its cells the engine owns."""
+
+    table: TablePos  # header row, and the sheet column of each layout label inside the table
+    #: the table object holding the entries; None when none was found (entries read by their headers, nothing
+    #: written on this sheet's table)
+    table_name: str | None
+    #: (sheet row, year or None, entry cells all blank) per table row, then per row typed right below the table
+    rows: tuple[tuple[int, int | None, bool], ...]
+    #: rows typed right below the table with a Tahun: the table grows over them when the engine writes
+    absorbed: tuple[int, ...]
+    #: computed cells as read, per row of ``rows``, in ``STEP_COMPUTED_HEADERS`` order
+    computed: tuple[tuple[Any, ...], ...]
+    #: (first row, column) of the top block's value cells (``STEP_HEADER_LABELS`` order), None when not known
+    top_block: tuple[int, int] | None = None
+    #: the table's first and last column (of its ref)
+    span: tuple[int, int] = (1, 1)
+
+    @property
+    def sheet(self) -> str:
+        return self.table.sheet
+
+    @property
+    def last_row(self) -> int:
+        """The table's last row once it has grown over the absorbed rows."""
+        return self.rows[-1][0] if self.rows else self.table.header_row
+
+    def grown_ref(self) -> str | None:
+        """The table's ref after growing over the absorbed rows (None when nothing is absorbed)."""
+        if not self.absorbed:
+            return None
+        return f"{cell_address(self.table.header_row, self.span[0])}:{cell_address(self.last_row, self.span[1])}"
+
+
+_STEP_LABELS = {normalize_label(label): label for label in layout.STEP_HEADERS}
+_REQUIRED = (layout.F_YEAR, layout.F_RECEIVED, layout.F_COMPLETED)
+
+
+def _table_ref(reader: Any, sheet: str, values: Sequence[Sequence[Any]], number: int
+               ) -> tuple[str, tuple[int, int, int, int]] | None:
+    """The step table object: ``tblLangkahN`` by name, else the table whose header row holds Tahun, Diterima and
+    Selesai (a person renamed it)."""
+    tables = reader.book.tables(sheet)
+    own = layout.step_table(number)
+    for name, ref in ([(own, tables[own])] if own in tables else []) + sorted(tables.items()):
+        try:
+            bounds = parse_range(ref)
+        except ValueError:
+            continue
+        if name == own:
+            return name, bounds  # its missing columns are reported by name
+        header = values[bounds[0] - 1] if bounds[0] - 1 < len(values) else []
+        labels = {_STEP_LABELS.get(normalize_label(v)) for v in header[bounds[1] - 1:bounds[3]]}
+        if all(label in labels for label in _REQUIRED):
+            return name, bounds
+    return None
+
+
+def _columns(values: Sequence[Sequence[Any]], header_row: int, first: int, last: int) -> dict[str, int]:
+    header = values[header_row - 1] if header_row - 1 < len(values) else []
+    columns: dict[str, int] = {}
+    for column in range(first, last + 1):
+        value = header[column - 1] if column - 1 < len(header) else None
+        label = _STEP_LABELS.get(normalize_label(value)) if isinstance(value, str) else None
+        if label is not None and label not in columns:
+            columns[label] = column
+    return columns
+
+
+def _top_block(reader: Any, sheet: str, values: Sequence[Sequence[Any]], number: int) -> tuple[int, int] | None:
+    count = len(layout.STEP_HEADER_LABELS)
+    reference = reader.book.defined_name(layout.step_top_name(number))
+    if reference is not None:
+        found = parse_reference(reference)
+        if found is not None:
+            target, (r1, c1, r2, c2) = found
+            if target == sheet and c1 == c2 and r2 - r1 + 1 == count:
+                return r1, c1
+    # A tracker made before the names: the builder's own rows, recognised by their labels in column A.
+    first = layout.STEP_HEADER_FIRST_ROW
+    labels = [values[r - 1][0] if r - 1 < len(values) and values[r - 1] else None for r in range(first, first + count)]
+    if [normalize_label(v) for v in labels] == [normalize_label(v) for v in layout.STEP_HEADER_LABELS]:
+        return first, 2
+    return None
+
+
+def _is_year(value: Any) -> bool:
+    year = as_int(value)
+    return year is not None and YEAR_MIN <= year <= YEAR_MAX
+
+
+def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[StepSheetPos | None, list[StepEntry]]:
+    """One step sheet: its position record and its non-blank entry rows."""
+    sheet = layout.step_sheet(number)
+    found = _table_ref(reader, sheet, values, number)
+    if found is not None:
+        name, (header_row, first_col, last_row, last_col) = found
+        columns = _columns(values, header_row, first_col, last_col)
+        for label in layout.STEP_HEADERS:
+            if label not in columns:
+                severity = ERROR if label in _REQUIRED else WARNING
+                reader.problem(Location(AREA_BOOK, sheet, label), severity, "kolom_tidak_ada",
+                               f"Kolom \"{label}\" tidak ditemukan pada tabel {name} di lembar \"{sheet}\" (baris "
+                               f"judul {header_row}). Kembalikan judul kolom itu persis \"{label}\".")
+    else:
+        # No table object: read the entries by their headers so validation still works, but write nothing here.
+        name, first_col = None, 1
+        pos = reader.table(sheet, values, layout.STEP_HEADERS, _REQUIRED, 3, f"langkah {number}")
+        if pos is None:
+            return None, []
+        header_row, columns = pos.header_row, dict(pos.columns)
+        last_row = header_row + 1
+        last_col = max(columns.values())
+        reader.problem(Location(AREA_BOOK, sheet), ERROR, "tabel_langkah_tidak_ada",
+                       f"Tabel {layout.step_table(number)} (tabel Excel) tidak ditemukan pada lembar \"{sheet}\": "
+                       f"isian dibaca dari judul kolom di baris {header_row}, tetapi kolom yang dihitung otomatis "
+                       f"tidak diisi. Jadikan kembali tabel (Sisipkan > Tabel, mulai dari baris judul) atau jalankan "
+                       f"`lkj upgrade`.")
+    table = TablePos(sheet, header_row, columns)
+    year_col = columns.get(layout.F_YEAR)
+    entry_cols = [(label, columns.get(label)) for label in layout.STEP_ENTRY_HEADERS]
+    computed_cols = [columns.get(label) for label in layout.STEP_COMPUTED_HEADERS]
+
+    def cell(row: int, column: int | None) -> Any:
+        if column is None or row - 1 >= len(values):
+            return None
+        line = values[row - 1]
+        return line[column - 1] if column - 1 < len(line) else None
+
+    data_rows = list(range(header_row + 1, last_row + 1))
+    absorbed: list[int] = []
+    if name is not None:
+        row = last_row + 1
+        while year_col is not None and not is_blank(cell(row, year_col)):
+            absorbed.append(row)
+            row += 1
+        for stray in range(row, len(values) + 1):
+            if _is_year(cell(stray, year_col)):
+                address = cell_address(stray, year_col)
+                reader.problem(Location(AREA_CELL, (sheet, address)), WARNING, "baris_di_luar_tabel",
+                               f"Tahun {as_int(cell(stray, year_col))} di {sheet}!{address} berada di luar tabel "
+                               f"{name} (ada baris kosong di antaranya), sehingga baris itu tidak dibaca dan tidak "
+                               f"dihitung. Pindahkan isiannya ke baris tepat di bawah tabel.")
+    elif year_col is not None:
+        # Without a table object every row below the header with a value counts, as before the table objects.
+        data_rows = list(range(header_row + 1, max(len(values), header_row) + 1))
+
+    rows: list[tuple[int, int | None, bool]] = []
+    computed: list[tuple[Any, ...]] = []
+    entries: list[StepEntry] = []
+    for index, sheet_row in enumerate(data_rows + absorbed):
+        data = {label: cell(sheet_row, column) for label, column in entry_cols if column is not None}
+        blank = all(is_blank(v) for v in data.values())
+        rows.append((sheet_row, as_int(data.get(layout.F_YEAR)), blank))
+        computed.append(tuple(cell(sheet_row, c) for c in computed_cols))
+        if not blank:
+            entries.append(StepEntry(number, index, **{layout.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
+    pos = StepSheetPos(table, name, tuple(rows), tuple(absorbed), tuple(computed),
+                       _top_block(reader, sheet, values, number), (first_col, last_col))
+    return pos, entries
+
+
+def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEntry]:
+    entries: list[StepEntry] = []
+    steps: dict[int, StepSheetPos] = {}
+    for step in sop.steps:
+        values = reader.sheet(layout.step_sheet(step.number))
+        if values is None:
+            continue
+        pos, found = read_step_sheet(reader, step.number, values)
+        if pos is not None:
+            steps[step.number] = pos
+            entries += found
+    positions["steps"] = steps
+    return entries
+
+
+__all__ = ["StepSheetPos", "read_step_sheet", "read_steps"]
