@@ -74,13 +74,13 @@ def _exit_for(analysis) -> int:
 # --- commands --------------------------------------------------------------------------------------------------------
 
 def cmd_new(args) -> int:
-    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.authoring.macro_workbook import new_tracker
 
-    path = Path(args.path)
-    if path.exists() and not args.force:
-        raise UnusableFileError(f"Berkas {path} sudah ada; pilih nama lain atau tambahkan --force untuk menimpanya.")
-    build_tracker(path, year=args.year, agency=args.agency, government=args.government)
-    _out(f"Buku kerja pelacak LKj tahun {args.year} dibuat: {path}")
+    path = new_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
+                       overwrite=args.force)
+    kind = ("buku kerja bermakro dengan tab LKj" if path.suffix.lower() == ".xlsm"
+            else "buku kerja biasa, tanpa tab LKj")
+    _out(f"Buku kerja pelacak LKj tahun {args.year} untuk {args.agency} dibuat ({kind}): {path}")
     return EXIT_OK
 
 
@@ -264,8 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
         return cmd
 
-    new = add("new", "Buat buku kerja pelacak baru.",
-              'lkj new LKj_2025.xlsx --year 2025 --agency "Inspektorat Kota Madiun"', cmd_new, timed=False)
+    new = add("new", "Buat buku kerja pelacak baru: .xlsm dengan tab LKj (makro), atau .xlsx biasa.",
+              'lkj new LKj_2026.xlsm --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
+              'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"', cmd_new, timed=False)
     new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
     new.add_argument("--agency", metavar="NAMA", default="Inspektorat Kota Madiun", help="nama perangkat daerah")
     new.add_argument("--government", metavar="NAMA", default="Pemerintah Kota Madiun", help="nama pemerintah daerah")

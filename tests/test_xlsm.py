@@ -180,8 +180,8 @@ def test_project_structure_and_no_compiled_code(built):
     assert "Office" in references  # declares IRibbonControl
     streams = cfb.list_streams_in_storage("VBA")
     assert not [name for name in streams if name.startswith("__SRP_")]
-    cache = cfb.get_stream_in_storage("VBA", "_VBA_PROJECT")
-    assert cache[:2] == b"\xcc\x61" and set(cache[5:]) <= {0}
+    # MS-OVBA 2.3.4.1: exactly Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3 0x0001; no cache.
+    assert cfb.get_stream_in_storage("VBA", "_VBA_PROJECT") == bytes.fromhex("CC61FFFF000100")
     project_stream = cfb.get_stream("PROJECT").decode("cp1252")
     assert "Class=Dictionary" in project_stream and "Module=LKjRibbon" in project_stream
     assert "Document=ThisWorkbook/&H00000000" in project_stream
@@ -240,7 +240,9 @@ def test_xlwings_conf_sheet(built):
     expected = [(key, None if value == "" else value) for key, value in xlsm.XLWINGS_CONF]
     assert rows == expected
     # xlwings.bas reads from A1 down to the first empty cell: no header row, no gap.
-    assert conf["A1"].value == "INTERPRETER_WIN" and conf["B1"].value == "pythonw"
+    assert conf["A1"].value == "UDF Modules"
+    # No per-PC key at all: a sheet row (even blank) would override what `lkj pasang` wrote for this PC.
+    assert not {str(key).upper() for key, _ in rows} & set(xlsm.PER_PC_KEYS)
     # Every key is one xlwings.bas asks for (GetConfig upper-cases the sheet's keys).
     bas = xlsm.xlwings_vba_sources()[1]
     asked = {key.upper() for key in re.findall(r'GetConfig\("([^"]+)"', bas)}
@@ -277,7 +279,8 @@ def test_ribbon_xml_is_complete_and_wired(built):
     root = SafeET.fromstring(_part(built, RIBBON_PART))
     assert root.tag == f"{CUI}customUI"
     tabs = list(root.iter(f"{CUI}tab"))
-    assert [(tab.get("label"), tab.get("keytip")) for tab in tabs] == [("LKj", "L")]
+    # Not L: that is the Developer tab's keytip.
+    assert [(tab.get("label"), tab.get("keytip")) for tab in tabs] == [("LKj", "K")]
     buttons = _ribbon_buttons()
     subs = set()
     for code in _modules(built).values():
@@ -318,7 +321,8 @@ def test_vba_command_is_built_from_the_whitelisted_tag_only():
     assert "Option Explicit" in source
     body = source.split("Public Sub LKj_OnAction(control As IRibbonControl)", 1)[1].split("End Sub", 1)[0]
     calls = [line.strip() for line in body.splitlines() if "RunPython" in line]
-    assert calls == ["RunPython \"import lkj_xl.ribbon as r; r.dispatch('\" & action & \"')\""]
+    assert calls == ["RunPython \"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+                     "import lkj_xl.ribbon as r; r.dispatch('\" & action & \"')\""]
     assignments = [line.strip() for line in body.splitlines() if re.match(r"\s*action\s*=", line)]
     assert assignments == ["action = control.Tag"]
     assert body.index("LKj_IsKnownAction(action)") < body.index("RunPython")
