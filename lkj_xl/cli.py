@@ -190,6 +190,23 @@ def cmd_upgrade(args) -> int:
     return EXIT_OK
 
 
+def cmd_pasang(args) -> int:
+    from lkj_xl.authoring import pasang
+
+    if args.unduh:
+        commands = pasang.download_wheelhouse(Path(args.unduh))
+        _out("Paket untuk Windows (Python " + pasang.WHEELHOUSE_PYTHON + ", 64-bit) diunduh ke " + args.unduh + ":")
+        for command in commands:
+            _out("  " + " ".join(command))
+        _out("Di komputer staf (tanpa internet), pasang dari folder itu:")
+        _out(f"  py -m pip install --no-index --find-links {args.unduh} lkj-xl")
+        _out("lalu jalankan sekali: lkj pasang")
+        return EXIT_OK
+    result = pasang.setup_pc(server=args.server)
+    _out(result.summary())
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -297,10 +314,22 @@ def build_parser() -> argparse.ArgumentParser:
                   cmd_restore, timed=False)
     restore.add_argument("--backup", default=None, metavar="CADANGAN",
                          help="nomor urut dari `lkj backups` atau nama berkas cadangan (bawaan: terbaru)")
+    setup = add("pasang", "Siapkan komputer ini (sekali per komputer, setelah pip install): tulis Python ini ke "
+                "pengaturan xlwings pengguna agar tombol LKj di Excel memakainya.",
+                """
+                lkj pasang
+                lkj pasang --server
+                lkj pasang --unduh D:\\paket-lkj""", cmd_pasang, path=False, timed=False)
+    setup.add_argument("--server", action="store_true",
+                       help="nyalakan server UDF xlwings (Python tetap berjalan; klik berikutnya lebih cepat)")
+    setup.add_argument("--unduh", metavar="FOLDER", default=None,
+                       help="jangan memasang; unduh semua paket untuk Windows 64-bit (Python 3.11) ke FOLDER untuk "
+                            "pemasangan tanpa internet")
     upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru, semua isian ikut.",
-                  "lkj upgrade LKj_lama.xlsx LKj_baru.xlsx", cmd_upgrade, path=False, timed=False)
-    upgrade.add_argument("old", metavar="LAMA")
-    upgrade.add_argument("new", metavar="BARU")
+                  "lkj upgrade LKj_lama.xlsx LKj_baru.xlsm", cmd_upgrade, path=False, timed=False)
+    upgrade.add_argument("old", metavar="LAMA", help="pelacak lama (.xlsx/.xlsm); tidak diubah")
+    upgrade.add_argument("new", metavar="BARU",
+                         help="berkas baru: .xlsm untuk buku kerja dengan tab LKj, .xlsx untuk buku kerja biasa")
     return parser
 
 
