@@ -74,13 +74,13 @@ def _exit_for(analysis) -> int:
 # --- commands --------------------------------------------------------------------------------------------------------
 
 def cmd_new(args) -> int:
-    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.authoring.macro_workbook import new_tracker
 
-    path = Path(args.path)
-    if path.exists() and not args.force:
-        raise UnusableFileError(f"Berkas {path} sudah ada; pilih nama lain atau tambahkan --force untuk menimpanya.")
-    build_tracker(path, year=args.year, agency=args.agency, government=args.government)
-    _out(f"Buku kerja pelacak LKj tahun {args.year} dibuat: {path}")
+    path = new_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
+                       overwrite=args.force)
+    kind = ("buku kerja bermakro dengan tab LKj" if path.suffix.lower() == ".xlsm"
+            else "buku kerja biasa, tanpa tab LKj")
+    _out(f"Buku kerja pelacak LKj tahun {args.year} untuk {args.agency} dibuat ({kind}): {path}")
     return EXIT_OK
 
 
@@ -190,6 +190,23 @@ def cmd_upgrade(args) -> int:
     return EXIT_OK
 
 
+def cmd_pasang(args) -> int:
+    from lkj_xl.authoring import pasang
+
+    if args.unduh:
+        commands = pasang.download_wheelhouse(Path(args.unduh))
+        _out("Paket untuk Windows (Python " + pasang.WHEELHOUSE_PYTHON + ", 64-bit) diunduh ke " + args.unduh + ":")
+        for command in commands:
+            _out("  " + " ".join(command))
+        _out("Di komputer staf (tanpa internet), pasang dari folder itu:")
+        _out(f"  py -m pip install --no-index --find-links {args.unduh} lkj-xl")
+        _out("lalu jalankan sekali: lkj pasang")
+        return EXIT_OK
+    result = pasang.setup_pc(server=args.server)
+    _out(result.summary())
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -264,8 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
         return cmd
 
-    new = add("new", "Buat buku kerja pelacak baru.",
-              'lkj new LKj_2025.xlsx --year 2025 --agency "Inspektorat Kota Madiun"', cmd_new, timed=False)
+    new = add("new", "Buat buku kerja pelacak baru: .xlsm dengan tab LKj (makro), atau .xlsx biasa.",
+              'lkj new LKj_2026.xlsm --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
+              'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"', cmd_new, timed=False)
     new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
     new.add_argument("--agency", metavar="NAMA", default="Inspektorat Kota Madiun", help="nama perangkat daerah")
     new.add_argument("--government", metavar="NAMA", default="Pemerintah Kota Madiun", help="nama pemerintah daerah")
@@ -296,10 +314,22 @@ def build_parser() -> argparse.ArgumentParser:
                   cmd_restore, timed=False)
     restore.add_argument("--backup", default=None, metavar="CADANGAN",
                          help="nomor urut dari `lkj backups` atau nama berkas cadangan (bawaan: terbaru)")
+    setup = add("pasang", "Siapkan komputer ini (sekali per komputer, setelah pip install): tulis Python ini ke "
+                "pengaturan xlwings pengguna agar tombol LKj di Excel memakainya.",
+                """
+                lkj pasang
+                lkj pasang --server
+                lkj pasang --unduh D:\\paket-lkj""", cmd_pasang, path=False, timed=False)
+    setup.add_argument("--server", action="store_true",
+                       help="nyalakan server UDF xlwings (Python tetap berjalan; klik berikutnya lebih cepat)")
+    setup.add_argument("--unduh", metavar="FOLDER", default=None,
+                       help="jangan memasang; unduh semua paket untuk Windows 64-bit (Python 3.11) ke FOLDER untuk "
+                            "pemasangan tanpa internet")
     upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru, semua isian ikut.",
-                  "lkj upgrade LKj_lama.xlsx LKj_baru.xlsx", cmd_upgrade, path=False, timed=False)
-    upgrade.add_argument("old", metavar="LAMA")
-    upgrade.add_argument("new", metavar="BARU")
+                  "lkj upgrade LKj_lama.xlsx LKj_baru.xlsm", cmd_upgrade, path=False, timed=False)
+    upgrade.add_argument("old", metavar="LAMA", help="pelacak lama (.xlsx/.xlsm); tidak diubah")
+    upgrade.add_argument("new", metavar="BARU",
+                         help="berkas baru: .xlsm untuk buku kerja dengan tab LKj, .xlsx untuk buku kerja biasa")
     return parser
 
 

@@ -239,3 +239,18 @@ def test_special_period_can_close_a_weekday_and_rejects_reversed_dates():
     assert cal.is_working_day(date(2026, 6, 5))
     with pytest.raises(ValueError, match="terbalik"):
         SpecialHours(date(2026, 3, 1), date(2026, 2, 1))
+
+
+def test_national_holidays_fast_path_equals_the_holidays_registry():
+    """national_holidays loads holidays' Indonesia module alone (a ribbon click must not import ~250 countries);
+    it must give exactly what holidays.country_holidays("ID") gives, and leave holidays.countries unimported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lkj_xl.core.worktime import national_holidays as n; import holidays; "
+            "a = n(range(2015, 2035)); assert 'holidays.countries' not in sys.modules; "
+            "b = dict(sorted(holidays.country_holidays('ID', years=range(2015, 2035), "
+            "categories=('public', 'government'), language='id').items())); assert a == b, 'differ'; print(len(a))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 300

@@ -33,6 +33,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -645,3 +646,115 @@ def test_a_reader_that_stops_reading_is_not_an_error(tracker, unbuffered):
     proc.stderr.close()
     assert proc.wait(timeout=120) == 141
     assert err == b""
+
+
+# --- macro-enabled trackers and the Excel repair check ------------------------------------------------------------------
+
+from excel_repair import excel_repair_problems, require_shared  # noqa: E402
+
+
+def test_new_xlsm_is_the_full_macro_tracker_for_that_agency(tmp_path, capsys):
+    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.files.macro_check import check_package_kind, verify_xlsm
+    from lkj_xl.workbook.reader import load_tracker
+
+    path = tmp_path / "X.xlsm"
+    code, out, err = lkj(capsys, "new", path, "--year", 2026, "--agency", "Dinas Kesehatan Kota Madiun")
+    assert code == 0, err
+    assert "bermakro" in out and str(path) in out
+    assert verify_xlsm(path, deep=True) == [] and check_package_kind(path) == []
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    assert book["xlwings.conf"].sheet_state == "hidden"
+    tracker = load_tracker(FileBook.open(path, read_only=True))
+    assert (tracker.settings.year, tracker.settings.agency) == (2026, "Dinas Kesehatan Kota Madiun")
+    require_shared()
+    assert excel_repair_problems(path) == []
+
+
+@pytest.mark.parametrize("name", ["x.txt", "x.xls", "x.xltm", "x"])
+def test_new_refuses_other_extensions(tmp_path, capsys, name):
+    code, _, err = lkj(capsys, "new", tmp_path / name, "--year", 2026)
+    assert code == 2
+    assert ".xlsx" in err and ".xlsm" in err and "berakhiran" in err
+    assert not (tmp_path / name).exists()
+
+
+def test_plain_xlsx_has_no_macro_parts_and_build_workbook_refuses_xlsx(tmp_path, capsys):
+    from lkj_xl.files.macro_check import check_package_kind
+
+    plain = tmp_path / "biasa.xlsx"
+    assert lkj(capsys, "new", plain, "--year", 2026)[0] == 0
+    assert check_package_kind(plain) == []
+    with zipfile.ZipFile(plain) as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode()
+    assert "xl/vbaProject.bin" not in names and "customUI/customUI14.xml" not in names
+    assert "macroEnabled" not in types
+    code, _, err = lkj(capsys, "build-workbook", "--out", tmp_path / "x.xlsx")
+    assert code == 2 and ".xlsm" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_xlsx_with_macros_is_reported(tmp_path, capsys):
+    from lkj_xl.files.macro_check import check_package_kind
+
+    made = tmp_path / "m.xlsm"
+    assert lkj(capsys, "new", made, "--year", 2026)[0] == 0
+    renamed = tmp_path / "m.xlsx"
+    shutil.copy(made, renamed)
+    problems = check_package_kind(renamed)
+    assert len(problems) == 3 and all(".xlsm" in problem for problem in problems)
+
+
+def test_no_fullcalconload_and_right_cached_links(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    assert lkj(capsys, "new", path, "--year", 2026)[0] == 0
+    with zipfile.ZipFile(path) as package:
+        workbook = package.read("xl/workbook.xml").decode()
+    assert "fullCalcOnLoad" not in workbook
+    assert re.search(r'<calcPr calcId="191029"\s*/>', workbook)
+
+
+def test_refresh_and_report_leave_a_file_excel_opens_without_repair(tracker, capsys):
+    require_shared()
+    assert excel_repair_problems(tracker) == []
+    assert lkj(capsys, "refresh", tracker, "--as-of", AS_OF)[0] in (0, 1)
+    assert excel_repair_problems(tracker) == []
+    assert lkj(capsys, "report", tracker, "--as-of", AS_OF)[0] in (0, 1)
+    assert excel_repair_problems(tracker) == []
+
+
+def test_refresh_and_report_on_an_xlsm_keep_it_whole(tmp_path, capsys):
+    from lkj_xl.files.macro_check import verify_xlsm
+
+    require_shared()
+    path = tmp_path / "LKj_2026.xlsm"
+    assert lkj(capsys, "new", path, "--year", 2026)[0] == 0
+    for command in ("refresh", "report"):
+        code, out, err = lkj(capsys, command, path, "--as-of", AS_OF)
+        assert code in (0, 1), err
+        assert verify_xlsm(path, deep=True) == []
+        assert excel_repair_problems(path) == []
+
+
+def test_demo_opens_without_repair(tmp_path, capsys):
+    require_shared()
+    assert lkj(capsys, "demo", tmp_path / "contoh")[0] == 0
+    files = [p for p in (tmp_path / "contoh").glob("*.xls*") if not p.name.startswith((".", "~"))]
+    assert files
+    for path in files:
+        assert excel_repair_problems(path) == [], path
+
+
+def test_upgrade_old_xlsx_to_xlsm_opens_without_repair(tracker, tmp_path, capsys):
+    from lkj_xl.files.macro_check import verify_xlsm
+
+    require_shared()
+    new = tmp_path / "LKj_baru.xlsm"
+    code, out, err = lkj(capsys, "upgrade", tracker, new)
+    assert code == 0, err
+    assert verify_xlsm(new, deep=True) == []
+    assert excel_repair_problems(new) == []
+    before, after = entry_cells(tracker), entry_cells(new)
+    assert {key: value for key, value in before.items() if key[0].startswith("Langkah")} == \
+        {key: value for key, value in after.items() if key[0].startswith("Langkah")}

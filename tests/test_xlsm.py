@@ -180,8 +180,8 @@ def test_project_structure_and_no_compiled_code(built):
     assert "Office" in references  # declares IRibbonControl
     streams = cfb.list_streams_in_storage("VBA")
     assert not [name for name in streams if name.startswith("__SRP_")]
-    cache = cfb.get_stream_in_storage("VBA", "_VBA_PROJECT")
-    assert cache[:2] == b"\xcc\x61" and set(cache[5:]) <= {0}
+    # MS-OVBA 2.3.4.1: exactly Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3 0x0001; no cache.
+    assert cfb.get_stream_in_storage("VBA", "_VBA_PROJECT") == bytes.fromhex("CC61FFFF000100")
     project_stream = cfb.get_stream("PROJECT").decode("cp1252")
     assert "Class=Dictionary" in project_stream and "Module=LKjRibbon" in project_stream
     assert "Document=ThisWorkbook/&H00000000" in project_stream
@@ -240,7 +240,9 @@ def test_xlwings_conf_sheet(built):
     expected = [(key, None if value == "" else value) for key, value in xlsm.XLWINGS_CONF]
     assert rows == expected
     # xlwings.bas reads from A1 down to the first empty cell: no header row, no gap.
-    assert conf["A1"].value == "INTERPRETER_WIN" and conf["B1"].value == "pythonw"
+    assert conf["A1"].value == "UDF Modules"
+    # No per-PC key at all: a sheet row (even blank) would override what `lkj pasang` wrote for this PC.
+    assert not {str(key).upper() for key, _ in rows} & set(xlsm.PER_PC_KEYS)
     # Every key is one xlwings.bas asks for (GetConfig upper-cases the sheet's keys).
     bas = xlsm.xlwings_vba_sources()[1]
     asked = {key.upper() for key in re.findall(r'GetConfig\("([^"]+)"', bas)}
@@ -277,7 +279,8 @@ def test_ribbon_xml_is_complete_and_wired(built):
     root = SafeET.fromstring(_part(built, RIBBON_PART))
     assert root.tag == f"{CUI}customUI"
     tabs = list(root.iter(f"{CUI}tab"))
-    assert [(tab.get("label"), tab.get("keytip")) for tab in tabs] == [("LKj", "L")]
+    # Not L: that is the Developer tab's keytip.
+    assert [(tab.get("label"), tab.get("keytip")) for tab in tabs] == [("LKj", "K")]
     buttons = _ribbon_buttons()
     subs = set()
     for code in _modules(built).values():
@@ -318,7 +321,8 @@ def test_vba_command_is_built_from_the_whitelisted_tag_only():
     assert "Option Explicit" in source
     body = source.split("Public Sub LKj_OnAction(control As IRibbonControl)", 1)[1].split("End Sub", 1)[0]
     calls = [line.strip() for line in body.splitlines() if "RunPython" in line]
-    assert calls == ["RunPython \"import lkj_xl.ribbon as r; r.dispatch('\" & action & \"')\""]
+    assert calls == ["RunPython \"import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+                     "import lkj_xl.ribbon as r; r.dispatch('\" & action & \"')\""]
     assignments = [line.strip() for line in body.splitlines() if re.match(r"\s*action\s*=", line)]
     assert assignments == ["action = control.Tag"]
     assert body.index("LKj_IsKnownAction(action)") < body.index("RunPython")
@@ -405,3 +409,146 @@ def test_libreoffice_converts_to_pdf(built, tmp_path):
     pdf = tmp_path / "pdf" / (built.stem + ".pdf")
     assert pdf.is_file(), result.stdout + result.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# --- routing: what runs in VBA alone, what goes to Python ---------------------------------------------------------------
+
+#: Actions the ribbon must run without Python, and the VBA Sub each goes to.
+VBA_ONLY = {"guide": "LKj_ShowGuide", "problems": "LKj_ShowProblems"}
+
+
+def _vba_source() -> str:
+    return _norm((MACROS / "LKjRibbon.bas").read_text(encoding="cp1252"))
+
+
+def _procedure(source: str, name: str) -> str:
+    found = re.search(rf"^(?:Public |Private )?(Sub|Function) {name}\b.*?^End \1", source, re.MULTILINE | re.DOTALL)
+    assert found, f"{name} not found"
+    return found.group(0)
+
+
+def _routes(source: str) -> dict[str, list[str]]:
+    """``Case "x"`` -> the statements under it, in LKj_OnAction's Select Case."""
+    body = _procedure(source, "LKj_OnAction")
+    select = body.split("Select Case action", 1)[1].split("End Select", 1)[0]
+    routes: dict[str, list[str]] = {}
+    current = None
+    for line in select.splitlines():
+        line = line.strip()
+        case = re.fullmatch(r'Case "([a-z_]+)"', line)
+        if case:
+            current = routes.setdefault(case.group(1), [])
+        elif line and current is not None:
+            current.append(line)
+    return routes
+
+
+def test_routing_table():
+    source = _vba_source()
+    routes = _routes(source)
+    found = re.search(r'Const LKJ_VBA_ACTIONS As String = "([^"]*)"', source)
+    assert found and found.group(1) == "|" + "|".join(VBA_ONLY) + "|"
+    assert set(routes) == {*VBA_ONLY, "check_system"}
+    for action, sub in VBA_ONLY.items():
+        # Straight to VBA and out: never reaches RunPython.
+        assert routes[action] == [sub, "Exit Sub"]
+        assert "RunPython" not in _procedure(source, sub)
+    assert routes["check_system"] == ["If Not LKj_PythonReady() Then Exit Sub"]
+    body = _procedure(source, "LKj_OnAction")
+    assert body.index("LKj_IsKnownAction(action)") < body.index("Select Case") < body.index("RunPython")
+    # Every ribbon button still calls LKj_OnAction: the routing lives in one place.
+    assert {button["onAction"] for button in _ribbon_buttons()} == {"LKj_OnAction"}
+
+
+def test_vba_guide_text_equals_python_guide():
+    from lkj_xl.ribbon import GUIDE_TEXT
+
+    body = _procedure(_vba_source(), "LKj_GuideText")
+    text = ""
+    for line in body.splitlines():
+        match = re.fullmatch(r'\s*t = t & "((?:[^"]|"")*)"( & vbLf)?', line)
+        if match:
+            text += match.group(1).replace('""', '"') + ("\n" if match.group(2) else "")
+    assert text == GUIDE_TEXT
+    assert len(text) < 1024  # MsgBox's prompt limit
+
+
+def test_python_check_uses_xlwings_config_and_says_lkj_pasang():
+    source = _vba_source()
+    ready = _procedure(source, "LKj_PythonReady")
+    # The same lookup RunPython does (sheet, file beside the workbook, user's file), from xlwings.bas.
+    assert 'GetConfig("INTERPRETER_WIN", "")' in ready and 'GetConfig("INTERPRETER", "python")' in ready
+    assert "FileExists(interpreter)" in ready and "import lkj_xl.ribbon, xlwings" in ready
+    bas = xlsm.xlwings_vba_sources()[1]
+    assert re.search(r"^Function GetConfig\(", bas, re.MULTILINE) and re.search(r"^Function FileExists\(", bas, re.MULTILINE)
+    assert "lkj pasang" in _procedure(source, "LKj_SetupHint")
+
+
+INDONESIAN = re.compile(r"\b(tidak|lembar|jalankan|buku kerja|tombol|perintah|klik|Python|ditemukan)\b", re.IGNORECASE)
+ENGLISH = re.compile(r"\b(the|not|found|please|error|could|sheet|click)\b", re.IGNORECASE)
+
+
+def test_every_vba_message_is_indonesian():
+    source = _vba_source()
+    messages = []
+    for statement in re.split(r"\n(?!\s*(?:&|_|\"))", re.sub(r" _\n\s*", " ", source)):
+        if re.match(r"\s*MsgBox\b", statement) or "LKj_SetupHint =" in statement:
+            strings = " ".join(s for s in re.findall(r'"((?:[^"]|"")*)"', statement)
+                               if s not in ("LKj Tracker",))
+            if strings:  # MsgBox LKj_GuideText(): the guide, checked against GUIDE_TEXT above
+                messages.append(strings)
+    assert len(messages) >= 6
+    for text in messages:
+        # The Defender rule is quoted by its English name (that is what IT searches for).
+        plain = text.replace("Block Office applications from creating child processes", "")
+        assert INDONESIAN.search(plain), text
+        assert not ENGLISH.search(plain), text
+
+
+def test_runpython_imports_the_installed_package_not_a_stray_folder(tmp_path):
+    """The exact command xlwings' VBA runs (ExecuteWindows: ``python -B -c "import xlwings.utils;
+    xlwings.utils.prepare_sys_path(...); <command>"``, here with ADD_WORKBOOK_TO_PYTHONPATH false and no
+    PYTHONPATH) started in a folder holding a stray lkj_xl: our command must still import the real one."""
+    import os
+    import sys
+
+    stray = tmp_path / "lkj_xl"
+    stray.mkdir()
+    (stray / "__init__.py").write_text("raise ImportError('stray lkj_xl')\n")
+    (stray / "ribbon.py").write_text("")
+    command = _norm(_procedure(_vba_source(), "LKj_OnAction"))
+    found = re.search(r'RunPython "(.*)" & action & "(.*)"', command)
+    ours = found.group(1) + "validate" + found.group(2)
+    ours = ours.replace("r.dispatch('validate')", "print(r.__file__)")
+    workbook = str(tmp_path / "LKj_Tracker.xlsm")
+    preamble = f"import xlwings.utils;xlwings.utils.prepare_sys_path({'false;' + workbook + ';' + workbook + ';;;;'!r}); "
+    repo = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": repo}
+    done = subprocess.run([sys.executable, "-B", "-c", preamble + ours], cwd=tmp_path, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve() == Path(repo, "lkj_xl", "ribbon.py").resolve()
+    # Without the sys.path clean-up the stray folder wins: the test would catch a regression.
+    bare = subprocess.run([sys.executable, "-B", "-c", preamble + "import lkj_xl.ribbon"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert "stray lkj_xl" in bare.stderr
+
+
+def test_ribbon_validates_against_customui14_xsd_with_excel_icons(built):
+    from excel_repair import excel_icons, require_shared, ribbon_problems
+
+    require_shared()
+    assert ribbon_problems(_part(built, RIBBON_PART)) == []
+    icons = {button["imageMso"] for button in _ribbon_buttons()}
+    assert icons <= excel_icons()
+    assert not icons & {"CreateReport", "ServerProperties"}  # Access's
+    broken = _part(built, RIBBON_PART).replace(b'imageMso="Help"', b'imageMso="CreateReport"')
+    assert any("CreateReport" in problem for problem in ribbon_problems(broken))
+    assert ribbon_problems(broken.replace(b'size="large"', b'size="huge"', 1))[0].startswith("ribbon XML")
+
+
+def test_built_package_opens_without_repair(built):
+    from excel_repair import excel_repair_problems, require_shared
+
+    require_shared()
+    assert excel_repair_problems(built) == []

@@ -20,6 +20,8 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -170,9 +172,42 @@ def build_tracker(
     wb.active = 0
     wb.properties.creator = "lkj-xl"
     wb.properties.title = f"LKj Tracker {year} - {agency}"
+    # No fullCalcOnLoad (openpyxl's default): with it Excel recalculates on every open and asks "simpan
+    # perubahan?" on every close.  The only formulas are the Masalah link column, whose cached results are written
+    # below ("" while column B is empty, which is right for a new tracker); calcId is a current Excel's, so Excel
+    # does not recalculate a workbook "from an older version" on open either.
+    wb.calculation.fullCalcOnLoad = None
+    wb.calculation.calcId = EXCEL_CALC_ID
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    _cache_link_results(path, wb.sheetnames.index(layout.SHEET_PROBLEMS) + 1)
     return path
+
+
+#: calcId Excel 2019 / Microsoft 365 write (Excel 2016: 171027, openpyxl's default 124519 is Excel 2007's).
+EXCEL_CALC_ID = 191029
+_EMPTY_LINK = re.compile(r'<c r="([A-Z]+)(\d+)"((?: s="\d+")?)><f>(IF\(\$B\d+="","",HYPERLINK\([^<]*)</f><v\s*/?>(?:</v>)?</c>')
+
+
+def _cache_link_results(path: Path, sheet_number: int) -> None:
+    """Give every Masalah link formula its cached result for an empty row, "" as a string (``t="str"``), the way
+    Excel stores it; openpyxl writes an empty numeric ``<v>``."""
+    from lkj_xl.engines import ooxml
+
+    part = f"xl/worksheets/sheet{sheet_number}.xml"
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(part).decode("utf-8")
+    link = get_column_letter(layout.PROBLEM_LINK_COLUMN)
+
+    def cached(match: re.Match[str]) -> str:
+        if match.group(1) != link:
+            return match.group(0)
+        return f'<c r="{match.group(1)}{match.group(2)}"{match.group(3)} t="str"><f>{match.group(4)}</f><v></v></c>'
+
+    fixed, count = _EMPTY_LINK.subn(cached, xml)
+    if count != layout.PROBLEM_LINK_ROWS:
+        raise AssertionError(f"{part}: {count} link formulas found, {layout.PROBLEM_LINK_ROWS} expected")
+    path.write_bytes(ooxml.rewritten_bytes(path, {part: fixed.encode("utf-8")}))
 
 
 def _build_home(ws, settings: Settings, sop: Sop) -> None:

@@ -36,11 +36,51 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, macros_dir: str | Path | No
             f"Folder makro \"{folder}\" tidak ditemukan. Jalankan `lkj build-workbook` dari salinan repositori lkj-xl "
             "(folder macros/ berisi customUI14.xml dan modul VBA).")
     target = Path(out)
+    if target.suffix.lower() != ".xlsm":
+        raise UnusableFileError(
+            f"Buku kerja makro harus berakhiran .xlsm, bukan '{target.name}'. Untuk buku kerja biasa tanpa tab LKj "
+            "pakai: lkj new BERKAS.xlsx --year TAHUN")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lkj-build-") as tmp:
         xlsx = Path(tmp) / "LKj_Tracker.xlsx"
         build_tracker(xlsx, year=TEMPLATE_YEAR, agency=TEMPLATE_AGENCY, government=TEMPLATE_GOVERNMENT)
         built = Path(tmp) / target.name
         build_xlsm(xlsx, built, macros_dir=folder)
+        from lkj_xl.files.macro_check import check_package_kind
+
+        problems = check_package_kind(built, deep=True)
+        if problems:
+            raise UnusableFileError(f"{target.name} tidak dibuat: " + " ".join(problems))
         target.write_bytes(built.read_bytes())
+    return target
+
+
+def new_tracker(path: str | Path, *, year: int, agency: str, government: str, overwrite: bool = False) -> Path:
+    """``lkj new``: the tracker for ``agency`` and ``year`` at ``path``.
+
+    ``.xlsx`` gives the plain workbook (no macros, no ribbon); ``.xlsm`` the full macro-enabled tracker (VBA project,
+    LKj ribbon, hidden ``xlwings.conf`` sheet), exactly what ``lkj build-workbook`` makes but for this agency and
+    year.  Any other name is refused.  The file is checked (:func:`check_package_kind`) before it is put in place,
+    and an existing file is replaced only with ``overwrite``."""
+    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.files.backups import replace_with_bytes
+    from lkj_xl.files.macro_check import check_package_kind, require_workbook_suffix
+
+    target = Path(path)
+    suffix = require_workbook_suffix(target)
+    if target.exists() and not overwrite:
+        raise UnusableFileError(f"Berkas {target} sudah ada; pilih nama lain atau tambahkan --force untuk menimpanya.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lkj-new-") as tmp:
+        xlsx = Path(tmp) / "tracker.xlsx"
+        build_tracker(xlsx, year=year, agency=agency, government=government)
+        built = xlsx
+        if suffix == ".xlsm":
+            from lkj_xl.authoring.xlsm import build_xlsm
+
+            built = build_xlsm(xlsx, Path(tmp) / "tracker.xlsm")
+        problems = check_package_kind(built)
+        if problems:
+            raise UnusableFileError(f"{target.name} tidak dibuat: " + " ".join(problems))
+        replace_with_bytes(target, built.read_bytes())
     return target

@@ -99,13 +99,13 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     """Write NEW in the current layout with every entry of OLD; return an Indonesian summary of what moved."""
     from lkj_xl.engines.openpyxl_book import FileBook
     from lkj_xl.files.guard import check_workbook_file
+    from lkj_xl.files.macro_check import check_package_kind, require_workbook_suffix
     from lkj_xl.workbook.reader import load_tracker
 
     old, new = Path(old), Path(new)
     if new.exists():
         raise UnusableFileError(f"Berkas tujuan '{new.name}' sudah ada; pilih nama lain agar tidak ada yang tertimpa.")
-    if new.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UnusableFileError(f"Berkas tujuan '{new.name}' harus berakhiran .xlsx atau .xlsm.")
+    require_workbook_suffix(new)
     if old.resolve() == new.resolve():
         raise UnusableFileError("Berkas lama dan berkas baru harus berbeda.")
     check_workbook_file(old)
@@ -128,18 +128,20 @@ def upgrade_tracker(old: Path, new: Path) -> str:
         check_workbook_file(tmp)
         if new.suffix.lower() == ".xlsm":
             from lkj_xl.authoring.xlsm import build_xlsm
-            from lkj_xl.files.macro_check import verify_xlsm
 
             tmp_xlsm = tmp.with_suffix(".xlsm")
             try:
                 build_xlsm(tmp, tmp_xlsm)
-                problems = verify_xlsm(tmp_xlsm)
+                problems = check_package_kind(tmp_xlsm, deep=True)
                 if problems:
                     raise UnusableFileError("Buku kerja makro baru tidak lolos pemeriksaan: " + " ".join(problems))
                 os.replace(tmp_xlsm, new)
             finally:
                 tmp_xlsm.unlink(missing_ok=True)
         else:
+            problems = check_package_kind(tmp)
+            if problems:
+                raise UnusableFileError("Buku kerja baru tidak lolos pemeriksaan: " + " ".join(problems))
             os.replace(tmp, new)
     finally:
         tmp.unlink(missing_ok=True)

@@ -9,11 +9,12 @@ wrote (tables, data validation, defined names, images...) is lost.  The result h
   document module per code name below, xlwings' standalone module (``xlwings.bas`` of the *installed* xlwings, so
   the VBA and Python sides have the same version), xlwings' ``Dictionary`` class (``xlwings/addin/Dictionary.cls``)
   and every ``macros/*.bas`` / ``macros/*.cls``.  Every module stream is written as source only and the
-  ``_VBA_PROJECT`` performance cache is zeroed, so Excel compiles from source on first open (no stale p-code);
+  ``_VBA_PROJECT`` stream is the 7 bytes MS-OVBA 2.3.4.1 asks of such a writer (no performance cache), so Excel compiles from source on first open (no stale p-code);
 * code names: the workbook is ``ThisWorkbook``; each sheet keeps a code name it has, else gets one from
   ``SHEET_CODE_NAMES`` or derived from its title (``"Daftar Masalah"`` -> ``shDaftarMasalah``);
 * a hidden sheet ``xlwings.conf`` (keys in column A from A1 down, values in column B, no header row: that is what
-  ``GetConfigFromSheet`` in xlwings.bas reads) holding ``XLWINGS_CONF``;
+  ``GetConfigFromSheet`` in xlwings.bas reads) holding ``XLWINGS_CONF`` (no interpreter: ``lkj pasang`` writes it
+  into each PC's own xlwings config);
 * ``customUI/customUI14.xml`` (from ``macros/``) related from ``_rels/.rels``;
 * the macro-enabled content type for ``xl/workbook.xml``.
 
@@ -60,18 +61,20 @@ SHEET_CODE_NAMES: dict[str, str] = {
 }
 
 #: Rows of the hidden ``xlwings.conf`` sheet.  A key present on the sheet wins over the xlwings.conf files (beside
-#: the workbook, then ~/.xlwings), even with an empty value, so only keys the workbook must decide are listed:
-#: pythonw (no console window), no UDF server (plain RunPython needs no COM registration), and the workbook's folder
-#: NOT put in front of sys.path (lkj_xl is an installed package; a stray lkj_xl folder or .py beside a shared
-#: workbook must not shadow it).
+#: the workbook, then ~/.xlwings), even with an empty value, so only keys the workbook must decide are listed: no
+#: console window, and the workbook's folder NOT put in front of sys.path (lkj_xl is an installed package; a stray
+#: lkj_xl folder or .py beside a shared workbook must not shadow it).  Deliberately absent: ``INTERPRETER_WIN`` /
+#: ``INTERPRETER_MAC`` (each PC's Python, written to the user's config by ``lkj pasang``) and ``USE UDF SERVER``
+#: (``lkj pasang --server`` turns it on per PC); a sheet row, even blank, would override the user's config.
 XLWINGS_CONF: tuple[tuple[str, str | bool], ...] = (
-    ("INTERPRETER_WIN", "pythonw"),
     ("UDF Modules", ""),
     ("Debug UDFs", False),
-    ("Use UDF Server", False),
     ("Show Console", False),
     ("ADD_WORKBOOK_TO_PYTHONPATH", False),
 )
+
+#: Keys the workbook's ``xlwings.conf`` sheet must never hold (see XLWINGS_CONF).
+PER_PC_KEYS = ("INTERPRETER_WIN", "INTERPRETER_MAC", "INTERPRETER", "USE UDF SERVER")
 
 #: core.xml created/modified and the zip entries' date when SOURCE_DATE_EPOCH is not set.
 BUILD_TIMESTAMP = _dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=_dt.timezone.utc)
@@ -365,6 +368,23 @@ def _add_ribbon(parts: dict[str, bytes], ribbon_xml: bytes) -> None:
     ooxml.restore_ribbon_parts(parts)
 
 
+#: MS-OVBA 2.3.4.1: the ``_VBA_PROJECT`` stream a writer without compiled code MUST write: Reserved1 0x61CC,
+#: Version 0xFFFF, Reserved2 0x00, Reserved3 0x0001 and no PerformanceCache.  Excel then compiles from source.
+VBA_PROJECT_STREAM = bytes((0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x01, 0x00))
+
+
+def _without_performance_cache(vba_project: bytes) -> bytes:
+    """``vbaProject.bin`` with its ``VBA/_VBA_PROJECT`` stream replaced by :data:`VBA_PROJECT_STREAM`.
+
+    pyOpenVBA (pinned) zeroes the cache but keeps the template's version and length (2,544 bytes); the
+    specification asks for exactly these 7 bytes."""
+    from pyopenvba.cfb import CFB
+
+    cfb = CFB.from_bytes(vba_project)
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
+    return cfb.to_bytes()
+
+
 def _build_timestamp(timestamp: _dt.datetime | None) -> _dt.datetime:
     if timestamp is not None:
         return timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=_dt.timezone.utc)
@@ -398,6 +418,8 @@ def build_xlsm(
     from pyopenvba import ExcelFile, VBAModuleKind
 
     source, target = Path(xlsx_path), Path(out_path)
+    if target.suffix.lower() != ".xlsm":
+        raise UnusableFileError(f"Buku kerja bermakro harus berakhiran .xlsm, bukan '{target.name}'.")
     moment = _build_timestamp(timestamp)
     folder = _macros_dir(macros_dir)
     ribbon_xml = (folder / RIBBON_SOURCE).read_bytes()
@@ -437,11 +459,13 @@ def build_xlsm(
                 module.source = module.source
                 module.dirty = True
             book.save(with_vba)
-        with ExcelFile(with_vba) as book:
+        final = ooxml.read_package(with_vba)
+        final[ooxml.VBA_PART] = _without_performance_cache(final[ooxml.VBA_PART])
+        staged.write_bytes(ooxml.package_bytes(final, moment))
+        with ExcelFile(staged) as book:
             problems = book.validate()
         if problems:
             raise UnusableFileError("Proyek VBA tidak konsisten: " + "; ".join(problems))
-        final = ooxml.read_package(with_vba)
 
     replace_with_bytes(target, ooxml.package_bytes(final, moment))
     return target

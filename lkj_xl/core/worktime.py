@@ -105,13 +105,50 @@ def national_holidays(years: Iterable[int]) -> dict[date, str]:
     Source: the ``holidays`` package, country "ID": category "public" (Keppres/SKB on hari libur nasional) and
     "government" (the SKB 3 Menteri on cuti bersama; without it the joint leave days are missed).
     """
-    import holidays  # imported here: only the calendar build needs it
-
     years = sorted(set(years))
     if not years:
         return {}
-    found = holidays.country_holidays("ID", years=years, categories=("public", "government"), language="id")
+    found = _indonesia()(years=years, categories=("public", "government"), language="id")
     return {day: name for day, name in sorted(found.items())}
+
+
+def _indonesia():
+    """The ``holidays`` package's Indonesia class, without importing ``holidays.countries``.
+
+    ``holidays.country_holidays("ID")`` imports the package ``holidays.countries``, whose ``__init__`` imports all
+    ~250 countries: about 0.25 s on every ribbon click that needs a year the Hari Libur sheet does not list (a click
+    is a fresh Python).  ``countries/indonesia.py`` itself imports only the package's shared modules (calendars,
+    groups, helpers, observed_holiday_base), so it is loaded from its file under a private name; translations are
+    found by country code, not module path.  tests check the result equals ``country_holidays``."""
+    import importlib.util
+    import sys
+
+    name = "_lkj_holidays_indonesia"
+    module = sys.modules.get(name)
+    if module is None:
+        import holidays  # imported here: only the calendar build needs it
+
+        countries = sys.modules.get("holidays.countries")
+        if countries is not None:  # already paid for: the ordinary class
+            return countries.Indonesia
+        path = f"{next(iter(holidays.__path__))}/countries/indonesia.py"
+        file_spec = importlib.util.spec_from_file_location(name, path)
+        if file_spec is None or file_spec.loader is None:
+            return _registry_indonesia()
+        module = importlib.util.module_from_spec(file_spec)
+        sys.modules[name] = module
+        try:
+            file_spec.loader.exec_module(module)
+        except Exception:  # a holidays release laid out differently: the ordinary way
+            del sys.modules[name]
+            return _registry_indonesia()
+    return module.Indonesia
+
+
+def _registry_indonesia():
+    import holidays
+
+    return lambda **options: holidays.country_holidays("ID", **options)
 
 
 # --- the calendar ----------------------------------------------------------------------------------------------------

@@ -100,3 +100,44 @@ def _deep_vba_problems(vba: bytes) -> list[str]:
         if needed.casefold() not in names:
             problems.append(f"Modul VBA {needed} tidak ada.")
     return problems
+
+
+#: The workbook kinds the engine writes, by file name ending.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def require_workbook_suffix(path: str | Path) -> str:
+    """``path``'s suffix (lower case) if it is .xlsx or .xlsm; else an Indonesian :class:`UnusableFileError`."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise UnusableFileError(
+            f"Berkas tujuan '{Path(path).name}' harus berakhiran .xlsx (buku kerja biasa) atau .xlsm (buku kerja "
+            "bermakro dengan tab LKj); ganti nama berkasnya lalu ulangi.")
+    return suffix
+
+
+def check_package_kind(path: str | Path, *, deep: bool = False) -> list[str]:
+    """Problems (Indonesian) when the package at ``path`` is not what its name says: an .xlsm must carry its VBA
+    project and ribbon (:func:`verify_xlsm`); an .xlsx must carry neither (Excel refuses an .xlsx with the
+    macro-enabled content type and drops its macros).  [] if it matches."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsm":
+        return verify_xlsm(target, deep=deep)
+    if suffix != ".xlsx":
+        return [f"Berkas '{target.name}' harus berakhiran .xlsx atau .xlsm."]
+    try:
+        parts = ooxml.read_package(target)
+    except UnusableFileError as exc:
+        return [exc.message]
+    problems = []
+    types = parts.get(ooxml.CONTENT_TYPES, b"").decode("utf-8", "replace")
+    if ooxml.content_type_of(types, ooxml.WORKBOOK_PART) == ooxml.XLSM_MAIN_CONTENT_TYPE:
+        problems.append("Berkas .xlsx memakai jenis konten buku kerja bermakro; Excel akan menolaknya. Simpan "
+                        "sebagai .xlsm.")
+    if ooxml.VBA_PART in parts:
+        problems.append("Berkas .xlsx berisi proyek makro (VBA) yang akan dibuang Excel. Simpan sebagai .xlsm.")
+    if ooxml.RIBBON_PART in parts:
+        problems.append("Berkas .xlsx berisi pita (tab LKj) yang tanpa makro tidak dapat bekerja. Simpan sebagai "
+                        ".xlsm.")
+    return problems
