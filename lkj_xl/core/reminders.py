@@ -100,8 +100,7 @@ def normalize_phone(value: object) -> str:
                          f"depan yang boleh; contoh 0812-3456-7890 atau +62 812 3456 7890.", value)
     if digits.startswith(COUNTRY_CODE):
         national = digits[len(COUNTRY_CODE):]
-        if national.startswith("0"):  # "+62 0812..." (a 0 kept after the country code)
-            national = national[1:]
+        national = national.removeprefix("0")
     elif international:
         raise ParseError(f"Nomor WhatsApp \"{shown}\" bukan nomor Indonesia (kode negara +62); pengingat hanya "
                          f"dikirim ke nomor seluler Indonesia.", value)
@@ -352,8 +351,8 @@ def select_reminders(schedule: CycleSchedule, staff: Sequence[object], as_of: da
     reminders: list[Reminder] = []
     for step, reason, remaining in chosen:
         people = holders(staff, step.actor)
-        base = dict(step=step.step, actor=step.actor, due=step.due, status=step.status,
-                    late_minutes=step.late_minutes, reason=reason, remaining_minutes=remaining)
+        base = {"step": step.step, "actor": step.actor, "due": step.due, "status": step.status,
+                    "late_minutes": step.late_minutes, "reason": reason, "remaining_minutes": remaining}
         if not people:
             reminders.append(Reminder(holder=None, phone=None, email=None, **base))
             continue
@@ -373,6 +372,12 @@ def format_hours(minutes: int) -> str:
     return text.replace(".", ",")
 
 
+def sentence(text: str) -> str:
+    """``text`` ending with one full stop ("M.M." stays "M.M.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def procedure_title(sop: Sop) -> str:
     """"SOP 3.1.2.6 Penyusunan Laporan Kinerja (LKj)"."""
     return f"SOP {sop.nomor} {sop.nama}".strip()
@@ -387,7 +392,7 @@ def status_phrase(reminder: Reminder) -> str:
         left = (f", sisa {format_hours(reminder.remaining_minutes)} jam kerja"
                 if reminder.remaining_minutes is not None else "")
         return f"batas waktu {format_datetime_id(reminder.due)}{left}"
-    return "langkah berikutnya, belum dimulai"
+    return "belum dimulai"
 
 
 def subject(reminders: Sequence[Reminder], sop: Sop, year: int) -> str:
@@ -407,11 +412,11 @@ def step_block(reminder: Reminder, sop: Sop) -> str:
     except KeyError:
         step = None
     lines = [f"Langkah {reminder.step} ({reminder.actor})" + (f": {step.uraian}" if step and step.uraian else "")]
-    lines.append(f"Status: {REASON_LABELS[reminder.reason]} - {status_phrase(reminder)}.")
+    lines.append(sentence(f"Status: {REASON_LABELS[reminder.reason]} - {status_phrase(reminder)}"))
     if step is not None and reminder.reason == REASON_NEXT and step.kelengkapan:
-        lines.append(f"Yang diterima: {step.kelengkapan}.")
+        lines.append(sentence(f"Yang diterima: {step.kelengkapan}"))
     if step is not None and step.output:
-        lines.append(f"Yang diserahkan: {step.output}.")
+        lines.append(sentence(f"Yang diserahkan: {step.output}"))
     if step is not None and step.standard is not None and reminder.reason == REASON_NEXT:
         lines.append(f"Standar waktu: {step.standard.describe()}.")
     return "\n".join(lines)
@@ -440,9 +445,31 @@ def group_by_recipient(reminders: Iterable[Reminder], key: str = "email") -> dic
 
 
 __all__ = [
-    "Contact", "EMAIL_TIDAK_SAH", "F_EMAIL", "F_WHATSAPP", "REASON_DUE_SOON", "REASON_LABELS", "REASON_NEXT",
-    "REASON_OVERDUE", "Reminder", "WHATSAPP_TIDAK_SAH", "contact_of", "contact_problems", "format_hours",
-    "format_phone", "group_by_recipient", "holders", "message_text", "normalize_email", "normalize_phone",
-    "parse_within", "procedure_title", "select_reminders", "status_phrase", "step_block", "subject",
-    "whatsapp_link", "window_minutes",
+    "EMAIL_TIDAK_SAH",
+    "F_EMAIL",
+    "F_WHATSAPP",
+    "REASON_DUE_SOON",
+    "REASON_LABELS",
+    "REASON_NEXT",
+    "REASON_OVERDUE",
+    "WHATSAPP_TIDAK_SAH",
+    "Contact",
+    "Reminder",
+    "contact_of",
+    "contact_problems",
+    "format_hours",
+    "format_phone",
+    "group_by_recipient",
+    "holders",
+    "message_text",
+    "normalize_email",
+    "normalize_phone",
+    "parse_within",
+    "procedure_title",
+    "select_reminders",
+    "status_phrase",
+    "step_block",
+    "subject",
+    "whatsapp_link",
+    "window_minutes",
 ]
