@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from urllib.parse import quote
 
 from lkj_xl.core.dates import format_datetime_id
@@ -150,7 +150,7 @@ def normalize_email(value: object) -> str:
     example = "contoh: nama@madiunkota.go.id"
     _name, address = parseaddr(raw, strict=True) if _PARSEADDR_STRICT else parseaddr(raw)
     # parseaddr drops spaces and comments it meets: the address must appear in the value as typed.
-    if not address or address.count("@") != 1 or address not in raw:
+    if not address or address.count("@") != 1 or address not in raw or len(getaddresses([raw])) != 1:
         raise ParseError(f"Alamat email \"{raw}\" tidak sah; {example}.", value)
     local, domain = address.rsplit("@", 1)
     domain = domain.rstrip(".")
