@@ -15,7 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lkj_xl.core.entries import AREA_STAFF, WARNING, Cycle, Location, StaffEntry, StepRecord
+from lkj_xl.core.entries import (
+    AREA_STAFF,
+    WARNING,
+    Cycle,
+    Location,
+    StaffEntry,
+    StepRecord,
+)
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.reminders import (
     EMAIL_TIDAK_SAH,

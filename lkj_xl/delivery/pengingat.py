@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
+from lkj_xl.core.reminders import (
+    Reminder,
+    contact_problems,
+    select_reminders,
+    window_minutes,
+)
 from lkj_xl.core.sop import TimeStandard
 from lkj_xl.delivery.ics import TIMEZONE
 from lkj_xl.workbook.actions import Analysis, LocatedProblem
