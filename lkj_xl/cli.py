@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from lkj_xl import __version__
-from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, LkjError, UnusableFileError
+from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, DataError, LkjError, UnusableFileError
 
 PROG = "lkj"
 
@@ -207,6 +207,101 @@ def cmd_pasang(args) -> int:
     return EXIT_OK
 
 
+# --- pengingat (reminders) -------------------------------------------------------------------------------------------
+
+def _within_type(text: str):
+    from lkj_xl.core.errors import ParseError
+    from lkj_xl.core.reminders import parse_within
+
+    try:
+        return parse_within(text)
+    except ParseError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def cmd_pengingat(args) -> int:
+    """Reminders of the tracker (read-only): list, --json, --ics, --html, --email; --simpan-sandi stores the SMTP
+    password in the OS keyring."""
+    from lkj_xl.core.dates import format_datetime_id
+    from lkj_xl.core.reminders import REASON_LABELS, format_phone, message_text, status_phrase, whatsapp_link
+    from lkj_xl.delivery import mail
+    from lkj_xl.delivery.pengingat import collect, reminders_dict, smtp_rows
+    from lkj_xl.files.names import BACKUP_DIR_NAME
+    from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
+
+    as_of = _as_of(args)
+    analysis = actions.analyse(open_book(args.path), as_of=as_of, year=args.year)
+    if args.simpan_sandi:
+        import getpass
+
+        settings = mail.smtp_settings(smtp_rows(analysis.tracker))
+        first = getpass.getpass(f"Sandi SMTP untuk {settings.user}: ")
+        if getpass.getpass("Ulangi sandi: ") != first:
+            raise DataError("Kedua sandi tidak sama; tidak ada yang disimpan.")
+        where = mail.store_password(settings.user or "", first)
+        _out(f"Sandi SMTP untuk {settings.user} disimpan di penyimpanan kredensial sistem ({where}).")
+        return EXIT_OK
+    run = collect(analysis, within=args.within)
+    sop, year = analysis.tracker.sop, analysis.year
+    state = reminders_dict(run)
+    lines = [f"Pengingat LKj tahun {year}, keadaan per {format_datetime_id(as_of)} WIB "
+             f"(segera jatuh tempo: {run.within_minutes // 60} jam kerja {run.within_minutes % 60} menit)."
+             .replace(" jam kerja 0 menit)", " jam kerja)")]
+    for r in run.reminders:
+        who = r.holder or "belum ada pegawai dengan jabatan ini"
+        lines.append(f"  Langkah {r.step} ({r.actor}) - {who}: {REASON_LABELS[r.reason]}, {status_phrase(r)}")
+        if r.phone:
+            lines.append(f"      WhatsApp {format_phone(r.phone)}: "
+                         f"{whatsapp_link(r.phone, message_text([r], sop, year, as_of))}")
+        if r.email:
+            lines.append(f"      Email: {r.email}")
+    if not run.reminders:
+        lines.append("  Tidak ada langkah yang perlu diingatkan.")
+    lines += [p.describe() for p in run.problems]
+    if analysis.errors:
+        lines.append(f"{len(analysis.errors)} kesalahan pada buku kerja (lihat `lkj validate`).")
+    failed = bool(run.problems or analysis.errors)
+    for option, writer, what in ((args.ics, "ics", "Kalender (.ics)"), (args.html, "html", "Halaman HTML")):
+        if option:
+            from importlib import import_module
+
+            module = import_module(f"lkj_xl.delivery.{writer}")
+            extra = {"tracker_path": args.path} if writer == "ics" else {}
+            try:
+                getattr(module, f"write_{writer}")(option, run.reminders, sop=sop, year=year, as_of=as_of, **extra)
+            except OSError as exc:
+                raise UnusableFileError(f"{what} tidak dapat ditulis ke {option}: {exc.strerror or exc}.") from None
+            lines.append(f"{what} ditulis: {option}")
+    if args.email or args.dry_run:
+        settings = None if args.dry_run else mail.smtp_settings(smtp_rows(analysis.tracker))
+        outcome = mail.send_reminders(run.reminders, settings, sop=sop, year=year, as_of=as_of,
+                                      calendar=analysis.calendar, force=args.force, dry_run=args.dry_run,
+                                      log_path=mail.send_log_path(args.path, BACKUP_DIR_NAME))
+        state["email"] = [{"recipient": x.recipient, "holder": x.holder, "steps": list(x.steps), "status": x.status,
+                           "message": x.message} for x in outcome.results]
+        if outcome.note:
+            state["email_note"] = outcome.note
+            lines.append(outcome.note)
+        lines += [f"Email {x.describe()}" for x in outcome.results]
+        lines += [f"Tanpa email: Langkah {r.step} ({r.actor}){' - ' + r.holder if r.holder else ''}"
+                  for r in outcome.without_email]
+        failed = failed or bool(outcome.failed)
+    if args.json:
+        # UTF-8 whatever the console's code page (a redirected stdout on Windows is cp1252): machines read this.
+        text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
+    else:
+        _out("\n".join(lines))
+    return EXIT_DATA if failed else EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -330,6 +425,22 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("old", metavar="LAMA", help="pelacak lama (.xlsx/.xlsm); tidak diubah")
     upgrade.add_argument("new", metavar="BARU",
                          help="berkas baru: .xlsm untuk buku kerja dengan tab LKj, .xlsx untuk buku kerja biasa")
+    pengingat = add("pengingat", "Pengingat: langkah yang terlambat, segera jatuh tempo atau berikutnya, dan siapa "
+                    "pemegangnya; tulis kalender/HTML atau kirim email. Buku kerja hanya dibaca.",
+                    "lkj pengingat LKj_2025.xlsx --within 8j --ics pengingat.ics --html pengingat.html\n"
+                    "lkj pengingat LKj_2025.xlsx --email", cmd_pengingat)
+    pengingat.add_argument("--within", type=_within_type, default=None, metavar="WAKTU",
+                           help="jendela \"segera jatuh tempo\": mis. 8j, \"8 jam\", \"2 hari\" (hari kerja); bawaan: "
+                                "pengaturan Segera jatuh tempo")
+    pengingat.add_argument("--json", action="store_true", help="cetak JSON")
+    pengingat.add_argument("--ics", metavar="BERKAS", default=None, help="tulis kalender iCalendar (.ics)")
+    pengingat.add_argument("--html", metavar="BERKAS", default=None, help="tulis halaman HTML dengan tautan WhatsApp")
+    pengingat.add_argument("--email", action="store_true", help="kirim email ke pemegang langkah (SMTP)")
+    pengingat.add_argument("--dry-run", dest="dry_run", action="store_true",
+                           help="tampilkan email yang akan dikirim tanpa mengirim")
+    pengingat.add_argument("--force", action="store_true", help="kirim lagi walau sudah dikirim hari ini")
+    pengingat.add_argument("--simpan-sandi", dest="simpan_sandi", action="store_true",
+                           help="simpan sandi SMTP di penyimpanan kredensial sistem, lalu keluar")
     return parser
 
 
