@@ -1,0 +1,312 @@
+"""The SOP table as every reader sees it, and the one place that turns it into the import JSON.
+
+A reader (PDF, Word, Excel, tracker) produces columns (with a kind: no, uraian, a Pelaksana role, kelengkapan,
+waktu, output, keterangan) and rows (cell texts, the flowchart marks in the Pelaksana columns, whether the Waktu
+cell is merged with the row above, decision branches).  :func:`build_sop_json` makes steps of them, with every
+doubt as an Indonesian warning naming the step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.sop import IDENTITY_FIELDS, parse_waktu
+
+NO, URAIAN, ROLE, KELENGKAPAN, WAKTU, OUTPUT, KETERANGAN, OTHER = (
+    "no", "uraian", "role", "kelengkapan", "waktu", "output", "keterangan", "other")
+MUTU = (KELENGKAPAN, WAKTU, OUTPUT)
+
+# Raw shape kinds (what a reader sees) and step symbols (what the JSON says).
+RECT, DIAMOND, TERMINAL, CONNECTOR = "rect", "diamond", "terminal", "connector"
+SYMBOLS = ("mulai", "proses", "keputusan", "selesai", "penghubung")
+
+LIST_FIELDS = tuple(attr for _, attr in IDENTITY_FIELDS
+                    if attr in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan"))
+
+
+def classify_header(text: str) -> str:
+    """The kind of a table column from its header text (the variants real SOP-AP documents use)."""
+    t = re.sub(r"\s+", " ", text.lower()).strip()
+    if re.fullmatch(r"no\.?|nomor|no urut", t):
+        return NO
+    if re.search(r"uraian|kegiatan|aktivitas|aktifitas|prosedur", t):
+        return URAIAN
+    if re.search(r"kelengkapan|sumber data|persyaratan|perlengkapan|input", t):
+        return KELENGKAPAN
+    if re.search(r"\bwaktu\b", t):
+        return WAKTU
+    if re.search(r"output|keluaran|hasil", t):
+        return OUTPUT
+    if re.match(r"ket\b|ket\.|keterangan", t):
+        return KETERANGAN
+    return ROLE
+
+
+@dataclass
+class Mark:
+    """One flowchart shape (or typed mark) in a row: the Pelaksana columns it sits in and what it is."""
+
+    roles: tuple[str, ...]
+    kind: str  # RECT, DIAMOND, TERMINAL, CONNECTOR
+    y: float = 0.0
+    x: float = 0.0
+
+
+@dataclass
+class Row:
+    number: int | None
+    cells: dict[str, str] = field(default_factory=dict)  # kind -> text (uraian, kelengkapan, waktu, output, keterangan)
+    marks: list[Mark] = field(default_factory=list)
+    waktu_merged_up: bool = False  # the Waktu cell is one merged cell with the row above
+    branches: list[tuple[str, int | None]] = field(default_factory=list)  # (label, target row index in the table)
+
+
+def clean(text: str | None) -> str:
+    if text is None:
+        return ""
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in str(text).replace("\r", "\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+|[a-zA-Z]|[IVX]+)[.)]\s+|^\s*[•\-–·]\s*")
+
+
+def split_items(text: str) -> list[str]:
+    """A list cell ("1. ATK\\n2. Printer", continuation lines joined) as items without their numbers."""
+    items: list[str] = []
+    numbered = any(_LIST_ITEM.match(line) for line in text.split("\n"))
+    for line in clean(text).split("\n"):
+        if numbered and not _LIST_ITEM.match(line) and items:
+            items[-1] = f"{items[-1]} {line}"
+        else:
+            items.append(_LIST_ITEM.sub("", line).strip())
+    return [item for item in items if item]
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one cell: a new list item keeps its line, a wrapped line joins the one before."""
+    out: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and not _LIST_ITEM.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def empty_identity() -> dict:
+    return {attr: ([] if attr in LIST_FIELDS else "") for _, attr in IDENTITY_FIELDS}
+
+
+# Identity labels as documents write them -> attribute.
+_IDENTITY_LABELS: tuple[tuple[str, str], ...] = (
+    (r"nomor\s*sop|no\.?\s*sop", "nomor"),
+    (r"tanggal\s*pembuatan|tgl\.?\s*pembuatan", "tanggal_pembuatan"),
+    (r"tanggal\s*revisi|tgl\.?\s*revisi", "tanggal_revisi"),
+    (r"tanggal\s*(?:efektif|pengesahan)|tgl\.?\s*(?:efektif|pengesahan)", "tanggal_pengesahan"),
+    (r"disahkan\s*oleh", "disahkan_oleh"),
+    (r"(?:nama|judul)\s*sop", "nama"),
+    (r"dasar\s*hukum", "dasar_hukum"),
+    (r"kualifikasi\s*pelaksana(?:an)?", "kualifikasi_pelaksana"),
+    (r"keterkaitan", "keterkaitan"),
+    (r"peralatan\s*/?\s*perlengkapan|peralatan", "peralatan"),
+    (r"peringatan", "peringatan"),
+    (r"pencatatan\s*(?:dan|&)\s*pendataan", "pencatatan_pendataan"),
+    (r"instansi", "instansi"),
+)
+
+
+def identity_label(text: str | None) -> str | None:
+    """The attribute an identity label cell names ("Tanggal Efektif :" -> tanggal_pengesahan), else None."""
+    if not text:
+        return None
+    t = re.sub(r"\s+", " ", str(text)).strip().rstrip(":").strip().lower()
+    for pattern, attr in _IDENTITY_LABELS:
+        if re.fullmatch(pattern, t):
+            return attr
+    return None
+
+
+def identity_from_grid(grid: list[list[str | None]]) -> dict:
+    """Identity fields from a table laid out as SOP-AP page 1: a label cell with its value to the right, or (for
+    the two-column lower block) below it.  The top-left cell (the agency's name) is ``instansi``."""
+    identity = empty_identity()
+    found: dict[str, str] = {}
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            attr = identity_label(cell)
+            if attr is None or attr in found:
+                continue
+            value = None
+            for right in row[c + 1:]:
+                if right and clean(right) and identity_label(right) is None:
+                    value = right
+                    break
+            if value is None and r + 1 < len(grid):
+                below = grid[r + 1][c] if c < len(grid[r + 1]) else None
+                if below and identity_label(below) is None:
+                    value = below
+            if value is not None:
+                found[attr] = clean(value)
+    if grid and grid[0] and grid[0][0] and identity_label(grid[0][0]) is None:
+        found.setdefault("instansi", " ".join(clean(grid[0][0]).split("\n")))
+    for attr, value in found.items():
+        identity[attr] = split_items(value) if attr in LIST_FIELDS else value
+    return identity
+
+
+# --- rows -> steps ---------------------------------------------------------------------------------------------------
+
+def _symbol(marks: list[Mark], first: bool, last: bool) -> tuple[str | None, Mark | None]:
+    ordered = sorted(marks, key=lambda m: (round(m.y), m.x))
+    by_kind = {kind: [m for m in ordered if m.kind == kind] for kind in (RECT, DIAMOND, TERMINAL, CONNECTOR)}
+    if by_kind[DIAMOND]:
+        return "keputusan", by_kind[DIAMOND][0]
+    if by_kind[TERMINAL] and first:
+        return "mulai", by_kind[TERMINAL][0]
+    if by_kind[TERMINAL] and last:
+        return "selesai", by_kind[TERMINAL][0]
+    if by_kind[RECT]:
+        return "proses", by_kind[RECT][0]
+    if by_kind[TERMINAL]:
+        return "selesai", by_kind[TERMINAL][0]
+    if by_kind[CONNECTOR]:
+        return "penghubung", by_kind[CONNECTOR][0]
+    return None, None
+
+
+def build_sop_json(identity: dict, roles: list[str], rows: list[Row], warnings: list[str],
+                   source: str = "") -> dict:
+    """Steps from table rows.  A row without a number continues the step above (warned when it has its own Mutu
+    Baku); a merged Waktu cell makes a ``waktu_group``; unknown Waktu text is a warning, kept as written."""
+    steps: list[dict] = []
+    step_of_row: dict[int, int] = {}
+    merged_rows: list[tuple[Row, dict]] = []
+    for index, row in enumerate(rows):
+        if row.number is None:
+            if not steps:
+                continue
+            step = steps[-1]
+            extra = clean(row.cells.get(URAIAN, ""))
+            if not extra and not row.marks and not any(clean(row.cells.get(k, "")) for k in MUTU):
+                continue
+            step_of_row[index] = len(steps) - 1
+            own = [k for k in (KELENGKAPAN, WAKTU, OUTPUT) if clean(row.cells.get(k, "")) and not
+                   (k == WAKTU and row.waktu_merged_up)]
+            note = f"Langkah {step['number']}: baris tanpa nomor sesudahnya"
+            if extra:
+                note += f" (\"{_short(extra)}\")"
+            note += f" digabung ke langkah {step['number']}"
+            if own:
+                note += "; isian " + ", ".join(
+                    f"{_KIND_LABEL[k]} \"{_short(clean(row.cells[k]))}\"" for k in own) + " baris itu"
+                note += " tidak dipakai untuk Waktu" if WAKTU in own else ""
+            warnings.append(note + "; periksa apakah baris itu langkah tersendiri.")
+            if extra:
+                step["uraian"] = f"{step['uraian']}\n{extra}".strip()
+            for kind in (KELENGKAPAN, OUTPUT, KETERANGAN):
+                text = clean(row.cells.get(kind, ""))
+                if text and text not in step[kind]:
+                    step[kind] = f"{step[kind]}\n{text}".strip()
+            merged_rows.append((row, step))
+            continue
+        step_of_row[index] = len(steps)
+        steps.append({
+            "number": row.number,
+            "uraian": clean(row.cells.get(URAIAN, "")),
+            "actor": "",
+            "participants": [],
+            "kelengkapan": clean(row.cells.get(KELENGKAPAN, "")),
+            "waktu": clean(row.cells.get(WAKTU, "")).replace("\n", " "),
+            "output": clean(row.cells.get(OUTPUT, "")),
+            "keterangan": clean(row.cells.get(KETERANGAN, "")),
+            "symbol": None,
+            "_row": row,
+            "_marks": list(row.marks),
+        })
+    for row, step in merged_rows:
+        step["_marks_extra"] = step.get("_marks_extra", []) + list(row.marks)
+
+    # Waktu groups: a row whose Waktu is merged with the row above shares the first step's text.
+    group_of: dict[int, list[int]] = {}
+    for i, step in enumerate(steps):
+        row = step["_row"]
+        if row.waktu_merged_up and i > 0:
+            head = steps[i - 1].get("_group_head", i - 1)
+            step["_group_head"] = head
+            group_of.setdefault(head, [steps[head]["number"]]).append(step["number"])
+            if step["waktu"]:
+                # the merged cell's text came out in this row: it belongs to the group's first step
+                if not steps[head]["waktu"]:
+                    steps[head]["waktu"] = step["waktu"]
+                step["waktu"] = ""
+    for head, numbers in group_of.items():
+        for number in numbers:
+            steps[[s["number"] for s in steps].index(number)]["waktu_group"] = list(numbers)
+
+    numbers = [s["number"] for s in steps]
+    for i, step in enumerate(steps):
+        marks = step.pop("_marks") + step.pop("_marks_extra", [])
+        symbol, main = _symbol(step["_row"].marks or marks, i == 0, i == len(steps) - 1)
+        if main is None:
+            symbol, main = _symbol(marks, i == 0, i == len(steps) - 1)
+        step["symbol"] = symbol
+        ordered_roles: list[str] = []
+        for role in roles:
+            if any(role in m.roles for m in marks):
+                ordered_roles.append(role)
+        if main is not None:
+            step["actor"] = main.roles[0]
+            step["participants"] = [r for r in ordered_roles if r != step["actor"]]
+        else:
+            warnings.append(f"Langkah {step['number']}: tidak ada bentuk bagan alir atau tanda di kolom Pelaksana; "
+                            f"Pelaksana tidak diketahui, isi sendiri.")
+        if symbol == "keputusan":
+            branches = []
+            for label, target_row in step["_row"].branches:
+                to = steps[step_of_row[target_row]]["number"] if target_row in step_of_row else None
+                if to is None:
+                    warnings.append(f"Langkah {step['number']}: tujuan cabang \"{label}\" tidak terbaca dari panah "
+                                    f"bagan alir; isi sendiri.")
+                branches.append({"label": label, "to": to})
+            if not branches:
+                warnings.append(f"Langkah {step['number']}: keputusan tanpa label cabang (Ya/Tidak) yang terbaca.")
+            step["branches"] = branches
+        # Waktu as written; a text the standard parser does not know is named, never guessed.
+        if step["waktu"] and "_group_head" not in step:
+            try:
+                parse_waktu(step["waktu"])
+            except ParseError:
+                warnings.append(f"Langkah {step['number']}: Waktu \"{step['waktu']}\" tidak dikenali sebagai "
+                                f"standar waktu; teks disimpan apa adanya, langkah ini tanpa standar waktu.")
+        elif not step["waktu"] and "waktu_group" not in step:
+            after = i > 0 and not steps[i - 1]["waktu"] and False
+            prev = steps[i - 1] if i > 0 else None
+            if prev is not None and prev["waktu"] and "waktu_group" not in prev:
+                warnings.append(f"Langkah {step['number']}: Waktu kosong; sel Waktu langkah {prev['number']} "
+                                f"digabung sampai langkah {step['number']}?")
+            del after
+        step.pop("_row")
+        step.pop("_group_head", None)
+    if len(set(numbers)) != len(numbers):
+        warnings.append("Nomor langkah ganda pada tabel SOP: " + ", ".join(
+            str(n) for n in sorted({n for n in numbers if numbers.count(n) > 1})) + ".")
+    out = dict(identity)
+    out["roles"] = list(roles)
+    out["steps"] = steps
+    if source:
+        out["source"] = source
+    return out
+
+
+_KIND_LABEL = {KELENGKAPAN: "Kelengkapan", WAKTU: "Waktu", OUTPUT: "Output", KETERANGAN: "Keterangan"}
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
