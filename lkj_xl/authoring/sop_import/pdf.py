@@ -41,7 +41,7 @@ def _merge(segments: list[tuple[float, float, float]]) -> list[tuple[float, floa
     out: list[list[float]] = []
     for pos, a, b in sorted(segments, key=lambda s: (round(s[0]), s[1])):
         for seg in out[-8:]:
-            if abs(seg[0] - pos) <= 1.2 and a <= seg[2] + 3 and b >= seg[1] - 3:
+            if abs(seg[0] - pos) <= 2.5 and a <= seg[2] + 3 and b >= seg[1] - 3:
                 seg[1], seg[2] = min(seg[1], a), max(seg[2], b)
                 break
         else:
@@ -49,9 +49,46 @@ def _merge(segments: list[tuple[float, float, float]]) -> list[tuple[float, floa
     return [tuple(s) for s in out]
 
 
+def _dark(color) -> bool:
+    if color is None:
+        return True  # the default colour is black
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        values = [float(v) for v in color]
+    except (TypeError, ValueError):
+        return True  # a pattern: treat as visible
+    if len(values) == 4:  # CMYK: white is no ink
+        return any(v > 0.1 for v in values)
+    return any(v < 0.9 for v in values)
+
+
+def _visible_edges(page) -> list[dict]:
+    """Edges of what is drawn: stroked lines, rectangles and curves in a visible colour, and thin filled bars (a
+    rule drawn as a filled rectangle).  A white-filled text box has no visible edges."""
+    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+
+    edges = []
+    for line in page.lines:
+        if _dark(line.get("stroking_color")):
+            edges.append(line_to_edge(line))
+    for rect in page.rects:
+        thin = rect["width"] < 2 or rect["height"] < 2
+        if rect.get("stroke") and _dark(rect.get("stroking_color")):
+            edges.extend(rect_to_edges(rect))
+        elif thin and rect.get("fill") and _dark(rect.get("non_stroking_color")):
+            edges.extend(rect_to_edges(rect))
+    for curve in page.curves:
+        if (curve.get("stroke") and _dark(curve.get("stroking_color"))) or (
+                curve.get("fill") and _dark(curve.get("non_stroking_color")) and
+                (curve["width"] < 2 or curve["height"] < 2)):
+            edges.extend(curve_to_edges(curve))
+    return [e for e in edges if e["orientation"] in ("h", "v")]
+
+
 def _grid(page) -> _Grid | None:
     hs, vs = [], []
-    for e in page.edges:
+    for e in _visible_edges(page):
         if e["orientation"] == "h":
             hs.append((e["top"], e["x0"], e["x1"]))
         elif e["orientation"] == "v":
@@ -64,7 +101,9 @@ def _grid(page) -> _Grid | None:
         return None
     long_h = [h for h in hs if h[2] - h[1] >= width * 0.9]
     left, right = min(h[1] for h in long_h), max(h[2] for h in long_h)
-    top, bottom = min(h[0] for h in long_h), max(h[0] for h in long_h)
+    # the table ends at the lowest full-width rule where column borders end (not a footer rule)
+    ends = [h[0] for h in long_h if sum(1 for v in vs if abs(v[2] - h[0]) <= 3 and v[2] - v[1] > 5) >= 3]
+    top, bottom = min(h[0] for h in long_h), max(ends or [h[0] for h in long_h])
     height = bottom - top
     if height < 20:
         return None
@@ -193,20 +232,6 @@ def _ink_box(ink: np.ndarray, box: tuple[float, float, float, float], pad: float
     return ink[pt:pb, px0:px1], px0, pt
 
 
-def _shape_of(ink: np.ndarray, box) -> str | None:
-    crop, px0, pt = _ink_box(ink, box)
-    if crop.size == 0:
-        return None
-    solid = ~_outside(crop)
-    x0, t, x1, b = box
-    inner = solid[int(t * SCALE) - pt: int(b * SCALE) - pt + 1, int(x0 * SCALE) - px0: int(x1 * SCALE) - px0 + 1]
-    ys, xs = np.nonzero(inner)
-    if len(ys) == 0:
-        return None
-    inner = inner[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
-    return _classify(inner)
-
-
 def _label(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (row0, col0, row1, col1) of the 4-connected components of ``mask``."""
     boxes = []
@@ -262,35 +287,88 @@ def _contains(a, b, tol: float = 1.0) -> bool:
     return a[0] - tol <= b[0] and a[1] - tol <= b[1] and a[2] + tol >= b[2] and a[3] + tol >= b[3]
 
 
+def _polygon(obj) -> list[tuple[float, float]]:
+    """A rect or curve as a polygon in page points (top-based), Bezier segments flattened."""
+    if obj["object_type"] == "rect":
+        return [(obj["x0"], obj["top"]), (obj["x1"], obj["top"]), (obj["x1"], obj["bottom"]), (obj["x0"], obj["bottom"])]
+    points: list[tuple[float, float]] = []
+    for op in obj.get("path") or []:
+        if op[0] in ("m", "l"):
+            points.append(tuple(op[1]))
+        elif op[0] == "c" and points:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[-1], op[1], op[2], op[3]
+            for i in range(1, 9):
+                t = i / 8
+                a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+                points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+    return points or [tuple(p) for p in obj.get("pts") or []]
+
+
+def _visible(obj) -> bool:
+    return bool((obj.get("stroke") and _dark(obj.get("stroking_color")))
+                or (obj.get("fill") and _dark(obj.get("non_stroking_color"))))
+
+
+def _vector_kind(obj) -> str | None:
+    """The shape a visible closed rect/curve draws: its own outline rasterised (so neighbouring arrows and the
+    table's rules cannot change it), then classified like a picture's shape."""
+    from PIL import Image, ImageDraw
+
+    if obj["object_type"] == "rect":
+        return RECT
+    poly = _polygon(obj)
+    if len(poly) < 3:
+        return None
+    x0, t = obj["x0"] - 1, obj["top"] - 1
+    w, h = int((obj["x1"] - x0 + 1) * 3) + 1, int((obj["bottom"] - t + 1) * 3) + 1
+    image = Image.new("1", (w, h), 0)
+    ImageDraw.Draw(image).polygon([((x - x0) * 3, (y - t) * 3) for x, y in poly], fill=1, outline=1)
+    # an outline drawn as a filled ring (outer and inner path) encloses its shape: fill the hole
+    solid = ~_outside(np.asarray(image, dtype=bool))
+    ys, xs = np.nonzero(solid)
+    if len(ys) == 0:
+        return None
+    return _classify(solid[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1])
+
+
 def _page_shapes(page, grid: _Grid, role_cols: list[int], body_top: float) -> list[tuple[tuple, str]]:
     bx0, bx1 = grid.xs[role_cols[0]], grid.xs[role_cols[-1] + 1]
-    ink = _render(page)
-    for x in grid.xs:  # the table's own rules are not part of any shape
-        ink[:, max(0, int((x - 1.2) * SCALE)): int((x + 1.2) * SCALE) + 1] = False
-    for y in grid.ys:
-        ink[max(0, int((y - 1.2) * SCALE)): int((y + 1.2) * SCALE) + 1, :] = False
     cell_h = max((b - a for a, b in zip(grid.ys, grid.ys[1:])), default=0)
+
+    def on_rule(v: float, rules: list[float]) -> bool:
+        return any(abs(v - r) <= TOL for r in rules)
+
     candidates = []
     for obj in list(page.rects) + list(page.curves):
         box = (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
         w, h = box[2] - box[0], box[3] - box[1]
         if w < 7 or h < 6 or box[0] < bx0 - 1 or box[2] > bx1 + 1 or box[1] < body_top - 1 or box[3] > grid.bottom + 1:
             continue
-        if w >= (bx1 - bx0) * 0.95 or h >= cell_h:
+        if w >= (bx1 - bx0) * 0.95 or h >= cell_h or not _visible(obj):
             continue
-        candidates.append(box)
+        if on_rule(box[0], grid.xs) and on_rule(box[2], grid.xs) and on_rule(box[1], grid.ys) and on_rule(box[3], grid.ys):
+            continue  # a cell's own background
+        candidates.append((box, obj))
     shapes: list[tuple[tuple, str]] = []
-    for box in sorted(candidates, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
+    for box, obj in sorted(candidates, key=lambda c: -(c[0][2] - c[0][0]) * (c[0][3] - c[0][1])):
         if any(_iou(box, s[0]) > 0.6 for s in shapes):
             continue
-        kind = _shape_of(ink, box)
+        kind = _vector_kind(obj)
         if kind:
             shapes.append((box, kind))
-    for im in page.images:
-        box = (im["x0"], im["top"], im["x1"], im["bottom"])
-        if box[2] - box[0] >= 20 and box[3] - box[1] >= 20 and box[0] >= bx0 - 1 and box[2] <= bx1 + 1 \
-                and box[3] > body_top:
-            shapes.extend(s for s in _picture_shapes(ink, box) if not any(_iou(s[0], o[0]) > 0.6 for o in shapes))
+    pictures = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+    pictures = [b for b in pictures if b[2] - b[0] >= 20 and b[3] - b[1] >= 20 and b[0] >= bx0 - 1
+                and b[2] <= bx1 + 1 and b[3] > body_top]
+    if pictures:
+        ink = _render(page)
+        for x in grid.xs:  # in a picture, the table's own rules are not part of any shape
+            ink[:, max(0, int((x - 1.2) * SCALE)): int((x + 1.2) * SCALE) + 1] = False
+        for y in grid.ys:
+            ink[max(0, int((y - 1.2) * SCALE)): int((y + 1.2) * SCALE) + 1, :] = False
+        narrowest = min(grid.xs[c + 1] - grid.xs[c] for c in role_cols)
+        for box in pictures:
+            shapes.extend(s for s in _picture_shapes(ink, box) if s[0][2] - s[0][0] < 0.8 * narrowest
+                          and not any(_iou(s[0], o[0]) > 0.6 for o in shapes))
     # a frame drawn around other shapes (a dotted group) is not a shape of its own
     return [s for s in shapes if not any(o is not s and _contains(s[0], o[0]) for o in shapes)]
 
@@ -299,7 +377,7 @@ def _page_shapes(page, grid: _Grid, role_cols: list[int], body_top: float) -> li
 
 def _segments(page, grid: _Grid, shapes) -> list[tuple[float, float, float, float]]:
     segs = []
-    for e in page.edges:
+    for e in page.edges:  # arrows may be drawn in any way, even as thin filled polygons
         x0, t, x1, b = e["x0"], e["top"], e["x1"], e["bottom"]
         if e["orientation"] == "v" and any(abs(x0 - x) <= 1 for x in grid.xs) and b - t > 20:
             continue
@@ -383,29 +461,30 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
         columns: list[tuple[str, str]] | None = None  # (kind, header text) per grid column
         col_xs: list[float] | None = None
         rows: list[Row] = []
+        all_roles: list[str] = []
         for page in pages:
             words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-            header_word = any(re.fullmatch(r"pelaksana", w["text"], re.I) for w in words)
-            grid = _grid(page)
-            if grid is None:
-                continue
+            texts = {w["text"].lower().strip(":") for w in words}
+            header_word = "pelaksana" in texts and bool(texts & {"mutu", "waktu"})
             if not header_word and columns is None:
                 if identity is None:
                     identity = identity_from_grid(page.extract_table() or [])
                 continue
-            cells: dict[tuple[int, int], list[dict]] = {}
-            for w in words:
-                c, r = _col_of(grid, (w["x0"] + w["x1"]) / 2), _row_of(grid, (w["top"] + w["bottom"]) / 2)
-                if c is not None and r is not None:
-                    cells.setdefault((r, c), []).append(w)
+            grid = _grid(page)
+            if grid is None:
+                continue
+            cells, text = _cells(grid, words)
             ncols = len(grid.xs) - 1
-            text = {key: _cell_text(ws) for key, ws in cells.items()}
             first_body = 0
             if header_word:
                 while first_body < len(grid.ys) - 1 and not _is_step_row(
                         text.get((first_body, 0), ""), " ".join(text.get((first_body, c), "") for c in (0, 1, 2))):
                     first_body += 1
+                if _split_by_numbering(grid, cells, first_body):
+                    cells, text = _cells(grid, words)
+                    ncols = len(grid.xs) - 1
                 columns = _columns(grid, cells, first_body, ncols)
+                all_roles.extend(name for kind, name in columns if kind == ROLE and name not in all_roles)
                 col_xs = grid.xs
             elif col_xs is None or len(grid.xs) != len(col_xs):
                 warnings.append(f"Halaman {page.page_number}: tabel tidak sejajar dengan tabel langkah sebelumnya; "
@@ -449,10 +528,38 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
         if columns is None or not rows:
             raise UnusableFileError(f"Berkas \"{path.name}\" tidak memuat tabel langkah SOP (kolom No, Uraian, "
                                     f"Pelaksana, Mutu Baku) yang dapat dibaca.")
-        roles = [name for kind, name in columns if kind == ROLE]
-        return identity or {}, roles, rows, warnings
+        return identity or {}, all_roles, rows, warnings
     finally:
         pdf.close()
+
+
+def _cells(grid: _Grid, words: list[dict]):
+    cells: dict[tuple[int, int], list[dict]] = {}
+    for w in words:
+        c, r = _col_of(grid, (w["x0"] + w["x1"]) / 2), _row_of(grid, (w["top"] + w["bottom"]) / 2)
+        if c is not None and r is not None:
+            cells.setdefault((r, c), []).append(w)
+    return cells, {key: _cell_text(ws) for key, ws in cells.items()}
+
+
+def _split_by_numbering(grid: _Grid, cells, first_body: int) -> bool:
+    """The numbered row "(1) (2) ..." under the header numbers every column: a column holding two numbers hides a
+    border (drawn inside a pasted picture, say); add it midway between the numbers."""
+    if first_body == 0:
+        return False
+    r = first_body - 1
+    row = {c: ws for (rr, c), ws in cells.items() if rr == r}
+    if not row or not all(_NUMBERING.match(w["text"]) for ws in row.values() for w in ws):
+        return False
+    added = []
+    for ws in row.values():
+        ws = sorted(ws, key=lambda w: w["x0"])
+        for a, b in zip(ws, ws[1:]):
+            added.append((a["x1"] + b["x0"]) / 2)
+    if not added:
+        return False
+    grid.xs = sorted(grid.xs + added)
+    return True
 
 
 def _columns(grid: _Grid, cells, first_body: int, ncols: int) -> list[tuple[str, str]]:
