@@ -66,7 +66,7 @@ def _dark(color) -> bool:
 def _visible_edges(page) -> list[dict]:
     """Edges of what is drawn: stroked lines, rectangles and curves in a visible colour, and thin filled bars (a
     rule drawn as a filled rectangle).  A white-filled text box has no visible edges."""
-    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+    from pdfplumber.utils import line_to_edge, rect_to_edges
 
     edges = []
     for line in page.lines:
@@ -82,8 +82,25 @@ def _visible_edges(page) -> list[dict]:
         if (curve.get("stroke") and _dark(curve.get("stroking_color"))) or (
                 curve.get("fill") and _dark(curve.get("non_stroking_color")) and
                 (curve["width"] < 2 or curve["height"] < 2)):
-            edges.extend(curve_to_edges(curve))
+            edges.extend(_curve_edges(curve))
     return [e for e in edges if e["orientation"] in ("h", "v")]
+
+
+def _curve_edges(curve) -> list[dict]:
+    """Straight horizontal/vertical pieces of a curve's path (a table drawn as one closed path per cell; its
+    corners may be off by a hair, which pdfplumber's own curve edges then miss)."""
+    edges = []
+    points = [tuple(op[1]) if op[0] in ("m", "l") else tuple(op[-1]) for op in curve.get("path") or []
+              if op[0] in ("m", "l", "c")]
+    closed = any(op[0] == "h" for op in curve.get("path") or [])
+    if closed and points:
+        points.append(points[0])
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= 0.5:
+            edges.append({"orientation": "h", "x0": min(x0, x1), "x1": max(x0, x1), "top": y0, "bottom": y0})
+        elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= 0.5:
+            edges.append({"orientation": "v", "x0": x0, "x1": x0, "top": min(y0, y1), "bottom": max(y0, y1)})
+    return edges
 
 
 def _grid(page) -> _Grid | None:
@@ -348,12 +365,18 @@ def _page_shapes(page, grid: _Grid, role_cols: list[int], body_top: float) -> li
             continue
         if on_rule(box[0], grid.xs) and on_rule(box[2], grid.xs) and on_rule(box[1], grid.ys) and on_rule(box[3], grid.ys):
             continue  # a cell's own background
+        c, r = _col_of(grid, (box[0] + box[2]) / 2), _row_of(grid, (box[1] + box[3]) / 2)
+        if c is not None and r is not None and w >= 0.9 * (grid.xs[c + 1] - grid.xs[c]) \
+                and h >= 0.8 * (grid.ys[r + 1] - grid.ys[r]):
+            continue  # a cell drawn as its own closed path
         candidates.append((box, obj))
     shapes: list[tuple[tuple, str]] = []
     for box, obj in sorted(candidates, key=lambda c: -(c[0][2] - c[0][0]) * (c[0][3] - c[0][1])):
         if any(_iou(box, s[0]) > 0.6 for s in shapes):
             continue
         kind = _vector_kind(obj)
+        if kind == CONNECTOR and (max(box[2] - box[0], box[3] - box[1]) > 30):
+            kind = None  # an off-page connector is a small mark; this is an arrow's closed path
         if kind:
             shapes.append((box, kind))
     pictures = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
