@@ -31,3 +31,20 @@ def to_sop(sop_json: dict) -> Sop:
             object.__setattr__(step, "waktu", waktu)
         steps.append(step)
     return Sop(**identity, roles=tuple(sop_json.get("roles", ())), steps=tuple(steps))
+
+
+def sop_to_json(sop: Sop, *, source: str = "") -> dict:
+    """The import JSON of a :class:`Sop` (a tracker's SOP sheet): symbols are not known there (null)."""
+    out: dict = {}
+    for _, attr in IDENTITY_FIELDS:
+        value = getattr(sop, attr)
+        out[attr] = list(value) if isinstance(value, tuple) else value
+    out["roles"] = list(sop.roles)
+    out["steps"] = [{
+        "number": s.number, "uraian": s.uraian, "actor": s.actor, "participants": list(s.participants),
+        "kelengkapan": s.kelengkapan, "waktu": s.waktu, "output": s.output, "keterangan": s.keterangan,
+        "symbol": None,
+    } for s in sop.steps]
+    if source:
+        out["source"] = source
+    return out

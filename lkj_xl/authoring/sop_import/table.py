@@ -310,3 +310,116 @@ _KIND_LABEL = {KELENGKAPAN: "Kelengkapan", WAKTU: "Waktu", OUTPUT: "Output", KET
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- grids of cells (Word and Excel tables) ---------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    """One grid position of a Word/Excel table: its text, whether it is the same merged cell as the position above
+    (or to the left), and the shapes anchored in it."""
+
+    text: str = ""
+    merged_up: bool = False
+    merged_left: bool = False
+    shapes: list[str] = field(default_factory=list)  # RECT, DIAMOND, TERMINAL, CONNECTOR
+
+
+_TYPED_MARKS = {"mulai": TERMINAL, "selesai": TERMINAL, "start": TERMINAL, "end": TERMINAL, "keputusan": DIAMOND,
+                "?": DIAMOND, "◇": DIAMOND, "◆": DIAMOND, "penghubung": CONNECTOR}
+_CHECK_MARKS = {"x", "v", "✓", "✔", "√", "●", "■", "□", "▭", "proses"}
+
+
+def typed_mark(text: str) -> str | None:
+    """A mark typed in a Pelaksana cell instead of a shape: "mulai", "selesai", "X", "✓" ..."""
+    t = " ".join(text.lower().split())
+    if not t:
+        return None
+    if t in _TYPED_MARKS:
+        return _TYPED_MARKS[t]
+    if t in _CHECK_MARKS:
+        return RECT
+    return None
+
+
+def is_step_row(no: str, uraian: str) -> bool:
+    return bool(re.fullmatch(r"\s*\d{1,3}\.?\s*", no or "")) and bool(re.search(r"[A-Za-z]{2}", uraian or ""))
+
+
+def header_start(grid: list[list[Cell]]) -> int | None:
+    """The row where a step table's header starts: a row naming Pelaksana next to an Uraian/Kegiatan column."""
+    for r, row in enumerate(grid):
+        texts = [c.text.lower() for c in row]
+        joined = " ".join(texts)
+        if "pelaksana" in joined and any(classify_header(t) == URAIAN for t in texts if t):
+            return r
+    return None
+
+
+def rows_from_grid(grid: list[list[Cell]], start: int, warnings: list[str]) -> tuple[list[str], list[Row]]:
+    """Roles and rows from a table grid whose header starts at row ``start``."""
+    body = start
+    while body < len(grid) and not is_step_row(grid[body][0].text,
+                                                " ".join(c.text for c in grid[body][1:3])):
+        body += 1
+    ncols = max(len(row) for row in grid)
+    names: list[str] = []
+    for c in range(ncols):
+        name = ""
+        for r in range(body - 1, start - 1, -1):
+            cell = grid[r][c] if c < len(grid[r]) else Cell()
+            text = " ".join(cell.text.split())
+            if text and not re.fullmatch(r"\(?\d{1,2}\)?", text):
+                name = text
+                break
+        names.append(name)
+    kinds = [classify_header(n) if n else OTHER for n in names]
+    # a group header ("Pelaksana", "Mutu Baku") repeated over merged columns is not the column's own name
+    if URAIAN in kinds:
+        first = kinds.index(URAIAN)
+        mutu = [c for c in range(first + 1, ncols) if kinds[c] in MUTU + (KETERANGAN,)]
+        end = mutu[0] if mutu else ncols
+        for c in range(ncols):
+            if kinds[c] == URAIAN and c != first and names[c] == names[first]:
+                kinds[c] = OTHER
+            elif first < c < end:
+                kinds[c] = ROLE if names[c] and names[c].lower() != "pelaksana" else OTHER
+            elif kinds[c] == ROLE:
+                kinds[c] = OTHER
+        for c in range(first + 1, ncols):  # a merged cell repeats its text in every column it covers
+            if kinds[c] in MUTU + (KETERANGAN,) and kinds[c] == kinds[c - 1] and names[c] == names[c - 1]:
+                kinds[c] = OTHER
+    if kinds and kinds[0] == OTHER and URAIAN in kinds[1:3]:
+        kinds[0] = NO
+    roles = [names[c] for c in range(ncols) if kinds[c] == ROLE]
+    rows: list[Row] = []
+    for r in range(body, len(grid)):
+        line = grid[r] + [Cell()] * (ncols - len(grid[r]))
+        no = line[0].text if kinds[0] == NO else ""
+        m = re.fullmatch(r"\s*(\d{1,3})\.?\s*", no)
+        row = Row(int(m.group(1)) if m else None)
+        continuation = row.number is None and line[0].merged_up and bool(rows)
+        if continuation:
+            # the No cell is merged over several table rows: one step written on several lines
+            row = rows.pop()
+        for c, kind in enumerate(kinds):
+            cell = line[c]
+            if kind in (URAIAN, KETERANGAN) + MUTU and cell.text and not cell.merged_left and not cell.merged_up:
+                row.cells[kind] = (row.cells.get(kind, "") + "\n" + cell.text).strip()
+            if kind == WAKTU and cell.merged_up and r > body and not continuation:
+                row.waktu_merged_up = True
+            if kind == ROLE:
+                marks = list(cell.shapes) if not cell.merged_left else []
+                if not marks and not cell.merged_left:
+                    mark = typed_mark(cell.text)
+                    if mark:
+                        marks = [mark]
+                    elif cell.text.strip():
+                        warnings.append(f"Baris {r + 1}: teks \"{cell.text.strip()}\" di kolom Pelaksana "
+                                        f"\"{names[c]}\" bukan tanda yang dikenal (mulai, selesai, X, ✓); diabaikan.")
+                for i, kind_ in enumerate(marks):
+                    row.marks.append(Mark((names[c],), kind_, y=float(r) + i * 0.01, x=float(c)))
+        if row.number is None and not row.cells and not row.marks:
+            continue
+        rows.append(row)
+    return roles, rows
