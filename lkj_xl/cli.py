@@ -190,6 +190,38 @@ def cmd_upgrade(args) -> int:
     return EXIT_OK
 
 
+def cmd_sop_import(args) -> int:
+    from lkj_xl.authoring.sop_import import read_sop_document
+
+    result = read_sop_document(Path(args.document))
+    text = json.dumps(result.sop_json, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.json:
+        _out(text)
+    else:
+        sop = result.sop_json
+        title = " ".join(x for x in (sop.get("nomor", ""), sop.get("nama", "")) if x)
+        _out(f"SOP {title} ({len(sop['steps'])} langkah, Pelaksana: {', '.join(sop['roles'])})")
+        rows = [("No", "Pelaksana", "Waktu", "Output")]
+        for step in sop["steps"]:
+            actor = step["actor"] or "?"
+            if step["participants"]:
+                actor += " (+ " + ", ".join(step["participants"]) + ")"
+            waktu = step["waktu"] or ("(digabung)" if step.get("waktu_group") else "-")
+            rows.append((str(step["number"]), actor, waktu, " ".join(step["output"].split())))
+        widths = [min(max(len(r[i]) for r in rows), limit) for i, limit in enumerate((3, 45, 20, 50))]
+        for row in rows:
+            _out("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if args.out:
+            _out(f"JSON ditulis: {args.out}")
+    for warning in result.warnings:
+        _err(f"Peringatan: {warning}")
+    if not args.json:
+        _out(f"{len(result.warnings)} peringatan." if result.warnings else "Tidak ada peringatan.")
+    return EXIT_DATA if result.warnings else EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -300,6 +332,24 @@ def build_parser() -> argparse.ArgumentParser:
                   "lkj upgrade LKj_lama.xlsx LKj_baru.xlsx", cmd_upgrade, path=False, timed=False)
     upgrade.add_argument("old", metavar="LAMA")
     upgrade.add_argument("new", metavar="BARU")
+    sop = sub.add_parser("sop", help="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
+                         description="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
+                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json"))
+    sop_sub = sop.add_subparsers(dest="sop_command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
+    sop.set_defaults(func=lambda args: (sop.print_help(), EXIT_OK)[1])
+    sop_import = sop_sub.add_parser(
+        "import", help="Baca dokumen SOP-AP (PDF bertanda tangan, .docx, .xlsx, pelacak, JSON) menjadi data.",
+        description="Baca tabel langkah SOP-AP (Permenpan RB 35/2012): Pelaksana dari bentuk bagan alir, Waktu, "
+                    "Output. Kode keluar: 0 tanpa peringatan, 1 ada peringatan, 2 berkas tidak dapat dipakai.",
+        epilog=_example("""
+            lkj sop import "SOP Penyusunan LKj.pdf"
+            lkj sop import SOP.docx --json
+            lkj sop import SOP.pdf --out sop.json
+            """))
+    sop_import.add_argument("document", metavar="DOKUMEN", help="dokumen SOP (.pdf, .docx, .xlsx/.xlsm, .json)")
+    sop_import.add_argument("--json", action="store_true", help="cetak JSON (format sop.schema.json)")
+    sop_import.add_argument("--out", metavar="SOP.json", default=None, help="tulis JSON ke berkas ini")
+    sop_import.set_defaults(func=cmd_sop_import)
     return parser
 
 
