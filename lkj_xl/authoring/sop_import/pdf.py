@@ -600,7 +600,7 @@ def _columns(grid: _Grid, cells, first_body: int, ncols: int) -> list[tuple[str,
         for lo, hi in reversed(list(zip(bounds, bounds[1:]))):
             inside = [w for w in words if lo <= (w["top"] + w["bottom"]) / 2 < hi]
             if inside:
-                name = " ".join(_cell_text(inside).split())
+                name = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", " ".join(_cell_text(inside).split())))
                 break
         names.append(name)
     kinds = [classify_header(n) if n else OTHER for n in names]
