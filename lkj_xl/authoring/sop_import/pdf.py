@@ -460,7 +460,8 @@ def _open(path: Path):
                                 f"impor lagi.") from exc
     except Exception as exc:  # noqa: BLE001 - any parse failure means the file cannot be used
         name = type(exc).__name__
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower() or name == "PDFEncryptionError":
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps pdfminer
+        if isinstance(cause, PDFPasswordIncorrect) or "encrypt" in type(cause).__name__.lower():
             raise UnusableFileError(f"Berkas \"{path.name}\" terenkripsi; buka kuncinya dahulu lalu impor lagi.") \
                 from exc
         raise UnusableFileError(f"Berkas \"{path.name}\" tidak dapat dibaca sebagai PDF ({name}).") from exc
