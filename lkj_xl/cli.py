@@ -11,12 +11,18 @@ import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
 from lkj_xl import __version__
-from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, LkjError, UnusableFileError
+from lkj_xl.core.errors import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    LkjError,
+    UnusableFileError,
+)
 
 PROG = "lkj"
 
@@ -85,8 +91,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from lkj_xl.workbook import actions
     from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     _print_problems(analysis)
@@ -119,8 +125,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from lkj_xl.workbook import actions
     from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     state = actions.status_dict(analysis)
@@ -266,7 +272,9 @@ def _example(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from lkj_xl.authoring.demo import DEMO_AS_OF  # a small module (no openpyxl): keeps `lkj --help` fast
+    from lkj_xl.authoring.demo import (
+        DEMO_AS_OF,  # a small module (no openpyxl): keeps `lkj --help` fast
+    )
 
     parser = _Parser(
         prog=PROG,

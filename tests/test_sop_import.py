@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from lkj_xl.authoring.sop_import import SCHEMA_PATH, load_schema, read_sop_document, to_sop
+from lkj_xl.authoring.sop_import import (
+    SCHEMA_PATH,
+    load_schema,
+    read_sop_document,
+    to_sop,
+)
 from lkj_xl.core.errors import UnusableFileError
 from lkj_xl.core.sop import DEFAULT_SOP, Sop
 
@@ -352,7 +357,7 @@ def _bad_pdfs(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_unusable_files(tmp_path):
-    for name, path in _bad_pdfs(tmp_path).items():
+    for path in _bad_pdfs(tmp_path).values():
         with pytest.raises(UnusableFileError, match=path.name):
             read_sop_document(path)
     doc = tmp_path / "lama.doc"

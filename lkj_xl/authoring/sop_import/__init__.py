@@ -15,7 +15,7 @@ from lkj_xl.core.errors import UnusableFileError
 
 SCHEMA_PATH = Path(__file__).with_name("sop.schema.json")
 
-__all__ = ["ImportResult", "SCHEMA_PATH", "load_schema", "read_sop_document", "to_sop"]
+__all__ = ["SCHEMA_PATH", "ImportResult", "load_schema", "read_sop_document", "to_sop"]
 
 
 @dataclass
@@ -51,7 +51,7 @@ def read_sop_document(path: str | Path) -> ImportResult:
         found = read_workbook(path)
         if isinstance(found, ImportResult):
             return found
-        reader = lambda _path: found  # noqa: E731
+        reader = lambda _path: found
     elif ext in (".doc", ".xls"):
         raise UnusableFileError(f"Berkas \"{path.name}\" berformat lama ({ext}); simpan ulang sebagai "
                                 f"{'.docx' if ext == '.doc' else '.xlsx'} (Word/Excel: Simpan Sebagai) lalu impor lagi.")

@@ -12,13 +12,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from lkj_xl.authoring.sop_import.table import (
-    CONNECTOR, DIAMOND, KETERANGAN, MUTU, NO, OTHER, RECT, ROLE, TERMINAL, URAIAN, Mark, Row, classify_header,
-    identity_from_grid, join_lines)
+    CONNECTOR,
+    DIAMOND,
+    KETERANGAN,
+    MUTU,
+    NO,
+    OTHER,
+    RECT,
+    ROLE,
+    TERMINAL,
+    URAIAN,
+    Mark,
+    Row,
+    classify_header,
+    identity_from_grid,
+    join_lines,
+)
 from lkj_xl.core.errors import UnusableFileError
 
 SCALE = 2.0  # render pixels per PDF point for shape classification
@@ -74,9 +89,7 @@ def _visible_edges(page) -> list[dict]:
             edges.append(line_to_edge(line))
     for rect in page.rects:
         thin = rect["width"] < 2 or rect["height"] < 2
-        if rect.get("stroke") and _dark(rect.get("stroking_color")):
-            edges.extend(rect_to_edges(rect))
-        elif thin and rect.get("fill") and _dark(rect.get("non_stroking_color")):
+        if rect.get("stroke") and _dark(rect.get("stroking_color")) or thin and rect.get("fill") and _dark(rect.get("non_stroking_color")):
             edges.extend(rect_to_edges(rect))
     for curve in page.curves:
         if (curve.get("stroke") and _dark(curve.get("stroking_color"))) or (
@@ -95,7 +108,7 @@ def _curve_edges(curve) -> list[dict]:
     closed = any(op[0] == "h" for op in curve.get("path") or [])
     if closed and points:
         points.append(points[0])
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= 0.5:
             edges.append({"orientation": "h", "x0": min(x0, x1), "x1": max(x0, x1), "top": y0, "bottom": y0})
         elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= 0.5:
@@ -350,7 +363,7 @@ def _vector_kind(obj) -> str | None:
 
 def _page_shapes(page, grid: _Grid, role_cols: list[int], body_top: float) -> list[tuple[tuple, str]]:
     bx0, bx1 = grid.xs[role_cols[0]], grid.xs[role_cols[-1] + 1]
-    cell_h = max((b - a for a, b in zip(grid.ys, grid.ys[1:])), default=0)
+    cell_h = max((b - a for a, b in pairwise(grid.ys)), default=0)
 
     def on_rule(v: float, rules: list[float]) -> bool:
         return any(abs(v - r) <= TOL for r in rules)
@@ -454,11 +467,11 @@ def _open(path: Path):
 
     try:
         pdf = pdfplumber.open(path)
-        pdf.pages  # parses the page tree
+        _ = pdf.pages  # parses the page tree
     except PDFPasswordIncorrect as exc:
         raise UnusableFileError(f"Berkas \"{path.name}\" terenkripsi (berkata sandi); buka kuncinya dahulu lalu "
                                 f"impor lagi.") from exc
-    except Exception as exc:  # noqa: BLE001 - any parse failure means the file cannot be used
+    except Exception as exc:
         name = type(exc).__name__
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps pdfminer
         if isinstance(cause, PDFPasswordIncorrect) or "encrypt" in type(cause).__name__.lower():
@@ -475,7 +488,7 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
         try:
             pages = list(pdf.pages)
             has_text = any(page.chars for page in pages)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise UnusableFileError(f"Berkas \"{path.name}\" rusak dan tidak dapat dibaca sebagai PDF "
                                     f"({type(exc).__name__}).") from exc
         if not has_text:
@@ -578,7 +591,7 @@ def _split_by_numbering(grid: _Grid, cells, first_body: int) -> bool:
     added = []
     for ws in row.values():
         ws = sorted(ws, key=lambda w: w["x0"])
-        for a, b in zip(ws, ws[1:]):
+        for a, b in pairwise(ws):
             added.append((a["x1"] + b["x0"]) / 2)
     if not added:
         return False
@@ -598,7 +611,7 @@ def _columns(grid: _Grid, cells, first_body: int, ncols: int) -> list[tuple[str,
         words = [w for (r, cc), ws in cells.items() if cc == c and r < first_body for w in ws]
         words = [w for w in words if not _NUMBERING.match(w["text"])]
         name = ""
-        for lo, hi in reversed(list(zip(bounds, bounds[1:]))):
+        for lo, hi in reversed(list(pairwise(bounds))):
             inside = [w for w in words if lo <= (w["top"] + w["bottom"]) / 2 < hi]
             if inside:
                 name = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", " ".join(_cell_text(inside).split())))
@@ -641,7 +654,7 @@ def _branches(page, grid, words, shapes, role_cols, body_top, row_index, page_ro
         lb = (group[0]["x0"], min(w["top"] for w in group), group[-1]["x1"], max(w["bottom"] for w in group))
         centre = ((lb[0] + lb[2]) / 2, (lb[1] + lb[3]) / 2)
 
-        def dist(box):
+        def dist(box, centre=centre):
             dx = max(box[0] - centre[0], 0, centre[0] - box[2])
             dy = max(box[1] - centre[1], 0, centre[1] - box[3])
             return (dx * dx + dy * dy) ** 0.5

@@ -7,7 +7,13 @@ import posixpath
 import zipfile
 from pathlib import Path
 
-from lkj_xl.authoring.sop_import.table import Cell, Row, clean, header_start, identity_from_grid, rows_from_grid
+from lkj_xl.authoring.sop_import.table import (
+    Cell,
+    clean,
+    header_start,
+    identity_from_grid,
+    rows_from_grid,
+)
 from lkj_xl.authoring.sop_import.word import PRESETS
 from lkj_xl.core.errors import UnusableFileError
 
@@ -95,7 +101,7 @@ def read_workbook(path: Path):
 
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise UnusableFileError(f"Berkas \"{path.name}\" tidak dapat dibuka sebagai buku kerja Excel "
                                 f"(rusak atau terenkripsi: {type(exc).__name__}).") from exc
     if layout.SHEET_SETTINGS in wb.sheetnames and layout.SHEET_SOP in wb.sheetnames:

@@ -285,12 +285,11 @@ def build_sop_json(identity: dict, roles: list[str], rows: list[Row], warnings: 
                 warnings.append(f"Langkah {step['number']}: Waktu \"{step['waktu']}\" tidak dikenali sebagai "
                                 f"standar waktu; teks disimpan apa adanya, langkah ini tanpa standar waktu.")
         elif not step["waktu"] and "waktu_group" not in step:
-            after = i > 0 and not steps[i - 1]["waktu"] and False
+            # a blank Waktu right after a filled one may be one value merged over both (a border we could not see)
             prev = steps[i - 1] if i > 0 else None
             if prev is not None and prev["waktu"] and "waktu_group" not in prev:
                 warnings.append(f"Langkah {step['number']}: Waktu kosong; sel Waktu langkah {prev['number']} "
                                 f"digabung sampai langkah {step['number']}?")
-            del after
         step.pop("_row")
         step.pop("_group_head", None)
     if len(set(numbers)) != len(numbers):

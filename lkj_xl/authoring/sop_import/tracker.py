@@ -11,8 +11,8 @@ from lkj_xl.core.entries import AREA_SOP
 def read_tracker(path: Path):
     from lkj_xl.authoring.sop_import import ImportResult
     from lkj_xl.engines.openpyxl_book import FileBook
-    from lkj_xl.workbook.reader import load_tracker
     from lkj_xl.workbook import layout
+    from lkj_xl.workbook.reader import load_tracker
 
     tracker = load_tracker(FileBook.open(path, read_only=True))
     warnings = [p.message for p in tracker.problems if p.location.area == AREA_SOP]

@@ -7,7 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from lkj_xl.authoring.sop_import.table import (
-    CONNECTOR, DIAMOND, RECT, TERMINAL, Cell, Row, clean, header_start, identity_from_grid, rows_from_grid)
+    CONNECTOR,
+    DIAMOND,
+    RECT,
+    TERMINAL,
+    Cell,
+    Row,
+    clean,
+    header_start,
+    identity_from_grid,
+    rows_from_grid,
+)
 from lkj_xl.core.errors import UnusableFileError
 
 # DrawingML preset geometries and VML shape types -> shape kind
@@ -70,7 +80,7 @@ def read_docx(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
 
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # noqa: BLE001 - a broken or encrypted file
+    except Exception as exc:
         raise UnusableFileError(f"Berkas \"{path.name}\" tidak dapat dibuka sebagai dokumen Word .docx "
                                 f"(rusak atau terenkripsi: {type(exc).__name__}).") from exc
     warnings: list[str] = []
