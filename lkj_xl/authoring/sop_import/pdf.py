@@ -200,9 +200,19 @@ def _is_step_row(no: str, uraian: str) -> bool:
 
 # --- shapes ----------------------------------------------------------------------------------------------------------
 
+def _spread_runs(out: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Along each row, every run of free pixels touching ``out`` becomes ``out`` (one vectorised pass)."""
+    h, w = free.shape
+    breaks = np.cumsum(~free, axis=1) + (np.arange(h) * (w + 1))[:, None]  # one id per run of free pixels
+    hit = np.zeros(h * (w + 1) + 1, dtype=bool)
+    hit[breaks[out]] = True
+    return free & hit[breaks]
+
+
 def _outside(ink: np.ndarray) -> np.ndarray:
-    """Paper reachable from the crop's border without crossing ink (4-connected), by vectorised propagation.  The
-    ink is thickened by one pixel first, so a thin outline rendered with gaps still closes."""
+    """Paper reachable from the crop's border without crossing ink (4-connected): whole runs spread along rows and
+    columns alternately until nothing changes (a few passes, one per turn of the longest path).  The ink is
+    thickened by one pixel first, so a thin outline rendered with gaps still closes."""
     thick = ink.copy()
     thick[1:, :] |= ink[:-1, :]
     thick[:-1, :] |= ink[1:, :]
@@ -211,16 +221,12 @@ def _outside(ink: np.ndarray) -> np.ndarray:
     free = ~thick
     out = np.zeros_like(ink)
     out[0, :], out[-1, :], out[:, 0], out[:, -1] = free[0, :], free[-1, :], free[:, 0], free[:, -1]
-    while True:
-        grown = out.copy()
-        grown[1:, :] |= out[:-1, :]
-        grown[:-1, :] |= out[1:, :]
-        grown[:, 1:] |= out[:, :-1]
-        grown[:, :-1] |= out[:, 1:]
-        grown &= free
-        if grown.sum() == out.sum():
-            return out
-        out = grown
+    count = -1
+    while count != int(out.sum()):
+        count = int(out.sum())
+        out = _spread_runs(out, free)
+        out = _spread_runs(out.T, free.T).T
+    return out
 
 
 def _classify(mask: np.ndarray) -> str | None:
@@ -270,16 +276,11 @@ def _label(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
         r, c = np.argwhere(remaining)[0]
         comp = np.zeros_like(remaining)
         comp[r, c] = True
-        while True:
-            grown = comp.copy()
-            grown[1:, :] |= comp[:-1, :]
-            grown[:-1, :] |= comp[1:, :]
-            grown[:, 1:] |= comp[:, :-1]
-            grown[:, :-1] |= comp[:, 1:]
-            grown &= remaining
-            if grown.sum() == comp.sum():
-                break
-            comp = grown
+        count = -1
+        while count != int(comp.sum()):
+            count = int(comp.sum())
+            comp = _spread_runs(comp, remaining)
+            comp = _spread_runs(comp.T, remaining.T).T
         remaining &= ~comp
         ys, xs = np.nonzero(comp)
         boxes.append((ys.min(), xs.min(), ys.max(), xs.max()))
@@ -292,8 +293,19 @@ def _picture_shapes(ink: np.ndarray, box) -> list[tuple[tuple[float, float, floa
     if crop.size == 0:
         return []
     enclosed = ~_outside(crop) & ~crop
+    # letters' holes ("o", "e") are enclosed paper too: erode them away before labelling, grow the boxes back after
+    erode = 3
+    core = enclosed.copy()
+    for _ in range(erode):
+        shrunk = core.copy()
+        shrunk[1:, :] &= core[:-1, :]
+        shrunk[:-1, :] &= core[1:, :]
+        shrunk[:, 1:] &= core[:, :-1]
+        shrunk[:, :-1] &= core[:, 1:]
+        core = shrunk
     found = []
-    for r0, c0, r1, c1 in _label(enclosed):
+    for r0, c0, r1, c1 in _label(core):
+        r0, c0, r1, c1 = max(0, r0 - erode), max(0, c0 - erode), r1 + erode, c1 + erode
         if (r1 - r0) / SCALE < 6 or (c1 - c0) / SCALE < 8:
             continue
         pad = 2
