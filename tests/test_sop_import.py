@@ -127,6 +127,15 @@ def test_pdf_decisions_and_branches(imported):
     steps = {s["number"]: s for s in imported["022. SOP Pembuatan Naskah Dinas signed.pdf"].sop_json["steps"]}
     assert {"label": "Tidak", "to": 1} in steps[2]["branches"]
     assert {"label": "Ya", "to": 4} in steps[3]["branches"]
+    steps = {s["number"]: s for s in imported["343. SOP PENGADUAN 2025 signed.pdf"].sop_json["steps"]}
+    # Ya leads to the unnumbered row merged into step 5 (Sarana Pelayanan), tidak to the Resepsionis (step 3)
+    assert steps[2]["branches"] == [{"label": "Ya", "to": 5}, {"label": "tidak", "to": 3}]
+    # a target the arrows do not show for sure is left empty and warned, never guessed
+    result = imported["011. SOP REVISI ANGGARAN 2025 signed.pdf"]
+    steps = {s["number"]: s for s in result.sop_json["steps"]}
+    for number in (4, 6, 8):
+        assert all(b["to"] in (None, number + 1) for b in steps[number]["branches"])
+    assert any(w.startswith("Langkah 4: tujuan cabang \"Tidak\" tidak terbaca") for w in result.warnings)
 
 
 @needs_samples

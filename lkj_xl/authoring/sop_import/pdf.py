@@ -448,8 +448,9 @@ def _ends(seg):
     return ((x0, t), (x1, b))
 
 
-def _follow(segs, start: int, source_box, shapes) -> tuple | None:
-    """Breadth-first along touching segments from ``start``: the first shape (not the decision) an end reaches."""
+def _follow(segs, start: int, source_box, shapes, heads) -> tuple | None:
+    """Breadth-first along touching segments from ``start``: the first shape (not the decision) an end reaches with
+    an arrowhead there (where the page draws arrowheads), so a line merely leaving another shape is no target."""
     seen = {start}
     queue = [start]
     while queue:
@@ -459,7 +460,8 @@ def _follow(segs, start: int, source_box, shapes) -> tuple | None:
                 for box, _kind in shapes:
                     if box == source_box:
                         continue
-                    if box[0] - 4 <= end[0] <= box[2] + 4 and box[1] - 4 <= end[1] <= box[3] + 4:
+                    if box[0] - 4 <= end[0] <= box[2] + 4 and box[1] - 4 <= end[1] <= box[3] + 4 and (
+                            not heads or any(abs(hx - end[0]) <= 7 and abs(hy - end[1]) <= 7 for hx, hy in heads)):
                         return box
                 if source_box[0] - 3 <= end[0] <= source_box[2] + 3 and source_box[1] - 3 <= end[1] <= source_box[3] + 3:
                     continue
@@ -661,6 +663,9 @@ def _branches(page, grid, words, shapes, role_cols, body_top, row_index, page_ro
     if not diamonds or not groups:
         return
     segs = _segments(page, grid, shapes)
+    heads = [((o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2) for o in list(page.curves) + list(page.rects)
+             if 1.5 <= o["x1"] - o["x0"] <= 9 and 1.5 <= o["bottom"] - o["top"] <= 9 and o.get("fill")
+             and _dark(o.get("non_stroking_color"))]
     by_diamond: dict[tuple, list] = {}
     for group in groups:
         lb = (group[0]["x0"], min(w["top"] for w in group), group[-1]["x1"], max(w["bottom"] for w in group))
@@ -679,7 +684,7 @@ def _branches(page, grid, words, shapes, role_cols, body_top, row_index, page_ro
                 and s[3] + 6 >= lb[1]]
         target = None
         for i in sorted(near, key=lambda i: _seg_dist(segs[i], centre)):
-            target = _follow(segs, i, diamond[0], shapes)
+            target = _follow(segs, i, diamond[0], shapes, heads)
             if target is not None:
                 break
         by_diamond.setdefault(diamond[0], []).append((text, target))
