@@ -367,6 +367,21 @@ def _vector_kind(obj) -> str | None:
     ImageDraw.Draw(image).polygon([((x - x0) * 3, (y - t) * 3) for x, y in poly], fill=1, outline=1)
     # an outline drawn as a filled ring (outer and inner path) encloses its shape: fill the hole
     solid = ~_outside(np.asarray(image, dtype=bool))
+    # one path may hold a box and the arrow leaving it: thin parts eroded away, the largest body is the shape
+    erode = 4
+    core = solid.copy()
+    for _ in range(erode):
+        shrunk = core.copy()
+        shrunk[1:, :] &= core[:-1, :]
+        shrunk[:-1, :] &= core[1:, :]
+        shrunk[:, 1:] &= core[:, :-1]
+        shrunk[:, :-1] &= core[:, 1:]
+        core = shrunk
+    bodies = _label(core)
+    if not bodies:
+        return None
+    r0, c0, r1, c1 = max(bodies, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    solid = solid[max(0, r0 - erode): r1 + erode + 1, max(0, c0 - erode): c1 + erode + 1]
     ys, xs = np.nonzero(solid)
     if len(ys) == 0:
         return None
