@@ -575,6 +575,7 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
                         row.cells[kind] = (row.cells.get(kind, "") + "\n" + text[(r, c)]).strip()
                     if kind == "waktu" and r > first_body:
                         row.waktu_merged_up = not _covered(grid, grid.ys[r], grid.xs[c], grid.xs[c + 1])
+                        row.waktu_border_seen = not row.waktu_merged_up
                 if row.number is None and not row.cells and not any(
                         grid.ys[r] <= (s[0][1] + s[0][3]) / 2 < grid.ys[r + 1] for s in shapes):
                     continue

@@ -60,6 +60,7 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)  # kind -> text (uraian, kelengkapan, waktu, output, keterangan)
     marks: list[Mark] = field(default_factory=list)
     waktu_merged_up: bool = False  # the Waktu cell is one merged cell with the row above
+    waktu_border_seen: bool = False  # a border between this Waktu cell and the one above is certain (drawn/unmerged)
     branches: list[tuple[str, int | None]] = field(default_factory=list)  # (label, target row index in the table)
 
 
@@ -196,16 +197,17 @@ def build_sop_json(identity: dict, roles: list[str], rows: list[Row], warnings: 
             if not extra and not row.marks and not any(clean(row.cells.get(k, "")) for k in MUTU):
                 continue
             step_of_row[index] = len(steps) - 1
-            own = [k for k in (KELENGKAPAN, WAKTU, OUTPUT) if clean(row.cells.get(k, "")) and not
-                   (k == WAKTU and row.waktu_merged_up)]
+            own_waktu = clean(row.cells.get(WAKTU, "")) if not row.waktu_merged_up else ""
             note = f"Langkah {step['number']}: baris tanpa nomor sesudahnya"
             if extra:
                 note += f" (\"{_short(extra)}\")"
             note += f" digabung ke langkah {step['number']}"
-            if own:
-                note += "; isian " + ", ".join(
-                    f"{_KIND_LABEL[k]} \"{_short(clean(row.cells[k]))}\"" for k in own) + " baris itu"
-                note += " tidak dipakai untuk Waktu" if WAKTU in own else ""
+            added = [_KIND_LABEL[k] for k in (KELENGKAPAN, OUTPUT, KETERANGAN) if clean(row.cells.get(k, ""))]
+            if added:
+                note += f"; {'/'.join(added)} baris itu ditambahkan"
+            if own_waktu:
+                note += (f"; Waktu baris itu \"{own_waktu}\" tidak dipakai (langkah {step['number']} tetap "
+                         f"\"{step['waktu'] or '-'}\")")
             warnings.append(note + "; periksa apakah baris itu langkah tersendiri.")
             if extra:
                 step["uraian"] = f"{step['uraian']}\n{extra}".strip()
@@ -287,7 +289,7 @@ def build_sop_json(identity: dict, roles: list[str], rows: list[Row], warnings: 
         elif not step["waktu"] and "waktu_group" not in step:
             # a blank Waktu right after a filled one may be one value merged over both (a border we could not see)
             prev = steps[i - 1] if i > 0 else None
-            if prev is not None and prev["waktu"] and "waktu_group" not in prev:
+            if prev is not None and prev["waktu"] and "waktu_group" not in prev and not step["_row"].waktu_border_seen:
                 warnings.append(f"Langkah {step['number']}: Waktu kosong; sel Waktu langkah {prev['number']} "
                                 f"digabung sampai langkah {step['number']}?")
         step.pop("_row")
@@ -407,6 +409,8 @@ def rows_from_grid(grid: list[list[Cell]], start: int, warnings: list[str]) -> t
                 row.cells[kind] = (row.cells.get(kind, "") + "\n" + cell.text).strip()
             if kind == WAKTU and cell.merged_up and r > body and not continuation:
                 row.waktu_merged_up = True
+            if kind == WAKTU:
+                row.waktu_border_seen = not cell.merged_up  # merged cells are exact in Word and Excel
             if kind == ROLE:
                 marks = list(cell.shapes) if not cell.merged_left else []
                 if not marks and not cell.merged_left:
