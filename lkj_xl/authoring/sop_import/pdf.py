@@ -1,11 +1,14 @@
 """Signed SOP-AP PDFs, read with pdfplumber: the identity block (page 1), the step table's text and cells, and the
 flowchart shapes in the Pelaksana columns.
 
-The table grid comes from the page's ruling (lines, rectangle and curve edges): column borders are the long vertical
-rules, row borders the horizontal rules through the No column.  Shapes are the vector rectangles and curves in the
-Pelaksana columns (and, where a document pasted its flowchart as a picture, the closed outlines in that picture);
-each is classified from the rendered page (rectangle, diamond, rounded rectangle/ellipse, pentagon), so it does
-not matter whether a producer drew it as a rectangle, a polygon or Bezier curves.
+The table grid comes from the page's visible ruling (lines, rectangle and curve edges): column borders are the long
+vertical rules (or, hidden under a pasted picture, the gaps of the numbered row "(1) (2) ..."), row borders the
+horizontal rules across the No column.  Shapes are the visible vector rectangles and closed curves in the Pelaksana
+columns, each rasterised from its own path and classified by its silhouette (rectangle, diamond, rounded
+rectangle/ellipse, pentagon), so it does not matter whether a producer drew it as a rectangle, a polygon, Bezier
+curves or a filled ring; where a document pasted its flowchart as a picture, the page is rendered and the closed
+outlines in the picture are classified the same way.  Decision branches: the label words near a diamond, followed
+along the arrow's segments to the shape its arrowhead reaches.
 """
 
 from __future__ import annotations

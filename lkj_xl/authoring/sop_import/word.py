@@ -39,6 +39,8 @@ def shapes_in(element) -> list[str]:
     found: list[str] = []
     for node in element.iter():
         tag = node.tag if isinstance(node.tag, str) else ""
+        if any(isinstance(a.tag, str) and a.tag.endswith("}Fallback") for a in node.iterancestors()):
+            continue  # mc:AlternateContent names its shape twice (DrawingML, then a VML fallback)
         if tag == f"{{{_A}}}prstGeom":
             kind = PRESETS.get(node.get("prst", ""))
             if kind:
@@ -51,12 +53,7 @@ def shapes_in(element) -> list[str]:
             kind = VML_TYPES.get((node.get("type") or "").rsplit("_t", 1)[-1])
             if kind:
                 found.append(kind)
-    # a drawing with a VML fallback (mc:AlternateContent) names its shape twice: keep one per drawing
-    return found[: max(1, len(found) // 2)] if _has_fallback(element) and len(found) % 2 == 0 else found
-
-
-def _has_fallback(element) -> bool:
-    return any(isinstance(n.tag, str) and n.tag.endswith("}Fallback") for n in element.iter())
+    return found
 
 
 def _grid(table) -> list[list[Cell]]:
