@@ -180,6 +180,20 @@ def _vml(shape_type: str) -> str:
             f'<v:shape type="#_x0000_t{shape_type}"/></w:pict></w:r>')
 
 
+def _alternate(prst: str, shape_type: str) -> str:
+    """A shape as Word writes it: DrawingML with a VML fallback (one shape, named twice)."""
+    drawing = _drawing(prst).split(">", 1)[1].rsplit("</w:r>", 1)[0]
+    vml = _vml(shape_type).split(">", 1)[1].rsplit("</w:r>", 1)[0]
+    return ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:v="urn:schemas-microsoft-com:vml">'
+            f'<mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+            f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r>')
+
+
 ROLES = ["Kepala Dinas", "Sekretaris", "Kasubag"]
 
 
@@ -209,7 +223,7 @@ def make_docx(path: Path, *, variant: str = "Kelengkapan") -> Path:
     steps = [
         (1, "Menerima surat dan memberi disposisi", {0: "drawing:flowChartTerminator"}, "surat", "5 menit", "disposisi"),
         (2, "Rapat internal dan memeriksa", {1: "vml:110", 2: "text:X"}, "disposisi", "2 jam", "notulen"),
-        (3, "Menyusun draft", {2: "drawing:rect"}, "notulen", "", "draft"),
+        (3, "Menyusun draft", {2: "alt:flowChartProcess"}, "notulen", "", "draft"),
         (4, "Menandatangani dan selesai", {0: "text:selesai"}, "draft", "1 hari", "LKj"),
     ]
     for i, (number, uraian, marks, kel, waktu, output) in enumerate(steps):
@@ -222,7 +236,8 @@ def make_docx(path: Path, *, variant: str = "Kelengkapan") -> Path:
             if kind == "text":
                 cell.text = value
             else:
-                cell.paragraphs[0]._p.append(parse_xml(_drawing(value) if kind == "drawing" else _vml(value)))
+                xml = {"drawing": _drawing, "vml": _vml}.get(kind, lambda v: _alternate(v, "109"))(value)
+                cell.paragraphs[0]._p.append(parse_xml(xml))
         table.cell(row, 5).text = kel
         table.cell(row, 6).text = waktu
         table.cell(row, 7).text = output
