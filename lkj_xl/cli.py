@@ -11,9 +11,9 @@ import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
 from lkj_xl import __version__
 from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, DataError, LkjError, UnusableFileError
@@ -85,8 +85,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from lkj_xl.workbook import actions
     from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     _print_problems(analysis)
@@ -119,8 +119,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from lkj_xl.workbook import actions
     from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
 
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     state = actions.status_dict(analysis)
@@ -302,6 +302,38 @@ def cmd_pengingat(args) -> int:
     return EXIT_DATA if failed else EXIT_OK
 
 
+def cmd_sop_import(args) -> int:
+    from lkj_xl.authoring.sop_import import read_sop_document
+
+    result = read_sop_document(Path(args.document))
+    text = json.dumps(result.sop_json, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.json:
+        _out(text)
+    else:
+        sop = result.sop_json
+        title = " ".join(x for x in (sop.get("nomor", ""), sop.get("nama", "")) if x)
+        _out(f"SOP {title} ({len(sop['steps'])} langkah, Pelaksana: {', '.join(sop['roles'])})")
+        rows = [("No", "Pelaksana", "Waktu", "Output")]
+        for step in sop["steps"]:
+            actor = step["actor"] or "?"
+            if step["participants"]:
+                actor += " (+ " + ", ".join(step["participants"]) + ")"
+            waktu = step["waktu"] or ("(digabung)" if step.get("waktu_group") else "-")
+            rows.append((str(step["number"]), actor, waktu, " ".join(step["output"].split())))
+        widths = [min(max(len(r[i]) for r in rows), limit) for i, limit in enumerate((3, 45, 20, 50))]
+        for row in rows:
+            _out("  ".join(cell[:w].ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if args.out:
+            _out(f"JSON ditulis: {args.out}")
+    for warning in result.warnings:
+        _err(f"Peringatan: {warning}")
+    if not args.json:
+        _out(f"{len(result.warnings)} peringatan." if result.warnings else "Tidak ada peringatan.")
+    return EXIT_DATA if result.warnings else EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -346,7 +378,9 @@ def _example(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from lkj_xl.authoring.demo import DEMO_AS_OF  # a small module (no openpyxl): keeps `lkj --help` fast
+    from lkj_xl.authoring.demo import (
+        DEMO_AS_OF,  # a small module (no openpyxl): keeps `lkj --help` fast
+    )
 
     parser = _Parser(
         prog=PROG,
@@ -441,6 +475,24 @@ def build_parser() -> argparse.ArgumentParser:
     pengingat.add_argument("--force", action="store_true", help="kirim lagi walau sudah dikirim hari ini")
     pengingat.add_argument("--simpan-sandi", dest="simpan_sandi", action="store_true",
                            help="simpan sandi SMTP di penyimpanan kredensial sistem, lalu keluar")
+    sop = sub.add_parser("sop", help="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
+                         description="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
+                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json"))
+    sop_sub = sop.add_subparsers(dest="sop_command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
+    sop.set_defaults(func=lambda args: (sop.print_help(), EXIT_OK)[1])
+    sop_import = sop_sub.add_parser(
+        "import", help="Baca dokumen SOP-AP (PDF bertanda tangan, .docx, .xlsx, pelacak, JSON) menjadi data.",
+        description="Baca tabel langkah SOP-AP (Permenpan RB 35/2012): Pelaksana dari bentuk bagan alir, Waktu, "
+                    "Output. Kode keluar: 0 tanpa peringatan, 1 ada peringatan, 2 berkas tidak dapat dipakai.",
+        epilog=_example("""
+            lkj sop import "SOP Penyusunan LKj.pdf"
+            lkj sop import SOP.docx --json
+            lkj sop import SOP.pdf --out sop.json
+            """))
+    sop_import.add_argument("document", metavar="DOKUMEN", help="dokumen SOP (.pdf, .docx, .xlsx/.xlsm, .json)")
+    sop_import.add_argument("--json", action="store_true", help="cetak JSON (format sop.schema.json)")
+    sop_import.add_argument("--out", metavar="SOP.json", default=None, help="tulis JSON ke berkas ini")
+    sop_import.set_defaults(func=cmd_sop_import)
     return parser
 
 
