@@ -1,16 +1,19 @@
-"""Benchmark: what `lkj report` costs on a tracker with 10 years of history, against a bare openpyxl load + save.
+"""Benchmark: what `lkj report` costs against a bare openpyxl load + save of the same file, on two trackers.
 
-The tracker holds reporting years 2016-2025, every step filled (realistic dates in January-March of the following
-year, some steps late, text and real date cells mixed as staff type them).  Measured in the same run, best of N, each
-run on a fresh copy of the file:
+* a tracker with 10 years of history: reporting years 2016-2025, every step filled (realistic dates in January-March
+  of the following year, some steps late, text and real date cells mixed as staff type them);
+* the same with 10,000 step rows (1,250 per step sheet: the years repeat, which validation reports; what matters
+  here is the size).
+
+Measured in the same run, best of N, each run on a fresh copy of the file:
 
 (a) baseline: ``openpyxl.load_workbook`` + ``save`` of the same file (what any tool that edits the file pays);
 (b) ``lkj report`` through the real CLI path, in-process (``lkj_xl.cli.main``: ``trackerfile.modify`` +
     ``actions.report``, which refreshes first; includes the locked, verified, atomic save with a backup);
 (c) ``lkj refresh`` through the same path;
-(d) the refresh computation alone on a workbook already in memory (read, schedule 10 cycles, write; no load/save).
+(d) the refresh computation alone on a workbook already in memory (read, schedule the cycles, write; no load/save).
 
-Target: (b)/(a) <= 1.5x.
+Target: (b)/(a) <= 0.35x: the file engine edits only the parts holding the engine's cells and copies the rest.
 
     python benchmarks/refresh.py [--runs 5] [--profile] [--check]
 """
@@ -37,14 +40,14 @@ import openpyxl
 from lkj_xl import cli
 from lkj_xl.workbook import actions
 from lkj_xl.workbook import layout
-from lkj_xl.engines.openpyxl_book import FileBook
+from lkj_xl.engines.package import PackageBook
 from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import build_calendar
 from lkj_xl.core.sop import DEFAULT_SOP
 
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 AS_OF = datetime(2026, 3, 2, 10, 0)  # the 2025 cycle is at its last steps then
-TARGET = 1.5
+TARGET = 0.35
 
 STAFF = (
     ("Ir. Suharto Widodo, M.M.", "19680210 199303 1 004", "Kepala Dinas", ""),
@@ -94,8 +97,9 @@ def history(seed: int = 2025) -> dict[int, list[tuple[object, object, str]]]:
     return out
 
 
-def build_history_tracker(path: Path) -> Path:
-    """A tracker for 2025 with the rows of 2016-2025 typed into every step table (one row per year)."""
+def build_history_tracker(path: Path, rows_per_step: int | None = None) -> Path:
+    """A tracker for 2025 with the rows of 2016-2025 typed into every step table (one row per year); with
+    ``rows_per_step``, that many rows per step table (the ten years over and over)."""
     build_tracker(path, year=LAST_YEAR, agency="Inspektorat Kota Madiun", staff=STAFF)
     wb = openpyxl.load_workbook(path)
     data = history()
@@ -103,7 +107,10 @@ def build_history_tracker(path: Path) -> Path:
         ws = wb[layout.step_sheet(number)]
         header = [c.value for c in ws[layout.STEP_TABLE_HEADER_ROW]]
         col = {label: header.index(label) + 1 for label in layout.STEP_ENTRY_HEADERS}
-        for offset, year in enumerate(range(FIRST_YEAR, LAST_YEAR + 1)):
+        years = list(range(FIRST_YEAR, LAST_YEAR + 1))
+        count = rows_per_step or len(years)
+        for offset in range(count):
+            year = years[offset % len(years)]
             row = layout.STEP_TABLE_HEADER_ROW + 1 + offset
             received, completed, who = data[year][number - 1]
             ws.cell(row, col[layout.F_YEAR], year)
@@ -138,7 +145,7 @@ def refresh_in_memory(runs: int, source: Path, work: Path) -> float:
     for i in range(runs):
         folder = work / f"run-{i}-memory"
         folder.mkdir()
-        book = FileBook.open(shutil.copy2(source, folder / source.name))
+        book = PackageBook.open(shutil.copy2(source, folder / source.name))
         gc.collect()
         t0 = time.perf_counter()
         actions.refresh(book, as_of=AS_OF)
@@ -174,38 +181,43 @@ def main() -> None:
     args = parser.parse_args()
     runs = max(5, args.runs)
 
+    worst = 0.0
     with tempfile.TemporaryDirectory(prefix="lkj-bench-") as tmp:
         work = Path(tmp)
-        source = build_history_tracker(work / "LKj_10_tahun.xlsx")
-        analysis = actions.validate(FileBook.open(source), as_of=AS_OF)
-        years = sorted(analysis.schedules)
-        print(f"Tracker: {source.stat().st_size:,} bytes, years {years[0]}-{years[-1]} ({len(years)}), "
-              f"{sum(1 for e in analysis.tracker.entries)} step rows, {len(analysis.errors)} errors, "
-              f"{len(analysis.warnings)} warnings at {AS_OF:%Y-%m-%d %H:%M}")
+        for label, rows in (("10 tahun", None), ("10.000 baris langkah", 1250)):
+            source = build_history_tracker(work / f"LKj_{rows or 10}.xlsx", rows)
+            analysis = actions.validate(PackageBook.open(source), as_of=AS_OF)
+            years = sorted(analysis.schedules)
+            print(f"Tracker {label}: {source.stat().st_size:,} bytes, years {years[0]}-{years[-1]} ({len(years)}), "
+                  f"{len(analysis.tracker.entries)} step rows, {len(analysis.errors)} errors, "
+                  f"{len(analysis.warnings)} warnings at {AS_OF:%Y-%m-%d %H:%M}")
 
-        # Warm up once (imports, the holidays package's caches) so every measurement sees the same process state.
-        lkj_report(Path(shutil.copy2(source, work / "warmup.xlsx")))
-
-        best = best_times(runs, source, work, {"a": bare_openpyxl, "b": lkj_report, "c": lkj_refresh})
-        a, b, c = best["a"], best["b"], best["c"]
-        d = refresh_in_memory(runs, source, work)
-
-        ratio = b / a
-        print(f"best of {runs}, each on a fresh copy:")
-        print(f"  (a) openpyxl load_workbook + save      {a * 1000:8.1f} ms")
-        print(f"  (b) lkj report (CLI path, in-process)  {b * 1000:8.1f} ms")
-        print(f"  (c) lkj refresh (CLI path, in-process) {c * 1000:8.1f} ms")
-        print(f"  (d) refresh computation in memory      {d * 1000:8.1f} ms")
-        verdict = "OK" if ratio <= TARGET else "ABOVE TARGET"
-        print(f"ratio (b)/(a) = {ratio:.2f}x (target <= {TARGET}x): {verdict}")
-
-        if args.profile:
-            folder = work / "profile"
+            # Warm up once (imports, the holidays package's caches) so every measurement sees the same state.
+            lkj_report(Path(shutil.copy2(source, work / "warmup.xlsx")))
+            folder = work / (label.replace(" ", "_").replace(".", ""))
             folder.mkdir()
-            copy = Path(shutil.copy2(source, folder / source.name))
-            profiler = cProfile.Profile()
-            profiler.runcall(lkj_report, copy)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            best = best_times(runs, source, folder, {"a": bare_openpyxl, "b": lkj_report, "c": lkj_refresh})
+            a, b, c = best["a"], best["b"], best["c"]
+            d = refresh_in_memory(runs, source, folder)
+
+            ratio = b / a
+            worst = max(worst, ratio)
+            print(f"  best of {runs}, each on a fresh copy:")
+            print(f"  (a) openpyxl load_workbook + save      {a * 1000:8.1f} ms")
+            print(f"  (b) lkj report (CLI path, in-process)  {b * 1000:8.1f} ms")
+            print(f"  (c) lkj refresh (CLI path, in-process) {c * 1000:8.1f} ms")
+            print(f"  (d) refresh computation in memory      {d * 1000:8.1f} ms")
+            verdict = "OK" if ratio <= TARGET else "ABOVE TARGET"
+            print(f"  ratio (b)/(a) = {ratio:.2f}x (target <= {TARGET}x): {verdict}")
+
+            if args.profile:
+                pfolder = folder / "profile"
+                pfolder.mkdir()
+                copy = Path(shutil.copy2(source, pfolder / source.name))
+                profiler = cProfile.Profile()
+                profiler.runcall(lkj_report, copy)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    ratio = worst
     if args.check and ratio > TARGET:
         sys.exit(1)
 

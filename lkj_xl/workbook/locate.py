@@ -8,7 +8,7 @@ record into one dictionary from location to cell, so locating a problem is a loo
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Mapping
 
 from lkj_xl.core.entries import (
     AREA_BOOK, AREA_CELL, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, Location,
@@ -51,22 +51,36 @@ def _key(key: Any) -> Any:
     return key
 
 
+class _Table:
+    """A table the reader found: cell = (the row its key maps to, the column its field names)."""
+
+    def __init__(self, area: str, table: TablePos, rows: Mapping[Any, int], default: str):
+        self.table, self.rows = table, rows
+        self.columns = {_field(area, label): column for label, column in table.columns.items()}
+        self.columns[""] = table.columns.get(default)
+
+    def cell(self, key: Any, field: str) -> Cell | None:
+        row = self.rows.get(key)
+        column = self.columns.get(field) if field in self.columns else self.columns[""]
+        if row is None or column is None:
+            return None
+        return self.table.sheet, cell_address(row, column)
+
+
 class CellIndex:
-    """Location -> (sheet, cell address) for everything the reader found."""
+    """Location -> (sheet, cell address) for everything the reader found: single cells in a dictionary, table rows
+    as (key -> row, field -> column) dictionaries per table."""
 
     def __init__(self) -> None:
         self._cells: dict[tuple[str, Any, str], Cell] = {}
+        self._tables: dict[str, list[_Table]] = {}
 
     def add(self, area: str, key: Any, field: str | None, sheet: str, row: int, column: int) -> None:
         self._cells.setdefault((area, _key(key), _field(area, field)), (sheet, cell_address(row, column)))
 
-    def add_table_rows(self, area: str, keys: Iterable[tuple[Any, int]], table: TablePos, default: str) -> None:
-        """Every (key, sheet row) of a table, for each of its columns; the key alone points at ``default``'s cell."""
-        for key, row in keys:
-            for label, column in table.columns.items():
-                self.add(area, key, label, table.sheet, row, column)
-            if table.column(default) is not None:
-                self.add(area, key, None, table.sheet, row, table.columns[default])
+    def add_table(self, area: str, table: TablePos, rows: Mapping[Any, int], default: str) -> None:
+        """A table whose row for ``key`` is ``rows[key]``; a key without a field points at ``default``'s cell."""
+        self._tables.setdefault(area, []).append(_Table(area, table, rows, default))
 
     def cell_of(self, location: Location) -> Cell:
         area = location.area
@@ -79,6 +93,10 @@ class CellIndex:
         found = self._cells.get((area, key, field))
         if found is None and field:
             found = self._cells.get((area, key, ""))
+        for table in self._tables.get(area, ()):
+            if found is not None:
+                break
+            found = table.cell(key, field)
         if found is not None:
             return found
         if area == AREA_STEP:
@@ -91,21 +109,20 @@ def build_index(read: Any) -> CellIndex:
     """The index of a :class:`~lkj_xl.workbook.reader.ReadLayout`."""
     index = CellIndex()
     for number, pos in read.steps.items():
-        index.add_table_rows(AREA_STEP, (((number, i), row) for i, (row, _, _) in enumerate(pos.rows)), pos.table,
-                             layout.F_YEAR)
+        index.add_table(AREA_STEP, pos.table, {(number, i): row for i, (row, _, _) in enumerate(pos.rows)},
+                        layout.F_YEAR)
         if pos.top_block is not None:
             first, column = pos.top_block
             for offset, label in enumerate(layout.STEP_HEADER_LABELS):
                 index.add(AREA_STEP, number, label, pos.sheet, first + offset, column)
                 index.add(AREA_STEP, (number, None), label, pos.sheet, first + offset, column)
     if read.staff_table is not None:
-        index.add_table_rows(AREA_STAFF, _table_keys(read.staff_table, read.staff_rows), read.staff_table,
-                             layout.E_NAME)
+        index.add_table(AREA_STAFF, read.staff_table, _table_rows(read.staff_table, read.staff_rows), layout.E_NAME)
     if read.holiday_table is not None:
-        index.add_table_rows(AREA_HOLIDAYS, _table_keys(read.holiday_table, read.holiday_rows), read.holiday_table,
-                             layout.H_DATE)
+        index.add_table(AREA_HOLIDAYS, read.holiday_table, _table_rows(read.holiday_table, read.holiday_rows),
+                        layout.H_DATE)
     if read.sop_table is not None:
-        index.add_table_rows(AREA_SOP, read.sop_rows.items(), read.sop_table, layout.S_NO)
+        index.add_table(AREA_SOP, read.sop_table, dict(read.sop_rows), layout.S_NO)
         for label, column in read.sop_table.columns.items():  # a column as a whole: its header cell
             index.add(AREA_SOP, None, label, layout.SHEET_SOP, read.sop_table.header_row, column)
     for label, attr in IDENTITY_FIELDS:
@@ -117,16 +134,17 @@ def build_index(read: Any) -> CellIndex:
     for label, row in read.settings_rows.items():
         index.add(AREA_SETTINGS, label, None, layout.SHEET_SETTINGS, row, 2)
     if read.week_table is not None:
-        index.add_table_rows(AREA_SETTINGS, read.week_rows.items(), read.week_table, layout.W_DAY)
+        index.add_table(AREA_SETTINGS, read.week_table, {_key(day): row for day, row in read.week_rows.items()},
+                        layout.W_DAY)
     if read.special_table is not None:
-        index.add_table_rows(AREA_SETTINGS, ((("khusus", row), row) for row in read.special_rows),
-                             read.special_table, layout.X_FROM)
+        index.add_table(AREA_SETTINGS, read.special_table, {("khusus", row): row for row in read.special_rows},
+                        layout.X_FROM)
     return index
 
 
-def _table_keys(table: TablePos, count: int) -> Iterable[tuple[int, int]]:
-    """(0-based table index, sheet row) for the first ``count`` rows of a table."""
-    return ((i, table.sheet_row(i)) for i in range(count))
+def _table_rows(table: TablePos, count: int) -> dict[int, int]:
+    """0-based table index -> sheet row, for the first ``count`` rows of a table."""
+    return {i: table.sheet_row(i) for i in range(count)}
 
 
 __all__ = ["CellIndex", "build_index"]

@@ -51,10 +51,13 @@ class Ownership:
         return any(r1 <= row <= r2 and c1 <= column <= c2 for r1, c1, r2, c2 in rects)
 
     def owns_block(self, sheet: str, row: int, column: int, rows: int, columns: int) -> bool:
+        """Every cell of the block is owned: each of its columns lies, over the block's rows, in one rectangle."""
         if sheet in self.sheets:
             return True
-        return all(self.owns(sheet, cell_address(r, c))
-                   for r in range(row, row + rows) for c in range(column, column + columns))
+        rects = self.regions.get(sheet, ())
+        last = row + rows - 1
+        return all(any(r1 <= row and last <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in rects)
+                   for c in range(column, column + columns))
 
     def structural(self) -> dict[str, Any]:
         """The non-value edits allowed, in the form :func:`lkj_xl.engines.package.package_differences` takes."""
