@@ -62,8 +62,10 @@ def _year_type(text: str) -> int:
         year = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"tahun \"{text}\" bukan bilangan bulat, mis. 2025") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"tahun {year} di luar rentang 2000-2100")
+    from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
+
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(f"tahun {year} di luar rentang {YEAR_MIN}-{YEAR_MAX}")
     return year
 
 
@@ -414,8 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
               'lkj new LKj_2026.xlsm --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
               'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"', cmd_new, timed=False)
     new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
-    new.add_argument("--agency", metavar="NAMA", default="Inspektorat Kota Madiun", help="nama perangkat daerah")
-    new.add_argument("--government", metavar="NAMA", default="Pemerintah Kota Madiun", help="nama pemerintah daerah")
+    from lkj_xl.core.settings import DEFAULT_AGENCY, DEFAULT_GOVERNMENT
+
+    new.add_argument("--agency", metavar="NAMA", default=DEFAULT_AGENCY, help="nama perangkat daerah")
+    new.add_argument("--government", metavar="NAMA", default=DEFAULT_GOVERNMENT, help="nama pemerintah daerah")
     new.add_argument("--force", action="store_true", help="timpa berkas yang sudah ada")
 
     add("validate", "Periksa semua isian; tidak mengubah apa pun.",

@@ -37,6 +37,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from lkj_xl.workbook import layout
+from lkj_xl.core.schedule import cycle_span
+from lkj_xl.core.settings import DEFAULT_GOVERNMENT
+from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
 from lkj_xl.authoring.report_template import build_report_template, fit_a4
@@ -112,9 +115,9 @@ def _validation(ws, sqref: str, kind: str, *, formula1: str | None = None, formu
 
 
 def _date_validation(ws, sqref: str, what: str) -> None:
-    _validation(ws, sqref, "date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+    _validation(ws, sqref, "date", operator="between", formula1=f"DATE({YEAR_MIN},1,1)", formula2=f"DATE({YEAR_MAX},12,31)",
                 title="Tanggal tidak valid", style="warning",
-                error=f"{what} harus berupa tanggal antara 1 Januari 2000 dan 31 Desember 2100, "
+                error=f"{what} harus berupa tanggal antara 1 Januari {YEAR_MIN} dan 31 Desember {YEAR_MAX}, "
                       f"mis. 06/01/2026 08:00. Pilih 'Ya' untuk tetap menyimpan isian ini (akan diperiksa saat "
                       f"Validasi), 'Tidak' untuk memperbaikinya.")
 
@@ -138,7 +141,7 @@ def build_tracker(
     *,
     year: int,
     agency: str,
-    government: str = "Pemerintah Kota Madiun",
+    government: str = DEFAULT_GOVERNMENT,
     sop: Sop = DEFAULT_SOP,
     staff: Iterable[StaffEntry | Sequence[Any]] = (),
     settings: Settings | None = None,
@@ -354,8 +357,9 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
     value_col = 2
     _add_name(wb, layout.VERSION_NAME, layout.SHEET_SETTINGS, _abs(value_col, layout.settings_row(layout.P_VERSION)))
     _add_name(wb, layout.DUE_SOON_NAME, layout.SHEET_SETTINGS, _abs(value_col, layout.settings_row(layout.P_DUE_SOON)))
-    _validation(ws, f"B{layout.settings_row(layout.P_YEAR)}", "whole", operator="between", formula1="2000", formula2="2100",
-                title="Tahun pelaporan", error="Isi tahun empat angka antara 2000 dan 2100, mis. 2025.")
+    _validation(ws, f"B{layout.settings_row(layout.P_YEAR)}", "whole", operator="between", formula1=str(YEAR_MIN),
+                formula2=str(YEAR_MAX), title="Tahun pelaporan",
+                error=f"Isi tahun empat angka antara {YEAR_MIN} dan {YEAR_MAX}, mis. 2025.")
     _date_validation(ws, f"B{layout.settings_row(layout.P_DEADLINE)}", "Batas akhir")
     for label in (layout.P_DUE_SOON, layout.P_BACKUPS):
         _validation(ws, f"B{layout.settings_row(label)}", "whole", operator="between", formula1="0", formula2="1000",
@@ -418,7 +422,7 @@ def _build_special_hours(ws) -> None:
 def _build_holidays(ws, year: int) -> None:
     # The reporting year itself (a letter may arrive in December), the year the LKj is made, and one more for
     # safety.  Covering exactly the years the engine asks for also spares a ribbon click the holidays package.
-    years = (year, year + 1, year + 2)
+    years = cycle_span(year)
     ws["A1"] = "Hari Libur Nasional, Cuti Bersama dan Libur Lokal"
     ws["A1"].font = _TITLE
     ws["A2"] = (f"Diisi otomatis untuk tahun {years[0]} s.d. {years[-1]} (Keppres hari libur nasional dan SKB cuti "
@@ -536,8 +540,9 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
             ws.cell(row=r, column=c).fill = _COMPUTED_FILL
     _table(ws, layout.step_table(step.number), header, 1, header + 1, last_col)
 
-    _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "whole", operator="between", formula1="2000",
-                formula2="2100", title="Tahun", error="Isi tahun pelaporan empat angka antara 2000 dan 2100.")
+    _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "whole", operator="between",
+                formula1=str(YEAR_MIN), formula2=str(YEAR_MAX), title="Tahun",
+                error=f"Isi tahun pelaporan empat angka antara {YEAR_MIN} dan {YEAR_MAX}.")
     for label in layout.STEP_DATE_HEADERS:
         _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}")
     _validation(ws, _col_range(columns[layout.F_PELAKSANA], first, below), "list", formula1=layout.STAFF_NAMES_NAME,

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from lkj_xl.core.settings import DEFAULT_AGENCY
+
 DEMO_YEAR = 2025
 DEMO_AS_OF = datetime(2026, 2, 23, 10, 0)
 DEMO_FILE = "Contoh_LKj_2025.xlsx"
-DEMO_AGENCY = "Inspektorat Kota Madiun"
+DEMO_AGENCY = DEFAULT_AGENCY
 
 #: (Nama, NIP, Jabatan, Keterangan) - fictional people, NIPs well-formed.
 DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (

@@ -14,11 +14,12 @@ import tempfile
 from pathlib import Path
 
 from lkj_xl.core.errors import UnusableFileError
+from lkj_xl.core.settings import DEFAULT_AGENCY, DEFAULT_GOVERNMENT
 
 #: The reporting year the distributed template starts with: LKj 2026, prepared and due (March) in 2027.
 TEMPLATE_YEAR = 2026
-TEMPLATE_AGENCY = "Inspektorat Kota Madiun"
-TEMPLATE_GOVERNMENT = "Pemerintah Kota Madiun"
+TEMPLATE_AGENCY = DEFAULT_AGENCY
+TEMPLATE_GOVERNMENT = DEFAULT_GOVERNMENT
 
 #: Where ``lkj build-workbook`` writes by default, relative to the folder it runs in: in a checkout of the
 #: repository, the committed workbook.

@@ -2,7 +2,7 @@
 
 Pure functions: no clock, no files.  A cell may hold a ``datetime`` or ``date`` (desktop Excel), an Excel serial
 number (openpyxl without number formats, formulas), or text typed in Indonesian or English, always day first
-(shared/DOMAIN.md section 4): "06/01/2026 08.00", "6 Januari 2026", "Selasa, 6 Januari 2026 pukul 08.00",
+(as staff in Madiun write them): "06/01/2026 08.00", "6 Januari 2026", "Selasa, 6 Januari 2026 pukul 08.00",
 "2026-01-06T08:00" (ISO, year first).
 
 Nothing is guessed silently.  Text is parsed with python-dateutil (``dayfirst=True``, no fuzzy parsing) and an

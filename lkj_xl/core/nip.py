@@ -1,4 +1,4 @@
-"""NIP (Nomor Induk Pegawai), the 18-digit civil-servant number (shared/DOMAIN.md section 5).
+"""NIP (Nomor Induk Pegawai), the 18-digit civil-servant number (Peraturan Kepala BKN Nomor 22 Tahun 2007).
 
 Layout: birth date YYYYMMDD, TMT CPNS (appointment) YYYYMM, gender digit (1 laki-laki, 2 perempuan), 3-digit serial;
 usually written with spaces: "19800101 200501 1 001".

@@ -35,7 +35,7 @@ from lkj_xl.core.schedule import (
     CycleSchedule,
     StepSchedule,
 )
-from lkj_xl.core.sop import ACTING_PREFIXES, DAYS, Sop, TimeStandard, parse_waktu
+from lkj_xl.core.sop import DAYS, Sop, TimeStandard, parse_waktu, split_acting
 from lkj_xl.core.values import as_text, is_blank
 from lkj_xl.core.worktime import WorkingCalendar
 
@@ -268,13 +268,8 @@ def _norm(text: str) -> str:
 
 def _acting_role(keterangan: str) -> str | None:
     """"Plt. Sekretaris" -> "sekretaris" (normalised); None when the Keterangan is not an acting appointment."""
-    text = " ".join(keterangan.split())
-    for prefix in ACTING_PREFIXES:
-        bare = prefix.rstrip(".").casefold()
-        match = re.match(rf"^{re.escape(bare)}\.?\s+(.+)$", text, flags=re.IGNORECASE)
-        if match:
-            return _norm(match.group(1))
-    return None
+    prefix, role = split_acting(keterangan)
+    return _norm(role) if prefix is not None and role else None
 
 
 def holders(staff: Iterable[object], role: str) -> list[object]:

@@ -60,6 +60,13 @@ CYCLE_LABELS = {
 DEADLINE_MONTH, DEADLINE_DAY = 3, 31
 
 
+def cycle_span(year: int) -> tuple[int, int, int]:
+    """The calendar years one cycle touches: the reporting year, the next (the LKj is prepared and, by SOP 3.1.2.6,
+    delivered by March), and one more for a cycle that finishes late or a deadline moved past the year's end.
+    Holidays are prefilled and loaded for these years."""
+    return year, year + 1, year + 2
+
+
 def default_deadline(year: int, calendar: WorkingCalendar) -> datetime:
     """End of the last working day on or before 31 March of ``year + 1`` (SOP 3.1.2.6)."""
     day = calendar.last_working_day_on_or_before(date(year + 1, DEADLINE_MONTH, DEADLINE_DAY))

@@ -6,7 +6,7 @@ Waktu column is free text in real SOPs ("5 menit", "2 minggu", "1 – 20 Hari Ke
 :class:`TimeStandard`.
 
 ``SOP_3_1_2_6`` is the default: SOP 3.1.2.6 "Penyusunan Laporan Kinerja (LKj)", Inspektorat Kota Madiun,
-15 Desember 2022, every field verbatim from the signed document (``shared/seeds``).
+15 Desember 2022, every field verbatim from the signed document.
 """
 
 from __future__ import annotations
@@ -131,6 +131,19 @@ ROLES: tuple[str, ...] = ("Kepala Dinas", "Sekretaris", "Kabid", "Kasubag", "JFU
 
 #: Acting officials may sign in someone's place (Plt. = pelaksana tugas, Plh. = pelaksana harian).
 ACTING_PREFIXES: tuple[str, ...] = ("Plt.", "Plh.")
+_ACTING_RE = re.compile(
+    r"^(" + "|".join(re.escape(p.rstrip(".")) for p in ACTING_PREFIXES) + r")(?:\.|\b)\s*", re.IGNORECASE)
+
+
+def split_acting(text: str) -> tuple[str | None, str]:
+    """The one reading of an acting appointment: "Plt. Sekretaris" -> ("Plt.", "Sekretaris"), "plh Budi" ->
+    ("Plh.", "Budi"), "Sekretaris" -> (None, "Sekretaris")."""
+    text = " ".join(str(text).split())
+    match = _ACTING_RE.match(text)
+    if not match:
+        return None, text
+    prefix = next(p for p in ACTING_PREFIXES if p.rstrip(".").casefold() == match.group(1).casefold())
+    return prefix, text[match.end():].strip()
 
 
 @dataclass(frozen=True)
@@ -200,7 +213,7 @@ IDENTITY_FIELDS: tuple[tuple[str, str], ...] = (
 
 
 # SOP 3.1.2.6, Inspektorat Kota Madiun, disahkan 15 Desember 2022.  Text verbatim from the signed table; the actor of
-# each step is the Pelaksana column holding its process symbol (shared/DOMAIN.md section 1).
+# each step is the Pelaksana column holding its process symbol.
 SOP_3_1_2_6 = Sop(
     instansi="Inspektorat Kota Madiun",
     nomor="3.1.2.6",

@@ -55,7 +55,8 @@ from lkj_xl.core.entries import (
 )
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.nip import format_nip, parse_nip
-from lkj_xl.core.sop import ACTING_PREFIXES, Sop
+from lkj_xl.core.schedule import cycle_span
+from lkj_xl.core.sop import Sop, split_acting
 
 # Field names of a staff row; the "Pegawai" table headers use the same words.  (These belong beside the step
 # fields in entries.py; kept here until that module is changed.)
@@ -126,8 +127,6 @@ YEAR_MIN = 2000
 YEAR_MAX = 2100
 
 _YEAR_TEXT_RE = re.compile(r"^\d{4}$")
-_ACTING_RE = re.compile(
-    r"^(?:" + "|".join(re.escape(p.rstrip(".")) for p in ACTING_PREFIXES) + r")(?:\.|\b)\s*", re.IGNORECASE)
 
 
 # --- small readers -------------------------------------------------------------------------------------------------
@@ -300,7 +299,7 @@ def _check_range(field: str, stamp: _Stamp, year: int, as_of: datetime, loc: Loc
     """One problem at most per date: too early, else too late, else in the future."""
     day = stamp.value.date()
     first_day = date(year + 1, 1, 1)
-    last_day = date(year + 2, 12, 31)
+    last_day = date(cycle_span(year)[-1], 12, 31)
     if day < first_day:
         message = (f"{field} ({stamp.show()}) terlalu awal: LKj tahun {year} disusun pada tahun {year + 1}, "
                    f"jadi tanggalnya paling awal {format_date_id(first_day)}.")
@@ -541,10 +540,8 @@ def _norm(text: str) -> str:
 
 def _split_acting(text: str) -> tuple[bool, str]:
     """("Plt. Budi") -> (True, "Budi"); ("Budi") -> (False, "Budi")."""
-    match = _ACTING_RE.match(text)
-    if not match:
-        return False, text
-    return True, text[match.end():].strip()
+    prefix, rest = split_acting(text)
+    return prefix is not None, rest if prefix is not None else text
 
 
 def _before(a: _Stamp, b: _Stamp) -> bool:

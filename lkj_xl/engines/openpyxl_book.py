@@ -212,7 +212,7 @@ class FileBook(Book):
 
     # -- file --
     def save(self, path: str | Path | None = None) -> Path:
-        """Save to ``path`` (default: where it was opened).  The lead wraps this with atomic save and backups."""
+        """Save to ``path`` (default: where it was opened).  Saving safely (lock, temporary copy, check, backup) is :mod:`lkj_xl.files`' work."""
         if self.read_only:
             raise ValueError("FileBook opened read-only")
         target = Path(path) if path is not None else self.path

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lkj_xl.core.sop import split_acting
 from lkj_xl.workbook import reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
 from lkj_xl.workbook.reader import Tracker
@@ -19,7 +20,7 @@ from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
-from lkj_xl.core.schedule import CycleSchedule, default_deadline, schedule_cycle
+from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, schedule_cycle
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
 
@@ -94,7 +95,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
     settings = tracker.settings
     year = settings.year if year is None else year
     years = set(cycle_years(tracker.entries)) | {year}
-    calendar = reader.calendar_for(tracker, sorted({y + offset for y in years for offset in (0, 1, 2)}))
+    calendar = reader.calendar_for(tracker, sorted({y for cycle in years for y in cycle_span(cycle)}))
 
     problems: list[Problem] = list(tracker.problems)
     problems += validate_staff(tracker.staff, tracker.sop.roles)
@@ -189,9 +190,9 @@ def _report_context(analysis: Analysis) -> dict[str, Any]:
     for person in tracker.staff:
         if as_text(person.jabatan).lower() == head_role.lower() and as_text(person.nama):
             title = tracker.sop.disahkan_oleh or head_role
-            acting = as_text(person.keterangan)
-            if acting.lower().startswith(("plt", "plh")):
-                title = f"{acting.split()[0].rstrip('.').capitalize()}. {title}"
+            acting, _ = split_acting(as_text(person.keterangan))
+            if acting is not None:
+                title = f"{acting} {title}"
             try:
                 nip = format_nip(parse_nip(person.nip))
             except ParseError:

@@ -31,11 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lkj_xl.workbook import layout
 from lkj_xl.workbook.book import Book, cell_address, column_letter
 from lkj_xl.core.report import Report
 
-#: The sheet's name (equal to ``lkj_xl.workbook.layout.SHEET_REPORT``).
-SHEET_REPORT = "Laporan"
+SHEET_REPORT = layout.SHEET_REPORT
 
 #: Number format of every date cell: Indonesian month names ("31 Maret 2026 16:00").
 DATE_FORMAT = "[$-421]dd mmmm yyyy hh:mm"
