@@ -391,3 +391,19 @@ def test_help_is_indonesian(capsys):
         main(["rekap", "--help"])
     out = capsys.readouterr().out
     assert "Kode keluar: 0 bila rekap dibuat" in out and "contoh:" in out
+
+
+def test_calamine_values_equal_the_package_engine(folder, template):
+    """The recap reads values with calamine; they must be the package engine's (what `lkj status` reads), type and
+    all, on every sheet of every tracker in the folder."""
+    from lkj_xl.engines.calamine_book import CalamineBook, available
+
+    assert available()
+    _root, trackers = folder
+    for path in list(trackers.values()) + [template]:
+        data = path.read_bytes()
+        package, fast = PackageBook(data, path), CalamineBook(data, path)
+        for sheet in package.sheet_names():
+            expected, got = package.read(sheet), fast.read(sheet)
+            assert got == expected, (path.name, sheet)
+            assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]

@@ -107,9 +107,15 @@ def _read_all(jobs: list[tuple[str, str]], as_of: datetime, year: int | None, wo
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # Whatever the worker needs is imported here first: forked workers inherit it instead of importing it again.
-    import lkj_xl.engines.package  # noqa: F401
+    import lkj_xl.engines.calamine_book  # noqa: F401
+    import lkj_xl.files.locks  # noqa: F401
+    import lkj_xl.workbook.writers  # noqa: F401
     import lkj_xl.files.guard  # noqa: F401
     import lkj_xl.workbook.actions  # noqa: F401
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        pass
 
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {pool.submit(read_tracker, path, rel, as_of, year): rel for path, rel in jobs}
