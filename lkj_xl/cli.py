@@ -577,8 +577,9 @@ def build_parser() -> argparse.ArgumentParser:
                 """
                 lkj rekap "Z:\\LKj 2025"
                 lkj rekap "Z:\\LKj 2025" --out "Z:\\Rekap\\Rekap_LKj.xlsx" --as-of 2026-03-02T10:00
-                lkj rekap "Z:\\LKj 2025" --json > rekap.json""", cmd_rekap, path=False,
-                as_of_help="keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)")
+                lkj rekap "Z:\\LKj 2025" --json > rekap.json""", cmd_rekap, path=False, yearly=False)
+    rekap.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
+                       help="hanya siklus tahun pelaporan ini (bawaan: setiap tahun yang ada di tiap pelacak)")
     rekap.description += ("\n\nYang dilewati: folder 'Cadangan LKj', berkas ~$ milik Excel, berkas sementara lkj, "
                           "dan buku kerja yang bukan pelacak. Berkas yang tidak dapat dibaca (rusak, terenkripsi) "
                           "dicantumkan di lembar 'Tidak terbaca'.\n\nKode keluar: 0 bila rekap dibuat (juga bila ada "

@@ -407,3 +407,10 @@ def test_calamine_values_equal_the_package_engine(folder, template):
             expected, got = package.read(sheet), fast.read(sheet)
             assert got == expected, (path.name, sheet)
             assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+
+
+def test_year_option_keeps_one_cycle_per_tracker(folder):
+    root, trackers = folder
+    recap = rekap.collect(root, as_of=AS_OF, year=2024, workers=1, recap_path=root / "Rekap_LKj.xlsx")
+    assert {row.year for row in recap.rows} == {2024}
+    assert sorted(row.file for row in recap.rows) == sorted(trackers)
