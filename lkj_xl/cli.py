@@ -336,6 +336,103 @@ def cmd_sop_import(args) -> int:
     return EXIT_DATA if result.warnings else EXIT_OK
 
 
+# --- rekap (recap of a folder of trackers) ---------------------------------------------------------------------------
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_total(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Bar(_NoBar):
+    """tqdm on stderr, only when stderr is a terminal (a scheduled task or a pipe gets no bar)."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        tqdm.monitor_interval = 0  # no monitor thread: the readers are forked processes
+        self._bar = tqdm(total=None, desc="Membaca pelacak", unit=" berkas", file=sys.stderr, delay=0.5,
+                         leave=False, dynamic_ncols=True)
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def set_total(self, n: int) -> None:
+        self._bar.total = n
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress_bar() -> _NoBar:
+    try:
+        if sys.stderr is None or not sys.stderr.isatty():
+            return _NoBar()
+        return _Bar()
+    except (ImportError, AttributeError, ValueError, OSError):
+        return _NoBar()
+
+
+def _print_json_utf8(state) -> None:
+    """UTF-8 whatever the console's code page (a redirected stdout on Windows is cp1252): machines read this."""
+    text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_rekap(args) -> int:
+    """Every tracker under a folder, read-only, into Rekap_LKj.xlsx (and/or JSON).  Exit 0 when the recap was made,
+    even with unreadable files or data errors listed in it; 2 when the folder is missing or holds no tracker, or the
+    recap cannot be saved."""
+    from lkj_xl.authoring import rekap
+    from lkj_xl.core.schedule import CYCLE_LABELS
+
+    folder = Path(args.folder)
+    out = Path(args.out) if args.out else folder / rekap.DEFAULT_OUT
+    bar = _progress_bar()
+    try:
+        recap = rekap.collect(folder, as_of=_as_of(args), year=args.year, recap_path=out, workers=args.workers,
+                              progress=bar.update, on_total=bar.set_total)
+    finally:
+        bar.close()
+    written = None
+    if not args.json or args.out:
+        written = rekap.write_recap(recap, out)
+    if args.json:
+        _print_json_utf8(recap.to_json())
+        return EXIT_OK
+    from lkj_xl.authoring.rekap.write import STATUS_ORDER
+
+    counts = {key: 0 for key in STATUS_ORDER}
+    for row in recap.rows:
+        counts[row.overall] = counts.get(row.overall, 0) + 1
+    _out(f"{recap.tracker_files} pelacak, {len(recap.rows)} siklus: "
+         + ", ".join(f"{n} {CYCLE_LABELS[k].lower()}" for k, n in counts.items()) + ".")
+    with_errors = sum(1 for row in recap.rows if row.errors)
+    if with_errors:
+        _out(f"{with_errors} siklus dengan kesalahan data (kolom Kesalahan data).")
+    if recap.unreadable:
+        _out(f"{len(recap.unreadable)} berkas tidak terbaca (lembar Tidak terbaca):")
+        for file, reason in recap.unreadable:
+            _out(f"  {file}: {reason}")
+    if recap.skipped:
+        _out(recap.skipped_summary())
+    if written is not None:
+        _out(f"Rekap ditulis: {written}")
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------------------------------
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -479,6 +576,26 @@ def build_parser() -> argparse.ArgumentParser:
     pengingat.add_argument("--force", action="store_true", help="kirim lagi walau sudah dikirim hari ini")
     pengingat.add_argument("--simpan-sandi", dest="simpan_sandi", action="store_true",
                            help="simpan sandi SMTP di penyimpanan kredensial sistem, lalu keluar")
+    rekap = add("rekap", "Rekap semua pelacak di satu folder (termasuk subfolder) ke Rekap_LKj.xlsx: status, "
+                "pemegang, batas akhir. Pelacak hanya dibaca, boleh sedang dibuka di Excel.",
+                """
+                lkj rekap "Z:\\LKj 2025"
+                lkj rekap "Z:\\LKj 2025" --out "Z:\\Rekap\\Rekap_LKj.xlsx" --as-of 2026-03-02T10:00
+                lkj rekap "Z:\\LKj 2025" --json > rekap.json""", cmd_rekap, path=False, yearly=False)
+    rekap.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
+                       help="hanya siklus tahun pelaporan ini (bawaan: setiap tahun yang ada di tiap pelacak)")
+    rekap.description += ("\n\nYang dilewati: folder 'Cadangan LKj', berkas ~$ milik Excel, berkas sementara lkj, "
+                          "dan buku kerja yang bukan pelacak. Berkas yang tidak dapat dibaca (rusak, terenkripsi) "
+                          "dicantumkan di lembar 'Tidak terbaca'.\n\nKode keluar: 0 bila rekap dibuat (juga bila ada "
+                          "berkas tidak terbaca atau kesalahan data; keduanya tercantum di rekap), 2 bila folder tidak "
+                          "ada, tidak berisi pelacak, atau rekap tidak dapat disimpan.")
+    rekap.add_argument("folder", metavar="FOLDER", help="folder berisi pelacak (.xlsx/.xlsm), dibaca beserta subfolder")
+    rekap.add_argument("--out", metavar="BERKAS", default=None,
+                       help="berkas rekap (bawaan: Rekap_LKj.xlsx di FOLDER); versi sebelumnya disimpan di "
+                            "'Cadangan LKj'")
+    rekap.add_argument("--json", action="store_true",
+                       help="cetak JSON (UTF-8); tanpa --out, berkas rekap tidak ditulis")
+    rekap.add_argument("--workers", type=int, default=2, metavar="N", help=argparse.SUPPRESS)
     sop = sub.add_parser("sop", help="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
                          description="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
                          epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json"))
