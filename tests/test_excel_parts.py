@@ -2,9 +2,8 @@
 them: every relationship target exists, every part has a content type, every XML part parses, worksheet children stay
 in CT_Worksheet's order, openpyxl still loads the file, LibreOffice converts it to PDF and shows the added text.
 
-And today's loss, documented: after ``lkj refresh`` (through the CLI) each added part, extension and cell is checked
-byte for byte; those are expected to fail (xfail, not strict) while file mode saves through openpyxl, and to pass once
-the package-editing engine lands.
+And nothing is lost: after ``lkj refresh`` (through the CLI) each added part, extension and cell is checked byte for
+byte (``tests/test_file_engine.py`` does the same for every command, on .xlsx and .xlsm).
 
 LibreOffice is run twice for the whole module (every file in one call); skipped when ``soffice`` is missing.
 """
@@ -365,7 +364,6 @@ def refreshed(made, tmp_path_factory) -> tuple[dict, Path, dict]:
     return before, path, items
 
 
-@pytest.mark.xfail(strict=False, reason="file engine still round-trips through openpyxl")
 @pytest.mark.parametrize("key", xp.EVERYTHING)
 def test_refresh_keeps_it_byte_for_byte(refreshed, key):
     before, path, items = refreshed
@@ -383,20 +381,14 @@ def test_a_package_level_rewrite_keeps_everything(made, tmp_path):
         k: xp.fingerprint(source, i) for k, i in items.items()}
 
 
-#: Cells whose text refresh erases today, whatever the save path: they sit in computed columns (H..M) on rows below
-#: the table that the reader takes for empty entry rows, and ``writers.write_computed`` clears those rows.
-CLEARED_TODAY = {"rich-cell", "sign-off-1", "sign-off-2", "sign-off-3", "sign-off-paraf"}
 CELL_ITEMS = ("rich-cell", "sign-off-1", "sign-off-2", "sign-off-3", "sign-off-paraf", "label-above-table",
               "user-column-header", "user-column-1", "user-column-2")
 
 
-@pytest.mark.parametrize("key", [
-    pytest.param(key, marks=pytest.mark.xfail(strict=False, reason="refresh clears computed columns of rows "
-                                                                    "below the table that have no entries"))
-    if key in CLEARED_TODAY else key
-    for key in CELL_ITEMS])
+@pytest.mark.parametrize("key", CELL_ITEMS)
 def test_refresh_keeps_the_typed_text(refreshed, key):
-    """Weaker than byte for byte: the cell still shows what was typed (passes today for cells outside H..M)."""
+    """Weaker than byte for byte: the cell still shows what was typed, also in the computed columns (H..M) below
+    the table, which are outside the table's range and so a person's."""
     _, path, items = refreshed
     item = items[key]
     value = _load(path)[item.sheet][item.cell].value

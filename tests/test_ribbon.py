@@ -28,7 +28,7 @@ from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
 from lkj_xl.authoring.builder import build_tracker  # noqa: E402
 from lkj_xl.workbook.commands import RIBBON_ACTIONS  # noqa: E402
-from xlwings_payload import apply_actions, payload_from_file, sheet_values  # noqa: E402
+from xlwings_payload import apply_actions, json_engine_xlwings, payload_from_file, sheet_values  # noqa: E402
 
 YEAR = 2025
 AS_OF = datetime(2026, 1, 20, 10, 0)
@@ -49,26 +49,12 @@ COL = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
 xw = None  # xlwings, imported by the fixture below once the license key is set
 
 
-def _json_engine_xlwings():
-    """xlwings with its json ("remote") engine.  xlwings registers that engine at import time only when a license
-    key is set (the public key "noncommercial": PolyForm Noncommercial, which covers government use); if another test
-    imported xlwings before the key was set, register the engine the way xlwings' __init__ does."""
-    import xlwings
-
-    if "remote" not in [engine.name for engine in xlwings.engines]:
-        from xlwings.main import Engine
-        from xlwings.pro import _xlremote
-
-        xlwings.engines.add(Engine(impl=_xlremote.engine))
-    return xlwings
-
-
 @pytest.fixture(autouse=True)
 def _engine(monkeypatch, tmp_path):
     global xw
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     monkeypatch.setenv(ribbon.LOG_DIR_ENV, str(tmp_path / "log"))
-    xw = _json_engine_xlwings()
+    xw = json_engine_xlwings()
     yield
     if hasattr(xw.Book, "_mock_caller"):
         del xw.Book._mock_caller

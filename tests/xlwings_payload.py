@@ -202,3 +202,18 @@ def sheet_values(path: str | Path) -> dict[str, list[list[Any]]]:
     wb = openpyxl.load_workbook(path, data_only=False)
     return {ws.title: [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
             for ws in wb.worksheets}
+
+
+def json_engine_xlwings():
+    """xlwings with its json ("remote") engine.  xlwings registers that engine at import time only when a license
+    key is set (the public key "noncommercial": PolyForm Noncommercial, which covers government use); if another test
+    imported xlwings before the key was set, register the engine the way xlwings' __init__ does.  The caller sets
+    ``XLWINGS_LICENSE_KEY`` first."""
+    import xlwings
+
+    if "remote" not in [engine.name for engine in xlwings.engines]:
+        from xlwings.main import Engine
+        from xlwings.pro import _xlremote
+
+        xlwings.engines.add(Engine(impl=_xlremote.engine))
+    return xlwings
