@@ -3,6 +3,9 @@
 Every error the library raises becomes a one-paragraph Indonesian message and an exit code; never a traceback.
 Exit codes: 0 fine, 1 problems in the data, 2 the file cannot be used.  An unexpected failure is logged to a file
 whose path the message gives.
+
+One idea over 500 lines: the command line itself, one small ``cmd_*`` function and one parser block per
+subcommand (each a call into the layers below); splitting it would scatter the parser from its commands.
 """
 
 from __future__ import annotations

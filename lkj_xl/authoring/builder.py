@@ -3,6 +3,8 @@
 The layout comes from :mod:`lkj_xl.workbook.layout`; the values the engine later rewrites (Beranda, the top block of each step
 sheet, computed columns) are formatted here once and only ever written as values afterwards.
 
+One idea over 500 lines: the tracker as the builder makes it, one ``_build_*`` function per sheet in sheet order.
+
 Decisions worth knowing:
 
 * Step sheets are not protected.  A protected sheet blocks the engine's own writes in live Excel (xlwings) and keeps

@@ -5,6 +5,8 @@ Pure functions: no clock (every check takes an explicit ``as_of``), no files.  E
 Indonesian message naming the value, and a location: ``Location(AREA_STEP, (step, row), field)`` or
 ``Location(AREA_STAFF, row, field)``.
 
+One idea over 500 lines: the checks on people's entries, each rule next to its code and message.
+
 Reading one cycle (:func:`read_cycle`):
 
 * The rows of a cycle are those whose Tahun is the reporting ``year`` (int, float 2025.0 or text "2025").  The LKj

@@ -1,5 +1,5 @@
 """Signed SOP-AP PDFs, read with pdfplumber: the identity block (page 1), the step table's text and cells, and the
-flowchart shapes in the Pelaksana columns.
+flowchart shapes in the Pelaksana columns.  One idea over 500 lines: reading one kind of document.
 
 The table grid comes from the page's visible ruling (lines, rectangle and curve edges): column borders are the long
 vertical rules (or, hidden under a pasted picture, the gaps of the numbered row "(1) (2) ..."), row borders the
