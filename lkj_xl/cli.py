@@ -293,15 +293,7 @@ def cmd_pengingat(args) -> int:
                   for r in outcome.without_email]
         failed = failed or bool(outcome.failed)
     if args.json:
-        # UTF-8 whatever the console's code page (a redirected stdout on Windows is cp1252): machines read this.
-        text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is not None:
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(text)
+        _print_json_utf8(state)
     else:
         _out("\n".join(lines))
     return EXIT_DATA if failed else EXIT_OK
