@@ -167,7 +167,9 @@ def _write_new(tracker, src, target: Path) -> _Counts:
                layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts)
     _copy_history(src, wb, counts)
-    wb.save(target)
+    from lkj_xl.engines.openpyxl_book import save_openpyxl
+
+    save_openpyxl(wb, target)
     return counts
 
 

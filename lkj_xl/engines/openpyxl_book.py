@@ -116,6 +116,16 @@ def _read_only_values(ws) -> Values | None:
     return _rectangle(present, last_row, last_col)
 
 
+def save_openpyxl(wb: Any, target: str | Path) -> None:
+    """``wb.save(target)`` with the zip built in memory first: openpyxl leaves its ``ZipFile`` on the file open when
+    a write fails (disk full), and the garbage collector's close then fails again, printing "Exception ignored in
+    ZipFile.__del__".  Here a failing write is one ``OSError`` from a file closed at once."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with open(target, "wb") as stream:
+        stream.write(buffer.getbuffer())
+
+
 class FileBook(Book):
     """A workbook loaded from (and saved to) a file."""
 
@@ -218,7 +228,7 @@ class FileBook(Book):
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("FileBook.save needs a path for a workbook that was not opened from a file")
-        self._wb.save(target)
+        save_openpyxl(self._wb, target)
         if is_macro_path(target):
             # openpyxl keeps the ribbon part but drops its relationship: put it back, or Excel shows no LKj tab.
             from lkj_xl.engines.ooxml import restore_ribbon_relationship
