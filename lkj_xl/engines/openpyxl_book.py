@@ -236,6 +236,13 @@ class FileBook(Book):
             restore_ribbon_relationship(target)
         return target
 
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system (its serial numbers mean other days)."""
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        return self._wb.epoch == CALENDAR_MAC_1904
+
     def tables(self, sheet: str) -> dict[str, str]:
         """Table name -> ref ("A12:M13") of a sheet's tables (empty for a read-only book: openpyxl does not load
         tables there)."""
