@@ -536,7 +536,8 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--unduh", metavar="FOLDER", default=None,
                        help="jangan memasang; unduh semua paket untuk Windows 64-bit (Python 3.11) ke FOLDER untuk "
                             "pemasangan tanpa internet")
-    upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru, semua isian ikut.",
+    upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru: semua isian, kolom dan lembar tambahan, komentar "
+                  "dan format sel ikut; yang tidak dapat ikut (gambar, grafik) didaftar dan kode keluarnya 1.",
                   "lkj upgrade LKj_lama.xlsx LKj_baru.xlsm", cmd_upgrade, path=False, timed=False)
     upgrade.add_argument("old", metavar="LAMA", help="pelacak lama (.xlsx/.xlsm); tidak diubah")
     upgrade.add_argument("new", metavar="BARU",

@@ -900,6 +900,11 @@ def test_upgrade_carries_added_sheets_comments_formats_and_pegawai_columns(base,
     assert [staff.cell(row=layout.LIST_HEADER_ROW + k, column=columns["Golongan"]).value for k in (1, 2)] == \
         ["IV/b", "IV/a"]
     assert "Catatan Saya" in output and "Golongan" in output
+    sys.path.insert(0, str(Path(__file__).parent))
+    from excel_repair import excel_repair_problems, require_shared
+
+    require_shared()
+    assert excel_repair_problems(new) == []  # Excel opens it without a repair (table columns match the range)
 
 
 def test_upgrade_lists_what_it_cannot_carry_and_exits_1(base, tmp_path, capsys):
