@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
