@@ -34,6 +34,83 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _out_json(state: object) -> None:
+    """JSON in UTF-8 whatever the console's code page (a redirected stdout on Windows is cp1252): machines read it."""
+    text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
+    stream = sys.stdout
+    if isinstance(stream, _Output):
+        stream.write_bytes(text.encode("utf-8"))
+        return
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        stream.write(text)
+
+
+class _Output:
+    """stdout for the length of a command.  The work (a saved workbook) is done before most output is written, so
+    output that cannot be written must not turn a done command into a failure: characters outside the console's
+    encoding (cp1252 when redirected on Windows: "✓", emoji in a note) are replaced; a closed stdout, ``/dev/full``
+    or a vanished console is remembered (:attr:`failure`) and reported once on stderr by :func:`main`.  A closed
+    pipe (``| head``) still raises BrokenPipeError, which main reports its own way."""
+
+    def __init__(self, target) -> None:
+        self.target = target
+        self.failure: str | None = None if target is not None else "stdout tertutup"
+
+    def _guard(self, action) -> None:
+        if self.failure is not None:
+            return
+        try:
+            action()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            self.failure = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+
+    def write(self, text: str) -> int:
+        def write() -> None:
+            try:
+                self.target.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(self.target, "encoding", None) or "ascii"
+                self.target.write(text.encode(encoding, errors="replace").decode(encoding, errors="replace"))
+
+        self._guard(write)
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
+        def write() -> None:
+            self.target.flush()
+            buffer = getattr(self.target, "buffer", None)
+            if buffer is None:
+                self.target.write(data.decode("utf-8"))
+            else:
+                buffer.write(data)
+                buffer.flush()
+
+        self._guard(write)
+
+    def flush(self) -> None:
+        self._guard(lambda: self.target.flush())
+
+    def __getattr__(self, name: str):
+        return getattr(self.target, name)
+
+
+def _safe_stderr() -> None:
+    """Replace what stderr's encoding cannot show instead of failing on it."""
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="replace")
+        except (ValueError, OSError):
+            pass
+
+
 def _print_problems(analysis, stream=None) -> None:
     stream = stream or sys.stdout
     if not analysis.problems:
@@ -50,14 +127,25 @@ def _as_of(args) -> datetime:
     return args.as_of if args.as_of is not None else now_wib()
 
 
+#: ``--as-of`` years accepted: those of the reporting years (``--year``) and a little after (an LKj is due the year
+#: after its reporting year).  Far outside them the calendar arithmetic overflows (year 9999) or every entry is "in
+#: the future" (year 1).
+AS_OF_YEARS = (2000, 2101)
+
+
 def _as_of_type(text: str) -> datetime:
     from lkj_xl.runtime import parse_as_of
 
     try:
-        return parse_as_of(text)
-    except ValueError:
+        value = parse_as_of(text)
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(
             f"waktu \"{text}\" tidak terbaca; gunakan format ISO 8601, mis. 2026-03-02T10:00") from None
+    if not AS_OF_YEARS[0] <= value.year <= AS_OF_YEARS[1]:
+        raise argparse.ArgumentTypeError(
+            f"waktu \"{text}\" di luar rentang tahun {AS_OF_YEARS[0]}-{AS_OF_YEARS[1]}; gunakan waktu pemeriksaan "
+            f"yang sebenarnya, mis. 2026-03-02T10:00")
+    return value
 
 
 def _year_type(text: str) -> int:
@@ -79,13 +167,15 @@ def _exit_for(analysis) -> int:
 # --- commands --------------------------------------------------------------------------------------------------------
 
 def cmd_new(args) -> int:
-    from lkj_xl.authoring.macro_workbook import new_tracker
+    from lkj_xl.authoring.macro_workbook import create_tracker
 
-    path = new_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
-                       overwrite=args.force)
+    path, backup = create_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
+                                  overwrite=args.force)
     kind = ("buku kerja bermakro dengan tab LKj" if path.suffix.lower() == ".xlsm"
             else "buku kerja biasa, tanpa tab LKj")
     _out(f"Buku kerja pelacak LKj tahun {args.year} untuk {args.agency} dibuat ({kind}): {path}")
+    if backup is not None:
+        _out(f"Berkas yang ditimpa disimpan sebagai cadangan: {backup.path} (lihat `lkj backups`).")
     return EXIT_OK
 
 
@@ -130,7 +220,7 @@ def cmd_status(args) -> int:
     analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
     state = actions.status_dict(analysis)
     if args.json:
-        _out(json.dumps(state, ensure_ascii=False, indent=2))
+        _out_json(state)
     else:
         from lkj_xl.core.dates import format_datetime_id
         from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
@@ -192,7 +282,7 @@ def cmd_upgrade(args) -> int:
 
     report = upgrade_tracker(Path(args.old), Path(args.new))
     _out(report)
-    return EXIT_OK
+    return EXIT_DATA if getattr(report, "not_carried", None) else EXIT_OK
 
 
 def cmd_pasang(args) -> int:
@@ -293,7 +383,7 @@ def cmd_pengingat(args) -> int:
                   for r in outcome.without_email]
         failed = failed or bool(outcome.failed)
     if args.json:
-        _print_json_utf8(state)
+        _out_json(state)
     else:
         _out("\n".join(lines))
     return EXIT_DATA if failed else EXIT_OK
@@ -374,18 +464,6 @@ def _progress_bar() -> _NoBar:
         return _NoBar()
 
 
-def _print_json_utf8(state) -> None:
-    """UTF-8 whatever the console's code page (a redirected stdout on Windows is cp1252): machines read this."""
-    text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    else:
-        sys.stdout.write(text)
-
-
 def cmd_rekap(args) -> int:
     """Every tracker under a folder, read-only, into Rekap_LKj.xlsx (and/or JSON).  Exit 0 when the recap was made,
     even with unreadable files or data errors listed in it; 2 when the folder is missing or holds no tracker, or the
@@ -405,7 +483,7 @@ def cmd_rekap(args) -> int:
     if not args.json or args.out:
         written = rekap.write_recap(recap, out)
     if args.json:
-        _print_json_utf8(recap.to_json())
+        _out_json(recap.to_json())
         return EXIT_OK
     from lkj_xl.authoring.rekap.write import STATUS_ORDER
 
@@ -550,7 +628,8 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--unduh", metavar="FOLDER", default=None,
                        help="jangan memasang; unduh semua paket untuk Windows 64-bit (Python 3.11) ke FOLDER untuk "
                             "pemasangan tanpa internet")
-    upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru, semua isian ikut.",
+    upgrade = add("upgrade", "Pindahkan pelacak versi lama ke tata letak terbaru: semua isian, kolom dan lembar tambahan, komentar "
+                  "dan format sel ikut; yang tidak dapat ikut (gambar, grafik) didaftar dan kode keluarnya 1.",
                   "lkj upgrade LKj_lama.xlsx LKj_baru.xlsm", cmd_upgrade, path=False, timed=False)
     upgrade.add_argument("old", metavar="LAMA", help="pelacak lama (.xlsx/.xlsm); tidak diubah")
     upgrade.add_argument("new", metavar="BARU",
@@ -626,12 +705,42 @@ def _silence_stdout() -> None:
         pass
 
 
+def _saves_so_far() -> int:
+    backups = sys.modules.get("lkj_xl.files.backups")  # loaded by the first save; not imported just to count
+    return len(backups.completed_saves) if backups is not None else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    original = sys.stdout
+    output = _Output(original)
+    sys.stdout = output
+    _safe_stderr()
+    try:
+        code = _main(argv)
+        if output.failure is not None and code != EXIT_BROKEN_PIPE:
+            _err(f"Catatan: keluaran perintah tidak dapat ditampilkan ({output.failure}); perintahnya sendiri sudah "
+                 f"selesai.")
+        return code
+    finally:
+        sys.stdout = original
+        if output.failure is not None and original is not None:
+            _silence_stdout()  # what stayed in its buffer must not fail again at interpreter exit
+        if original is None:  # started with stdout closed: nothing for the interpreter to flush at exit
+            import os
+
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_OK
+    saves_before = _saves_so_far()
     try:
         code = args.func(args)
         sys.stdout.flush()  # a closed output pipe shows here, in the handlers below, not at interpreter exit
@@ -641,6 +750,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"Gagal{where}: {exc.message}")
         return exc.exit_code
     except KeyboardInterrupt:
+        saved = sys.modules["lkj_xl.files.backups"].completed_saves[saves_before:] if _saves_so_far() > saves_before \
+            else []
+        if saved:
+            # Ctrl+C after the workbook was replaced: the work is done; say so rather than "Dibatalkan".
+            names = ", ".join(f"'{p}'" for p in dict.fromkeys(saved))
+            _err(f"Dihentikan (Ctrl+C) setelah penyimpanan selesai: buku kerja {names} sudah disimpan dengan versi "
+                 f"baru (versi sebelumnya ada di folder Cadangan LKj).")
+            return EXIT_OK
         _err("Dibatalkan.")
         return EXIT_UNUSABLE
     except BrokenPipeError:
@@ -649,6 +766,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # SIGPIPE would (128 + 13), the way other command-line tools end in a pipeline.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # a file system answer nobody turned into a message: still a clear one, not "tak terduga"
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        _err(f"Gagal: berkas tidak dapat dibaca atau ditulis{where}: {exc.strerror or exc}. Periksa ruang kosong, "
+             f"izin dan koneksi ke folder itu, lalu ulangi.")
+        return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001 - never a traceback to the user
         from lkj_xl.runtime import log_failure
 

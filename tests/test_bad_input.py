@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import textwrap
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -292,6 +293,13 @@ def missing(base: Path, folder: Path) -> Path:
     return folder / "LKj_2025.xlsx"
 
 
+def strict_file(base: Path, folder: Path) -> Path:
+    transitional = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    return _repack(base, folder / "LKj_2025.xlsx",
+                   lambda name, data: data.replace(transitional, strict) if name.endswith(".xml") else data)
+
+
 ALL = ("validate", "refresh", "report")
 WRITE = ("refresh", "report")
 
@@ -402,6 +410,8 @@ CASES: list[Case] = [
     Case("billion-laughs", 2, ("DTD/ENTITY", "xl/worksheets/sheet1.xml"), None, make=billion_laughs, commands=ALL),
     Case("folder", 2, ("adalah folder",), None, make=directory, commands=ALL),
     Case("tidak-ada", 2, ("tidak ditemukan",), None, make=missing, commands=ALL),
+    Case("strict-open-xml", 2, ("format Strict Open XML tidak didukung", "simpan ulang sebagai Buku Kerja Excel"), None,
+         make=strict_file, commands=ALL),
 ]
 
 
@@ -603,3 +613,556 @@ def test_subprocess_never_shows_a_traceback(case_id, base, tmp_path):
     _check_message(case, result.stdout + result.stderr)
     if result.returncode == EXIT_UNUSABLE or command == "validate":
         assert (path.read_bytes() if path.is_file() else None) == before
+
+
+# --- issue 11: every other write path safe, every message clear ---------------------------------------------------
+#
+# Each test reproduces one hole found by a hostile run; the README's "Bekerja di folder bersama" states the rules.
+
+BACKUPS = "Cadangan LKj"
+
+
+def _copy_base(base: Path, folder: Path, name: str | None = None) -> Path:
+    path = folder / (name or base.name)
+    shutil.copy(base, path)
+    return path
+
+
+def _backups_of(folder: Path) -> list[Path]:
+    return sorted((folder / BACKUPS).glob("*.xls*")) if (folder / BACKUPS).is_dir() else []
+
+
+def _clean(output: str) -> None:
+    assert "Traceback" not in output and "tak terduga" not in output and "Exception ignored" not in output, output
+
+
+def _lkj(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "lkj_xl", *args], capture_output=True, env=full_env, timeout=180,
+                          **kwargs)
+
+
+def _excel_owner_bytes(user: str) -> bytes:
+    ansi = user.encode("cp1252")
+    data = bytes([len(ansi)]) + ansi.ljust(54, b" ")
+    return data + len(user).to_bytes(2, "little") + user.encode("utf-16-le") + b"\x00" * 20
+
+
+def test_new_force_over_a_filled_tracker_is_a_safe_save(base, tmp_path, capsys):
+    """`lkj new --force` over a filled tracker: refused while Excel has it open; otherwise the filled version goes to
+    Cadangan LKj first, through the lock, and the new one replaces it in one step."""
+    import threading
+
+    from lkj_xl.files.locks import workbook_lock
+
+    path = _copy_base(base, tmp_path)
+    filled = path.read_bytes()
+    owner = tmp_path / f"~${path.name}"
+    owner.write_bytes(_excel_owner_bytes("Dewi"))
+    capsys.readouterr()
+    code = main(["new", str(path), "--year", "2026", "--force"])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_UNUSABLE and "sedang dibuka di Excel oleh Dewi" in output, output
+    assert path.read_bytes() == filled and _backups_of(tmp_path) == [] and temp_files(tmp_path) == []
+    owner.unlink()
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with workbook_lock(path):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    timer = threading.Timer(1.0, release.set)
+    timer.start()
+    import time as _time
+    started = _time.monotonic()
+    code = main(["new", str(path), "--year", "2026", "--force"])
+    waited = _time.monotonic() - started
+    holder.join()
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_OK, output
+    assert waited >= 0.9, "lkj new did not wait for the lkj lock"
+    backups = _backups_of(tmp_path)
+    assert len(backups) == 1 and backups[0].read_bytes() == filled
+    assert "Cadangan" in output and temp_files(tmp_path) == []
+    assert openpyxl.load_workbook(path)[layout.SHEET_SETTINGS]["B5"].value == 2026
+
+
+def test_new_refuses_other_extensions(tmp_path, capsys):
+    code = main(["new", str(tmp_path / "x.txt"), "--year", "2026"])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_UNUSABLE and ".xlsx" in output and ".xlsm" in output
+    _clean(output)
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_demo_over_an_edited_demo_keeps_a_backup(tmp_path, capsys):
+    from lkj_xl.authoring.demo import DEMO_FILE
+
+    assert main(["demo", str(tmp_path)]) == EXIT_OK
+    path = tmp_path / DEMO_FILE
+    wb = openpyxl.load_workbook(path)
+    wb[layout.step_sheet(7)][f"G{ROW}"] = "isian saya sendiri"
+    wb.save(path)
+    edited = path.read_bytes()
+    capsys.readouterr()
+    assert main(["demo", str(tmp_path)]) == EXIT_OK
+    output = "".join(capsys.readouterr())
+    backups = _backups_of(tmp_path)
+    assert len(backups) == 1 and backups[0].read_bytes() == edited, backups
+    assert "Cadangan LKj" in output and str(backups[0].name) in output, output
+    assert openpyxl.load_workbook(path)[layout.step_sheet(7)][f"G{ROW}"].value is None
+    # open in Excel: refused, nothing replaced
+    (tmp_path / f"~${DEMO_FILE}").write_bytes(_excel_owner_bytes("Rina"))
+    before = path.read_bytes()
+    code = main(["demo", str(tmp_path)])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_UNUSABLE and "sedang dibuka di Excel oleh Rina" in output
+    assert path.read_bytes() == before and len(_backups_of(tmp_path)) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_symlink_and_real_path_share_lock_owner_file_and_backups(base, tmp_path, capsys):
+    from lkj_xl.files.locks import lock_path_for, workbook_lock
+
+    real_dir, link_dir = tmp_path / "server", tmp_path / "pintasan"
+    real_dir.mkdir()
+    link_dir.mkdir()
+    real = _copy_base(base, real_dir)
+    link = link_dir / "Tracker_saya.xlsx"
+    link.symlink_to(real)
+    # the lock: taken through the link, the real path waits (and the other way round)
+    import threading
+    import time as _time
+
+    order: list[str] = []
+
+    def writer(path: Path, label: str, pause: float):
+        with workbook_lock(path, timeout=10):
+            order.append(label + "+")
+            _time.sleep(pause)
+            order.append(label + "-")
+
+    first = threading.Thread(target=writer, args=(link, "link", 0.5))
+    first.start()
+    _time.sleep(0.1)
+    writer(real, "real", 0)
+    first.join()
+    assert order == ["link+", "link-", "real+", "real-"]
+    # Excel's owner file beside the real file refuses a write through the link
+    owner = real_dir / f"~${real.name}"
+    owner.write_bytes(_excel_owner_bytes("Agus"))
+    before = real.read_bytes()
+    code, output = _run(link, "refresh", capsys)
+    assert code == EXIT_UNUSABLE and "oleh Agus" in output
+    assert real.read_bytes() == before and link.is_symlink()
+    owner.unlink()
+    # a save through the link: the link stays a link, the backup lies beside the real file, and lkj backups/restore
+    # through the link find it
+    code, output = _run(link, "report", capsys)
+    assert code == EXIT_OK, output
+    assert link.is_symlink() and not (link_dir / BACKUPS).exists()
+    assert len(_backups_of(real_dir)) == 1
+    capsys.readouterr()
+    assert main(["backups", str(link)]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert _backups_of(real_dir)[0].name in listed, listed
+    assert main(["restore", str(link), "--backup", "1"]) == EXIT_OK
+    assert real.read_bytes() == before and link.is_symlink()
+    assert lock_path_for(link) != lock_path_for(real)  # the raw names differ; the lock resolves them
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_writers_through_symlink_and_real_path_interleave_correctly(base, tmp_path):
+    """Four `lkj report` processes at once, two through a symlink, two through the real path: all finish and the
+    Riwayat sheet has a line from each (none lost to an interleaved save)."""
+    real = _copy_base(base, tmp_path)
+    link = tmp_path / "pintasan.xlsx"
+    link.symlink_to(real)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    procs = [subprocess.Popen([sys.executable, "-m", "lkj_xl", "report", str(p), "--as-of", AS_OF],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+             for p in (link, real, link, real)]
+    results = [(proc.wait(timeout=300), proc.stderr.read().decode("utf-8")) for proc in procs]
+    for proc in procs:
+        proc.stdout.close()
+        proc.stderr.close()
+    assert all(code == EXIT_OK for code, _ in results), results
+    ws = openpyxl.load_workbook(real)[layout.SHEET_HISTORY]
+    lines = [row for row in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in row)]
+    assert len(lines) == 4, lines
+    assert link.is_symlink()
+
+
+def _read_only(path: Path) -> None:
+    import stat
+
+    os.chmod(path, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)  # chmod 444; on Windows: the read-only attribute
+
+
+@pytest.mark.parametrize("command", ["refresh", "report", "restore", "new"])
+def test_read_only_tracker_is_refused(base, tmp_path, capsys, command):
+    """Decided from the mode bits (root, which CI runs as, could write it anyway)."""
+    path = _copy_base(base, tmp_path)
+    if command == "restore":
+        assert main(["refresh", str(path), "--as-of", AS_OF]) == EXIT_OK
+    _read_only(path)
+    before = path.read_bytes()
+    backups = _backups_of(tmp_path)
+    capsys.readouterr()
+    args = {"new": ["new", str(path), "--year", "2026", "--force"], "restore": ["restore", str(path)]}.get(
+        command, [command, str(path), "--as-of", AS_OF])
+    code = main(args)
+    output = "".join(capsys.readouterr())
+    try:
+        assert code == EXIT_UNUSABLE, output
+        assert "hanya-baca" in output and path.name in output, output
+        _clean(output)
+        assert path.read_bytes() == before and _backups_of(tmp_path) == backups and temp_files(tmp_path) == []
+    finally:
+        os.chmod(path, 0o644)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX mode bits and groups")
+def test_save_keeps_mode_and_group_and_replaces_the_file(base, tmp_path, capsys):
+    path = _copy_base(base, tmp_path)
+    os.chmod(path, 0o664)
+    groups = [g for g in ({os.getegid(), *os.getgroups()} if os.geteuid() else range(1, 100)) if g != os.getegid()]
+    group = None
+    for candidate in groups:
+        try:
+            os.chown(path, -1, candidate)
+            group = candidate
+            break
+        except (OSError, OverflowError):
+            continue
+    hard = tmp_path / "tautan-keras.xlsx"
+    os.link(path, hard)
+    before = os.stat(path)
+    assert _run(path, "refresh", capsys)[0] == EXIT_OK
+    after = os.stat(path)
+    assert oct(after.st_mode & 0o7777) == oct(0o664)
+    if group is not None:
+        assert after.st_gid == group
+    assert after.st_ino != before.st_ino  # the save replaces the file: a hard link keeps the old version
+    assert hard.read_bytes() != path.read_bytes()
+
+
+def test_upgrade_carries_added_sheets_comments_formats_and_pegawai_columns(base, tmp_path, capsys):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    old = _copy_base(base, tmp_path, "lama.xlsx")
+    wb = openpyxl.load_workbook(old)
+    mine = wb.create_sheet("Catatan Saya")
+    mine["A1"] = "Rapat koordinasi"
+    mine["A1"].font = Font(bold=True)
+    mine["B2"] = 12.5
+    mine["B2"].number_format = "0.00"
+    mine.merge_cells("C3:D3")
+    mine.column_dimensions["A"].width = 33
+    mine["A1"].comment = Comment("komentar di lembar sendiri", "Dewi")
+    entry = wb[layout.step_sheet(3)][f"G{ROW}"]
+    entry.comment = Comment("tanya Irban II", "Dewi")
+    entry.fill = PatternFill("solid", fgColor="FFFF00")
+    entry.font = Font(bold=True, color="FF0000")
+    staff = wb[layout.SHEET_STAFF]
+    header = layout.LIST_HEADER_ROW
+    extra_col = len(layout.STAFF_HEADERS) + 1
+    staff.cell(row=header, column=extra_col, value="Golongan")
+    staff.cell(row=header + 1, column=extra_col, value="IV/b")
+    staff.cell(row=header + 2, column=extra_col, value="IV/a")
+    wb.save(old)
+    new = tmp_path / "baru.xlsx"
+    capsys.readouterr()
+    code = main(["upgrade", str(old), str(new)])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_OK, output
+    _clean(output)
+    got = openpyxl.load_workbook(new)
+    assert "Catatan Saya" in got.sheetnames
+    sheet = got["Catatan Saya"]
+    assert sheet["A1"].value == "Rapat koordinasi" and sheet["A1"].font.b
+    assert sheet["B2"].value == 12.5 and sheet["B2"].number_format == "0.00"
+    assert "C3:D3" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.column_dimensions["A"].width == 33
+    assert sheet["A1"].comment is not None and "lembar sendiri" in sheet["A1"].comment.text
+    cell = got[layout.step_sheet(3)][f"G{ROW}"]
+    assert cell.comment is not None and "Irban II" in cell.comment.text
+    assert cell.font.b and cell.fill.fgColor.rgb.endswith("FFFF00")
+    staff = got[layout.SHEET_STAFF]
+    columns = {c.value: c.column for c in staff[layout.LIST_HEADER_ROW] if c.value}
+    assert "Golongan" in columns, columns
+    assert [staff.cell(row=layout.LIST_HEADER_ROW + k, column=columns["Golongan"]).value for k in (1, 2)] == \
+        ["IV/b", "IV/a"]
+    assert "Catatan Saya" in output and "Golongan" in output
+    sys.path.insert(0, str(Path(__file__).parent))
+    from excel_repair import excel_repair_problems, require_shared
+
+    require_shared()
+    assert excel_repair_problems(new) == []  # Excel opens it without a repair (table columns match the range)
+
+
+def test_upgrade_lists_what_it_cannot_carry_and_exits_1(base, tmp_path, capsys):
+    from openpyxl.drawing.image import Image
+
+    pytest.importorskip("PIL")
+    from PIL import Image as PILImage
+
+    old = _copy_base(base, tmp_path, "lama.xlsx")
+    png = tmp_path / "logo.png"
+    PILImage.new("RGB", (4, 4), "red").save(png)
+    wb = openpyxl.load_workbook(old)
+    wb.create_sheet("Dokumentasi").add_image(Image(str(png)), "B2")
+    wb.save(old)
+    new = tmp_path / "baru.xlsx"
+    capsys.readouterr()
+    code = main(["upgrade", str(old), str(new)])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_DATA, output
+    _clean(output)
+    assert "tidak ikut" in output and "Dokumentasi" in output and "gambar" in output, output
+    assert new.exists()
+
+
+def _epoch_1904(path: Path, serial_cell: str | None = None, serial=None) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = CALENDAR_MAC_1904
+    if serial_cell:
+        wb[layout.step_sheet(3)][f"B{ROW}"] = datetime_(2026, 1, 6, 8, 0)  # a real date cell (date format)
+        wb[layout.step_sheet(3)][f"B{ROW}"].number_format = "dd/mm/yyyy hh:mm"
+        wb[layout.step_sheet(3)][serial_cell] = serial
+        wb[layout.step_sheet(3)][serial_cell].number_format = "General"
+    wb.save(path)
+
+
+def test_1904_date_system_and_a_plain_number_in_a_date_cell(base, tmp_path, capsys):
+    """Dates in a 1904-system workbook, and a serial typed as a plain number: read with the workbook's epoch."""
+    import json as _json
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+
+    path = _copy_base(base, tmp_path)
+    serial = to_excel(datetime_(2026, 1, 27, 14, 0), CALENDAR_MAC_1904)  # step 3's Selesai, as a bare number
+    _epoch_1904(path, f"C{ROW}", serial)
+    assert openpyxl.load_workbook(path).epoch == CALENDAR_MAC_1904
+    capsys.readouterr()
+    code = main(["status", str(path), "--json", "--as-of", AS_OF])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    reference = _copy_base(base, tmp_path, "acuan.xlsx")
+    main(["status", str(reference), "--json", "--as-of", AS_OF])
+    expected = capsys.readouterr().out
+    assert _json.loads(out)["steps"] == _json.loads(expected)["steps"]
+    code, output = _run(path, "validate", capsys)
+    assert code == EXIT_OK and "Tidak ada masalah" in output, output
+
+
+def datetime_(*args):
+    from datetime import datetime
+
+    return datetime(*args)
+
+
+# Messages and exit codes: never "kesalahan tak terduga" for a foreseeable case, never English, never a traceback.
+
+
+def _emoji_note(base: Path, folder: Path) -> Path:
+    path = _copy_base(base, folder)
+    wb = openpyxl.load_workbook(path)
+    wb[layout.step_sheet(3)][f"G{ROW}"] = "Beres ✓ 🎉"
+    wb[layout.step_sheet(4)][f"D{ROW}"] = "Rina 🌸 Marlina"  # not on Pegawai: the message quotes the emoji
+    wb.save(path)
+    return path
+
+
+def test_console_encoding_cp1252_never_crashes_after_the_write(base, tmp_path):
+    path = _emoji_note(base, tmp_path)
+    env = {"PYTHONIOENCODING": "cp1252"}
+    result = _lkj("refresh", str(path), "--as-of", AS_OF, env=env)
+    stdout, stderr = result.stdout.decode("cp1252", "replace"), result.stderr.decode("cp1252", "replace")
+    _clean(stdout + stderr)
+    assert result.returncode == EXIT_OK, stderr
+    assert "diperbarui" in stdout and "Rina ? Marlina" in stdout
+    assert "Rina 🌸 Marlina" in [c.value for c in openpyxl.load_workbook(path)[layout.step_sheet(4)]["D"]]
+    for command in ("status", "pengingat"):
+        result = _lkj(command, str(path), "--json", "--as-of", AS_OF, env=env)
+        assert result.returncode in (EXIT_OK, EXIT_DATA), result.stderr
+        import json as _json
+
+        state = _json.loads(result.stdout.decode("utf-8"))  # --json is always UTF-8
+        assert state
+    result = _lkj("validate", str(path), "--as-of", AS_OF, env=env)
+    assert "Rina ? Marlina" in result.stdout.decode("cp1252") and result.returncode == EXIT_OK
+    _clean(result.stderr.decode("cp1252", "replace"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="/dev/full and closed descriptors are POSIX")
+@pytest.mark.parametrize("stdout", ["closed", "dev-full"])
+def test_output_that_cannot_be_written_after_a_successful_save(base, tmp_path, stdout):
+    path = _copy_base(base, tmp_path)
+    if stdout == "closed":
+        result = subprocess.run(f'"{sys.executable}" -m lkj_xl refresh "{path}" --as-of {AS_OF} >&-', shell=True,
+                                capture_output=False, stderr=subprocess.PIPE, timeout=180)
+    else:
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, "-m", "lkj_xl", "refresh", str(path), "--as-of", AS_OF],
+                                    stdout=full, stderr=subprocess.PIPE, timeout=180)
+    stderr = result.stderr.decode("utf-8", "replace")
+    _clean(stderr)
+    assert result.returncode == EXIT_OK, stderr
+    assert "keluaran" in stderr and "selesai" in stderr, stderr
+    assert len(_backups_of(tmp_path)) == 1  # the work was done
+
+
+def test_disk_full_while_writing_the_lock_file(base, tmp_path, capsys, monkeypatch):
+    import errno
+
+    from lkj_xl.files import locks
+
+    path = _copy_base(base, tmp_path)
+    before = path.read_bytes()
+    real_write = os.write
+
+    def full(fd, data):
+        if fd > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(locks.os, "write", full)
+    code, output = _run(path, "refresh", capsys)
+    monkeypatch.undo()
+    assert code == EXIT_UNUSABLE, output
+    _clean(output)
+    assert "kunci" in output and "ruang" in output, output
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31T23:59", "0001-01-01", "1999-12-31T23:59", "2102-01-01"])
+def test_as_of_out_of_range_is_refused(base, tmp_path, capsys, as_of):
+    path = _copy_base(base, tmp_path)
+    before = path.read_bytes()
+    for command in ("refresh", "validate", "status"):
+        with pytest.raises(SystemExit) as info:
+            main([command, str(path), "--as-of", as_of])
+        output = "".join(capsys.readouterr())
+        assert info.value.code == EXIT_UNUSABLE, output
+        assert "di luar rentang" in output and as_of in output, output
+        _clean(output)
+    assert path.read_bytes() == before
+
+
+def test_restore_backup_superscript_two(base, tmp_path, capsys):
+    path = _copy_base(base, tmp_path)
+    assert main(["refresh", str(path), "--as-of", AS_OF]) == EXIT_OK
+    before = path.read_bytes()
+    capsys.readouterr()
+    code = main(["restore", str(path), "--backup", "²"])
+    output = "".join(capsys.readouterr())
+    assert code == EXIT_UNUSABLE and "tidak ditemukan" in output, output
+    _clean(output)
+    assert path.read_bytes() == before
+
+
+def test_backup_folder_name_taken_by_a_file(base, tmp_path, capsys):
+    path = _copy_base(base, tmp_path)
+    (tmp_path / BACKUPS).write_text("bukan folder")
+    before = path.read_bytes()
+    code, output = _run(path, "refresh", capsys)
+    assert code == EXIT_UNUSABLE, output
+    assert "adalah berkas, bukan folder" in output and "periksa izin" not in output.lower(), output
+    _clean(output)
+    assert path.read_bytes() == before and temp_files(tmp_path) == []
+
+
+def test_file_name_too_long_for_the_temporary_names(base, tmp_path, capsys):
+    import errno
+
+    try:
+        limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        limit = 255
+    name = "L" * (limit - 5) + ".xlsx"  # fits the file system; the lock and temp names beside it do not
+    path = tmp_path / name
+    try:
+        shutil.copy(base, path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            pytest.skip("path limit reached before the name limit")
+        raise
+    before = path.read_bytes()
+    for command in ("refresh", "report"):
+        code, output = _run(path, command, capsys)
+        assert code == EXIT_UNUSABLE, output
+        assert "terlalu panjang" in output and "izin menulis" not in output, output
+        _clean(output)
+    assert path.read_bytes() == before
+
+
+def test_no_zipfile_del_noise_on_disk_full(base, tmp_path):
+    """Disk full while openpyxl writes a package (`lkj new`, `lkj upgrade`): a clear message, and no "Exception
+    ignored in ZipFile.__del__" from a zip file left open."""
+    script = textwrap.dedent('''
+        import errno, io, sys
+        real_open = io.open
+
+        class Full(io.FileIO):
+            def write(self, data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        def fake_open(file, mode="r", *args, **kwargs):
+            name = str(getattr(file, "name", file))
+            if isinstance(file, (str, bytes)) or hasattr(file, "__fspath__"):
+                if any(ch in mode for ch in "wax+") and name.lower().endswith((".xlsx", ".xlsm")):
+                    raw = Full(file, mode.replace("b", "").replace("t", ""))
+                    return raw if "b" in mode else io.TextIOWrapper(raw)
+            return real_open(file, mode, *args, **kwargs)
+
+        io.open = fake_open
+        import builtins
+        builtins.open = fake_open
+        from lkj_xl.cli import main
+        code = main(sys.argv[1:])
+        import gc
+        gc.collect()
+        sys.exit(code)
+        ''')
+    old = _copy_base(base, tmp_path, "lama.xlsx")
+    for args in (["new", str(tmp_path / "baru.xlsx"), "--year", "2026"],
+                 ["upgrade", str(old), str(tmp_path / "naik.xlsx")],
+                 ["demo", str(tmp_path / "contoh")]):
+        result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, timeout=180,
+                                env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+        stderr = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == EXIT_UNUSABLE, (args, stderr)
+        _clean(stderr)
+        assert "No space left on device" in stderr or "ruang" in stderr, stderr
+        assert not (tmp_path / "baru.xlsx").exists() and not (tmp_path / "naik.xlsx").exists()
+
+
+def test_interrupt_right_after_a_completed_save_reports_it_done(base, tmp_path, capsys, monkeypatch):
+    from lkj_xl.files import backups
+
+    path = _copy_base(base, tmp_path)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(backups, "_rotate", interrupted)  # runs right after the replace
+    code, output = _run(path, "refresh", capsys)
+    assert code == EXIT_OK, output
+    assert "sudah disimpan" in output and path.name in output, output
+    assert len(_backups_of(tmp_path)) == 1
+    # an interrupt before anything was saved stays "Dibatalkan", the file untouched
+    monkeypatch.undo()
+    before = path.read_bytes()
+    monkeypatch.setattr(backups, "_make_backup", interrupted)
+    code, output = _run(path, "refresh", capsys)
+    assert code == EXIT_UNUSABLE and "Dibatalkan" in output and "sudah disimpan" not in output, output
+    assert path.read_bytes() == before

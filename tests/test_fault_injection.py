@@ -236,3 +236,65 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
     elapsed = time.monotonic() - started
     print(f"trials={len(results)} calibrate={duration:.3f}s random={dict(random_outcomes)} total={elapsed:.1f}s")
     assert random_outcomes[("killed", "old")] + random_outcomes[("killed", "new")] > 0
+
+
+NEW_FORCE_STAGES = ("after-temp-write", "before-replace", "after-replace")
+NEW_FORCE_RANDOM_TRIALS = 3
+
+
+def test_new_force_survives_sigkill(tmp_path):
+    """`lkj new --force` over a filled tracker goes through the same safe save: killed at a stage of it or at a
+    random moment, the file is the filled tracker or the complete new one, never a truncated zip, and every visible
+    backup is the filled tracker."""
+    if sys.platform == "win32":
+        pytest.skip("SIGKILL semantics are POSIX")
+    seed = int(os.environ.get("LKJ_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
+    print(f"fault-injection seed: {seed}")
+    rng = random.Random(seed)
+    template = tmp_path / "filled.xlsx"
+    make_old(template)
+    old_bytes = template.read_bytes()
+
+    def run(name: str, stage: str | None, delay: float | None) -> tuple[Path, int | None, float]:
+        folder = tmp_path / name
+        folder.mkdir()
+        book = folder / "LKj_Tracker.xlsx"
+        shutil.copyfile(template, book)
+        started = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "lkj_xl", "new", str(book), "--year", "2026", "--force"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(stage))
+        try:
+            code = proc.wait(timeout=delay) if delay is not None else proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait(timeout=30)
+        return book, code, time.monotonic() - started
+
+    book, code, duration = run("calibrate", None, None)
+    assert code == 0
+    plans = [(f"stage-{stage}", stage, None) for stage in NEW_FORCE_STAGES]
+    plans += [(f"random-{i}", None, rng.uniform(duration * 0.3, duration * 1.1)) for i in range(NEW_FORCE_RANDOM_TRIALS)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda plan: (plan[0], *run(*plan)), plans))
+    versions = {}
+    for name, book, code, _ in results:
+        data = book.read_bytes()
+        if data == old_bytes:
+            versions[name] = "old"
+        else:
+            check_workbook_file(book)
+            import openpyxl
+
+            wb = openpyxl.load_workbook(book, read_only=True)
+            try:
+                assert "Pengaturan" in wb.sheetnames
+            finally:
+                wb.close()
+            versions[name] = "new"
+        for backup in list_backups(book):
+            assert backup.path.read_bytes() == old_bytes
+        if versions[name] == "new" and code != 0:  # killed after the replace: the backup was made before it
+            assert list_backups(book) or name != "stage-after-replace"
+    assert versions["stage-after-temp-write"] == "old" and versions["stage-before-replace"] == "old"
+    assert versions["stage-after-replace"] == "new"
+    print(f"lkj new --force trials={len(results)} versions={versions}")

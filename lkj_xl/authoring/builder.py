@@ -184,7 +184,9 @@ def build_tracker(
     wb.calculation.fullCalcOnLoad = None
     wb.calculation.calcId = EXCEL_CALC_ID
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    from lkj_xl.engines.openpyxl_book import save_openpyxl
+
+    save_openpyxl(wb, path)
     _cache_link_results(path, wb.sheetnames.index(layout.SHEET_PROBLEMS) + 1)
     return path
 

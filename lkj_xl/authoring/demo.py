@@ -45,14 +45,17 @@ DEMO_ENTRIES: dict[int, tuple[object, ...]] = {
 class DemoResult:
     path: Path
     analysis: object  # lkj_xl.workbook.actions.Analysis
+    backup: Path | None = None  # where the example it replaced went
 
     def summary(self) -> str:
         from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
         from lkj_xl.core.sop import format_minutes
 
         sched = self.analysis.schedule
-        lines = [
-            f"Buku kerja contoh: {self.path.resolve()}",
+        lines = [f"Buku kerja contoh: {self.path.resolve()}"]
+        if self.backup is not None:
+            lines.append(f"Contoh sebelumnya (mungkin sudah diubah) disimpan di folder Cadangan LKj: {self.backup}")
+        lines += [
             f"Tahun pelaporan {sched.year}, keadaan per {sched.as_of:%d-%m-%Y %H.%M} WIB, "
             f"batas akhir {sched.deadline:%d-%m-%Y %H.%M}.",
             f"Status keseluruhan: {CYCLE_LABELS[sched.overall]}; perkiraan selesai "
@@ -90,20 +93,38 @@ def fill_demo_entries(book, entries: dict[int, tuple[object, ...]] = DEMO_ENTRIE
 
 
 def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF) -> DemoResult:
-    """Create the example tracker in ``folder`` (replacing an earlier example there), then validate, refresh and
-    report it through the same functions the CLI and the ribbon use."""
+    """Create the example tracker in ``folder``, then validate, refresh and report it through the same functions the
+    CLI and the ribbon use.  The example is made in a temporary folder and put in place by the safe save: an earlier
+    example there (perhaps edited since) goes to ``Cadangan LKj`` first, and one open in Excel or read-only is not
+    replaced."""
+    import tempfile
+
     from lkj_xl.workbook import actions
     from lkj_xl.engines.openpyxl_book import FileBook
     from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.core.errors import UnusableFileError
+    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.guard import check_workbook_file
+    from lkj_xl.files.locks import ensure_not_open_in_excel, real_path, refuse_read_only
     from lkj_xl.files.session import modify, open_book
 
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / DEMO_FILE
-    build_tracker(path, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF)
-    book = FileBook.open(path)
-    fill_demo_entries(book)
-    book.save()
-
-    actions.validate(open_book(path), as_of=as_of)
-    analysis = modify(path, lambda b: actions.report(b, as_of=as_of), backups=0)
-    return DemoResult(path, analysis)
+    if path.exists():  # say so before the work, not after
+        refuse_read_only(real_path(path))
+        ensure_not_open_in_excel(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="lkj-demo-") as tmp:
+            draft = Path(tmp) / DEMO_FILE
+            build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF)
+            book = FileBook.open(draft)
+            fill_demo_entries(book)
+            book.save()
+            actions.validate(open_book(draft), as_of=as_of)
+            analysis = modify(draft, lambda b: actions.report(b, as_of=as_of), backups=0)
+            data = draft.read_bytes()
+    except OSError as exc:
+        raise UnusableFileError(f"Buku kerja contoh tidak dapat dibuat ({exc.strerror or exc}). Periksa ruang kosong "
+                                f"di disk dan folder sementara, lalu ulangi. Tidak ada berkas yang diubah.") from None
+    backup = atomic_write(path, lambda target: target.write_bytes(data), check_workbook_file)
+    return DemoResult(path, analysis, backup.path if backup is not None else None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from lkj_xl.core.errors import UnusableFileError
 from lkj_xl.core.settings import DEFAULT_AGENCY, DEFAULT_GOVERNMENT
@@ -57,31 +58,50 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, macros_dir: str | Path | No
 
 
 def new_tracker(path: str | Path, *, year: int, agency: str, government: str, overwrite: bool = False) -> Path:
-    """``lkj new``: the tracker for ``agency`` and ``year`` at ``path``.
+    """``lkj new``: the tracker for ``agency`` and ``year`` at ``path`` (see :func:`create_tracker`)."""
+    return create_tracker(path, year=year, agency=agency, government=government, overwrite=overwrite)[0]
+
+
+def create_tracker(path: str | Path, *, year: int, agency: str, government: str,
+                   overwrite: bool = False) -> tuple[Path, Any]:
+    """The tracker for ``agency`` and ``year`` at ``path``, and the backup made of the file it replaced (or None).
 
     ``.xlsx`` gives the plain workbook (no macros, no ribbon); ``.xlsm`` the full macro-enabled tracker (VBA project,
     LKj ribbon, hidden ``xlwings.conf`` sheet), exactly what ``lkj build-workbook`` makes but for this agency and
     year.  Any other name is refused.  The file is checked (:func:`check_package_kind`) before it is put in place,
-    and an existing file is replaced only with ``overwrite``."""
+    and an existing file is replaced only with ``overwrite``, through the same safe save as every other write
+    (:func:`lkj_xl.files.backups.atomic_write`: not while Excel has it open, under the lkj lock, the previous version
+    to ``Cadangan LKj``, one atomic replace; a read-only file is refused)."""
     from lkj_xl.authoring.builder import build_tracker
-    from lkj_xl.files.backups import replace_with_bytes
+    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.guard import check_workbook_file
+    from lkj_xl.files.locks import ensure_not_open_in_excel, real_path, refuse_read_only
     from lkj_xl.files.macro_check import check_package_kind, require_workbook_suffix
 
     target = Path(path)
     suffix = require_workbook_suffix(target)
     if target.exists() and not overwrite:
         raise UnusableFileError(f"Berkas {target} sudah ada; pilih nama lain atau tambahkan --force untuk menimpanya.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lkj-new-") as tmp:
-        xlsx = Path(tmp) / "tracker.xlsx"
-        build_tracker(xlsx, year=year, agency=agency, government=government)
-        built = xlsx
-        if suffix == ".xlsm":
-            from lkj_xl.authoring.xlsm import build_xlsm
+    if target.exists():  # refuse before minutes of building
+        refuse_read_only(real_path(target))
+        ensure_not_open_in_excel(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="lkj-new-") as tmp:
+            xlsx = Path(tmp) / "tracker.xlsx"
+            build_tracker(xlsx, year=year, agency=agency, government=government)
+            built = xlsx
+            if suffix == ".xlsm":
+                from lkj_xl.authoring.xlsm import build_xlsm
 
-            built = build_xlsm(xlsx, Path(tmp) / "tracker.xlsm")
-        problems = check_package_kind(built)
-        if problems:
-            raise UnusableFileError(f"{target.name} tidak dibuat: " + " ".join(problems))
-        replace_with_bytes(target, built.read_bytes())
-    return target
+                built = build_xlsm(xlsx, Path(tmp) / "tracker.xlsm")
+            problems = check_package_kind(built)
+            if problems:
+                raise UnusableFileError(f"{target.name} tidak dibuat: " + " ".join(problems))
+            data = built.read_bytes()
+    except OSError as exc:
+        raise UnusableFileError(
+            f"Buku kerja {target.name} tidak dapat dibuat ({exc.strerror or exc}). Periksa ruang kosong di disk dan "
+            f"folder sementara, lalu ulangi. Tidak ada berkas yang diubah.") from None
+    backup = atomic_write(target, lambda tmp: tmp.write_bytes(data), check_workbook_file)
+    return target, backup

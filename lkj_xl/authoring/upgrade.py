@@ -5,7 +5,11 @@ a fresh workbook is built with :func:`lkj_xl.authoring.builder.build_tracker` fo
 a person typed is copied into it by label, as it was (value, text-or-formula, number format): the step tables of
 every year (and columns the user added, placed right of the computed columns), Pegawai, the SOP sheet (identity,
 steps, roles), Pengaturan (settings and working hours), Hari Libur (every row as written, "Bukan libur" marks and
-local holidays included) and the Riwayat lines.  OLD is never changed; NEW is written atomically and must not exist.
+local holidays included) and the Riwayat lines; with them the comments and formats a person gave those cells,
+columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a person added (openpyxl copy: values,
+formats, comments, merged cells, sizes).  What cannot be carried (pictures and charts, comments on cells that are
+not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
+never changed; NEW is written atomically and must not exist.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ class _Counts:
     special_rows: int = 0
     extra_columns: int = 0
     history: int = 0
+    extra_column_names: list[str] = field(default_factory=list)
+    added_sheets: list[str] = field(default_factory=list)
+    comments: int = 0
+    not_carried: list[str] = field(default_factory=list)
 
 
 def _layout_version(tracker, workbook) -> int:
@@ -54,13 +62,38 @@ def _layout_version(tracker, workbook) -> int:
         return 0
 
 
+#: Source cells whose comment was carried (``id(cell)``): every other comment of the old workbook is reported.
+_carried_comments: set[int] = set()
+
+
 def _copy(src, dst) -> None:
-    """One cell as typed: the value, whether text that looks like a formula stays text, and a non-default format."""
+    """One cell as typed: the value, whether text that looks like a formula stays text, a non-default number format,
+    the look a person gave it (font, fill, border, alignment; protection stays the new layout's) and its comment."""
     dst.value = src.value
     if src.data_type in ("s", "f", "b", "n", "d"):
         dst.data_type = src.data_type
     if src.number_format and src.number_format != _GENERAL:
         dst.number_format = src.number_format
+    if src.has_style:
+        for attribute in ("font", "fill", "border", "alignment"):
+            setattr(dst, attribute, copy(getattr(src, attribute)))
+    if src.comment is not None:
+        dst.comment = _copied_comment(src.comment)
+        _carried_comments.add(id(src))
+
+
+def _copied_comment(comment):
+    from openpyxl.comments import Comment
+
+    made = Comment(comment.text, comment.author)
+    made.width, made.height = comment.width, comment.height
+    return made
+
+
+class UpgradeReport(str):
+    """The summary ``lkj upgrade`` prints; ``not_carried`` lists what the new file lacks (exit code 1 when any)."""
+
+    not_carried: tuple[str, ...] = ()
 
 
 def _rows_of(ws, pos, labels) -> list[dict[str, Any]]:
@@ -85,6 +118,22 @@ def _extend_table(ws, name: str, last_row: int, last_col: int | None = None) -> 
     table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
     if table.autoFilter is not None:
         table.autoFilter.ref = table.ref
+
+
+def _name_table_columns(ws, name: str) -> None:
+    """After a table grew to the right: one table column per header cell (Excel repairs a table whose column list
+    does not match its range)."""
+    from openpyxl.utils import range_boundaries
+    from openpyxl.worksheet.table import TableColumn
+
+    table = ws.tables.get(name)
+    if table is None:
+        return
+    min_col, min_row, max_col, _ = range_boundaries(table.ref)
+    columns = list(table.tableColumns)[: max_col - min_col + 1]
+    for offset in range(len(columns), max_col - min_col + 1):
+        columns.append(TableColumn(id=offset + 1, name=str(ws.cell(row=min_row, column=min_col + offset).value)))
+    table.tableColumns = columns
 
 
 def _columns_of(ws, header_row: int) -> dict[str, int]:
@@ -145,7 +194,9 @@ def upgrade_tracker(old: Path, new: Path) -> str:
             os.replace(tmp, new)
     finally:
         tmp.unlink(missing_ok=True)
-    return _summary(old, new, version, counts)
+    report = UpgradeReport(_summary(old, new, version, counts))
+    report.not_carried = tuple(counts.not_carried)
+    return report
 
 
 def _write_new(tracker, src, target: Path) -> _Counts:
@@ -158,6 +209,7 @@ def _write_new(tracker, src, target: Path) -> _Counts:
                   sop=tracker.sop, settings=settings)
     wb = openpyxl.load_workbook(target)
     counts = _Counts()
+    _carried_comments.clear()
     lay = tracker.layout
     _copy_sop(src, wb, lay, counts)
     _copy_settings(src, wb, lay, counts)
@@ -167,7 +219,11 @@ def _write_new(tracker, src, target: Path) -> _Counts:
                layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts)
     _copy_history(src, wb, counts)
-    wb.save(target)
+    _copy_added_sheets(src, wb, counts)
+    _report_leftovers(src, wb, counts)
+    from lkj_xl.engines.openpyxl_book import save_openpyxl
+
+    save_openpyxl(wb, target)
     return counts
 
 
@@ -242,14 +298,31 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
         return
     old, new = src[sheet], wb[sheet]
     columns = {label: i for i, label in enumerate(headers, start=1)}
+    known = {layout.normalize_label(label) for label in headers}
+    # columns a person added to the table (e.g. "Golongan" on Pegawai): carried, right of the layout's own
+    extras = [cell.column for cell in old[pos.header_row]
+              if isinstance(cell.value, str) and cell.value.strip() and layout.normalize_label(cell.value) not in known]
+    extra_target = {col: len(headers) + 1 + i for i, col in enumerate(extras)}
+    for col, target in extra_target.items():
+        _copy(old.cell(row=pos.header_row, column=col), new.cell(row=layout.LIST_HEADER_ROW, column=target))
+        counts.extra_column_names.append(f"{sheet}: {old.cell(row=pos.header_row, column=col).value}")
+    counts.extra_columns += len(extras)
     rows = _rows_of(old, pos, headers)
+    source_rows = [next(iter(cells.values())).row for cells in rows]
     for r in range(layout.LIST_HEADER_ROW + 1, new.max_row + 1):  # the builder's rows give way to the old ones
         for c in columns.values():
             new.cell(row=r, column=c).value = None
     for k, cells in enumerate(rows, start=1):
         for label, cell in cells.items():
             _copy(cell, new.cell(row=layout.LIST_HEADER_ROW + k, column=columns[label]))
-    _extend_table(new, table, layout.LIST_HEADER_ROW + len(rows) + free)
+        if extras and k - 1 < len(source_rows):
+            for col, target in extra_target.items():
+                _copy(old.cell(row=source_rows[k - 1], column=col),
+                      new.cell(row=layout.LIST_HEADER_ROW + k, column=target))
+    _extend_table(new, table, layout.LIST_HEADER_ROW + len(rows) + free,
+                  (len(headers) + len(extras)) if extras else None)
+    if extras:
+        _name_table_columns(new, table)
     if what == "staff":
         counts.staff = len(rows)
     else:
@@ -328,6 +401,70 @@ def _copy_history(src, wb, counts: _Counts) -> None:
     counts.history = k
 
 
+def _copy_added_sheets(src, wb, counts: _Counts) -> None:
+    """Sheets a person added (any sheet the layout does not have): values, formats, comments, merged cells, column
+    widths and row heights, freeze panes, data validation and conditional formatting, copied with openpyxl."""
+    for old in src.worksheets:
+        if old.title in wb.sheetnames:
+            continue
+        new = wb.create_sheet(old.title)
+        for row in old.iter_rows():
+            for cell in row:
+                if cell.value is None and not cell.has_style and cell.comment is None:
+                    continue
+                target = new.cell(row=cell.row, column=cell.column)
+                _copy(cell, target)
+                if cell.has_style:
+                    target.protection = copy(cell.protection)
+                if cell.hyperlink is not None:
+                    target.hyperlink = copy(cell.hyperlink)
+        for merged in old.merged_cells.ranges:
+            new.merge_cells(str(merged))
+        for key, dim in old.column_dimensions.items():
+            if dim.width is not None:
+                new.column_dimensions[key].width = dim.width
+            new.column_dimensions[key].hidden = dim.hidden
+        for key, dim in old.row_dimensions.items():
+            if dim.height is not None:
+                new.row_dimensions[key].height = dim.height
+            new.row_dimensions[key].hidden = dim.hidden
+        new.freeze_panes = old.freeze_panes
+        new.sheet_state = old.sheet_state
+        for validation in old.data_validations.dataValidation:
+            new.add_data_validation(copy(validation))
+        for ranges, rules in old.conditional_formatting._cf_rules.items():
+            for rule in rules:
+                new.conditional_formatting.add(str(ranges.sqref), copy(rule))
+        counts.added_sheets.append(old.title)
+    if counts.added_sheets:
+        for title in counts.added_sheets:  # keep the person's order among the layout's sheets as far as possible
+            position = src.sheetnames.index(title)
+            wb.move_sheet(title, offset=min(position, len(wb.sheetnames) - 1) - wb.sheetnames.index(title))
+
+
+def _report_leftovers(src, wb, counts: _Counts) -> None:
+    """What the new file lacks, listed exactly: pictures and charts (openpyxl cannot carry them), comments on cells
+    that were not carried (computed columns, labels) unless the new layout has the same note on that sheet."""
+    layout_notes = {(ws.title, cell.comment.text.strip()) for ws in wb.worksheets for row in ws.iter_rows()
+                    for cell in row if cell.comment is not None}
+    for ws in src.worksheets:
+        def count(sheet) -> int:
+            return len(getattr(sheet, "_images", ())) + len(getattr(sheet, "_charts", ()))
+
+        # the layout's own (the Laporan logo) are in the new file already
+        pictures = count(ws) - (count(wb[ws.title]) if ws.title in wb.sheetnames and ws.title not in
+                                counts.added_sheets else 0)
+        if pictures > 0:
+            counts.not_carried.append(f"lembar \"{ws.title}\": {pictures} gambar/grafik")
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and id(cell) not in _carried_comments \
+                        and (ws.title, cell.comment.text.strip()) not in layout_notes:
+                    counts.not_carried.append(f"komentar di {ws.title}!{cell.coordinate}")
+        counts.comments += sum(1 for row in ws.iter_rows() for cell in row
+                               if cell.comment is not None and id(cell) in _carried_comments)
+
+
 def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
     years = ", ".join(str(y) for y in sorted(counts.years)) or "-"
     lines = [
@@ -343,8 +480,19 @@ def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
     ]
     if counts.extra_columns:
         lines.append(f"  Kolom tambahan buatan pengguna: {counts.extra_columns} (diletakkan di kanan kolom terhitung).")
+    if counts.extra_column_names:
+        lines.append("  Kolom tambahan daftar: " + ", ".join(counts.extra_column_names) + ".")
     if counts.history:
         lines.append(f"  Riwayat: {counts.history} baris.")
+    if counts.added_sheets:
+        lines.append("  Lembar tambahan buatan pengguna: " + ", ".join(f"\"{t}\"" for t in counts.added_sheets)
+                     + " (nilai, format, komentar, sel gabungan, lebar kolom).")
+    if counts.comments:
+        lines.append(f"  Komentar sel: {counts.comments}.")
+    lines.append("  Format sel (huruf, warna isi, garis, perataan) ikut bersama isiannya.")
+    if counts.not_carried:
+        lines.append(f"TIDAK IKUT ({len(counts.not_carried)}); salin sendiri dari berkas lama:")
+        lines += [f"  - {item} tidak ikut" for item in counts.not_carried]
     lines.append("Jalankan `lkj validate` pada berkas baru untuk memeriksanya.")
     return "\n".join(lines)
 

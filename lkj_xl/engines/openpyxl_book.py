@@ -116,6 +116,16 @@ def _read_only_values(ws) -> Values | None:
     return _rectangle(present, last_row, last_col)
 
 
+def save_openpyxl(wb: Any, target: str | Path) -> None:
+    """``wb.save(target)`` with the zip built in memory first: openpyxl leaves its ``ZipFile`` on the file open when
+    a write fails (disk full), and the garbage collector's close then fails again, printing "Exception ignored in
+    ZipFile.__del__".  Here a failing write is one ``OSError`` from a file closed at once."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with open(target, "wb") as stream:
+        stream.write(buffer.getbuffer())
+
+
 class FileBook(Book):
     """A workbook loaded from (and saved to) a file."""
 
@@ -218,13 +228,20 @@ class FileBook(Book):
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("FileBook.save needs a path for a workbook that was not opened from a file")
-        self._wb.save(target)
+        save_openpyxl(self._wb, target)
         if is_macro_path(target):
             # openpyxl keeps the ribbon part but drops its relationship: put it back, or Excel shows no LKj tab.
             from lkj_xl.engines.ooxml import restore_ribbon_relationship
 
             restore_ribbon_relationship(target)
         return target
+
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system (its serial numbers mean other days)."""
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        return self._wb.epoch == CALENDAR_MAC_1904
 
     def tables(self, sheet: str) -> dict[str, str]:
         """Table name -> ref ("A12:M13") of a sheet's tables (empty for a read-only book: openpyxl does not load

@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -40,7 +41,14 @@ from pathlib import Path
 from lkj_xl.core.errors import FileLockedError, LkjError, UnusableFileError
 from lkj_xl.core.settings import DEFAULT_BACKUPS
 from lkj_xl.files.names import BACKUP_DIR_NAME, TEMP_PREFIX
-from lkj_xl.files.locks import DEFAULT_LOCK_TIMEOUT, ensure_not_open_in_excel, workbook_lock
+from lkj_xl.files.locks import (
+    DEFAULT_LOCK_TIMEOUT,
+    ensure_not_open_in_excel,
+    name_too_long,
+    real_path,
+    refuse_read_only,
+    workbook_lock,
+)
 
 __all__ = [
     "BACKUP_DIR_NAME",
@@ -48,6 +56,8 @@ __all__ = [
     "FAULT_ENV",
     "atomic_write",
     "backup_dir_for",
+    "check_name_length",
+    "completed_saves",
     "list_backups",
     "restore_backup",
 ]
@@ -61,6 +71,10 @@ FAULT_ENV = "LKJ_XL_FAULT_STAGE"
 FAULT_STAGES = ("after-temp-write", "after-verify", "after-fsync", "after-backup", "before-replace", "after-replace")
 
 Clock = Callable[[], datetime]
+
+#: Every workbook this process replaced, in order (the command line reports a save as done when Ctrl+C comes after
+#: it).
+completed_saves: list[Path] = []
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,25 @@ def _fault_point(stage: str) -> None:
 
 
 def backup_dir_for(path: str | os.PathLike[str], backup_dir: str | os.PathLike[str] | None = None) -> Path:
-    return Path(backup_dir) if backup_dir is not None else Path(path).parent / BACKUP_DIR_NAME
+    """``Cadangan LKj`` beside the real file (a symlink's backups are its target's)."""
+    return Path(backup_dir) if backup_dir is not None else real_path(path).parent / BACKUP_DIR_NAME
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf: NTFS and SMB allow 255
+        return 255
+
+
+def check_name_length(path: Path) -> None:
+    """Refuse, before anything is written, a workbook whose lock, temporary or partial-backup names beside it would
+    exceed the file system's name limit (the OS would answer "File name too long" half way through)."""
+    longest = max(len(TEMP_PREFIX) + 13 + len(path.name),  # temp: .~lkj-tmp-<12 hex>-<name>
+                  len(TEMP_PREFIX) + 13 + len(path.stem) + 23 + len(path.suffix))  # partial backup in Cadangan LKj
+    limit = _name_max(path.parent if str(path.parent) else Path("."))
+    if longest > limit:
+        raise name_too_long(path, limit)
 
 
 def _backup_name_re(path: Path) -> re.Pattern[str]:
@@ -105,7 +137,7 @@ def _temp_sibling(target: Path) -> Path:
 
 def list_backups(path: str | os.PathLike[str], *, backup_dir: str | os.PathLike[str] | None = None) -> list[BackupInfo]:
     """Backups of workbook ``path``, newest first.  Unrelated files in the folder are ignored."""
-    p = Path(path)
+    p = real_path(path)
     folder = backup_dir_for(p, backup_dir)
     pattern = _backup_name_re(p)
     found: list[BackupInfo] = []
@@ -168,7 +200,17 @@ def _clean_stale(folder: Path, pattern: re.Pattern[str], not_after: float) -> No
                 os.unlink(entry.path)
 
 
+def _refuse_backup_folder_taken(path: Path, folder: Path) -> None:
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise UnusableFileError(
+            f"'{folder.name}' di folder '{folder.parent}' adalah berkas, bukan folder; lkj menyimpan cadangan buku "
+            f"kerja '{path.name}' di folder bernama itu. Ganti nama atau pindahkan berkas itu, lalu ulangi. Buku kerja "
+            f"belum diubah."
+        )
+
+
 def _make_backup(path: Path, folder: Path, clock: Clock) -> BackupInfo:
+    _refuse_backup_folder_taken(path, folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -231,6 +273,18 @@ def _replace(tmp: Path, path: Path) -> None:
             ) from None
 
 
+def _keep_mode_and_group(old: Path, new: Path) -> None:
+    """Give the new version the old file's mode and, where the OS allows it (the owner may give a file to any group
+    they belong to), its group: a shared folder's group write access survives a save by another member."""
+    if sys.platform == "win32":  # pragma: no cover - no POSIX modes; the read-only attribute is refused earlier
+        return
+    with contextlib.suppress(OSError):
+        st = os.stat(old)
+        os.chmod(new, stat.S_IMODE(st.st_mode))
+        if os.stat(new).st_gid != st.st_gid:
+            os.chown(new, -1, st.st_gid)
+
+
 def replace_with_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Make ``path`` hold ``data`` in one step: a temporary file beside it (with the mode of the file it replaces),
     flushed to disk, then :func:`_replace` (the one atomic replace, with its Windows retry).  For files that need no
@@ -244,7 +298,7 @@ def replace_with_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():
-            shutil.copymode(target, tmp)
+            _keep_mode_and_group(target, tmp)
         _replace(tmp, target)
     except BaseException:
         _unlink_quiet(tmp)
@@ -273,13 +327,15 @@ def atomic_write(
     """
     if backups < 0:
         raise ValueError("backups must be >= 0")
-    p = Path(path)
-    if p.is_symlink():
-        p = Path(os.path.realpath(p))
+    p = real_path(path)
     folder = p.parent
     if not folder.is_dir():
         raise UnusableFileError(f"Folder '{folder}' tidak ditemukan. Periksa lokasi buku kerja '{p.name}', lalu ulangi.")
     bdir = backup_dir_for(p, backup_dir)
+    refuse_read_only(p)
+    check_name_length(p)
+    if backups > 0 and p.exists():
+        _refuse_backup_folder_taken(p, bdir)
 
     with workbook_lock(p, timeout=lock_timeout) as held:
         if check_excel:
@@ -322,14 +378,14 @@ def atomic_write(
             if backups > 0 and p.exists():
                 backup = _make_backup(p, bdir, clock)
             _fault_point("after-backup")
-            if sys.platform != "win32" and p.exists():
-                with contextlib.suppress(OSError):
-                    shutil.copymode(p, tmp)
+            if p.exists():
+                _keep_mode_and_group(p, tmp)
             _fault_point("before-replace")
             _replace(tmp, p)
         except BaseException:
             _unlink_quiet(tmp)
             raise
+        completed_saves.append(p)
         _fault_point("after-replace")
         _fsync_dir(folder)
         if backups > 0:
@@ -355,7 +411,7 @@ def restore_backup(
     """
     from lkj_xl.files.guard import check_workbook_file
 
-    p = Path(path)
+    p = real_path(path)
     available = list_backups(p, backup_dir=backup_dir)
     chosen = _choose_backup(p, available, backup, backup_dir_for(p, backup_dir))
     check_workbook_file(chosen.path)

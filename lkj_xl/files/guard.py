@@ -147,6 +147,7 @@ def check_workbook_file(
         _check_directory(p, infos, size, max_uncompressed, max_ratio)
         _check_required_parts(p, {i.filename for i in infos})
         total = _stream_parts(p, zf, infos, max_uncompressed)
+        _check_not_strict(p, zf)
     return WorkbookFileInfo(path=p, size=size, uncompressed=total, parts=len(infos))
 
 
@@ -233,6 +234,23 @@ def _check_required_parts(path: Path, names: set[str]) -> None:
         if "xl/workbook.bin" in names:
             raise _fail(path, "Berkas '{name}' berformat Buku Kerja Biner Excel (.xlsb) yang tidak didukung. " + _SAVE_AS)
         raise _fail(path, f"Berkas '{{name}}' bukan buku kerja Excel yang lengkap: bagian '{WORKBOOK_PART}' tidak ada. " + _SAVE_AS)
+
+
+#: The main namespace of Strict Open XML spreadsheets (ISO/IEC 29500 Strict), which Excel can save but openpyxl and
+#: the package engine do not read.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _check_not_strict(path: Path, zf: zipfile.ZipFile) -> None:
+    with zf.open(WORKBOOK_PART) as stream:  # already streamed and checked once: sizes and prolog are sound
+        head = stream.read(_CHUNK)
+    root = head.find(b"<workbook")
+    if root < 0:
+        root = head.find(b":workbook")
+    if STRICT_NAMESPACE in head[max(root, 0):]:
+        raise _fail(path, "Berkas '{name}' memakai format Strict Open XML tidak didukung; simpan ulang sebagai Buku "
+                          "Kerja Excel: buka di Excel, File > Simpan Sebagai, pilih 'Buku Kerja Excel (.xlsx)' atau "
+                          "'Buku Kerja Excel Berkemampuan Makro (.xlsm)', lalu ulangi.")
 
 
 def _stream_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], max_uncompressed: int) -> int:

@@ -19,8 +19,10 @@ Process lock
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
+import stat
 import socket
 import sys
 import threading
@@ -43,6 +45,8 @@ __all__ = [
     "owner_file_candidates",
     "parse_owner_file",
     "read_lock_holder",
+    "real_path",
+    "refuse_read_only",
     "workbook_lock",
 ]
 
@@ -51,6 +55,31 @@ _OWNER_MAX_BYTES = 1024
 _MSO_MAX_NAME = 54  # Office refuses longer user names (52); allow a little slack
 _HOLDER_BYTES = 512  # the lock file's content is written padded to this size (never truncated: see _write_holder)
 _WIN_LOCK_OFFSET = 1 << 30  # Windows byte-range lock far past the content, so others can still read who holds it
+
+
+# ------------------------------------------------------------------------------------------------ the real file
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """The file a path names, symlinks followed: the lock, Excel's owner file and the backups all belong beside the
+    real file, so two writers reaching it through a symlink and through its real path meet at the same lock."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
+def refuse_read_only(path: str | os.PathLike[str]) -> None:
+    """Refuse a workbook whose mode bits say nobody may write it (``chmod 444``; on Windows the read-only attribute,
+    which ``os.stat`` reports as a missing ``S_IWRITE``).  Decided from the bits, not by trying: an administrator
+    (root) could write it anyway, and the person who marked it read-only meant it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # a missing file is not read-only; other errors surface where the file is read
+    if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        name = Path(path).name
+        raise UnusableFileError(
+            f"Buku kerja '{name}' bersifat hanya-baca (read-only), sehingga tidak diubah. Bila memang boleh diubah, "
+            f"hilangkan tanda hanya-baca (klik kanan berkas > Properti > hapus centang 'Hanya-baca', atau minta "
+            f"pengelola folder memberi izin menulis), lalu ulangi."
+        )
 
 
 # ------------------------------------------------------------------------------------------------ Excel owner file
@@ -135,8 +164,9 @@ def _read_owner(owner: Path) -> str | None:
 
 
 def ensure_not_open_in_excel(path: str | os.PathLike[str]) -> None:
-    """Raise :class:`FileLockedError` when an Excel owner file says someone has the workbook open."""
-    p = Path(path)
+    """Raise :class:`FileLockedError` when an Excel owner file says someone has the workbook open (beside the real
+    file when ``path`` is a symlink)."""
+    p = real_path(path)
     owner_file = excel_owner_file(p)
     who = None if owner_file is None else _read_owner(owner_file)
     if owner_file is None or who is None:
@@ -272,6 +302,23 @@ def _hide_file(path: Path) -> None:  # pragma: no cover - Windows only
             ctypes.windll.kernel32.SetFileAttributesW(str(path), attrs | file_attribute_hidden)
 
 
+def _no_space(lock_path: Path, exc: OSError) -> UnusableFileError:
+    return UnusableFileError(
+        f"Berkas kunci '{lock_path.name}' tidak dapat ditulis di folder '{lock_path.parent}' ({exc.strerror or exc}). "
+        "Periksa ruang kosong di disk atau kuota folder itu, lalu ulangi. Buku kerja belum diubah."
+    )
+
+
+def name_too_long(path: Path, limit: int | None = None) -> UnusableFileError:
+    """The workbook's name leaves no room for the lock and temporary files lkj keeps beside it."""
+    within = f" (batas sistem berkas {limit} karakter)" if limit else ""
+    return UnusableFileError(
+        f"Nama berkas buku kerja '{path.name}' terlalu panjang ({len(path.name)} karakter): lkj menyimpan berkas "
+        f"kunci dan berkas sementara bernama lebih panjang di sampingnya{within}. Persingkat nama berkasnya (mis. "
+        f"di bawah 200 karakter), lalu ulangi. Buku kerja belum diubah."
+    )
+
+
 def _write_holder(fd: int) -> None:
     # Written in place at a fixed size: no truncation, which Windows may refuse on a file with a byte-range lock.
     os.lseek(fd, 0, os.SEEK_SET)
@@ -290,8 +337,9 @@ def workbook_lock(
     """Hold the exclusive ``lkj`` lock of workbook ``path`` for the ``with`` block.
 
     Waits at most ``timeout`` seconds, then raises :class:`FileLockedError` naming the holder.  Re-entrant in the same
-    thread (a nested ``with`` returns at once).
+    thread (a nested ``with`` returns at once).  A symlink's lock is its real file's.
     """
+    path = real_path(path)
     lock_path = lock_path_for(path)
     key = _key(lock_path)
     me = threading.get_ident()
@@ -317,6 +365,10 @@ def workbook_lock(
     except FileNotFoundError:
         raise UnusableFileError(f"Folder '{lock_path.parent}' tidak ditemukan. Periksa lokasi buku kerja, lalu ulangi.") from None
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise name_too_long(Path(path)) from None
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise _no_space(lock_path, exc) from None
         raise UnusableFileError(
             f"Tidak dapat membuat berkas kunci '{lock_path.name}' di folder '{lock_path.parent}' ({exc.strerror or exc}). "
             "Periksa izin menulis di folder itu, lalu ulangi."
@@ -339,7 +391,10 @@ def workbook_lock(
         os.close(fd)
         raise
     try:
-        _write_holder(fd)
+        try:
+            _write_holder(fd)
+        except OSError as exc:  # disk full, quota: nothing of the workbook has been touched yet
+            raise _no_space(lock_path, exc) from None
         held = HeldLock(lock_path=lock_path, mtime=os.fstat(fd).st_mtime)
         with _registry_guard:
             _held[key] = (me, 1, held)

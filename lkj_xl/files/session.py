@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -90,12 +89,14 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
     does).  Nothing is written when ``change`` raises or the new version fails its checks."""
     from lkj_xl.core.settings import DEFAULT_BACKUPS
     from lkj_xl.engines.package import PackageBook
-    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.backups import atomic_write, check_name_length
     from lkj_xl.files.guard import check_workbook_file
-    from lkj_xl.files.locks import ensure_not_open_in_excel, workbook_lock
+    from lkj_xl.files.locks import ensure_not_open_in_excel, real_path, refuse_read_only, workbook_lock
 
-    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    target = real_path(path)  # a symlink: lock, owner file and backups beside the real file
     check_workbook_file(target)
+    refuse_read_only(target)
+    check_name_length(target)
     if _is_macro(target):
         _refuse_damaged_macro_file(target)
     ensure_not_open_in_excel(target)
@@ -171,7 +172,7 @@ def restore(path: str | Path, backup: str | None = None) -> Path:
     choice: Any = None
     if backup is not None:
         text = str(backup).strip()
-        choice = int(text) - 1 if text.isdigit() else text
+        choice = int(text) - 1 if text.isascii() and text.isdigit() else text  # "²" is a digit to str.isdigit
         if isinstance(choice, int) and choice < 0:
             raise UnusableFileError("Nomor cadangan dimulai dari 1 (lihat `lkj backups`).")
     return restore_backup(path, choice).path

@@ -71,7 +71,9 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
     government = as_text(value(layout.P_GOVERNMENT)) or Settings.government
 
     deadline = None
-    raw = value(layout.P_DEADLINE)
+    from lkj_xl.workbook.read_steps import date_in_epoch
+
+    raw = date_in_epoch(value(layout.P_DEADLINE), bool(getattr(reader.book, "date1904", False)))
     if not is_blank(raw):
         try:
             deadline = parse_datetime(raw)

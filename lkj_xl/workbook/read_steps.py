@@ -17,6 +17,7 @@ the builder wrote there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from lkj_xl.core.entries import AREA_CELL, AREA_BOOK, ERROR, WARNING, Location, StepEntry
@@ -115,6 +116,22 @@ def _top_block(reader: Any, sheet: str, values: Sequence[Sequence[Any]], number:
     return None
 
 
+#: Serial 0 of Excel's 1904 date system (Mac Excel's old default, still a workbook option).
+_EPOCH_1904 = datetime(1904, 1, 1)
+_DATE_LABELS = (layout.F_RECEIVED, layout.F_COMPLETED)
+
+
+def date_in_epoch(value: Any, date1904: bool) -> Any:
+    """A bare number in a date cell (a date whose cell lost its date format) as the date it means in the workbook's
+    own date system.  Cells with a date format come from the engine as datetimes already; in the 1900 system the
+    core reads the number itself (:func:`lkj_xl.core.dates.excel_serial_to_datetime`).  A number no date can be is
+    left as it is, for the core's message."""
+    if not date1904 or isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 2_950_000:
+        return value
+    days = int(value)
+    return _EPOCH_1904 + timedelta(days=days, seconds=round((value - days) * 86400))
+
+
 def _is_year(value: Any) -> bool:
     year = as_int(value)
     return year is not None and YEAR_MIN <= year <= YEAR_MAX
@@ -179,8 +196,12 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
     rows: list[tuple[int, int | None, bool]] = []
     computed: list[tuple[Any, ...]] = []
     entries: list[StepEntry] = []
+    date1904 = bool(getattr(reader.book, "date1904", False))
     for index, sheet_row in enumerate(data_rows + absorbed):
         data = {label: cell(sheet_row, column) for label, column in entry_cols if column is not None}
+        for label in _DATE_LABELS:
+            if label in data:
+                data[label] = date_in_epoch(data[label], date1904)
         blank = all(is_blank(v) for v in data.values())
         rows.append((sheet_row, as_int(data.get(layout.F_YEAR)), blank))
         computed.append(tuple(cell(sheet_row, c) for c in computed_cols))
