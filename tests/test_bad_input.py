@@ -1166,3 +1166,24 @@ def test_interrupt_right_after_a_completed_save_reports_it_done(base, tmp_path, 
     code, output = _run(path, "refresh", capsys)
     assert code == EXIT_UNUSABLE and "Dibatalkan" in output and "sudah disimpan" not in output, output
     assert path.read_bytes() == before
+
+
+def test_a_header_pushed_far_down_is_still_found(base, tmp_path, capsys):
+    """Someone inserts 70 rows of their own notes above the Pegawai table (openpyxl leaves the table object where
+    it was, as a script would): the reader searches the whole sheet for the header, not only its top rows."""
+    path = tmp_path / base.name
+    shutil.copy(base, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.SHEET_STAFF]
+    ws.insert_rows(1, 70)
+    ws["A1"] = "Catatan kepegawaian (diketik pengelola)"
+    wb.save(path)
+    code, output = _run(path, "validate", capsys)
+    assert code == EXIT_OK, output
+    assert "tidak ditemukan" not in output
+    from lkj_xl.engines.package import PackageBook
+    from lkj_xl.workbook.reader import load_tracker
+
+    tracker = load_tracker(PackageBook.open(path))
+    assert [s.nama for s in tracker.staff] == [person[0] for person in DEMO_STAFF]
+    assert tracker.layout.staff_table.header_row == layout.LIST_HEADER_ROW + 70
