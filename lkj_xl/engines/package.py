@@ -637,14 +637,15 @@ class PackageBook(Book):
             return None, str(value)
         if isinstance(value, float):
             return None, _number_text(value)
+        if type(value) is str:  # noqa: E721 - exact type: the cache below keys on equal values
+            return _text_content_of(value)
         if isinstance(value, (datetime, date, time)):
             if getattr(value, "tzinfo", None) is not None:
                 raise ValueError("Excel does not support timezones in datetimes")
+            if type(value) is datetime:  # noqa: E721
+                return None, _serial_text(value, self._epoch)
             return None, _number_text(to_excel(value, self._epoch))
-        text = cell_text(_ILLEGAL_XML.sub("", value if isinstance(value, str) else str(value)))
-        if text == "":
-            return None, None  # openpyxl writes "" as an empty cell: read back as None
-        return "inlineStr", text
+        return _text_content_of(value if isinstance(value, str) else str(value))
 
     def _set_cell(self, sh: _Sheet, r: int, c: int, content: tuple[str | None, str | None]) -> None:
         el = self._cell(sh, r, c)
@@ -676,7 +677,9 @@ class PackageBook(Book):
             v_el = etree.Element(T_V)
             v_el.text = text
             el.insert(0, v_el)
-        sh.extent = (max(sh.extent[0], r), max(sh.extent[1], c))
+        extent = sh.extent
+        if r > extent[0] or c > extent[1]:
+            sh.extent = (max(extent[0], r), max(extent[1], c))
 
     def _row(self, sh: _Sheet, r: int) -> etree._Element:
         row = sh.rows.get(r)
@@ -717,7 +720,9 @@ class PackageBook(Book):
             sh.dirty_rows.add(r)
         sh.cells[r, c] = el
         sh.new_cells.add((r, c))
-        sh.extent = (max(sh.extent[0], r), max(sh.extent[1], c))
+        extent = sh.extent
+        if r > extent[0] or c > extent[1]:
+            sh.extent = (max(extent[0], r), max(extent[1], c))
         return el
 
     @staticmethod
@@ -1129,6 +1134,21 @@ def _text_content(el: etree._Element) -> str:
             if t is not None:
                 runs.append(t)
     return "".join(([plain] if plain is not None else []) + runs)
+
+
+@lru_cache(maxsize=1 << 12)
+def _text_content_of(value: str) -> tuple[str | None, str | None]:
+    """(t attribute, text) of a text value (the same text comes back for many cells: status labels)."""
+    text = cell_text(_ILLEGAL_XML.sub("", value))
+    if text == "":
+        return None, None  # openpyxl writes "" as an empty cell: read back as None
+    return "inlineStr", text
+
+
+@lru_cache(maxsize=1 << 14)
+def _serial_text(value: datetime, epoch: datetime) -> str:
+    """A naive datetime's cell text (the same instants come back for many cells: computed dates)."""
+    return _number_text(to_excel(value, epoch))
 
 
 def _number_text(value: float) -> str:
