@@ -88,6 +88,7 @@ def _column_index(letters: str) -> int:
     return index
 
 
+@lru_cache(maxsize=1 << 14)
 def _letters(column: int) -> str:
     letters = ""
     while column > 0:
@@ -227,6 +228,9 @@ class _Sheet:
     new_cells: set[tuple[int, int]] = field(default_factory=set)
     dirty_rows: set[int] = field(default_factory=set)  # existing rows whose attributes changed
     new_rows: set[int] = field(default_factory=set)
+    # row -> (columns, cells) of its <c> children in document order, built when a cell is first added to the row
+    # (only for rows whose columns ascend; others are searched)
+    row_cells: dict[int, tuple[list[int], list[etree._Element]] | None] = field(default_factory=dict)
 
 
 def _index(raw: dict[str, bytes], file_name: str) -> tuple[dict, list[tuple[str, str, str]], dict[str, tuple[str, str]]]:
@@ -592,22 +596,30 @@ class PackageBook(Book):
 
     def write(self, sheet: str, row: int, column: int, values: Sequence[Sequence[Any]]) -> None:
         sh = self._writable(sheet)
+        width = max((len(r) for r in values), default=0)
+        # only the merged ranges overlapping the block can refuse one of its cells
+        merges = [m for m in sh.merges
+                  if m[0] <= row + len(values) - 1 and row <= m[2] and m[1] <= column + width - 1 and column <= m[3]]
+        content = self._cell_content
         block = []
         for r_offset, row_values in enumerate(values):
+            r = row + r_offset
             for c_offset, value in enumerate(row_values):
-                r, c = row + r_offset, column + c_offset
-                self._check_merge(sh, sheet, r, c)
-                block.append((r, c, self._cell_content(value)))
+                c = column + c_offset
+                if merges:
+                    self._check_merge(sh, sheet, r, c, merges)
+                block.append((r, c, content(value)))
         written = self._written.setdefault(sheet, set())
-        for r, c, content in block:
-            self._set_cell(sh, r, c, content)
+        set_cell = self._set_cell
+        for r, c, cell_content in block:
+            set_cell(sh, r, c, cell_content)
             written.add(_ref(r, c))
         if block:
             self._changed.add(sh.part)
 
     @staticmethod
-    def _check_merge(sh: _Sheet, sheet: str, r: int, c: int) -> None:
-        for r1, c1, r2, c2 in sh.merges:
+    def _check_merge(sh: _Sheet, sheet: str, r: int, c: int, merges=None) -> None:
+        for r1, c1, r2, c2 in (sh.merges if merges is None else merges):
             if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1):
                 where = _ref(r, c)
                 raise DataError(f"Sel {where} pada lembar \"{sheet}\" digabung (merge) dengan sel lain, "
@@ -625,26 +637,28 @@ class PackageBook(Book):
             return None, str(value)
         if isinstance(value, float):
             return None, _number_text(value)
+        if type(value) is str:  # noqa: E721 - exact type: the cache below keys on equal values
+            return _text_content_of(value)
         if isinstance(value, (datetime, date, time)):
             if getattr(value, "tzinfo", None) is not None:
                 raise ValueError("Excel does not support timezones in datetimes")
+            if type(value) is datetime:  # noqa: E721
+                return None, _serial_text(value, self._epoch)
             return None, _number_text(to_excel(value, self._epoch))
-        text = cell_text(_ILLEGAL_XML.sub("", value if isinstance(value, str) else str(value)))
-        if text == "":
-            return None, None  # openpyxl writes "" as an empty cell: read back as None
-        return "inlineStr", text
+        return _text_content_of(value if isinstance(value, str) else str(value))
 
     def _set_cell(self, sh: _Sheet, r: int, c: int, content: tuple[str | None, str | None]) -> None:
         el = self._cell(sh, r, c)
         sh.dirty_cells.add((r, c))
-        formula = el.find(T_F)
-        if formula is not None:
-            self._drop_formula(sh, el, formula)
-        for child in list(el):
-            if child.tag in (T_F, T_V, T_IS):
-                el.remove(child)
+        if len(el):
+            formula = el.find(T_F)
+            if formula is not None:
+                self._drop_formula(sh, el, formula)
+            for child in list(el):
+                if child.tag in (T_F, T_V, T_IS):
+                    el.remove(child)
         for attr in ("t", "cm", "vm"):
-            if attr in el.attrib:
+            if el.get(attr) is not None:
                 del el.attrib[attr]
         kind, text = content
         if text is None:
@@ -663,7 +677,9 @@ class PackageBook(Book):
             v_el = etree.Element(T_V)
             v_el.text = text
             el.insert(0, v_el)
-        sh.extent = (max(sh.extent[0], r), max(sh.extent[1], c))
+        extent = sh.extent
+        if r > extent[0] or c > extent[1]:
+            sh.extent = (max(extent[0], r), max(extent[1], c))
 
     def _row(self, sh: _Sheet, r: int) -> etree._Element:
         row = sh.rows.get(r)
@@ -699,28 +715,53 @@ class PackageBook(Book):
                     break
         if style is not None:
             el.set("s", style)
-        following = None
-        for existing in row.iterchildren(T_C):
-            if _coord(existing.get("r"))[1] > c:
-                following = existing
-                break
-        if following is not None:
-            following.addprevious(el)
-        else:
-            # after the last cell (before a row extLst, if any)
-            last = None
-            for existing in row.iterchildren(T_C):
-                last = existing
-            if last is not None:
-                last.addnext(el)
-            else:
-                row.insert(0, el)
+        self._insert_cell(sh, r, row, c, el)
         if self._widen_spans(row, c):
             sh.dirty_rows.add(r)
         sh.cells[r, c] = el
         sh.new_cells.add((r, c))
-        sh.extent = (max(sh.extent[0], r), max(sh.extent[1], c))
+        extent = sh.extent
+        if r > extent[0] or c > extent[1]:
+            sh.extent = (max(extent[0], r), max(extent[1], c))
         return el
+
+    @staticmethod
+    def _insert_cell(sh: _Sheet, r: int, row: etree._Element, c: int, el: etree._Element) -> None:
+        """Put the new cell ``el`` (column ``c``) into ``row``: before the first cell, in document order, whose column
+        is greater, else after the last cell (before a row extLst, if any), else first."""
+        order = sh.row_cells.get(r, False)
+        if order is False:
+            existing = list(row.iterchildren(T_C))
+            columns = [_coord(cell.get("r"))[1] for cell in existing]
+            ascending = all(a <= b for a, b in zip(columns, columns[1:]))
+            order = sh.row_cells[r] = (columns, existing) if ascending else None
+        if order is None:  # cells out of order: the first greater one in document order
+            following = None
+            for existing_cell in row.iterchildren(T_C):
+                if _coord(existing_cell.get("r"))[1] > c:
+                    following = existing_cell
+                    break
+            if following is not None:
+                following.addprevious(el)
+            else:
+                last = None
+                for existing_cell in row.iterchildren(T_C):
+                    last = existing_cell
+                if last is not None:
+                    last.addnext(el)
+                else:
+                    row.insert(0, el)
+            return
+        columns, cells = order
+        pos = bisect_right(columns, c)
+        if pos < len(columns):
+            cells[pos].addprevious(el)
+        elif cells:
+            cells[-1].addnext(el)
+        else:
+            row.insert(0, el)
+        columns.insert(pos, c)
+        cells.insert(pos, el)
 
     @staticmethod
     def _widen_spans(row: etree._Element, c: int) -> bool:
@@ -1093,6 +1134,21 @@ def _text_content(el: etree._Element) -> str:
             if t is not None:
                 runs.append(t)
     return "".join(([plain] if plain is not None else []) + runs)
+
+
+@lru_cache(maxsize=1 << 12)
+def _text_content_of(value: str) -> tuple[str | None, str | None]:
+    """(t attribute, text) of a text value (the same text comes back for many cells: status labels)."""
+    text = cell_text(_ILLEGAL_XML.sub("", value))
+    if text == "":
+        return None, None  # openpyxl writes "" as an empty cell: read back as None
+    return "inlineStr", text
+
+
+@lru_cache(maxsize=1 << 14)
+def _serial_text(value: datetime, epoch: datetime) -> str:
+    """A naive datetime's cell text (the same instants come back for many cells: computed dates)."""
+    return _number_text(to_excel(value, epoch))
 
 
 def _number_text(value: float) -> str:
