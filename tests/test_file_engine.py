@@ -227,3 +227,21 @@ def test_a_file_saved_by_someone_else_every_time_is_left_to_them(workbooks, tmp_
     theirs = PackageBook.open(path).read(layout.SHEET_STAFF)[19][3]
     assert theirs.startswith("versi ")  # their version stays
     assert not list(tmp_path.glob(".~lkj-tmp-*"))
+
+
+def test_problem_links_show_without_a_recalculation(workbooks, tmp_path):
+    """Excel does not recalculate a file on open (no fullCalcOnLoad, so no "save changes?" on every close): the
+    Masalah sheet's "Buka" link formulas carry their result for the rows a file-mode refresh wrote."""
+    source, _ = workbooks["xlsx"]
+    path = Path(shutil.copyfile(source, tmp_path / source.name))
+    book = FileBook.open(path)
+    book.write(layout.step_sheet(3), layout.STEP_TABLE_HEADER_ROW + 1, 2, [["tanggal salah"]])
+    book.save()
+    code, output = _cli("refresh", str(path), "--as-of", AS_OF)
+    assert code == 1, output
+    cached = openpyxl.load_workbook(path, data_only=True)[layout.SHEET_PROBLEMS]
+    formulas = openpyxl.load_workbook(path)[layout.SHEET_PROBLEMS]
+    link = layout.PROBLEM_LINK_COLUMN
+    assert cached.cell(2, 2).value == "B13" and cached.cell(2, link).value == "Buka"
+    assert formulas.cell(2, link).value.startswith("=IF($B2")  # the formula stays
+    assert cached.cell(3, 2).value is None and cached.cell(3, link).value in (None, "")

@@ -886,6 +886,32 @@ class PackageBook(Book):
         if created:
             self._changed.add(sh.part)
 
+    def set_formula_result(self, sheet: str, row: int, column: int, value: Any) -> None:
+        """Store ``value`` as the cached result of the formula in a cell, keeping the formula: what Excel shows until
+        it recalculates (a file written here is not recalculated on open).  A cell without a formula is left alone."""
+        sh = self._writable(sheet)
+        el = sh.cells.get((row, column))
+        if el is None or el.find(T_F) is None:
+            return
+        kind, text = (None, None) if value is None else ("str", str(value)) if isinstance(value, str) \
+            else self._cell_content(value)
+        old = el.find(T_V)
+        shown = None if old is None else (old.text or "")
+        if (text in (None, "") and shown in (None, "")) or (el.get("t") == kind and shown == text):
+            return  # already so: the part stays as it is
+        if old is not None:
+            el.remove(old)
+        if kind is None:
+            el.attrib.pop("t", None)
+        else:
+            el.set("t", kind)
+        if text is not None:
+            v_el = etree.SubElement(el, T_V)
+            v_el.text = text
+        sh.dirty_cells.add((row, column))
+        self._written.setdefault(sheet, set()).add(_ref(row, column))
+        self._changed.add(sh.part)
+
     def set_row_height(self, sheet: str, row: int, height: float) -> None:
         sh = self._writable(sheet)
         el = self._row(sh, row)

@@ -71,6 +71,11 @@ class Book(ABC):
         """The reference of a workbook-level defined name ("'Langkah 3'!$B$3:$B$9"), None when absent."""
         return None
 
+    def set_formula_result(self, sheet: str, row: int, column: int, value: Any) -> None:
+        """What a formula cell of the engine's own shows until it is recalculated.  Excel recalculates the workbook
+        it has open by itself (the live book needs nothing); a file written without Excel keeps the result stored
+        with the formula, so the file engine stores it.  Only on the engine's own sheets."""
+
     def resize_table(self, sheet: str, name: str, ref: str) -> None:
         """Make table ``name`` on ``sheet`` cover ``ref`` (same columns, more rows)."""
         raise NotImplementedError(f"{type(self).__name__} cannot resize tables")

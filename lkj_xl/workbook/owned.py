@@ -134,6 +134,11 @@ class GuardedBook(Book):
                                  f"({len(values)}x{width})")
         self.inner.write(sheet, row, column, values)
 
+    def set_formula_result(self, sheet: str, row: int, column: int, value: Any) -> None:
+        if sheet not in self.owned.sheets:
+            raise OwnershipError(f"formula results are stored on the engine's own sheets only, not {sheet}")
+        self.inner.set_formula_result(sheet, row, column, value)
+
     def resize_table(self, sheet: str, name: str, ref: str) -> None:
         if name not in self.owned.tables.get(sheet, ()):
             raise OwnershipError(f"table {name} on {sheet} may not be resized")

@@ -202,6 +202,10 @@ def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int
     block = rows + [[None] * width for _ in range(count - len(rows))]
     if block:
         book.write(sheet, 2, 1, block)
+    # The builder's "Buka" link formulas (column F): what they show for these rows, for a file Excel has not
+    # recalculated (IF($B="","",HYPERLINK(...,"Buka"))).
+    for offset, row in enumerate(block):
+        book.set_formula_result(sheet, 2 + offset, layout.PROBLEM_LINK_COLUMN, "Buka" if row[1] else "")
     return len(rows)
 
 
