@@ -6,7 +6,11 @@ check + reading the entries back).  The child is killed with SIGKILL either
 
 * at a named stage, through the ``LKJ_XL_FAULT_STAGE`` hook (the child kills itself there),
 * in the middle of writing the temporary file (half the bytes written), or
-* after a random delay measured from just before ``atomic_write`` starts (the parent sends SIGKILL).
+* at a random point of ``atomic_write``: the child counts the interpreter's profile events (every Python and C call
+  and return, ``sys.setprofile``) from just before ``atomic_write`` starts and kills itself at event N.  A calibration
+  run counts the events of a whole ``atomic_write``; the points are drawn, stratified, over 1.3 times that count, so
+  the early strata are always kills and the last ones completions.  Where a trial is killed depends on the seed only,
+  never on how fast the machine is (a delay measured in seconds would on a loaded machine).
 
 Afterwards the workbook must be byte-for-byte the old file, or byte-for-byte the file the child wrote (its SHA-256 is
 recorded outside the workbook folder before the commit point), must pass the pre-load check, open in openpyxl and
@@ -25,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -42,6 +45,7 @@ TRIALS_PER_STAGE = 4
 MID_WRITE_TRIALS = 4
 RANDOM_TRIALS = 32
 WORKERS = 3
+HANG_GUARD = 300  # seconds; only a hung child ever waits this long
 
 CHILD = textwrap.dedent(
     """
@@ -54,7 +58,7 @@ CHILD = textwrap.dedent(
     from lkj_xl.files.backups import atomic_write
     from lkj_xl.files.guard import check_workbook_file
 
-    book, meta, mode, rows = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    book, meta, mode, rows, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
@@ -84,9 +88,20 @@ CHILD = textwrap.dedent(
         if entries != expected:
             raise AssertionError("verify: entries differ")
 
+    events = 0
+
+    def count(frame, event, arg):
+        global events
+        events += 1
+        if events == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
     print("READY", flush=True)
+    if mode == "count":
+        sys.setprofile(count)
     atomic_write(book, write, verify, clock=lambda: datetime(2024, 5, 1, 10, 0, 0), lock_timeout=20)
-    print("DONE", flush=True)
+    sys.setprofile(None)
+    print(f"DONE {events}", flush=True)
     """
 )
 
@@ -121,11 +136,11 @@ def child_env(stage: str | None) -> dict[str, str]:
     return env
 
 
-def run_child(folder: Path, mode: str, stage: str | None, delay: float | None) -> tuple[str, float]:
-    """Run one child; returns how it ended and the seconds from READY to its end."""
+def run_child(folder: Path, mode: str, stage: str | None, kill_at: int | None) -> tuple[str, int]:
+    """Run one child; returns how it ended and, when it completed, the profile events it counted (mode "count")."""
     share, meta = folder / "share", folder / "meta"
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(share / "LKj_Tracker.xlsx"), str(meta), mode, str(ROWS)],
+        [sys.executable, "-c", CHILD, str(share / "LKj_Tracker.xlsx"), str(meta), mode, str(ROWS), str(kill_at or 0)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -134,21 +149,14 @@ def run_child(folder: Path, mode: str, stage: str | None, delay: float | None) -
     try:
         ready = proc.stdout.readline().strip()
         assert ready == "READY", (ready, proc.stderr.read())
-        started = time.monotonic()
-        if delay is not None:
-            try:
-                proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                proc.kill()  # SIGKILL on POSIX
-        code = proc.wait(timeout=30)
-        elapsed = time.monotonic() - started
+        code = proc.wait(timeout=HANG_GUARD)
         rest = proc.stdout.read()
         if code == 0:
             assert "DONE" in rest
-            return "completed", elapsed
-        if delay is None and code not in (-9, 97):
+            return "completed", int(rest.split()[-1])
+        if code not in (-9, 97):
             raise AssertionError(f"child failed unexpectedly ({code}): {proc.stderr.read()}")
-        return "killed", elapsed
+        return "killed", 0
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -187,7 +195,6 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
     seed = int(os.environ.get("LKJ_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
     print(f"fault-injection seed: {seed}")
     rng = random.Random(seed)
-    started = time.monotonic()
 
     template = tmp_path / "old.xlsx"
     make_old(template)
@@ -205,22 +212,24 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
         shutil.copyfile(template, folder / "share" / "LKj_Tracker.xlsx")
         return folder
 
-    # calibrate: how long does a full atomic_write take in the child (from READY)?
-    outcome, duration = run_child(prepare("calibrate"), "none", None, None)
-    assert outcome == "completed"
+    # calibrate: how many profile events does a whole atomic_write make in the child?
+    outcome, total = run_child(prepare("calibrate"), "count", None, None)
+    assert outcome == "completed" and total > 1000, total
     check_trial(tmp_path / "calibrate", old_bytes, old_entries, new_entries, next_bytes)
 
-    plans: list[tuple[str, str, str | None, float | None]] = []
+    plans: list[tuple[str, str, str | None, int | None]] = []
     for stage in FAULT_STAGES:
         plans += [(f"stage-{stage}-{i}", "none", stage, None) for i in range(TRIALS_PER_STAGE)]
     plans += [(f"mid-write-{i}", "mid-write", None, None) for i in range(MID_WRITE_TRIALS)]
-    plans += [(f"random-{i}", "none", None, rng.uniform(0.0, duration * 1.3)) for i in range(RANDOM_TRIALS)]
+    stratum = total * 1.3 / RANDOM_TRIALS
+    points = [1 + int((i + rng.random()) * stratum) for i in range(RANDOM_TRIALS)]
+    plans += [(f"random-{i}", "count", None, point) for i, point in enumerate(points)]
     assert len(plans) >= 50
 
-    def trial(plan: tuple[str, str, str | None, float | None]) -> tuple[str, str, str]:
-        name, mode, stage, delay = plan
+    def trial(plan: tuple[str, str, str | None, int | None]) -> tuple[str, str, str]:
+        name, mode, stage, kill_at = plan
         folder = prepare(name)
-        outcome, _ = run_child(folder, mode, stage, delay)
+        outcome, _ = run_child(folder, mode, stage, kill_at)
         version = check_trial(folder, old_bytes, old_entries, new_entries, next_bytes)
         return name, outcome, version
 
@@ -233,6 +242,11 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
         assert {by_stage[f"stage-{stage}-{i}"] for i in range(TRIALS_PER_STAGE)} == {expected}, stage
     assert all(by_stage[f"mid-write-{i}"] == "old" for i in range(MID_WRITE_TRIALS))
     random_outcomes = Counter((outcome, version) for name, outcome, version in results if name.startswith("random-"))
-    elapsed = time.monotonic() - started
-    print(f"trials={len(results)} calibrate={duration:.3f}s random={dict(random_outcomes)} total={elapsed:.1f}s")
-    assert random_outcomes[("killed", "old")] + random_outcomes[("killed", "new")] > 0
+    print(f"trials={len(results)} events={total} random={dict(random_outcomes)}")
+    # a point well inside the count is a kill (the count of one run may differ from another's by a few events:
+    # garbage collection, dict order)
+    surely_killed = [f"random-{i}" for i, point in enumerate(points) if point < total * 0.9]
+    assert len(surely_killed) >= RANDOM_TRIALS // 2
+    outcomes = {name: outcome for name, outcome, _ in results}
+    assert all(outcomes[name] == "killed" for name in surely_killed), outcomes
+    assert random_outcomes[("killed", "old")] > 0
