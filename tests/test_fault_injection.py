@@ -1,8 +1,10 @@
 """Fault injection: kill a real process at random points of ``atomic_write`` and check the workbook is never mixed.
 
-Each trial copies the old workbook (entries ``A-*``) into its own folder and starts a child Python that builds the new
-workbook (entries ``B-*``) with openpyxl and saves it through :func:`lkj_xl.files.backups.atomic_write` (verify = pre-load
-check + reading the entries back).  The child is killed with SIGKILL either
+Each trial copies the old workbook (entries ``A-*``) into its own folder; a real process then saves the new workbook
+(entries ``B-*``, built with openpyxl) through :func:`lkj_xl.files.backups.atomic_write` (verify = pre-load check +
+reading the entries back) and is killed with SIGKILL.  The processes are forked, one per trial, from one "zygote"
+Python that imported openpyxl and lkj_xl and built the new workbook once (so a trial costs a fork, not an interpreter
+start).  The trial's process kills itself (SIGKILL) either
 
 * at a named stage, through the ``LKJ_XL_FAULT_STAGE`` hook (the child kills itself there),
 * in the middle of writing the temporary file (half the bytes written), or
@@ -30,7 +32,6 @@ import subprocess
 import sys
 import textwrap
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -44,21 +45,20 @@ ROWS = 400
 TRIALS_PER_STAGE = 4
 MID_WRITE_TRIALS = 4
 RANDOM_TRIALS = 32
-WORKERS = 3
-HANG_GUARD = 300  # seconds; only a hung child ever waits this long
+HANG_GUARD = 300  # seconds; only a hung trial ever waits this long
 
-CHILD = textwrap.dedent(
+ZYGOTE = textwrap.dedent(
     """
-    import hashlib, os, signal, sys
+    import hashlib, os, signal, sys, traceback
     from datetime import datetime
     from pathlib import Path
 
     import openpyxl
 
-    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.backups import FAULT_ENV, atomic_write
     from lkj_xl.files.guard import check_workbook_file
 
-    book, meta, mode, rows, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    rows = int(sys.argv[1])
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
@@ -66,42 +66,64 @@ CHILD = textwrap.dedent(
     for i in range(rows):
         ws.append([i + 1, f"B-{i + 1:05d}"])
     expected = [f"B-{i + 1:05d}" for i in range(rows)]
-
-    def write(tmp):
-        wb.save(tmp)
-        data = tmp.read_bytes()
-        if mode == "mid-write":
-            tmp.write_bytes(data[: len(data) // 2])
-            os.kill(os.getpid(), signal.SIGKILL)
-        with open(meta / "new.sha256", "w") as fh:
-            fh.write(hashlib.sha256(data).hexdigest())
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    def verify(tmp):
-        check_workbook_file(tmp)
-        got = openpyxl.load_workbook(tmp, read_only=True)
-        try:
-            entries = [r[1] for r in got["Data"].iter_rows(min_row=2, values_only=True)]
-        finally:
-            got.close()
-        if entries != expected:
-            raise AssertionError("verify: entries differ")
-
     events = 0
 
-    def count(frame, event, arg):
+
+    def trial(book, meta, mode, stage, kill_at):
         global events
-        events += 1
-        if events == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
+
+        def write(tmp):
+            wb.save(tmp)
+            data = tmp.read_bytes()
+            if mode == "mid-write":
+                tmp.write_bytes(data[: len(data) // 2])
+                os.kill(os.getpid(), signal.SIGKILL)
+            with open(meta / "new.sha256", "w") as fh:
+                fh.write(hashlib.sha256(data).hexdigest())
+                fh.flush()
+                os.fsync(fh.fileno())
+
+        def verify(tmp):
+            check_workbook_file(tmp)
+            got = openpyxl.load_workbook(tmp, read_only=True)
+            try:
+                entries = [r[1] for r in got["Data"].iter_rows(min_row=2, values_only=True)]
+            finally:
+                got.close()
+            if entries != expected:
+                raise AssertionError("verify: entries differ")
+
+        def count(frame, event, arg):
+            global events
+            events += 1
+            if events == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        if stage:
+            os.environ[FAULT_ENV] = stage
+        if mode == "count":
+            sys.setprofile(count)
+        atomic_write(book, write, verify, clock=lambda: datetime(2024, 5, 1, 10, 0, 0), lock_timeout=20)
+        sys.setprofile(None)
+        (meta / "events").write_text(str(events))
+
 
     print("READY", flush=True)
-    if mode == "count":
-        sys.setprofile(count)
-    atomic_write(book, write, verify, clock=lambda: datetime(2024, 5, 1, 10, 0, 0), lock_timeout=20)
-    sys.setprofile(None)
-    print(f"DONE {events}", flush=True)
+    for line in sys.stdin:
+        book, meta, mode, stage, kill_at = line.rstrip("\\n").split("\\t")
+        pid = os.fork()
+        if pid == 0:  # the trial's own process
+            code = 0
+            try:
+                trial(Path(book), Path(meta), mode, stage, int(kill_at))
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        print(f"EXIT {os.waitstatus_to_exitcode(status)}", flush=True)
     """
 )
 
@@ -128,41 +150,46 @@ def make_old(path: Path) -> None:
     wb.save(path)
 
 
-def child_env(stage: str | None) -> dict[str, str]:
+def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    if stage:
-        env[FAULT_ENV] = stage
     return env
 
 
-def run_child(folder: Path, mode: str, stage: str | None, kill_at: int | None) -> tuple[str, int]:
-    """Run one child; returns how it ended and, when it completed, the profile events it counted (mode "count")."""
-    share, meta = folder / "share", folder / "meta"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(share / "LKj_Tracker.xlsx"), str(meta), mode, str(ROWS), str(kill_at or 0)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(stage),
-    )
-    try:
-        ready = proc.stdout.readline().strip()
-        assert ready == "READY", (ready, proc.stderr.read())
-        code = proc.wait(timeout=HANG_GUARD)
-        rest = proc.stdout.read()
+class Zygote:
+    """The Python every trial's process is forked from (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(ROWS)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
+        ready = self.proc.stdout.readline().strip()
+        assert ready == "READY", (ready, self.proc.stderr.read())
+
+    def run(self, folder: Path, mode: str, stage: str | None, kill_at: int | None) -> tuple[str, int]:
+        """Run one trial; how it ended and, when it completed, the profile events it counted (mode "count")."""
+        share, meta = folder / "share", folder / "meta"
+        self.proc.stdin.write("\t".join([str(share / "LKj_Tracker.xlsx"), str(meta), mode, stage or "",
+                                          str(kill_at or 0)]) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline().strip()  # waits for the trial's process to end
+        assert line.startswith("EXIT "), (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
+        code = int(line.split()[1])
         if code == 0:
-            assert "DONE" in rest
-            return "completed", int(rest.split()[-1])
+            return "completed", int((meta / "events").read_text())
         if code not in (-9, 97):
-            raise AssertionError(f"child failed unexpectedly ({code}): {proc.stderr.read()}")
+            raise AssertionError(f"trial {folder.name} failed unexpectedly ({code})")
         return "killed", 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=HANG_GUARD)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc.stdout.close()
+            self.proc.stderr.close()
 
 
 def check_trial(folder: Path, old_bytes: bytes, old_entries: list[str], new_entries: list[str], next_bytes: bytes) -> str:
@@ -189,7 +216,7 @@ def check_trial(folder: Path, old_bytes: bytes, old_entries: list[str], new_entr
     return version
 
 
-def test_atomic_write_survives_sigkill_anywhere(tmp_path):
+def test_atomic_write_survives_sigkill_anywhere(tmp_path, request):
     if sys.platform == "win32":
         pytest.skip("SIGKILL semantics are POSIX; the stage hook uses os._exit on Windows")
     seed = int(os.environ.get("LKJ_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
@@ -212,8 +239,10 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
         shutil.copyfile(template, folder / "share" / "LKj_Tracker.xlsx")
         return folder
 
-    # calibrate: how many profile events does a whole atomic_write make in the child?
-    outcome, total = run_child(prepare("calibrate"), "count", None, None)
+    zygote = Zygote()
+    request.addfinalizer(zygote.close)
+    # calibrate: how many profile events does a whole atomic_write make in a trial's process?
+    outcome, total = zygote.run(prepare("calibrate"), "count", None, None)
     assert outcome == "completed" and total > 1000, total
     check_trial(tmp_path / "calibrate", old_bytes, old_entries, new_entries, next_bytes)
 
@@ -229,12 +258,11 @@ def test_atomic_write_survives_sigkill_anywhere(tmp_path):
     def trial(plan: tuple[str, str, str | None, int | None]) -> tuple[str, str, str]:
         name, mode, stage, kill_at = plan
         folder = prepare(name)
-        outcome, _ = run_child(folder, mode, stage, kill_at)
+        outcome, _ = zygote.run(folder, mode, stage, kill_at)
         version = check_trial(folder, old_bytes, old_entries, new_entries, next_bytes)
         return name, outcome, version
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(trial, plans))
+    results = [trial(plan) for plan in plans]  # one at a time: a trial is a fork, not an interpreter start
 
     by_stage = {name: version for name, _, version in results}
     for stage in FAULT_STAGES:

@@ -5,10 +5,8 @@ reopened with openpyxl, FileBook and LibreOffice; no mocks."""
 from __future__ import annotations
 
 import gc
-import os
 import re
 import shutil
-import subprocess
 import warnings
 import zipfile
 from datetime import date, datetime, time, timedelta

@@ -80,6 +80,7 @@ EXPECTED = {
         (8, "Pengguna Layanan", (), "10 menit")],
 }
 
+pytestmark = pytest.mark.xdist_group("sop_import")  # the sample PDFs are parsed once (module fixture), on one worker
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/sop-samples not present")
 
 

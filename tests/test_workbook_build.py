@@ -104,6 +104,7 @@ def wheel(tmp_path_factory) -> Path:
     return next(folder.glob("lkj_xl-*.whl"))
 
 
+@pytest.mark.xdist_group("wheel")  # the wheel is built once, on one worker
 def test_wheel_holds_the_macros_and_every_subpackage(wheel):
     with zipfile.ZipFile(wheel) as package:
         names = set(package.namelist())
@@ -113,6 +114,7 @@ def test_wheel_holds_the_macros_and_every_subpackage(wheel):
         assert module.relative_to(root.parent).as_posix() in names, module
 
 
+@pytest.mark.xdist_group("wheel")
 def test_an_install_finds_its_macros_and_builds_the_workbook(wheel, tmp_path):
     """The wheel unpacked as site-packages would hold it: MACROS_DIR is lkj_xl/macros there, and
     `lkj build-workbook` works from any folder (no checkout)."""
