@@ -29,7 +29,6 @@ from lkj_xl.workbook import layout
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")
-pytestmark = pytest.mark.xdist_group("excel_parts")  # made/pdfs/fods are made once per module: keep it on one worker
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 STEP = "Langkah 3"

@@ -24,7 +24,6 @@ from test_cli import AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, computed_row, 
 
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")
-pytestmark = pytest.mark.xdist_group("pdf")  # one report, converted once (module fixtures): keep it on one worker
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 

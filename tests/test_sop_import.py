@@ -80,7 +80,6 @@ EXPECTED = {
         (8, "Pengguna Layanan", (), "10 menit")],
 }
 
-pytestmark = pytest.mark.xdist_group("sop_import")  # the sample PDFs are parsed once (module fixture), on one worker
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/sop-samples not present")
 
 
