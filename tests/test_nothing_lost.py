@@ -83,9 +83,13 @@ def structure(path: Path) -> dict:
 
 
 def history_rows(path: Path) -> list[tuple]:
-    ws = openpyxl.load_workbook(path)[layout.SHEET_HISTORY]
-    return [row for row in ws.iter_rows(min_row=2, max_col=len(layout.HISTORY_HEADERS), values_only=True)
-            if any(v is not None for v in row)]
+    wb = openpyxl.load_workbook(path, read_only=True)  # one sheet's values: the read-only reader is enough
+    try:
+        return [row for row in wb[layout.SHEET_HISTORY].iter_rows(min_row=2, max_col=len(layout.HISTORY_HEADERS),
+                                                                  values_only=True)
+                if any(v is not None for v in row)]
+    finally:
+        wb.close()
 
 
 AS_OF = ["2026-01-05T09:00", "2026-01-27T15:00", "2026-02-11T08:30", "2026-02-23T10:00", "2026-03-02T13:00",
