@@ -29,10 +29,10 @@ import pytest
 
 from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
-from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
-from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
 from lkj_xl.core.errors import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE
+
+from conftest import edit, table_grown_as_excel_does, typed_cells
 
 AS_OF = "2026-02-23T10:00"
 TEMP_PREFIX = ".~lkj-tmp-"
@@ -46,58 +46,17 @@ MONDAY_ROW = layout.WEEK_HEADER_ROW + 1  # 15
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "LKj_2025.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun", staff=DEMO_STAFF)
-    book = FileBook.open(path)
-    fill_demo_entries(book)
-    book.save()
-    return path
+def base(templates, tmp_path_factory) -> Path:
+    """The demo cycle typed into a blank tracker (copied from the session's template; cases copy it again)."""
+    return templates.copy(templates.demo(), tmp_path_factory.mktemp("base"), "LKj_2025.xlsx")
 
 
 @pytest.fixture(scope="module")
-def base_xlsm(base, tmp_path_factory) -> Path:
-    from lkj_xl.authoring.xlsm import build_xlsm
-
-    return build_xlsm(base, tmp_path_factory.mktemp("xlsm") / "LKj_2025.xlsm")
+def base_xlsm(templates, tmp_path_factory) -> Path:
+    return templates.copy(templates.xlsm(templates.demo()), tmp_path_factory.mktemp("xlsm"), "LKj_2025.xlsm")
 
 
-# --- snapshots --------------------------------------------------------------------------------------------------------
-
-
-def user_cells(path: Path) -> dict[tuple[str, str], tuple]:
-    """Every non-empty cell a person types, with (value, number format, data type): the SOP, Pengaturan, Hari Libur
-    and Pegawai sheets whole; on every step sheet all cells except the computed columns below the table header and
-    the top block's value cells (both written by refresh).  Found by labels, independently of lkj_xl.workbook.reader."""
-    wb = openpyxl.load_workbook(path)
-    cells: dict[tuple[str, str], tuple] = {}
-    computed = {layout.normalize_label(h) for h in layout.STEP_COMPUTED_HEADERS}
-    top = {layout.normalize_label(h) for h in layout.STEP_HEADER_LABELS}
-    for ws in wb.worksheets:
-        is_step = layout.step_of_sheet(ws.title) is not None
-        if not is_step and ws.title not in (layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF):
-            continue
-        header_row, skip_cols, top_rows = None, set(), set()
-        if is_step:
-            for row in ws.iter_rows(max_row=60):
-                labels = {layout.normalize_label(c.value): c.column for c in row if isinstance(c.value, str)}
-                if layout.normalize_label(layout.F_YEAR) in labels and layout.normalize_label(layout.F_RECEIVED) in labels:
-                    header_row = row[0].row
-                    skip_cols = {col for label, col in labels.items() if label in computed}
-                    break
-            for row in ws.iter_rows(max_row=(header_row or 60), max_col=1):
-                if isinstance(row[0].value, str) and layout.normalize_label(row[0].value) in top:
-                    top_rows.add(row[0].row)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                if header_row and cell.row > header_row and cell.column in skip_cols:
-                    continue
-                if cell.row in top_rows and cell.column == 2:
-                    continue
-                cells[(ws.title, cell.coordinate)] = (cell.value, cell.number_format, cell.data_type)
-    return cells
+# --- snapshots (typed_cells: conftest) -------------------------------------------------------------------------------
 
 
 def temp_files(folder: Path) -> list[str]:
@@ -151,27 +110,12 @@ def merge(sheet: str, ref: str) -> Edit:
     return lambda wb: wb[sheet].merge_cells(ref)
 
 
-def _table_as_excel_leaves_it(ws, last_row=None, extra_columns=0):
-    """What Excel does to a table when a person inserts columns or rows inside it: the table grows (openpyxl's
-    insert_cols/insert_rows leave its ref and column names as they were)."""
-    from openpyxl.utils import get_column_letter, range_boundaries
-    from openpyxl.worksheet.table import TableColumn
-
-    table = ws.tables[layout.step_table(3)]
-    c1, r1, c2, r2 = range_boundaries(table.ref)
-    c2 += extra_columns
-    r2 = last_row or r2
-    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
-    table.autoFilter.ref = table.ref
-    table.tableColumns = [TableColumn(id=i + 1, name=str(ws.cell(r1, c).value)) for i, c in enumerate(range(c1, c2 + 1))]
-
-
 def insert_column(wb):
     ws = wb[layout.step_sheet(3)]
     ws.insert_cols(3)  # between Diterima and Selesai
     ws.cell(row=layout.STEP_TABLE_HEADER_ROW, column=3, value="Kolom Sendiri")
     ws.cell(row=ROW, column=3, value="catatan pribadi")
-    _table_as_excel_leaves_it(ws, extra_columns=1)
+    table_grown_as_excel_does(ws, layout.step_table(3), columns=1)
 
 
 def delete_selesai(wb):
@@ -188,7 +132,7 @@ def blank_rows(wb):
     ws[f"A{ROW + 3}"] = 2024  # typed right below the table: the table grows over it
     ws[f"B{ROW + 3}"] = "08/01/2025 08.00"
     ws[f"C{ROW + 3}"] = "20/01/2025 10.00"
-    _table_as_excel_leaves_it(ws, last_row=ROW + 2)
+    table_grown_as_excel_does(ws, layout.step_table(3), rows=2)  # now to row 15
 
 
 def row_after_a_gap(wb):
@@ -429,9 +373,7 @@ def _prepare(case: Case, base: Path, folder: Path) -> Path:
     path = folder / base.name
     shutil.copy(base, path)
     if case.edit is not None:
-        wb = openpyxl.load_workbook(path)
-        case.edit(wb)
-        wb.save(path)
+        edit(path, case.edit)
     return path
 
 
@@ -445,7 +387,7 @@ def prepared(base, tmp_path_factory):
         if case.id not in cache:
             cache[case.id] = _prepare(case, base, tmp_path_factory.mktemp(case.id))
         if with_cells and case.id not in cells:
-            cells[case.id] = user_cells(cache[case.id])
+            cells[case.id] = typed_cells(cache[case.id])
         return cache[case.id], cells.get(case.id)
     return get
 
@@ -489,7 +431,7 @@ def test_bad_input(case: Case, command: str, base: Path, prepared, tmp_path: Pat
     if code == EXIT_UNUSABLE:
         assert "Gagal" in captured.err
     if before_cells is not None and command != "validate":
-        assert user_cells(path) == before_cells
+        assert typed_cells(path) == before_cells
     if exists or code == EXIT_UNUSABLE:
         assert temp_files(tmp_path) == []
 
@@ -508,9 +450,7 @@ def test_refused_merge_leaves_the_file_byte_identical(base, tmp_path, capsys):
     """A refresh that cannot write (merged cells) stops before saving: same bytes, no backup, no temp file."""
     path = tmp_path / base.name
     shutil.copy(base, path)
-    wb = openpyxl.load_workbook(path)
-    wb[layout.step_sheet(3)].merge_cells(f"H{ROW}:M{ROW + 1}")
-    wb.save(path)
+    edit(path, merge(layout.step_sheet(3), f"H{ROW}:M{ROW + 1}"))
     before = path.read_bytes()
     code, output = _run(path, "refresh", capsys)
     assert code == EXIT_DATA and "Langkah 3!I13" in output
@@ -524,9 +464,7 @@ def test_long_note_is_cut_to_excels_limit_in_the_report_only(base, tmp_path, cap
     path = tmp_path / base.name
     shutil.copy(base, path)
     note = "Catatan panjang. " * 3000
-    wb = openpyxl.load_workbook(path)
-    wb[layout.step_sheet(3)][f"G{ROW}"] = note  # openpyxl itself keeps only Excel's 32,767 characters of it
-    wb.save(path)
+    edit(path, step(3, "G", note))  # openpyxl itself keeps only Excel's 32,767 characters of it
     typed = openpyxl.load_workbook(path)[layout.step_sheet(3)][f"G{ROW}"].value
     code, _ = _run(path, "report", capsys)
     assert code == EXIT_OK
@@ -544,9 +482,7 @@ def test_long_note_is_cut_to_excels_limit_in_the_report_only(base, tmp_path, cap
 def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base, tmp_path, capsys):
     path = tmp_path / base.name
     shutil.copy(base, path)
-    wb = openpyxl.load_workbook(path)
-    insert_column(wb)
-    wb.save(path)
+    edit(path, insert_column)
     assert _run(path, "refresh", capsys)[0] == EXIT_OK
     ws = openpyxl.load_workbook(path)[layout.step_sheet(3)]
     header = {c.value: c.column for c in ws[layout.STEP_TABLE_HEADER_ROW] if c.value}
@@ -555,9 +491,7 @@ def test_extra_column_and_blank_rows_get_computed_values_in_the_right_cells(base
     assert ws.cell(ROW, header[layout.C_DUE]).value is not None
 
     shutil.copy(base, path)
-    wb = openpyxl.load_workbook(path)
-    blank_rows(wb)
-    wb.save(path)
+    edit(path, blank_rows)
     assert _run(path, "refresh", capsys)[0] == EXIT_OK
     ws = openpyxl.load_workbook(path)[layout.step_sheet(3)]
     status = layout.STEP_HEADERS.index(layout.C_STATUS) + 1
@@ -1185,5 +1119,7 @@ def test_a_header_pushed_far_down_is_still_found(base, tmp_path, capsys):
     from lkj_xl.workbook.reader import load_tracker
 
     tracker = load_tracker(PackageBook.open(path))
+    from lkj_xl.authoring.demo import DEMO_STAFF
+
     assert [s.nama for s in tracker.staff] == [person[0] for person in DEMO_STAFF]
     assert tracker.layout.staff_table.header_row == layout.LIST_HEADER_ROW + 70

@@ -20,10 +20,9 @@ STAFF = [("Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None),
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("build") / "LKj_Tracker.xlsx"
-    assert build_tracker(path, year=2025, agency=AGENCY, staff=STAFF) == path
-    return path
+def built(templates, tmp_path_factory):
+    return templates.copy(templates.blank(agency=AGENCY, staff=STAFF), tmp_path_factory.mktemp("build"),
+                          "LKj_Tracker.xlsx")
 
 
 @pytest.fixture(scope="module")

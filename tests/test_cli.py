@@ -45,6 +45,8 @@ from lkj_xl.workbook import layout
 from lkj_xl.cli import build_parser, main
 from lkj_xl.workbook.report_sheet import DEFAULT_LAYOUT
 
+from conftest import cycle, edit, fill_steps, header_columns, sheet_values, typed_cells
+
 dt = datetime
 AS_OF = "2026-02-23T10:00"
 YEAR = 2025
@@ -122,65 +124,42 @@ def lkj(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def header_columns(ws) -> dict[str, int]:
-    return {ws.cell(layout.STEP_TABLE_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)
-            if ws.cell(layout.STEP_TABLE_HEADER_ROW, c).value}
-
-
 def fill(path: Path) -> None:
     """Type the staff list and the 2025 cycle (plus one 2024 row on Langkah 1) as a person would, then save."""
-    wb = openpyxl.load_workbook(path)
-    ws = wb[layout.SHEET_STAFF]
-    first = layout.LIST_HEADER_ROW + 1
-    for i, person in enumerate(STAFF):
-        for j, value in enumerate(person):
-            ws.cell(first + i, j + 1, value)
-    for step, (received, completed, who) in ENTRIES.items():
-        ws = wb[layout.step_sheet(step)]
-        col = header_columns(ws)
-        assert ws.cell(ROW, col[layout.F_YEAR]).value == YEAR  # `lkj new` prepared the year's row
-        ws.cell(ROW, col[layout.F_RECEIVED], received)
-        ws.cell(ROW, col[layout.F_COMPLETED], completed)
-        ws.cell(ROW, col[layout.F_PELAKSANA], who)
-        ws.cell(ROW, col[layout.F_KELENGKAPAN], "Ya")
-    # Last year's cycle stopped after step 1, which was done 25 working minutes late.
-    ws = wb[layout.step_sheet(1)]
-    col = header_columns(ws)
-    ws.cell(ROW + 1, col[layout.F_YEAR], 2024)
-    ws.cell(ROW + 1, col[layout.F_RECEIVED], "06/01/2025 08:00")
-    ws.cell(ROW + 1, col[layout.F_COMPLETED], "06/01/2025 08:30")
-    ws.cell(ROW + 1, col[layout.F_PELAKSANA], HEAD_NAME)
-    wb.save(path)
+    def type_all(wb):
+        ws = wb[layout.SHEET_STAFF]
+        first = layout.LIST_HEADER_ROW + 1
+        for i, person in enumerate(STAFF):
+            for j, value in enumerate(person):
+                ws.cell(first + i, j + 1, value)
+        for step in ENTRIES:  # `lkj new` prepared the year's row
+            ws = wb[layout.step_sheet(step)]
+            assert ws.cell(ROW, header_columns(ws)[layout.F_YEAR]).value == YEAR
+        fill_steps(wb, {step: cycle(received, completed, who, "Ya")
+                        for step, (received, completed, who) in ENTRIES.items()})
+        # Last year's cycle stopped after step 1, which was done 25 working minutes late.
+        fill_steps(wb, {1: cycle("06/01/2025 08:00", "06/01/2025 08:30", HEAD_NAME, year=2024)}, row=ROW + 1)
+    edit(path, type_all)
 
 
 def entry_cells(path: Path) -> dict[tuple[str, str], Any]:
-    """Every non-empty cell a person types, read independently of the engine: the SOP, Pengaturan, Hari Libur and
-    Pegawai sheets whole; on step sheets everything except the computed columns below the header and the top block's
-    values (which refresh rewrites from the SOP sheet)."""
-    wb = openpyxl.load_workbook(path)
-    cells = {}
-    for ws in wb.worksheets:
-        step = layout.step_of_sheet(ws.title)
-        if ws.title not in (layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF) and step is None:
-            continue
-        computed = set()
-        if step is not None:
-            col = header_columns(ws)
-            computed = {col[label] for label in layout.STEP_COMPUTED_HEADERS}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                if step is not None and ((cell.row > layout.STEP_TABLE_HEADER_ROW and cell.column in computed)
-                                         or (cell.row < layout.STEP_NOTE_ROW and cell.column == 2)):
-                    continue
-                cells[(ws.title, cell.coordinate)] = cell.value
-    return cells
+    """Every non-empty cell a person types (conftest's typed_cells), values only."""
+    return typed_cells(path, formats=False)
 
 
-def sheet_values(path: Path, sheet: str) -> dict[str, Any]:
-    ws = openpyxl.load_workbook(path)[sheet]
-    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+def made_by_lkj_new(folder: Path) -> Path:
+    """`lkj new` then filled by hand (conftest's templates build it once per session)."""
+    import contextlib
+    import io
+
+    path = folder / "LKj_2025.xlsx"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["new", str(path), "--year", str(YEAR), "--agency", AGENCY])
+    assert code == 0
+    assert str(path) in out.getvalue() and "2025" in out.getvalue()
+    fill(path)
+    return path
 
 
 def computed_row(ws, row: int = ROW) -> tuple[Any, ...]:
@@ -189,14 +168,9 @@ def computed_row(ws, row: int = ROW) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def tracker(tmp_path, capsys) -> Path:
-    """`lkj new` then filled by hand."""
-    path = tmp_path / "LKj_2025.xlsx"
-    code, out, _ = lkj(capsys, "new", path, "--year", YEAR, "--agency", AGENCY)
-    assert code == 0
-    assert str(path) in out and "2025" in out
-    fill(path)
-    return path
+def tracker(templates, tmp_path) -> Path:
+    """`lkj new` then filled by hand: a fresh copy of the session's one."""
+    return templates.copy(templates.made("lkj-new-filled", made_by_lkj_new), tmp_path)
 
 
 # --- lkj new / validate ----------------------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ import pytest
 from lxml import etree
 
 from lkj_xl.workbook import layout
-from lkj_xl.authoring.builder import build_tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice")
@@ -65,10 +64,8 @@ def _load(path: Path, **kwargs) -> openpyxl.Workbook:
 
 
 @pytest.fixture(scope="module")
-def tracker(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("tracker") / "LKj_2025.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun")
-    return path
+def tracker(templates, tmp_path_factory) -> Path:
+    return templates.copy(templates.blank(), tmp_path_factory.mktemp("tracker"), "LKj_2025.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -91,27 +88,28 @@ def fresh(tracker, tmp_path) -> Path:
 
 
 def _convert(files: list[Path], fmt: str, out: Path, profile: Path) -> dict[str, Path]:
+    """Every file in one LibreOffice call; a file it did not convert is reported by the test that reads it."""
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
                     "--outdir", str(out), *map(str, files)], check=False, capture_output=True, text=True,
-                   timeout=600)
+                   timeout=600)  # a hang guard only
     return {f.stem: out / f"{f.stem}.{fmt}" for f in files}
 
 
 @pytest.fixture(scope="module")
-def pdfs(made, tmp_path_factory) -> dict[str, Path]:
+def pdfs(made, soffice_profile, tmp_path_factory) -> dict[str, Path]:
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("pdf")
-    return _convert([path for path, _ in made.values()], "pdf", folder, folder / "profile")
+    return _convert([path for path, _ in made.values()], "pdf", folder, soffice_profile)
 
 
 @pytest.fixture(scope="module")
-def fods(made, tmp_path_factory) -> str:
+def fods(made, soffice_profile, tmp_path_factory) -> str:
     """The "everything" workbook as LibreOffice's flat ODS: every sheet, shape, note and rich run as it read them."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("fods")
-    converted = _convert([made["everything"][0]], "fods", folder, folder / "profile")["everything"]
+    converted = _convert([made["everything"][0]], "fods", folder, soffice_profile)["everything"]
     assert converted.exists(), "LibreOffice did not convert the workbook to fods"
     return converted.read_text(encoding="utf-8")
 

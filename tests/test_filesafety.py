@@ -172,11 +172,8 @@ def refused(path: Path, **limits) -> str:
 
 def test_real_10000_row_workbook_passes_with_default_limits(tmp_path):
     path = make_workbook(tmp_path / "Besar.xlsx", rows=10_000)
-    started = time.perf_counter()
-    info = check_workbook_file(path)
-    elapsed = time.perf_counter() - started
+    info = check_workbook_file(path)  # how fast: benchmarks/, not here (a loaded machine would fail a time limit)
     assert info.parts >= 8 and info.uncompressed > info.size
-    assert elapsed < 2.0
 
 
 def test_xlsm_with_vba_part_passes(tmp_path, good_xlsx):
@@ -468,6 +465,9 @@ def test_parse_owner_file_never_raises(data):
 
 
 # ------------------------------------------------------------------------------------------------- process lock
+#: Waits that should end at once, or as soon as another holder lets go: the limit only guards against a hang, so a
+#: loaded machine never fails them by chance.
+HANG_GUARD = 120
 HOLDER = textwrap.dedent(
     """
     import sys
@@ -508,14 +508,14 @@ def test_lock_blocks_other_process_and_names_holder(tmp_path):
         with pytest.raises(FileLockedError) as info:
             with workbook_lock(book, timeout=0.5):
                 pytest.fail("lock taken while another process holds it")
-        assert 0.4 <= time.monotonic() - started < 3
+        assert time.monotonic() - started >= 0.4  # it waited (no upper limit: a loaded machine may be slow)
         message = info.value.message
         assert message.startswith("Buku kerja 'LKj_Tracker.xlsx' sedang ditulis oleh proses lkj lain (")
         assert f"PID {proc.pid}" in message and socket.gethostname() in message
         proc.stdin.write("\n")
         proc.stdin.flush()
         assert proc.stdout.readline().strip() == "RELEASED"
-        with workbook_lock(book, timeout=5) as held:
+        with workbook_lock(book, timeout=HANG_GUARD) as held:
             assert held.lock_path == lock_path_for(book) == tmp_path / ".~lkj-LKj_Tracker.xlsx.lock"
     finally:
         stop(proc)
@@ -525,7 +525,7 @@ def test_lock_released_when_holder_is_killed(tmp_path):
     book = tmp_path / "Tracker.xlsx"
     proc = start_holder(book)
     stop(proc)  # SIGKILL while holding the lock
-    with workbook_lock(book, timeout=5):
+    with workbook_lock(book, timeout=HANG_GUARD):
         pass
 
 
@@ -535,7 +535,7 @@ WORKER = textwrap.dedent(
     from lkj_xl.files.locks import workbook_lock
     book, log = sys.argv[1], sys.argv[2]
     for i in range(5):
-        with workbook_lock(book, timeout=30):
+        with workbook_lock(book, timeout=300):
             with open(log, "a") as fh:
                 fh.write(f"B {os.getpid()}\\n")
             time.sleep(0.01)
@@ -548,7 +548,7 @@ WORKER = textwrap.dedent(
 def test_lock_no_interleaving_between_processes(tmp_path):
     book, log = tmp_path / "Tracker.xlsx", tmp_path / "log.txt"
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(book), str(log)], env=CHILD_ENV) for _ in range(4)]
-    assert all(p.wait(timeout=60) == 0 for p in procs)
+    assert all(p.wait(timeout=HANG_GUARD * 2) == 0 for p in procs)
     lines = log.read_text().splitlines()
     assert len(lines) == 4 * 5 * 2
     for begin, end in zip(lines[::2], lines[1::2]):
@@ -581,7 +581,7 @@ def test_lock_reentrant_in_thread_exclusive_between_threads(tmp_path):
     def worker() -> None:
         nonlocal active
         for _ in range(5):
-            with workbook_lock(book, timeout=10):
+            with workbook_lock(book, timeout=HANG_GUARD):
                 with guard:
                     active += 1
                     inside.append(active)

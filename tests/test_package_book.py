@@ -5,10 +5,8 @@ reopened with openpyxl, FileBook and LibreOffice; no mocks."""
 from __future__ import annotations
 
 import gc
-import os
 import re
 import shutil
-import subprocess
 import warnings
 import zipfile
 from datetime import date, datetime, time, timedelta
@@ -23,10 +21,10 @@ from openpyxl.worksheet.table import Table
 
 from lkj_xl.workbook.book import EXCEL_MAX_CELL_CHARS
 from lkj_xl.engines.openpyxl_book import FileBook
-from lkj_xl.authoring.builder import build_tracker
-from lkj_xl.authoring.demo import run_demo
 from lkj_xl.engines.package import PackageBook, package_differences
 from lkj_xl.core.errors import DataError, UnusableFileError
+
+from conftest import soffice_convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -102,16 +100,15 @@ def owned_by(book: PackageBook):
 
 
 @pytest.fixture(scope="module")
-def tracker(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("tracker") / "LKj_Tracker.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun",
-                  staff=[("Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None)])
-    return path
+def tracker(templates, tmp_path_factory) -> Path:
+    source = templates.blank(staff=[("Drs. Budi Santoso", "19800101 200501 1 001", "Kepala Dinas", None)])
+    return templates.copy(source, tmp_path_factory.mktemp("tracker"), "LKj_Tracker.xlsx")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return run_demo(tmp_path_factory.mktemp("demo")).path
+def demo(templates, tmp_path_factory) -> Path:
+    """What `lkj demo` makes (run_demo), copied from the session's template."""
+    return templates.copy(templates.reported(), tmp_path_factory.mktemp("demo"))
 
 
 SHEET_DATA = """<sheetData>
@@ -524,21 +521,17 @@ def test_dates_in_the_1904_epoch(small_copy, tmp_path):
 # ------------------------------------------------------------------------------------------------- LibreOffice
 
 
-def soffice_csv(path: Path, folder: Path) -> list[str]:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed")
-    profile = folder / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "csv",
-                    "--outdir", str(folder), str(path)], check=True, capture_output=True, timeout=180)
-    return (folder / (path.stem + ".csv")).read_text(encoding="utf-8", errors="replace").splitlines()
+def soffice_csv(path: Path, folder: Path, profile: Path) -> list[str]:
+    csv = soffice_convert(profile, [path], "csv", folder)[path.stem]
+    return csv.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
-def test_written_values_open_in_libreoffice(small1900, tmp_path):
+def test_written_values_open_in_libreoffice(small1900, soffice_profile, tmp_path):
     book = PackageBook.open(small1900)
     book.write("Data", 12, 1, [["=SUM(A1)", 12.5, True, "  teks  ", 7]])
     book.write("Data", 3, 1, [[1]])  # over a formula (its calcChain entry goes)
     out = book.save(tmp_path / "lo.xlsx")
-    lines = soffice_csv(out, tmp_path)
+    lines = soffice_csv(out, tmp_path / "csv", soffice_profile)
     assert lines[11].split(",")[:5] == ["=SUM(A1)", "12.5", "TRUE", "  teks  ", "7"]
     assert lines[2].split(",")[0] == "1"
     assert lines[0].split(",")[0] == "polos"

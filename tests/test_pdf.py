@@ -18,41 +18,42 @@ from lkj_xl.workbook import actions
 from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.workbook.reader import load_tracker
-from test_cli import AGENCY, AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, YEAR, computed_row, fill, lkj
+from lkj_xl.cli import main
+from conftest import soffice_convert
+from test_cli import AS_OF, EXPECTED, HEAD_NAME, HEAD_NIP, TITLE, computed_row, lkj, made_by_lkj_new
 
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 
-@pytest.fixture
-def reported(tmp_path, capsys) -> Path:
-    """A tracker made by `lkj new`, filled by hand and reported with `lkj report`."""
-    path = tmp_path / "LKj_2025.xlsx"
-    assert lkj(capsys, "new", path, "--year", YEAR, "--agency", AGENCY)[0] == 0
-    fill(path)
-    assert lkj(capsys, "report", path, "--as-of", AS_OF)[0] == 0
+@pytest.fixture(scope="module")
+def reported_once(templates, tmp_path_factory) -> Path:
+    """A tracker made by `lkj new`, filled by hand (the session's copy of test_cli's) and reported with `lkj report`."""
+    path = templates.copy(templates.made("lkj-new-filled", made_by_lkj_new), tmp_path_factory.mktemp("reported"))
+    assert main(["report", str(path), "--as-of", AS_OF]) == 0
     return path
 
 
-def convert(source: Path, fmt: str, out: Path, tmp_path: Path) -> Path:
-    """``soffice --headless --convert-to FMT`` with a private profile; the converted file's path."""
-    profile = tmp_path / "lo-profile"
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
-         "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=300,
-    )
-    converted = out / f"{source.stem}.{fmt.split(':')[0]}"
-    assert converted.exists(), result.stdout + result.stderr
-    return converted
+@pytest.fixture
+def reported(reported_once, tmp_path) -> Path:
+    return Path(shutil.copy(reported_once, tmp_path / reported_once.name))
+
+
+@pytest.fixture(scope="module")
+def converted(reported_once, soffice_profile, tmp_path_factory) -> dict[str, Path]:
+    """The reported tracker as LibreOffice prints it (PDF) and re-saves it (xlsx): format -> file.  One profile for
+    the session, so only its first LibreOffice start pays for making one."""
+    folder = tmp_path_factory.mktemp("libreoffice")
+    return {fmt: soffice_convert(soffice_profile, [reported_once], fmt, folder / fmt)[reported_once.stem]
+            for fmt in ("pdf", "xlsx")}
 
 
 @needs_soffice
-def test_the_report_prints_to_pdf(reported, tmp_path):
+def test_the_report_prints_to_pdf(converted):
     if PDFTOTEXT is None:
         pytest.skip("pdftotext is not installed (apt-get install -y poppler-utils)")
-    pdf = convert(reported, "pdf", tmp_path / "pdf", tmp_path)
+    pdf = converted["pdf"]
     text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True,
                           timeout=120).stdout
     flat = " ".join(text.split())
@@ -64,8 +65,8 @@ def test_the_report_prints_to_pdf(reported, tmp_path):
 
 
 @needs_soffice
-def test_a_file_resaved_by_libreoffice_reads_the_same(reported, tmp_path, capsys):
-    copy = convert(reported, "xlsx", tmp_path / "libreoffice", tmp_path)
+def test_a_file_resaved_by_libreoffice_reads_the_same(reported, converted, tmp_path, capsys):
+    copy = Path(shutil.copy(converted["xlsx"], tmp_path / "libreoffice.xlsx"))
     ours = load_tracker(FileBook.open(reported))
     theirs = load_tracker(FileBook.open(copy))
     assert theirs.entries == ours.entries  # text dates, a date cell and a serial number alike

@@ -27,13 +27,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from lkj_xl.authoring.builder import build_tracker
-from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
 from lkj_xl.cli import main
 from lkj_xl.core.entries import StaffEntry
 from lkj_xl.delivery import mail
 from lkj_xl.delivery.ics import event_uid
-from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.files.names import BACKUP_DIR_NAME
 from lkj_xl.workbook import reader
 
@@ -63,13 +60,9 @@ BAD = Person(0, "Dewi Lestari, S.Sos.", None, "Kasubag", None, "0351-462123", "d
 
 
 @pytest.fixture
-def tracker(tmp_path) -> Path:
-    path = tmp_path / "LKj_2025.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun", staff=DEMO_STAFF)
-    book = FileBook.open(path)
-    fill_demo_entries(book)
-    book.save()
-    return path
+def tracker(demo_tracker) -> Path:
+    """The demo cycle typed into a blank tracker: a fresh copy of the session's template."""
+    return demo_tracker
 
 
 @pytest.fixture

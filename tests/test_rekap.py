@@ -22,7 +22,7 @@ import pytest
 from lkj_xl.authoring import rekap
 from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
 from lkj_xl.authoring.rekap import read as rekap_read
-from lkj_xl.authoring.rekap.scan import SKIP_BACKUP, SKIP_NOT_TRACKER, SKIP_OWNER, SKIP_RECAP, SKIP_TEMP
+from lkj_xl.authoring.rekap.scan import SKIP_BACKUP, SKIP_NOT_TRACKER, SKIP_OWNER, SKIP_TEMP
 from lkj_xl.authoring.rekap.write import RECAP_HEADERS, STATUS_ORDER, TITLE_ROWS
 from lkj_xl.cli import main
 from lkj_xl.core.schedule import CYCLE_LABELS, DONE_STATUSES

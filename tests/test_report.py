@@ -347,10 +347,7 @@ def test_layout_follows_the_sops_step_count(tmp_path, cal):
 # --- LibreOffice: the sheet prints -------------------------------------------------------------------------------
 
 
-def test_libreoffice_converts_to_pdf(tmp_path, running):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_to_pdf(tmp_path, running, soffice_profile):
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext is not installed (apt-get install -y poppler-utils)")
@@ -359,15 +356,9 @@ def test_libreoffice_converts_to_pdf(tmp_path, running):
     wb.active = wb.sheetnames.index(SHEET_REPORT)
     del wb["Beranda"]  # print only the report
     path = saved(tmp_path, wb)
-    out = tmp_path / "pdf"
-    profile = tmp_path / "lo-profile"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=180,
-    )
-    pdf = out / "laporan.pdf"
-    assert pdf.exists(), result.stdout + result.stderr
+    from conftest import soffice_convert
+
+    pdf = soffice_convert(soffice_profile, [path], "pdf", tmp_path / "pdf")["laporan"]
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True,
                           timeout=60).stdout
     flat = " ".join(text.split())

@@ -26,9 +26,9 @@ from lkj_xl import ribbon  # noqa: E402
 from lkj_xl.workbook import writers  # noqa: E402
 from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
-from lkj_xl.authoring.builder import build_tracker  # noqa: E402
 from lkj_xl.workbook.commands import RIBBON_ACTIONS  # noqa: E402
 from xlwings_payload import apply_actions, json_engine_xlwings, payload_from_file, sheet_values  # noqa: E402
+from conftest import type_in  # noqa: E402
 
 YEAR = 2025
 AS_OF = datetime(2026, 1, 20, 10, 0)
@@ -65,12 +65,7 @@ def _type_entries(path: Path, history_years: int = 0) -> Path:
     wb = openpyxl.load_workbook(path)
 
     def put(step: int, row: int, **cells):
-        ws = wb[layout.step_sheet(step)]
-        for label, value in cells.items():
-            cell = ws.cell(row=row, column=COL[label])
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # typed text, even when it starts with "=" or "-"
+        type_in(wb[layout.step_sheet(step)], row, cells)  # typed text stays text, even when it starts with "=" or "-"
 
     row = FIRST_DATA_ROW
     # Step 1: dates typed as text (day first, "08.00"), note starting with "-"
@@ -99,16 +94,14 @@ def _type_entries(path: Path, history_years: int = 0) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tracker_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("ribbon") / "LKj_Tracker.xlsx"
-    build_tracker(path, year=YEAR, agency=AGENCY, staff=STAFF)
+def tracker_file(templates, tmp_path_factory) -> Path:
+    path = templates.copy(templates.blank(staff=STAFF), tmp_path_factory.mktemp("ribbon"), "LKj_Tracker.xlsx")
     return _type_entries(path)
 
 
 @pytest.fixture(scope="module")
-def history_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("ribbon20") / "LKj_Tracker.xlsx"
-    build_tracker(path, year=YEAR, agency=AGENCY, staff=STAFF)
+def history_file(templates, tmp_path_factory) -> Path:
+    path = templates.copy(templates.blank(staff=STAFF), tmp_path_factory.mktemp("ribbon20"), "LKj_Tracker.xlsx")
     return _type_entries(path, history_years=19)
 
 
@@ -232,8 +225,8 @@ def test_validate_changes_no_entry_cell(tracker_file, monkeypatch, tmp_path):
     assert "\u2022 [Kesalahan]" in alert["prompt"]
 
 
-def test_validate_clean_tracker_says_no_errors(tmp_path, monkeypatch):
-    path = build_tracker(tmp_path / "clean.xlsx", year=YEAR, agency=AGENCY, staff=STAFF)
+def test_validate_clean_tracker_says_no_errors(templates, tmp_path, monkeypatch):
+    path = templates.copy(templates.blank(staff=STAFF), tmp_path, "clean.xlsx")
     alert = alert_of(click(path, "validate", monkeypatch)[0])
     assert "tidak ada kesalahan" in alert["prompt"]
     assert alert["mode"] == "info"

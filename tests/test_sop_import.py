@@ -348,11 +348,8 @@ def test_xlsx(tmp_path, shapes):
     assert to_sop(sop).step(3).standard is None
 
 
-def test_tracker_sop_sheet(tmp_path):
-    from lkj_xl.authoring.builder import build_tracker
-
-    path = tmp_path / "LKj_2025.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun", government="Pemerintah Kota Madiun")
+def test_tracker_sop_sheet(templates, tmp_path):
+    path = templates.copy(templates.blank(), tmp_path, "LKj_2025.xlsx")
     result = read_sop_document(path)
     validate(result.sop_json)
     sop = to_sop(result.sop_json)

@@ -1,6 +1,5 @@
 """Reading a real tracker file into core values and writing computed values back (reopened with openpyxl)."""
 
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime, time
@@ -11,7 +10,6 @@ import pytest
 from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.engines.package import PackageBook
-from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.core.worktime import DEFAULT_WEEK
 from lkj_xl.core.entries import (
     AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, ERROR, WARNING, Cycle, Location,
@@ -20,50 +18,25 @@ from lkj_xl.core.entries import (
 from lkj_xl.core.schedule import STATUS_LABELS, schedule_cycle
 from lkj_xl.workbook.owned import ownership, people_cells
 from lkj_xl.workbook.reader import calendar_for, load_tracker
-
-
-def entry_cells(book):
-    """Every cell a person owns, with its value: the complement of what the engine may write."""
-    owned = ownership(load_tracker(book), book.sheet_names())
-    return {(sheet, cell): value for sheet, cell, value in people_cells(book, owned)}
 from lkj_xl.workbook.writers import append_history, write_beranda, write_computed, write_problems, write_step_headers
+
+from conftest import edit, table_grown_as_excel_does
 
 dt = datetime
 STAFF = [("Budi", "198001012005011001", "Kepala Dinas"), ("Sari", "198505052010012002", "Sekretaris"),
          ("Andi", "199001012015031003", "Kasubag")]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return build_tracker(tmp_path_factory.mktemp("tpl") / "tpl.xlsx", year=2025, agency="Inspektorat Kota Madiun",
-                         staff=STAFF)
-
-
 @pytest.fixture
-def path(template, tmp_path):
-    target = tmp_path / "LKj_Tracker.xlsx"
-    shutil.copy(template, target)
-    return target
+def path(templates, tmp_path):
+    """A fresh copy of a blank tracker with three staff (built once per session)."""
+    return templates.copy(templates.blank(staff=STAFF), tmp_path, "LKj_Tracker.xlsx")
 
 
-def edit(path, fn):
-    """Change the file with openpyxl, as a person would in Excel."""
-    wb = openpyxl.load_workbook(path)
-    fn(wb)
-    wb.save(path)
-
-
-def table_grown_as_excel_does(ws, name, *, columns=0, rows=0):
-    """Excel grows a table when a person inserts columns or rows inside it (openpyxl leaves its ref)."""
-    from openpyxl.utils import get_column_letter, range_boundaries
-    from openpyxl.worksheet.table import TableColumn
-
-    table = ws.tables[name]
-    c1, r1, c2, r2 = range_boundaries(table.ref)
-    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2 + columns)}{r2 + rows}"
-    table.autoFilter.ref = table.ref
-    table.tableColumns = [TableColumn(id=i + 1, name=str(ws.cell(r1, c).value))
-                          for i, c in enumerate(range(c1, c2 + columns + 1))]
+def entry_cells(book):
+    """Every cell a person owns, with its value: the complement of what the engine may write."""
+    owned = ownership(load_tracker(book), book.sheet_names())
+    return {(sheet, cell): value for sheet, cell, value in people_cells(book, owned)}
 
 
 def load(path):

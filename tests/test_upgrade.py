@@ -14,12 +14,12 @@ import pytest
 from lkj_xl.workbook import actions
 from lkj_xl.workbook import layout
 from lkj_xl.engines.openpyxl_book import FileBook
-from lkj_xl.authoring.builder import build_tracker
 from lkj_xl.cli import main
-from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
 from lkj_xl.core.errors import EXIT_OK, EXIT_UNUSABLE, UnusableFileError
 from lkj_xl.files.session import open_book
 from lkj_xl.authoring.upgrade import upgrade_tracker
+
+from conftest import type_in
 
 AS_OF = datetime(2026, 2, 23, 10, 0)
 HEADER = layout.STEP_TABLE_HEADER_ROW
@@ -64,22 +64,17 @@ def _table_rows(ws, first_row: int, width: int) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def old_tracker(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("old") / "LKj_lama.xlsx"
-    build_tracker(path, year=2025, agency="Inspektorat Kota Madiun", staff=DEMO_STAFF)
-    book = FileBook.open(path)
-    fill_demo_entries(book)
-    book.save()
+def old_tracker(templates, tmp_path_factory) -> Path:
+    """The demo tracker (copied from the session's template) with a 2024 cycle, turned into the old layout."""
+    path = templates.copy(templates.demo(), tmp_path_factory.mktemp("old"), "LKj_lama.xlsx")
 
     wb = openpyxl.load_workbook(path)
     for number in range(1, 9):
         ws = wb[layout.step_sheet(number)]
         if number in HISTORY_2024:
-            ws.cell(row=HEADER + 2, column=1, value=2024)
-            for label, value in zip((layout.F_RECEIVED, layout.F_COMPLETED, layout.F_PELAKSANA, layout.F_KELENGKAPAN, layout.F_CATATAN),
-                                    HISTORY_2024[number]):
-                if value != "":
-                    ws.cell(row=HEADER + 2, column=layout.STEP_HEADERS.index(label) + 1, value=value)
+            labels = (layout.F_RECEIVED, layout.F_COMPLETED, layout.F_PELAKSANA, layout.F_KELENGKAPAN, layout.F_CATATAN)
+            type_in(ws, HEADER + 2, {layout.F_YEAR: 2024, **{label: value for label, value
+                                                             in zip(labels, HISTORY_2024[number]) if value != ""}})
         # Reorder to the old layout: read each entry column, rewrite in OLD_ORDER, drop Nomor Output.
         columns = {label: [ws.cell(row=r, column=layout.STEP_HEADERS.index(label) + 1).value
                            for r in range(HEADER, HEADER + 4)] for label in layout.STEP_ENTRY_HEADERS}
@@ -187,15 +182,14 @@ def test_new_file_validates_the_same(old_tracker, tmp_path, year):
     assert tracker_new.tracker.removed_holidays == tracker_old.tracker.removed_holidays
 
 
-def test_refuses_existing_target_and_newer_layout(old_tracker, tmp_path):
+def test_refuses_existing_target_and_newer_layout(old_tracker, templates, tmp_path):
     target = tmp_path / "ada.xlsx"
     target.write_bytes(b"milik orang lain")
     with pytest.raises(UnusableFileError, match="sudah ada"):
         upgrade_tracker(old_tracker, target)
     assert target.read_bytes() == b"milik orang lain"
 
-    newer = tmp_path / "baru_sekali.xlsx"
-    build_tracker(newer, year=2025, agency="Inspektorat Kota Madiun")
+    newer = templates.copy(templates.blank(), tmp_path, "baru_sekali.xlsx")
     wb = openpyxl.load_workbook(newer)
     wb[layout.SHEET_SETTINGS].cell(row=layout.settings_row(layout.P_VERSION), column=2).value = layout.LAYOUT_VERSION + 1
     wb.save(newer)
@@ -228,11 +222,11 @@ def test_upgrade_to_xlsm(old_tracker, tmp_path):
     assert entries[(2024, 0)][layout.F_KELENGKAPAN] == "Tidak"
 
 
-def test_special_hours_are_carried(tmp_path):
+def test_special_hours_are_carried(templates, tmp_path):
     """A current-layout tracker's Ramadan hours (Pengaturan, tblJamKhusus) arrive in the upgraded file."""
     from lkj_xl.workbook.reader import load_tracker
 
-    old = build_tracker(tmp_path / "old.xlsx", year=2025, agency="Inspektorat Kota Madiun")
+    old = templates.copy(templates.blank(), tmp_path, "old.xlsx")
     wb = openpyxl.load_workbook(old)
     row = [datetime(2026, 2, 18), datetime(2026, 3, 17), "Senin-Kamis", "Ya", time(8), time(12), time(12, 30),
            time(15), "Ramadan 1447 H"]

@@ -43,6 +43,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path):
 
 import os  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
@@ -95,8 +96,12 @@ def test_the_repair_check_catches_damage(tmp_path):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
+    # Built from a private copy of the source tree: setuptools writes build/ and *.egg-info/ beside the sources, and
+    # two builds at once (two xdist workers) in one tree collide there ("File exists: build/bdist...").
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", str(root), "-w", str(folder)],
+    source = folder / "source"
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".*cache"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", str(source), "-w", str(folder)],
                           capture_output=True, text=True)
     if done.returncode != 0 and re.search(r"No matching distribution|Could not find a version", done.stdout + done.stderr):
         pytest.skip("no package index here for the build backend (setuptools)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import stat
 import subprocess
 import zipfile
@@ -396,18 +395,11 @@ def test_build_refuses_a_workbook_with_macros(built, tmp_path):
 # --- LibreOffice --------------------------------------------------------------------------------------------------------
 
 
-def test_libreoffice_converts_to_pdf(built, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = (tmp_path / "lo-profile").as_uri()
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(tmp_path / "pdf"), str(built)],
-        capture_output=True, text=True, timeout=180, check=False,
-    )
-    pdf = tmp_path / "pdf" / (built.stem + ".pdf")
-    assert pdf.is_file(), result.stdout + result.stderr
+def test_libreoffice_converts_to_pdf(built, tmp_path, soffice_profile):
+    from conftest import soffice_convert
+
+    pdf = soffice_convert(soffice_profile, [built], "pdf", tmp_path / "pdf")[built.stem]
+    assert pdf.is_file()
     assert pdf.read_bytes().startswith(b"%PDF")
 
 

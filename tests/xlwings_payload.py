@@ -95,11 +95,25 @@ def _names(wb: Any) -> list[dict[str, Any]]:
     return names
 
 
+_PAYLOADS: dict[tuple[str, str, int | None, str], dict] = {}
+
+
 def payload_from_file(path: str | Path, *, active_sheet: int | None = None, selection: str = "A1") -> dict:
-    """The json engine's payload for the workbook at ``path`` (see the module doc)."""
-    import xlwings
+    """The json engine's payload for the workbook at ``path`` (see the module doc).  Made once per file content
+    (several tests click on the same module-scoped file); each call gets its own deep copy."""
+    import copy
+    import hashlib
 
     path = Path(path)
+    key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), active_sheet, selection)
+    if key not in _PAYLOADS:
+        _PAYLOADS[key] = _payload_from_file(path, active_sheet=active_sheet, selection=selection)
+    return copy.deepcopy(_PAYLOADS[key])
+
+
+def _payload_from_file(path: Path, *, active_sheet: int | None, selection: str) -> dict:
+    import xlwings
+
     wb = openpyxl.load_workbook(path, data_only=False, keep_vba=path.suffix.lower() == ".xlsm")
     sheets = []
     for ws in wb.worksheets:
@@ -198,10 +212,18 @@ def apply_actions(path: str | Path, actions: list[dict[str, Any]], out: str | Pa
 
 
 def sheet_values(path: str | Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's values (formulas as their text), for comparing two files cell by cell."""
-    wb = openpyxl.load_workbook(path, data_only=False)
-    return {ws.title: [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
-            for ws in wb.worksheets}
+    """Every sheet's values (formulas as their text), for comparing two files cell by cell.  The read-only reader
+    gives the same values as the full one (merged cells' hidden parts are empty in both) at about half the cost; the
+    stored dimensions are ignored, so every row in the file is read."""
+    wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    try:
+        found = {}
+        for ws in wb.worksheets:
+            ws.reset_dimensions()
+            found[ws.title] = [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
+        return found
+    finally:
+        wb.close()
 
 
 def json_engine_xlwings():

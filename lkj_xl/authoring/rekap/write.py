@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from lkj_xl.authoring.rekap import Recap
+from lkj_xl.authoring.rekap.model import Recap
 from lkj_xl.authoring.rekap.scan import SKIP_LABELS, SKIP_NOT_TRACKER
 from lkj_xl.core.dates import format_datetime_id
 from lkj_xl.core.schedule import (

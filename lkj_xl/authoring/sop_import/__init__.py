@@ -7,7 +7,7 @@ import JSON itself) into the import JSON (``sop.schema.json``) plus Indonesian w
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+
 from pathlib import Path
 
 from lkj_xl.authoring.sop_import.convert import to_sop
@@ -18,10 +18,7 @@ SCHEMA_PATH = Path(__file__).with_name("sop.schema.json")
 __all__ = ["SCHEMA_PATH", "ImportResult", "load_schema", "read_sop_document", "to_sop"]
 
 
-@dataclass
-class ImportResult:
-    sop_json: dict
-    warnings: list[str] = field(default_factory=list)
+from lkj_xl.authoring.sop_import.result import ImportResult  # noqa: E402 - re-exported
 
 
 def load_schema() -> dict:

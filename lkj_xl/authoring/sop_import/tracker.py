@@ -9,7 +9,7 @@ from lkj_xl.core.entries import AREA_SOP
 
 
 def read_tracker(path: Path):
-    from lkj_xl.authoring.sop_import import ImportResult
+    from lkj_xl.authoring.sop_import.result import ImportResult
     from lkj_xl.engines.package import PackageBook
     from lkj_xl.workbook import layout
     from lkj_xl.workbook.reader import load_tracker
