@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lkj_xl.core.reminders import contact_problems
 from lkj_xl.core.sop import split_acting
 from lkj_xl.workbook import reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
@@ -99,6 +100,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
 
     problems: list[Problem] = list(tracker.problems)
     problems += validate_staff(tracker.staff, tracker.sop.roles)
+    problems += contact_problems(tracker.staff)  # "No. WhatsApp" / "Email" that no reminder can use
 
     schedules: dict[int, CycleSchedule] = {}
     chosen_cycle = Cycle(year)
