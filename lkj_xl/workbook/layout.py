@@ -5,7 +5,8 @@ Nothing here imports openpyxl (the live ribbon path reads the layout too).
 Where things are (1-based rows; "A", "B" are columns):
 
 * ``Beranda``: labels in A4:A12, the values refresh writes in B4:B12 (``BERANDA_VALUE_COLUMN`` /
-  ``BERANDA_FIRST_ROW``, order ``BERANDA_FIELDS``), short instructions from row 14.
+  ``BERANDA_FIRST_ROW``, order ``BERANDA_FIELDS``), short instructions from row 14, the "Pengingat" block (title
+  row ``REMINDERS_TITLE_ROW``, header ``REMINDER_HEADERS`` below it, one row per reminder with its WhatsApp link).
 * ``SOP``: identity fields as label (A) / value (B) rows from A4 (order ``sop.IDENTITY_FIELDS``; list fields hold one
   item per line in one cell); the roles list ("Jabatan Pelaksana") in column J from J3 (header) / J4 (items); the
   step table ``tblSOP`` with its header on row ``SOP_TABLE_HEADER_ROW``.
@@ -120,6 +121,23 @@ BERANDA_INSTRUCTIONS_ROW = BERANDA_FIRST_ROW + len(BERANDA_FIELDS) + 1
 
 def beranda_row(label: str) -> int:
     return BERANDA_FIRST_ROW + BERANDA_FIELDS.index(label)
+
+
+#: Lines of the "Cara memakai" instructions the builder writes below the title row (at most this many).
+BERANDA_INSTRUCTION_LINES = 8
+#: The "Pengingat" block (layout version 2), rewritten whole by each refresh: a title, a header row, one row per
+#: reminder; the WhatsApp cell carries the wa.me link as a cell hyperlink.
+REMINDERS_TITLE = "Pengingat"
+REMINDERS_TITLE_ROW = BERANDA_INSTRUCTIONS_ROW + BERANDA_INSTRUCTION_LINES + 2
+REMINDERS_HEADER_ROW = REMINDERS_TITLE_ROW + 1
+RM_STEP = "Langkah"
+RM_HOLDER = "Pemegang"
+RM_DUE = "Batas waktu"
+RM_STATUS = "Status"
+RM_WHATSAPP = "WhatsApp"
+RM_EMAIL = "Email"
+REMINDER_HEADERS: tuple[str, ...] = (RM_STEP, RM_HOLDER, RM_DUE, RM_STATUS, RM_WHATSAPP, RM_EMAIL)
+REMINDER_LINK_COLUMN = REMINDER_HEADERS.index(RM_WHATSAPP) + 1
 
 
 # --- SOP -----------------------------------------------------------------------------------------------------------
