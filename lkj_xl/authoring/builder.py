@@ -256,8 +256,19 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=3)
         cell.alignment = _WRAP
         ws.row_dimensions[row + offset].height = 32
+    assert len(lines) <= layout.BERANDA_INSTRUCTION_LINES
     last = row + len(lines)
-    _widths(ws, {"A": 28, "B": 70, "C": 12})
+    # the "Pengingat" block: refresh writes its title, header and rows (see writers.write_reminders)
+    ws.cell(row=layout.REMINDERS_TITLE_ROW, column=1, value=layout.REMINDERS_TITLE).font = _SUBTITLE
+    ws.cell(row=layout.REMINDERS_TITLE_ROW, column=2,
+            value="Diisi saat Hitung Batas Waktu atau tombol Pengingat: langkah yang terlambat, segera jatuh tempo "
+                  "atau berikutnya, dengan tautan WhatsApp.").font = _NOTE
+    _header(ws, layout.REMINDERS_HEADER_ROW, 1, layout.REMINDER_HEADERS)
+    for r in range(layout.REMINDERS_HEADER_ROW + 1, layout.REMINDERS_HEADER_ROW + 1 + 20):
+        for c in range(1, len(layout.REMINDER_HEADERS) + 1):
+            ws.cell(row=r, column=c).alignment = _WRAP
+        ws.cell(row=r, column=layout.REMINDER_LINK_COLUMN).font = Font(color="0563C1", underline="single")
+    _widths(ws, {"A": 28, "B": 70, "C": 22, "D": 34, "E": 20, "F": 30})
     ws.print_area = f"A1:C{last}"
     fit_a4(ws, "portrait", centered=True)
     ws.oddHeader.center.text = "LKj Tracker"
