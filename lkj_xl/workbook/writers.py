@@ -242,6 +242,10 @@ def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = 
     return added
 
 
+#: The longest hyperlink address Excel 2016+ follows; a longer prefilled message is replaced by a short one.
+MAX_LINK_CHARS = 2079
+
+
 def reminder_rows(tracker: Tracker, reminders: Sequence[Any], year: int,
                   as_of: datetime) -> list[tuple[list[Any], str | None]]:
     """Beranda's "Pengingat" rows (``layout.REMINDER_HEADERS`` order) with each row's WhatsApp link (None without a
@@ -257,6 +261,8 @@ def reminder_rows(tracker: Tracker, reminders: Sequence[Any], year: int,
             uraian = ""
         holder = f"{r.holder} ({r.actor})" if r.holder else f"{r.actor} (belum ada pegawai dengan jabatan ini)"
         link = whatsapp_link(r.phone, message_text([r], tracker.sop, year, as_of)) if r.phone else None
+        if link is not None and len(link) > MAX_LINK_CHARS:
+            link = whatsapp_link(r.phone, f"Pengingat LKj {year}: Langkah {r.step} ({r.actor}), {status_phrase(r)}.")
         rows.append(([f"Langkah {r.step}: {uraian}" if uraian else f"Langkah {r.step}", holder,
                       format_datetime_id(naive(r.due)) if r.due is not None else "-", status_phrase(r),
                       format_phone(r.phone) if r.phone else "-", r.email or "-"], link))
