@@ -107,13 +107,10 @@ def _run_writing_action(args, action: Callable) -> int:
 
 def _sent_today(path, as_of: datetime) -> list[str]:
     """The reminders sent on ``as_of``'s day (the send log beside the tracker), as Riwayat lines."""
-    from lkj_xl.core.dates import format_datetime_id
     from lkj_xl.delivery import mail
     from lkj_xl.files.names import BACKUP_DIR_NAME
 
-    log = mail.send_log_path(path, BACKUP_DIR_NAME)
-    return [f"{s.describe()} pada {format_datetime_id(s.at.replace(tzinfo=None))}"
-            for s in mail.sendings_on(log, as_of.date())]
+    return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
 
 
 def cmd_refresh(args) -> int:

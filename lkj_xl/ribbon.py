@@ -178,13 +178,30 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
 
     book = _live(xl_book)
     excel_host.set_status(xl_book, "LKj: menghitung batas waktu...")
-    analysis = actions.refresh(book, as_of=as_of)
+    analysis = actions.refresh(book, as_of=as_of, extra_history=_sent_today(xl_book, as_of))
     text = (f"Batas waktu tahun {analysis.year} dihitung ulang per {_when(as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Simpan buku kerja untuk menyimpan hasilnya.")
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
+
+
+def _sent_today(xl_book: Any, as_of: Any) -> list[str]:
+    """The day's e-mailed reminders (the send log beside the workbook file) as Riwayat lines; none when the workbook
+    has no file yet or the log cannot be read."""
+    from pathlib import Path
+
+    from lkj_xl.delivery import mail
+    from lkj_xl.files.names import BACKUP_DIR_NAME
+
+    try:
+        path = Path(str(xl_book.fullname))
+        if not path.is_absolute():
+            return []
+        return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
+    except Exception:  # noqa: BLE001 - the history line is a nicety; the refresh goes on without it
+        return []
 
 
 def _do_report(xl_book: Any, as_of: Any) -> Any:
