@@ -192,9 +192,18 @@ def _run_writing_action(args, action: Callable) -> int:
     from lkj_xl.files.session import modify
 
     as_of = _as_of(args)
-    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year))
+    sent = _sent_today(args.path, as_of)
+    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year, extra_history=sent))
     _print_problems(analysis)
     return _exit_for(analysis)
+
+
+def _sent_today(path, as_of: datetime) -> list[str]:
+    """The reminders sent on ``as_of``'s day (the send log beside the tracker), as Riwayat lines."""
+    from lkj_xl.delivery import mail
+    from lkj_xl.files.names import BACKUP_DIR_NAME
+
+    return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
 
 
 def cmd_refresh(args) -> int:

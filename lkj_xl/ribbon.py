@@ -81,6 +81,11 @@ def report(book: Any = None, *, as_of: Any = None) -> Any:
     return dispatch("report", book=book, as_of=as_of)
 
 
+def reminders(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Pengingat"."""
+    return dispatch("reminders", book=book, as_of=as_of)
+
+
 def check_system(book: Any = None, *, as_of: Any = None) -> Any:
     """Button "Cek Sistem"."""
     return dispatch("check_system", book=book, as_of=as_of)
@@ -173,13 +178,30 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
 
     book = _live(xl_book)
     excel_host.set_status(xl_book, "LKj: menghitung batas waktu...")
-    analysis = actions.refresh(book, as_of=as_of)
+    analysis = actions.refresh(book, as_of=as_of, extra_history=_sent_today(xl_book, as_of))
     text = (f"Batas waktu tahun {analysis.year} dihitung ulang per {_when(as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Simpan buku kerja untuk menyimpan hasilnya.")
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
+
+
+def _sent_today(xl_book: Any, as_of: Any) -> list[str]:
+    """The day's e-mailed reminders (the send log beside the workbook file) as Riwayat lines; none when the workbook
+    has no file yet or the log cannot be read."""
+    from pathlib import Path
+
+    from lkj_xl.delivery import mail
+    from lkj_xl.files.names import BACKUP_DIR_NAME
+
+    try:
+        path = Path(str(xl_book.fullname))
+        if not path.is_absolute():
+            return []
+        return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
+    except Exception:  # noqa: BLE001 - the history line is a nicety; the refresh goes on without it
+        return []
 
 
 def _do_report(xl_book: Any, as_of: Any) -> Any:
@@ -195,6 +217,34 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
     _alert(xl_book, text, critical=bool(analysis.errors))
+    return analysis
+
+
+def _do_reminders(xl_book: Any, as_of: Any) -> Any:
+    """Rewrite Beranda's "Pengingat" block (with its WhatsApp links) and list the reminders in a message box; the
+    box shows each number's short wa.me link (a message box holds about 1000 characters), the links with the
+    prefilled message are the Beranda cells."""
+    from lkj_xl.core.reminders import REASON_LABELS, format_phone, status_phrase
+    from lkj_xl.workbook import actions, layout
+
+    book = _live(xl_book)
+    excel_host.set_status(xl_book, "LKj: menyusun pengingat...")
+    analysis, found = actions.update_reminders(book, as_of=as_of)
+    book.activate(layout.SHEET_HOME)
+    lines = [f"Pengingat tahun {analysis.year} per {_when(as_of)}:"]
+    for r in found[:MAX_LISTED]:
+        who = r.holder or "belum ada pegawai dengan jabatan ini"
+        lines.append(f"• Langkah {r.step} ({r.actor}) — {who}: {REASON_LABELS[r.reason]}, {status_phrase(r)}")
+        if r.phone:
+            lines.append(f"   WhatsApp {format_phone(r.phone)}: https://wa.me/{r.phone}")
+    if len(found) > MAX_LISTED:
+        lines.append(f"... dan {len(found) - MAX_LISTED} lainnya.")
+    if not found:
+        lines.append("Tidak ada langkah yang perlu diingatkan.")
+    else:
+        lines.append(f"\nKlik nomor WhatsApp di lembar {layout.SHEET_HOME} (bagian \"{layout.REMINDERS_TITLE}\") untuk "
+                     "membuka pesan yang sudah terisi. Simpan buku kerja untuk menyimpan daftar ini.")
+    _alert(xl_book, "\n".join(lines), critical=False)
     return analysis
 
 
@@ -280,6 +330,7 @@ _HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
     "validate": _do_validate,
     "refresh": _do_refresh,
     "report": _do_report,
+    "reminders": _do_reminders,
     "check_system": _do_check_system,
     "guide": _do_guide,
     "problems": _do_problems,

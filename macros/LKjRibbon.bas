@@ -16,7 +16,7 @@ Attribute VB_Name = "LKjRibbon"
 ' already listed needs no change here. User-facing messages are Indonesian.
 Option Explicit
 
-Private Const LKJ_ACTIONS As String = "|validate|refresh|report|check_system|guide|problems|"
+Private Const LKJ_ACTIONS As String = "|validate|refresh|report|reminders|check_system|guide|problems|"
 Private Const LKJ_VBA_ACTIONS As String = "|guide|problems|"
 Private Const LKJ_TITLE As String = "LKj Tracker"
 Private Const LKJ_BUSY As String = "LKj: sedang memproses, mohon tunggu..."

@@ -39,7 +39,7 @@ TEMP_PREFIX = ".~lkj-tmp-"
 
 # Where things are in a freshly built tracker (see lkj_xl.workbook.layout): the demo's 2025 row of every step table is row 13.
 ROW = layout.STEP_TABLE_HEADER_ROW + 1  # 13
-MONDAY_ROW = layout.WEEK_HEADER_ROW + 1  # 15
+MONDAY_ROW = layout.WEEK_HEADER_ROW + 1  # 20
 
 
 # --- the tracker every case starts from -----------------------------------------------------------------------------

@@ -44,10 +44,11 @@ def test_every_sheet_in_order(wb):
 def test_indonesian_headers(wb):
     assert row_values(wb["SOP"], 19, 1, 8) == ["No", "Uraian Prosedur", "Pelaksana", "Pelaksana Lain", "Kelengkapan",
                                               "Waktu", "Output", "Keterangan"]
-    assert row_values(wb["Pengaturan"], 14, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
+    assert row_values(wb["Pengaturan"], 19, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
                                                      "Selesai istirahat", "Jam pulang", "Sumber"]
     assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
-    assert row_values(wb["Pegawai"], 3, 1, 4) == ["Nama", "NIP", "Jabatan", "Keterangan"]
+    assert row_values(wb["Pegawai"], 3, 1, 6) == ["Nama", "NIP", "Jabatan", "Keterangan", "No. WhatsApp",
+                                                  "Email"]
     assert row_values(wb["Masalah"], 1, 1, 6) == ["Lembar", "Sel", "Tingkat", "Kode", "Pesan", "Buka"]
     assert row_values(wb["Riwayat"], 1, 1, 4) == ["Waktu", "Pengguna", "Aksi", "Rincian"]
     for n in range(1, 9):
@@ -79,9 +80,9 @@ def test_tables_and_refs(wb):
         tables = dict(wb[f"Langkah {n}"].tables.items())
         assert tables == {f"tblLangkah{n}": "A12:M13"}
     assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:H27"}
-    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A14:G21", "tblJamKhusus": "A24:I36"}
+    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A19:G26", "tblJamKhusus": "A29:I41"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
-    assert staff_ref == f"A3:D{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
+    assert staff_ref == f"A3:F{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
     holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]
     assert holiday_ref.startswith("A3:E")
 
@@ -180,7 +181,7 @@ def test_custom_settings_and_short_sop(tmp_path):
     assert tracker.settings == Settings(year=2026, agency="Dinas X", government="Pemerintah Kota Y",
                                         deadline_override=datetime(2027, 2, 26, 16, 0), due_soon_hours=8, backups=3,
                                         week=DEFAULT_WEEK[:4] + (None, None, None))
-    assert wb["Pengaturan"]["B18"].value == "Ya" and wb["Pengaturan"]["B19"].value == "Tidak"  # Kamis, Jumat
+    assert wb["Pengaturan"]["B23"].value == "Ya" and wb["Pengaturan"]["B24"].value == "Tidak"  # Kamis, Jumat
 
 
 def test_holidays_prefilled(wb, built):

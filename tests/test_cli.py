@@ -578,7 +578,7 @@ def test_lkj_console_script(tracker):
     (layout.step_sheet(3), "C13", lambda v: v + timedelta(minutes=1)),  # the serial number (a date once saved)
     (layout.step_sheet(1), "A14", lambda v: None),  # an entry emptied
     (layout.SHEET_STAFF, "B4", lambda v: v[:-1] + "6"),  # a NIP
-    (layout.SHEET_SETTINGS, "C15", lambda v: v.replace(minute=31)),  # working hours (a time cell)
+    (layout.SHEET_SETTINGS, f"C{layout.WEEK_HEADER_ROW + 1}", lambda v: v.replace(minute=31)),  # working hours
     (layout.SHEET_HOLIDAYS, "A5", lambda v: v + timedelta(days=1)),  # a holiday
     (layout.SHEET_SOP, "F21", lambda v: "6 menit"),  # a time standard
 ])

@@ -4,14 +4,12 @@
 The demo cycle at Monday 23 February 2026 10.00: step 6 (Sekretaris, "180 menit") received 08.00, due 11.00, 60
 working minutes left; step 7 (Kepala Dinas) is next.  At 14.00 step 6 is 120 working minutes late.
 
-The Pegawai sheet has no "No. WhatsApp"/"Email" columns yet (the layout adds them); until then the staff rows the
-reader returns are given those two fields here, by wrapping the reader (`contacts` fixture).  Everything else is the
-real path: the file opened read-only, analysed, reminders selected, written and sent.
+The contacts are typed into the Pegawai sheet's "No. WhatsApp" and "Email" columns (`contacts` fixture); everything
+is the real path: the file opened read-only, analysed, reminders selected, written and sent.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import email
 import email.policy
 import json
@@ -32,7 +30,7 @@ from lkj_xl.core.entries import StaffEntry
 from lkj_xl.delivery import mail
 from lkj_xl.delivery.ics import event_uid
 from lkj_xl.files.names import BACKUP_DIR_NAME
-from lkj_xl.workbook import reader
+from lkj_xl.workbook import layout
 
 AS_OF = "2026-02-23T10:00"
 LATE = "2026-02-23T14:00"
@@ -47,13 +45,8 @@ CONTACTS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Person(StaffEntry):
-    """A Pegawai row with the two contact columns."""
-
-    whatsapp: object = None
-    email: object = None
-
+#: A Pegawai row with the two contact columns.
+Person = StaffEntry
 
 #: A Kasubag row with a landline and no usable address: two warnings (exit code 1).
 BAD = Person(0, "Dewi Lestari, S.Sos.", None, "Kasubag", None, "0351-462123", "dewi(at)madiunkota")
@@ -65,22 +58,37 @@ def tracker(demo_tracker) -> Path:
     return demo_tracker
 
 
+class _Contacts:
+    """The Pegawai sheet of ``path``: ``append(person)`` types one more row into the file's staff table."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def append(self, person: StaffEntry) -> None:
+        book = FileBook.open(self.path)
+        values = book.read(layout.SHEET_STAFF)
+        row = next(r0 + 1 for r0 in range(layout.LIST_HEADER_ROW, len(values) + 1)
+                   if r0 >= len(values) or all(v is None for v in values[r0]))
+        book.write(layout.SHEET_STAFF, row, 1, [[getattr(person, layout.STAFF_ATTRIBUTES[label])
+                                                 for label in layout.STAFF_HEADERS]])
+        book.save()
+
+
 @pytest.fixture
-def contacts(monkeypatch):
-    """The reader as it will be with the two Pegawai columns: staff rows carry ``whatsapp`` and ``email``.
-    ``extra`` rows are added after the sheet's (e.g. an acting Sekretaris)."""
-    extra: list[Person] = []
-    original = reader.load_tracker
-
-    def load(book, **kwargs):
-        loaded = original(book, **kwargs)
-        staff = [Person(**dataclasses.asdict(s), whatsapp=CONTACTS.get(s.nama, (None, None))[0],
-                        email=CONTACTS.get(s.nama, (None, None))[1]) for s in loaded.staff]
-        staff += [dataclasses.replace(p, row=len(staff) + i) for i, p in enumerate(extra)]
-        return dataclasses.replace(loaded, staff=staff)
-
-    monkeypatch.setattr(reader, "load_tracker", load)
-    return extra
+def contacts(tracker) -> _Contacts:
+    """The tracker's Pegawai sheet with "No. WhatsApp" and "Email" typed for the people in ``CONTACTS``; ``append``
+    adds rows after the sheet's (e.g. an acting Sekretaris)."""
+    book = FileBook.open(tracker)
+    values = book.read(layout.SHEET_STAFF)
+    header = values[layout.LIST_HEADER_ROW - 1]
+    name = header.index(layout.E_NAME)
+    whatsapp = header.index(layout.E_WHATSAPP)
+    assert header[whatsapp + 1] == layout.E_EMAIL
+    for r0, row in enumerate(values[layout.LIST_HEADER_ROW:], start=layout.LIST_HEADER_ROW):
+        if row[name] in CONTACTS:
+            book.write(layout.SHEET_STAFF, r0 + 1, whatsapp + 1, [list(CONTACTS[row[name]])])
+    book.save()
+    return _Contacts(tracker)
 
 
 def lkj(capsys, *args) -> tuple[int, str, str]:

@@ -500,3 +500,29 @@ def test_importing_the_ribbon_loads_nothing_heavy():
              "lkj_xl.authoring.xlsm, lkj_xl.runtime; print('openpyxl' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False False"
+
+
+def test_reminders_button_writes_beranda_links_and_lists_them(tracker_file, monkeypatch, tmp_path):
+    path = tmp_path / "LKj_Tracker.xlsx"
+    shutil.copy(tracker_file, path)
+    book = FileBook.open(path)
+    staff = book.read(layout.SHEET_STAFF)
+    rows = [r0 + 1 for r0, row in enumerate(staff) if r0 >= layout.LIST_HEADER_ROW and row and row[0]]
+    for row in rows:
+        book.write(layout.SHEET_STAFF, row, layout.STAFF_HEADERS.index(layout.E_WHATSAPP) + 1, [["0812-3456-7890"]])
+    book.save()
+    engine_actions, _ = click(path, "reminders", monkeypatch)
+    alert = alert_of(engine_actions)
+    assert alert["prompt"].startswith(f"Pengingat tahun {YEAR}")
+    assert "https://wa.me/6281234567890" in alert["prompt"] and len(alert["prompt"]) < 1024
+    out = tmp_path / "live_reminders.xlsx"
+    shutil.copy(path, out)
+    applied = apply_actions(out, engine_actions)
+    first = f"{layout.SHEET_HOME}!E{layout.REMINDERS_HEADER_ROW + 1}"
+    assert applied.hyperlinks and applied.hyperlinks[0][0] == first
+    assert applied.hyperlinks[0][1].startswith("https://wa.me/6281234567890?text=")
+    assert applied.activated == [layout.SHEET_HOME]
+    home = openpyxl.load_workbook(out)[layout.SHEET_HOME]
+    assert home.cell(layout.REMINDERS_HEADER_ROW + 1, layout.REMINDER_LINK_COLUMN).value == "+62 812-3456-7890"
+    # only the reminder block was written: the rest of Beranda is as the builder left it
+    assert home.cell(layout.beranda_row(layout.B_UPDATED), layout.BERANDA_VALUE_COLUMN).value == "Belum pernah diperbarui"

@@ -154,13 +154,13 @@ def test_unreadable_holiday_date(path):
 def test_week_table_edits_and_bad_hours(path):
     def change(wb):
         ws = wb["Pengaturan"]
-        assert ws["A19"].value == "Jumat"
-        ws["B19"] = "Tidak"
-        assert ws["A20"].value == "Sabtu"
-        ws["B20"] = "Ya"
-        ws["C20"] = "08.00"
-        ws["F20"] = "12:00"
-        ws["C15"] = "25.00"  # Senin: unreadable
+        assert ws["A24"].value == "Jumat"
+        ws["B24"] = "Tidak"
+        assert ws["A25"].value == "Sabtu"
+        ws["B25"] = "Ya"
+        ws["C25"] = "08.00"
+        ws["F25"] = "12:00"
+        ws["C20"] = "25.00"  # Senin: unreadable
     edit(path, change)
     tracker = load(path)
     week = tracker.settings.week
@@ -169,7 +169,7 @@ def test_week_table_edits_and_bad_hours(path):
     [problem] = tracker.problems
     assert problem.code == "jam_kerja_tidak_terbaca" and problem.location == Location(AREA_SETTINGS, "Senin",
                                                                                        "Jam masuk")
-    assert tracker.cell_of(problem.location) == ("Pengaturan", "C15")
+    assert tracker.cell_of(problem.location) == ("Pengaturan", "C20")
     assert week[0] == DEFAULT_WEEK[0]  # the default stays for the bad day
 
 

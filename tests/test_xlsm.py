@@ -300,6 +300,7 @@ def test_ribbon_xml_is_complete_and_wired(built):
         "validate": "Validasi",
         "refresh": "Hitung Batas Waktu",
         "report": "Buat Laporan",
+        "reminders": "Pengingat",
         "check_system": "Cek Sistem",
         "guide": "Panduan",
         "problems": "Daftar Masalah",

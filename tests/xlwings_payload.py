@@ -143,6 +143,7 @@ class Applied:
     alerts: list[dict[str, str]] = field(default_factory=list)
     activated: list[str] = field(default_factory=list)
     resized: list[tuple[Any, ...]] = field(default_factory=list)
+    hyperlinks: list[tuple[str, str]] = field(default_factory=list)  # (address, url) of addHyperlink actions
     #: cells where a text without the apostrophe prefix was reinterpreted (address, text, what it became)
     interpreted: list[tuple[str, str, Any]] = field(default_factory=list)
 
@@ -201,6 +202,13 @@ def apply_actions(path: str | Path, actions: list[dict[str, Any]], out: str | Pa
             table.ref = action["args"][1].replace("$", "")
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
+        elif func == "addHyperlink":  # Range.add_hyperlink: args [address, text to display, screen tip]
+            ws = wb.worksheets[action["sheet_position"]]
+            cell = ws.cell(row=action["start_row"] + 1, column=action["start_column"] + 1)
+            address, text = action["args"][0], action["args"][1]
+            cell.hyperlink = address
+            cell.value = text
+            applied.hyperlinks.append((f"{ws.title}!{cell.coordinate}", address))
         elif func == "activateSheet":
             index = action["args"][0]
             wb.active = index

@@ -260,8 +260,19 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=3)
         cell.alignment = _WRAP
         ws.row_dimensions[row + offset].height = 32
+    assert len(lines) <= layout.BERANDA_INSTRUCTION_LINES
     last = row + len(lines)
-    _widths(ws, {"A": 28, "B": 70, "C": 12})
+    # the "Pengingat" block: refresh writes its title, header and rows (see writers.write_reminders)
+    ws.cell(row=layout.REMINDERS_TITLE_ROW, column=1, value=layout.REMINDERS_TITLE).font = _SUBTITLE
+    ws.cell(row=layout.REMINDERS_TITLE_ROW, column=2,
+            value="Diisi saat Hitung Batas Waktu atau tombol Pengingat: langkah yang terlambat, segera jatuh tempo "
+                  "atau berikutnya, dengan tautan WhatsApp.").font = _NOTE
+    _header(ws, layout.REMINDERS_HEADER_ROW, 1, layout.REMINDER_HEADERS)
+    for r in range(layout.REMINDERS_HEADER_ROW + 1, layout.REMINDERS_HEADER_ROW + 1 + 20):
+        for c in range(1, len(layout.REMINDER_HEADERS) + 1):
+            ws.cell(row=r, column=c).alignment = _WRAP
+        ws.cell(row=r, column=layout.REMINDER_LINK_COLUMN).font = Font(color="0563C1", underline="single")
+    _widths(ws, {"A": 28, "B": 70, "C": 22, "D": 34, "E": 20, "F": 30})
     ws.print_area = f"A1:C{last}"
     fit_a4(ws, "portrait", centered=True)
     ws.oddHeader.center.text = "LKj Tracker"
@@ -344,6 +355,20 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
                        "(warna kuning di Excel memakai jam biasa sebagai perkiraan)."),
         layout.P_BACKUPS: (settings.backups, "0", "Banyaknya salinan cadangan yang disimpan di folder 'Cadangan LKj'."),
         layout.P_VERSION: (layout.LAYOUT_VERSION, "0", "Versi tata letak buku kerja ini. Jangan diubah."),
+        layout.P_SMTP_HOST: (settings.smtp.get(layout.P_SMTP_HOST), layout.TEXT_FORMAT,
+                             "Server surat keluar untuk pengingat email (`lkj pengingat --email`), mis. "
+                             "mail.madiunkota.go.id; kosongkan bila tidak dipakai. Variabel LKJ_SMTP_HOST menimpanya."),
+        layout.P_SMTP_PORT: (settings.smtp.get(layout.P_SMTP_PORT), layout.TEXT_FORMAT,
+                             "Kosong = 587 untuk STARTTLS, 465 untuk SSL, 25 tanpa keamanan (LKJ_SMTP_PORT)."),
+        layout.P_SMTP_SECURITY: (settings.smtp.get(layout.P_SMTP_SECURITY) or "STARTTLS", layout.TEXT_FORMAT,
+                                 "Tanpa, STARTTLS atau SSL, sesuai petunjuk pengelola server email "
+                                 "(LKJ_SMTP_SECURITY)."),
+        layout.P_SMTP_USER: (settings.smtp.get(layout.P_SMTP_USER), layout.TEXT_FORMAT,
+                             "Nama pengguna untuk masuk ke server (LKJ_SMTP_USER). Kata sandi TIDAK PERNAH disimpan "
+                             "di buku kerja ini: isi variabel LKJ_SMTP_PASSWORD atau simpan di Windows dengan "
+                             "`lkj pengingat --simpan-sandi`."),
+        layout.P_SMTP_FROM: (settings.smtp.get(layout.P_SMTP_FROM), layout.TEXT_FORMAT,
+                             "Alamat pengirim, mis. LKj Inspektorat <lkj@madiunkota.go.id> (LKJ_SMTP_FROM)."),
     }
     for label in layout.SETTINGS_LABELS:
         row = layout.settings_row(label)
@@ -368,6 +393,11 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
     for label in (layout.P_DUE_SOON, layout.P_BACKUPS):
         _validation(ws, f"B{layout.settings_row(label)}", "whole", operator="between", formula1="0", formula2="1000",
                     title=label, error="Isi bilangan bulat 0 atau lebih.")
+    _validation(ws, f"B{layout.settings_row(layout.P_SMTP_SECURITY)}", "list",
+                formula1='"' + ",".join(layout.SMTP_SECURITY_CHOICES) + '"', title=layout.P_SMTP_SECURITY,
+                error="Pilih Tanpa, STARTTLS atau SSL.")
+    _validation(ws, f"B{layout.settings_row(layout.P_SMTP_PORT)}", "textLength", operator="lessThanOrEqual",
+                formula1="5", title=layout.P_SMTP_PORT, error="Isi nomor port, mis. 587, atau kosongkan.")
 
     ws.cell(row=layout.WEEK_TITLE_ROW, column=1, value=f"Jam kerja ({SOURCE_PERPRES})").font = _SUBTITLE
     header = layout.WEEK_HEADER_ROW
@@ -457,10 +487,11 @@ def _build_holidays(ws, year: int) -> None:
 
 
 def _staff_values(person: StaffEntry | Sequence[Any]) -> list[Any]:
+    width = len(layout.STAFF_HEADERS)
     if isinstance(person, StaffEntry):
-        values = [person.nama, person.nip, person.jabatan, person.keterangan]
+        values = [person.nama, person.nip, person.jabatan, person.keterangan, person.whatsapp, person.email]
     else:
-        values = list(person)[:4] + [None] * (4 - len(list(person)[:4]))
+        values = list(person)[:width] + [None] * (width - len(list(person)[:width]))
     if isinstance(values[1], int):
         values[1] = str(values[1])
     return values
@@ -470,7 +501,8 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     ws["A1"] = "Daftar Pegawai"
     ws["A1"].font = _TITLE
     ws["A2"] = ("Isi nama, NIP (18 angka, boleh dengan spasi) dan jabatan sesuai SOP. Pejabat Plt./Plh. ditulis di "
-                "kolom Keterangan. Nama di sini muncul sebagai pilihan Pelaksana di lembar Langkah.")
+                "kolom Keterangan. Nama di sini muncul sebagai pilihan Pelaksana di lembar Langkah. No. WhatsApp "
+                "dan Email (boleh kosong) dipakai untuk pengingat.")
     ws["A2"].font = _NOTE
     header = layout.LIST_HEADER_ROW
     _header(ws, header, 1, layout.STAFF_HEADERS)
@@ -480,8 +512,11 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
             ws.cell(row=header + offset, column=column, value=value)
     last = header + len(people) + layout.STAFF_FREE_ROWS
     below = header + layout.STAFF_NAME_ROWS
+    whatsapp = layout.STAFF_HEADERS.index(layout.E_WHATSAPP) + 1
+    email = layout.STAFF_HEADERS.index(layout.E_EMAIL) + 1
     for r in range(header + 1, below + 1):
-        ws.cell(row=r, column=2).number_format = layout.TEXT_FORMAT
+        for column in (2, whatsapp, email):
+            ws.cell(row=r, column=column).number_format = layout.TEXT_FORMAT
     _table(ws, layout.STAFF_TABLE_NAME, header, 1, last, len(layout.STAFF_HEADERS))
     _add_name(wb, layout.STAFF_NAMES_NAME, layout.SHEET_STAFF, _abs(1, header + 1, below))
     _validation(ws, _col_range(3, header + 1, below), "list", formula1=layout.ROLES_NAME, title="Jabatan",
@@ -490,7 +525,15 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     _validation(ws, _col_range(2, header + 1, below), "textLength", operator="lessThanOrEqual", formula1="30",
                 title="NIP", error="NIP terdiri dari 18 angka (boleh dengan spasi).",
                 prompt="18 angka, mis. 19800101 200501 1 001.")
-    _widths(ws, {"A": 34, "B": 26, "C": 20, "D": 30})
+    _validation(ws, _col_range(whatsapp, header + 1, below), "textLength", operator="lessThanOrEqual",
+                formula1="30", title=layout.E_WHATSAPP, style="warning",
+                error="Nomor HP terlalu panjang; tulis mis. 0812-3456-7890.",
+                prompt="Nomor HP yang memakai WhatsApp, mis. 0812-3456-7890 atau +62 812 3456 7890. Dipakai untuk "
+                       "tautan pengingat di Beranda.")
+    _validation(ws, _col_range(email, header + 1, below), "textLength", operator="lessThanOrEqual",
+                formula1="254", title=layout.E_EMAIL, style="warning", error="Alamat email terlalu panjang.",
+                prompt="Alamat email untuk pengingat dan undangan kalender, mis. nama@madiunkota.go.id.")
+    _widths(ws, {"A": 34, "B": 26, "C": 20, "D": 30, "E": 20, "F": 30})
     ws.freeze_panes = f"A{header + 1}"
 
 

@@ -71,6 +71,8 @@ class StaffEntry:
     nip: object = None
     jabatan: object = None
     keterangan: object = None
+    whatsapp: object = None  # "No. WhatsApp" (layout version 2)
+    email: object = None  # "Email" (layout version 2)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Mapping
 
 from lkj_xl.core.worktime import DEFAULT_WEEK, DayHours, SpecialHours
 
@@ -30,3 +31,6 @@ class Settings:
     special: tuple[SpecialHours, ...] = ()
     due_soon_hours: int = DEFAULT_DUE_SOON_HOURS
     backups: int = DEFAULT_BACKUPS
+    #: The SMTP rows of Pengaturan as typed, label -> text ("Server SMTP", "Port SMTP", "Keamanan SMTP",
+    #: "Pengguna SMTP", "Pengirim email"); blank rows absent.  Never a password.
+    smtp: Mapping[str, str] = field(default_factory=dict, compare=False)

@@ -238,6 +238,16 @@ def sendings_on(log_path: str | os.PathLike[str], day: date) -> list[Sending]:
     return [s for s in read_send_log(log_path) if s.day == day]
 
 
+def history_lines(tracker_path: str | os.PathLike[str], folder_name: str, day: date) -> list[str]:
+    """The Riwayat lines of ``day``'s sendings for the tracker at ``tracker_path`` (its send log in ``folder_name``),
+    for ``actions.refresh(extra_history=...)``: "Pengingat email Langkah 6 (tahun 2025) dikirim ke ... pada
+    23 Februari 2026 07.30"."""
+    from lkj_xl.core.dates import format_datetime_id
+
+    return [f"{s.describe()} pada {format_datetime_id(s.at.replace(tzinfo=None))}"
+            for s in sendings_on(send_log_path(tracker_path, folder_name), day)]
+
+
 def _append_log(log_path: Path, sendings: Iterable[Sending]) -> None:
     lines = "".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in sendings)
     if not lines:
@@ -480,6 +490,6 @@ __all__ = [
     "KEYRING_SERVICE", "RESULT_ALREADY_SENT", "RESULT_DRY_RUN", "RESULT_FAILED", "RESULT_SENT", "SECURITY_NONE",
     "SECURITY_SSL", "SECURITY_STARTTLS", "SETTING_FROM", "SETTING_HOST", "SETTING_LABELS", "SETTING_PORT",
     "SETTING_SECURITY", "SETTING_USER", "SendOutcome", "SendResult", "Sending", "SmtpSettings", "build_message",
-    "read_send_log", "send_log_path", "send_reminders", "sendings_on", "smtp_password", "smtp_settings",
+    "history_lines", "read_send_log", "send_log_path", "send_reminders", "sendings_on", "smtp_password", "smtp_settings",
     "store_password",
 ]

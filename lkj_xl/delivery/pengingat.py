@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from lkj_xl.core.reminders import (
+    EMAIL_TIDAK_SAH,
+    WHATSAPP_TIDAK_SAH,
     Reminder,
-    contact_problems,
     select_reminders,
     window_minutes,
 )
@@ -47,11 +48,9 @@ def collect(analysis: Analysis, *, within: TimeStandard | int | None = None) -> 
         within = int(tracker.settings.due_soon_hours) * 60
     minutes = window_minutes(within, analysis.calendar, analysis.as_of)
     reminders = select_reminders(analysis.schedule, tracker.staff, analysis.as_of, minutes, analysis.calendar)
-    located = []
-    for problem in contact_problems(tracker.staff):
-        sheet, cell = tracker.cell_of(problem.location)
-        located.append(LocatedProblem(sheet, cell, problem.severity, problem.code, problem.message))
-    return ReminderRun(analysis, minutes, tuple(reminders), tuple(located))
+    # analyse() located them with the other problems; the run repeats the ones about contacts
+    located = tuple(p for p in analysis.problems if p.code in (WHATSAPP_TIDAK_SAH, EMAIL_TIDAK_SAH))
+    return ReminderRun(analysis, minutes, tuple(reminders), located)
 
 
 def smtp_rows(tracker: Any) -> Mapping[str, object]:

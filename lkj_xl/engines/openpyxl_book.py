@@ -255,6 +255,14 @@ class FileBook(Book):
         if table.autoFilter is not None:
             table.autoFilter.ref = ref
 
+    def set_hyperlink(self, sheet: str, row: int, column: int, url: str | None) -> None:
+        cell = self._sheet(sheet).cell(row=row, column=column)
+        value = cell.value
+        cell.hyperlink = url
+        cell.value = value  # openpyxl fills an empty cell with the address; the value stays as written
+        if url is not None:
+            cell.hyperlink.display = None
+
     def defined_name(self, name: str) -> str | None:
         """The formula text of a workbook-level defined name (``"Pengaturan!$B$11"``), None when absent."""
         defined = self._wb.defined_names.get(name)

@@ -912,6 +912,28 @@ class PackageBook(Book):
         self._written.setdefault(sheet, set()).add(_ref(row, column))
         self._changed.add(sh.part)
 
+    def set_hyperlink(self, sheet: str, row: int, column: int, url: str | None) -> None:
+        """A cell hyperlink to the external ``url`` (None: none), see :mod:`lkj_xl.engines.package_links`.  The
+        worksheet is then serialised whole (the splice only knows sheetData); its rels part is created if absent."""
+        from lkj_xl.engines.package_links import EMPTY_RELS, set_link
+
+        sh = self._writable(sheet)
+        rels = _rels_part(sh.part)
+        if rels not in self._raw:
+            if url is None:
+                return
+            info = next(i for i in self._infos if i.filename == sh.part)
+            self._raw[rels] = EMPTY_RELS
+            self._infos.append(zipfile.ZipInfo(rels, info.date_time))
+            self._changed.add(rels)
+        sheet_changed, rels_changed = set_link(self._xml(sh.part).tree.getroot(), self._xml(rels).tree.getroot(),
+                                               _ref(row, column), url)
+        if sheet_changed:
+            self._changed.add(sh.part)
+            self.__dict__.setdefault("_unspliced", set()).add(sh.part)
+        if rels_changed:
+            self._changed.add(rels)
+
     def set_row_height(self, sheet: str, row: int, height: float) -> None:
         sh = self._writable(sheet)
         el = self._row(sh, row)
@@ -944,7 +966,7 @@ class PackageBook(Book):
     def _part_bytes(self, name: str) -> bytes:
         part = self._parts[name]
         sheet = next((sh for sh in self._sheets.values() if sh.part == name and sh.loaded), None)
-        if sheet is not None:
+        if sheet is not None and name not in self.__dict__.get("_unspliced", ()):
             spliced = _splice_sheet(self._raw[name], sheet)
             if spliced is not None:
                 return spliced
@@ -1209,7 +1231,9 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
     Allowed: changed cells for which ``owned(sheet, "B12")`` is True; removal of ``xl/calcChain.xml`` (with its
     relationship and content-type override) or of its entries for owned cells; ``<dimension>`` and row ``spans``;
     row ``ht``/``customHeight`` on rows in ``structural["row_heights"][sheet]``; table and autoFilter refs of tables in
-    ``structural["tables"][sheet]`` and value-less styled cells those tables gain in their new rows."""
+    ``structural["tables"][sheet]`` and value-less styled cells those tables gain in their new rows; on the sheets in
+    ``structural["hyperlinks"]``, their ``<hyperlinks>`` and the external hyperlink relationships of their rels part
+    (which may be new)."""
     structural = structural or {}
     old_infos, old_raw, _ = _read_zip(_bytes_of(old), "lama")
     new_infos, new_raw, _ = _read_zip(_bytes_of(new), "baru")
@@ -1241,8 +1265,15 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
     for name in old_raw:
         if name not in new_raw and not (name == calc_part and calc_removed):
             problems.append(f"Bagian {name} hilang.")
+    # cell hyperlinks on the sheets the engine owns whole: their <hyperlinks> and the rels part's external links
+    linked_sheets = structural.get("hyperlinks", set())
+    link_rels = {_rels_part(part): sheet for part, sheet in sheet_of_part.items() if sheet in linked_sheets}
+    if link_rels:
+        from lkj_xl.engines.package_links import hyperlink_rels_only
     for name in new_raw:
         if name not in old_raw:
+            if name in link_rels and hyperlink_rels_only(None, new_raw[name]):
+                continue
             problems.append(f"Bagian {name} ditambahkan.")
 
     # tables first: they tell which new cells are allowed
@@ -1276,7 +1307,10 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
         if name in sheet_of_part:
             problems.extend(_sheet_differences(sheet_of_part[name], name, old_raw[name], new_raw[name], owned,
                                                structural.get("row_heights", {}).get(sheet_of_part[name], ()),
-                                               grown.get(sheet_of_part[name], [])))
+                                               grown.get(sheet_of_part[name], []),
+                                               links=sheet_of_part[name] in linked_sheets))
+        elif name in link_rels and hyperlink_rels_only(old_raw[name], new_raw[name]):
+            continue
         elif name == calc_part:
             problems.extend(_calc_differences(name, old_raw[name], new_raw[name], owned, sheet_of_id))
         elif name == CONTENT_TYPES and calc_removed:
@@ -1352,15 +1386,17 @@ def _cell_map(row: etree._Element, r: int) -> dict[str, etree._Element]:
 
 
 def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, height_rows,
-                       grown: list[tuple[int, int, int, int]]) -> list[str]:
+                       grown: list[tuple[int, int, int, int]], links: bool = False) -> list[str]:
     problems = []
     a = _parse_xml(old, "lama", part).getroot()
     b = _parse_xml(new, "baru", part).getroot()
     if a.tag != b.tag or dict(a.attrib) != dict(b.attrib) or a.nsmap != b.nsmap:
         problems.append(f"Lembar \"{sheet}\" (bagian {part}): elemen akar berubah.")
 
+    skipped = (T_SHEETDATA, T_DIMENSION, _q("hyperlinks")) if links else (T_SHEETDATA, T_DIMENSION)
+
     def others(root):
-        return [(el.tag, _canon(el)) for el in root if el.tag not in (T_SHEETDATA, T_DIMENSION)]
+        return [(el.tag, _canon(el)) for el in root if el.tag not in skipped]
 
     old_others, new_others = others(a), others(b)
     if old_others != new_others:

@@ -260,6 +260,28 @@ class LiveBook(Book):
         self.resizes += 1
         self.calls.append(("resize_table", sheet, name, ref))
 
+    def set_hyperlink(self, sheet: str, row: int, column: int, url: str | None) -> None:
+        """A cell hyperlink showing the cell's current value.  Desktop Excel: ``Hyperlinks.Add`` / ``Delete``; the
+        json engine: its ``addHyperlink`` action (its clients cannot delete a link: a removed link stays on the
+        cell, whose value the writer has emptied or replaced)."""
+        rng = self._sheet(sheet).range((row, column))
+        if url is None:
+            if not self.json_engine:
+                try:
+                    rng.api.Hyperlinks.Delete()  # Windows (COM)
+                except Exception:  # noqa: BLE001 - no link there, or macOS: nothing to delete
+                    pass
+            self.calls.append(("set_hyperlink", sheet, row, column, None))
+            return
+        cached = self._cache.get(sheet)
+        if cached is not None and row <= len(cached) and column <= len(cached[row - 1]):
+            text = cached[row - 1][column - 1]
+        else:
+            text = None if self.json_engine else rng.value
+        # xlwings shows the address when no text is given: always give the cell's value
+        rng.add_hyperlink(url, "" if text is None else str(text))
+        self.calls.append(("set_hyperlink", sheet, row, column, url))
+
     def user_name(self) -> str:
         """Excel's user name (File > Options > General) where the engine exposes it, else the OS user."""
         if not self.json_engine:

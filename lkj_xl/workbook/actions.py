@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
+from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
 from lkj_xl.core.sop import split_acting
 from lkj_xl.workbook import reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
@@ -24,7 +25,9 @@ from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, sc
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
 
-from lkj_xl.workbook.commands import ACTION_LABELS, ACTION_REFRESH, ACTION_REPORT, RIBBON_ACTIONS  # noqa: F401
+from lkj_xl.workbook.commands import (  # noqa: F401
+    ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
+)
 
 SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan"}
 
@@ -99,6 +102,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
 
     problems: list[Problem] = list(tracker.problems)
     problems += validate_staff(tracker.staff, tracker.sop.roles)
+    problems += contact_problems(tracker.staff)  # "No. WhatsApp" / "Email" that no reminder can use
 
     schedules: dict[int, CycleSchedule] = {}
     chosen_cycle = Cycle(year)
@@ -136,14 +140,24 @@ def validate(book: Book, *, as_of: datetime, year: int | None = None) -> Analysi
     return analyse(book, as_of=as_of, year=year)
 
 
-def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
-    """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell."""
+def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
+            extra_history: Sequence[str] = ()) -> Analysis:
+    """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell.
+
+    ``extra_history``: lines for Riwayat the shell knows of and the workbook does not (the reminders sent today, from
+    the send log beside the file); each is added once, under the action "Pengingat"."""
     analysis = analyse(book, as_of=as_of, year=year)
     book = GuardedBook(book, analysis.owned)
     _write_refresh(book, analysis)
-    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REFRESH],
-                           _summary(analysis))
+    who = user if user is not None else book.user_name()
+    _add_extra_history(book, as_of, who, extra_history)
+    writers.append_history(book, as_of, who, ACTION_LABELS[ACTION_REFRESH], _summary(analysis))
     return analysis
+
+
+def _add_extra_history(book: Book, as_of: datetime, user: str, lines: Sequence[str]) -> None:
+    writers.append_history_lines(book, [[as_of, user, ACTION_LABELS[ACTION_REMINDERS], line] for line in lines],
+                                 once=True)
 
 
 def _write_refresh(book: Book, analysis: Analysis) -> None:
@@ -151,10 +165,30 @@ def _write_refresh(book: Book, analysis: Analysis) -> None:
     writers.write_step_headers(book, tracker)
     writers.write_computed(book, tracker, analysis.schedules)
     writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
+    writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
     writers.write_problems(book, tracker, analysis.problems)
 
 
-def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None) -> Analysis:
+def reminders(analysis: Analysis, within_minutes: int | None = None) -> list[Reminder]:
+    """The reminders at ``analysis.as_of`` (overdue, due within ``within_minutes`` working minutes, next to start);
+    the window defaults to Pengaturan's "Peringatan dini (jam kerja)"."""
+    if within_minutes is None:
+        within_minutes = window_minutes(int(analysis.tracker.settings.due_soon_hours) * 60, analysis.calendar,
+                                        analysis.as_of)
+    return select_reminders(analysis.schedule, analysis.tracker.staff, analysis.as_of, within_minutes,
+                            analysis.calendar)
+
+
+def update_reminders(book: Book, *, as_of: datetime, year: int | None = None) -> tuple[Analysis, list[Reminder]]:
+    """Rewrite Beranda's "Pengingat" block only (the ribbon's Pengingat button); returns the reminders."""
+    analysis = analyse(book, as_of=as_of, year=year)
+    found = reminders(analysis)
+    writers.write_reminders(GuardedBook(book, analysis.owned), analysis.tracker, found, analysis.year, as_of)
+    return analysis, found
+
+
+def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
+           extra_history: Sequence[str] = ()) -> Analysis:
     """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet."""
     from lkj_xl.core.report import build_report
     from lkj_xl.workbook.report_sheet import write_report
@@ -164,8 +198,9 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     _write_refresh(book, analysis)
     write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                     calendar=analysis.calendar, **_report_context(analysis)))
-    writers.append_history(book, as_of, user if user is not None else book.user_name(), ACTION_LABELS[ACTION_REPORT],
-                       _summary(analysis))
+    who = user if user is not None else book.user_name()
+    _add_extra_history(book, as_of, who, extra_history)
+    writers.append_history(book, as_of, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis))
     return analysis
 
 
@@ -239,4 +274,5 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-__all__ = ["ACTION_LABELS", "Analysis", "LocatedProblem", "analyse", "refresh", "report", "status_dict", "validate"]
+__all__ = ["ACTION_LABELS", "Analysis", "LocatedProblem", "analyse", "refresh", "reminders", "report", "status_dict",
+           "update_reminders", "validate"]

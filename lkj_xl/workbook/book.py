@@ -20,7 +20,8 @@ Rules for implementations:
   for a label (:mod:`lkj_xl.workbook.owned`).
 * Nothing else changes the workbook, except the few non-value edits on the engine's own cells listed in DESIGN.md,
   each a method here with its equivalent in every engine: ``resize_table`` (a step table grown over rows typed
-  right below it).  Formats, charts, validations and conditional formatting are the builder's work, done once
+  right below it) and ``set_hyperlink`` (a cell hyperlink on the engine's own sheets: the Beranda reminders'
+  WhatsApp links).  Formats, charts, validations and conditional formatting are the builder's work, done once
   when the tracker is made; a row a table grows into takes the style of the row above.
 """
 
@@ -79,6 +80,12 @@ class Book(ABC):
     def resize_table(self, sheet: str, name: str, ref: str) -> None:
         """Make table ``name`` on ``sheet`` cover ``ref`` (same columns, more rows)."""
         raise NotImplementedError(f"{type(self).__name__} cannot resize tables")
+
+    def set_hyperlink(self, sheet: str, row: int, column: int, url: str | None) -> None:
+        """Make the cell at (``row``, ``column``) a link to the external ``url`` (a cell hyperlink, not a HYPERLINK
+        formula: those stop at 255 characters), replacing any link the cell had; ``None`` removes the link.  The
+        cell's value is not changed (write it with :meth:`write`)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot set hyperlinks")
 
 
 #: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.

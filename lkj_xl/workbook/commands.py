@@ -9,6 +9,7 @@ from __future__ import annotations
 ACTION_VALIDATE = "validate"
 ACTION_REFRESH = "refresh"
 ACTION_REPORT = "report"
+ACTION_REMINDERS = "reminders"
 ACTION_CHECK_SYSTEM = "check_system"
 ACTION_GUIDE = "guide"
 ACTION_PROBLEMS = "problems"
@@ -18,6 +19,7 @@ ACTION_LABELS: dict[str, str] = {
     ACTION_VALIDATE: "Validasi",
     ACTION_REFRESH: "Hitung Batas Waktu",
     ACTION_REPORT: "Buat Laporan",
+    ACTION_REMINDERS: "Pengingat",
     ACTION_CHECK_SYSTEM: "Cek Sistem",
     ACTION_GUIDE: "Panduan",
     ACTION_PROBLEMS: "Daftar Masalah",

@@ -5,7 +5,8 @@ Nothing here imports openpyxl (the live ribbon path reads the layout too).
 Where things are (1-based rows; "A", "B" are columns):
 
 * ``Beranda``: labels in A4:A12, the values refresh writes in B4:B12 (``BERANDA_VALUE_COLUMN`` /
-  ``BERANDA_FIRST_ROW``, order ``BERANDA_FIELDS``), short instructions from row 14.
+  ``BERANDA_FIRST_ROW``, order ``BERANDA_FIELDS``), short instructions from row 14, the "Pengingat" block (title
+  row ``REMINDERS_TITLE_ROW``, header ``REMINDER_HEADERS`` below it, one row per reminder with its WhatsApp link).
 * ``SOP``: identity fields as label (A) / value (B) rows from A4 (order ``sop.IDENTITY_FIELDS``; list fields hold one
   item per line in one cell); the roles list ("Jabatan Pelaksana") in column J from J3 (header) / J4 (items); the
   step table ``tblSOP`` with its header on row ``SOP_TABLE_HEADER_ROW``.
@@ -33,7 +34,7 @@ from lkj_xl.core.values import normalize_label  # noqa: F401 - layout labels com
 from lkj_xl.core.entries import F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_YEAR
 
 #: Bumped whenever a change here would make an older reader misread a workbook.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 #: Defined name pointing at the version cell on Pengaturan.
 VERSION_NAME = "LKJ_VERSI_TATA_LETAK"
 
@@ -122,6 +123,23 @@ def beranda_row(label: str) -> int:
     return BERANDA_FIRST_ROW + BERANDA_FIELDS.index(label)
 
 
+#: Lines of the "Cara memakai" instructions the builder writes below the title row (at most this many).
+BERANDA_INSTRUCTION_LINES = 8
+#: The "Pengingat" block (layout version 2), rewritten whole by each refresh: a title, a header row, one row per
+#: reminder; the WhatsApp cell carries the wa.me link as a cell hyperlink.
+REMINDERS_TITLE = "Pengingat"
+REMINDERS_TITLE_ROW = BERANDA_INSTRUCTIONS_ROW + BERANDA_INSTRUCTION_LINES + 2
+REMINDERS_HEADER_ROW = REMINDERS_TITLE_ROW + 1
+RM_STEP = "Langkah"
+RM_HOLDER = "Pemegang"
+RM_DUE = "Batas waktu"
+RM_STATUS = "Status"
+RM_WHATSAPP = "WhatsApp"
+RM_EMAIL = "Email"
+REMINDER_HEADERS: tuple[str, ...] = (RM_STEP, RM_HOLDER, RM_DUE, RM_STATUS, RM_WHATSAPP, RM_EMAIL)
+REMINDER_LINK_COLUMN = REMINDER_HEADERS.index(RM_WHATSAPP) + 1
+
+
 # --- SOP -----------------------------------------------------------------------------------------------------------
 
 SOP_IDENTITY_FIRST_ROW = 4
@@ -157,7 +175,19 @@ P_DEADLINE = "Batas akhir"
 P_DUE_SOON = "Peringatan dini (jam kerja)"
 P_BACKUPS = "Jumlah cadangan"
 P_VERSION = "Versi tata letak"
-SETTINGS_LABELS: tuple[str, ...] = (P_YEAR, P_AGENCY, P_GOVERNMENT, P_DEADLINE, P_DUE_SOON, P_BACKUPS, P_VERSION)
+# E-mail reminders (lkj pengingat --email); the password is never in the workbook.  Layout version 2.
+P_SMTP_HOST = "Server SMTP"
+P_SMTP_PORT = "Port SMTP"
+P_SMTP_SECURITY = "Keamanan SMTP"
+P_SMTP_USER = "Pengguna SMTP"
+P_SMTP_FROM = "Pengirim email"
+SMTP_LABELS: tuple[str, ...] = (P_SMTP_HOST, P_SMTP_PORT, P_SMTP_SECURITY, P_SMTP_USER, P_SMTP_FROM)
+#: The choices of "Keamanan SMTP" (dropdown).
+SMTP_SECURITY_CHOICES: tuple[str, ...] = ("Tanpa", "STARTTLS", "SSL")
+SETTINGS_LABELS: tuple[str, ...] = (P_YEAR, P_AGENCY, P_GOVERNMENT, P_DEADLINE, P_DUE_SOON, P_BACKUPS, P_VERSION,
+                                    *SMTP_LABELS)
+#: Rows an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
+SETTINGS_OPTIONAL: tuple[str, ...] = SMTP_LABELS
 SETTINGS_HEADER = ("Pengaturan", "Nilai", "Keterangan / Sumber")
 SETTINGS_HEADER_ROW = 4
 SETTINGS_FIRST_ROW = 5
@@ -224,8 +254,13 @@ E_NAME = "Nama"
 E_NIP = "NIP"
 E_ROLE = "Jabatan"
 E_NOTE = "Keterangan"
-STAFF_HEADERS: tuple[str, ...] = (E_NAME, E_NIP, E_ROLE, E_NOTE)
-STAFF_ATTRIBUTES = {E_NAME: "nama", E_NIP: "nip", E_ROLE: "jabatan", E_NOTE: "keterangan"}
+E_WHATSAPP = "No. WhatsApp"  # = lkj_xl.core.reminders.F_WHATSAPP (layout version 2)
+E_EMAIL = "Email"  # = lkj_xl.core.reminders.F_EMAIL (layout version 2)
+STAFF_HEADERS: tuple[str, ...] = (E_NAME, E_NIP, E_ROLE, E_NOTE, E_WHATSAPP, E_EMAIL)
+#: Columns an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
+STAFF_OPTIONAL: tuple[str, ...] = (E_WHATSAPP, E_EMAIL)
+STAFF_ATTRIBUTES = {E_NAME: "nama", E_NIP: "nip", E_ROLE: "jabatan", E_NOTE: "keterangan", E_WHATSAPP: "whatsapp",
+                    E_EMAIL: "email"}
 STAFF_TABLE_NAME = "tblPegawai"
 STAFF_FREE_ROWS = 20
 STAFF_NAME_ROWS = 500  # DaftarPegawai reaches this many rows below the header

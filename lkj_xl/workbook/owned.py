@@ -10,7 +10,7 @@ Everything else in the workbook belongs to people and is never written, cleared 
 
 Besides values, the engine may make only these edits, each with its live-engine equivalent: grow a step table over
 the rows typed right below it (``Book.resize_table``; Excel does it by itself as people type), and on its own sheets
-row heights (DESIGN.md, "Structure changes are authoring, not refresh").
+row heights and cell hyperlinks (``Book.set_hyperlink``) (DESIGN.md, "Structure changes are authoring, not refresh").
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ class Ownership:
     def structural(self) -> dict[str, Any]:
         """The non-value edits allowed, in the form :func:`lkj_xl.engines.package.package_differences` takes."""
         return {"tables": {sheet: set(names) for sheet, names in self.tables.items()},
-                "row_heights": {sheet: _ALL_ROWS for sheet in self.sheets}}
+                "row_heights": {sheet: _ALL_ROWS for sheet in self.sheets},
+                "hyperlinks": set(self.sheets)}
 
 
 class _AllRows(frozenset):
@@ -138,6 +139,12 @@ class GuardedBook(Book):
         if sheet not in self.owned.sheets:
             raise OwnershipError(f"formula results are stored on the engine's own sheets only, not {sheet}")
         self.inner.set_formula_result(sheet, row, column, value)
+
+    def set_hyperlink(self, sheet: str, row: int, column: int, url: str | None) -> None:
+        # a link is structure: only on the engine's own sheets, where every cell is the engine's
+        if sheet not in self.owned.sheets:
+            raise OwnershipError(f"hyperlink outside the engine's sheets: {sheet}!{cell_address(row, column)}")
+        self.inner.set_hyperlink(sheet, row, column, url)
 
     def resize_table(self, sheet: str, name: str, ref: str) -> None:
         if name not in self.owned.tables.get(sheet, ()):

@@ -55,7 +55,9 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
         reader.problem(Location(AREA_SETTINGS, label), severity, code, message)
 
     for label in layout.SETTINGS_LABELS:
-        if label not in rows:
+        if label not in rows and label in layout.SETTINGS_OPTIONAL:
+            reader.outdated.append(f"baris \"{label}\" lembar \"{sheet}\"")
+        elif label not in rows:
             bad(label, f"Baris pengaturan \"{label}\" tidak ditemukan di kolom A lembar \"{sheet}\".",
                 WARNING if label in (layout.P_VERSION, layout.P_BACKUPS) else ERROR, "pengaturan_tidak_ada")
 
@@ -105,6 +107,7 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
     version = value(layout.P_VERSION)
     if layout.P_VERSION in rows:
         number = as_int(version)
+        reader.version = number
         if number is None:
             bad(layout.P_VERSION, f"Versi tata letak \"{as_text(version)}\" tidak terbaca; seharusnya "
                              f"{layout.LAYOUT_VERSION}.", WARNING, "versi_tata_letak")
@@ -114,9 +117,11 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
 
     week = _read_week(reader, positions, values)
     special = _read_special(reader, positions, values)
+    # SMTP rows: text as typed (lkj_xl.delivery.mail.smtp_settings reads and checks them); blank rows left out.
+    smtp = {label: as_text(value(label)) for label in layout.SMTP_LABELS if as_text(value(label))}
     return Settings(year=year, agency=agency, government=government, deadline_override=deadline, week=week,
                     special=special,
-                    due_soon_hours=due_soon, backups=backups)
+                    due_soon_hours=due_soon, backups=backups, smtp=smtp)
 
 
 def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHours | None]:

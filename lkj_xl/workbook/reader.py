@@ -29,7 +29,7 @@ from lkj_xl.core.worktime import (
     WorkingCalendar, build_calendar,
 )
 from lkj_xl.core.entries import (
-    AREA_BOOK, AREA_HOLIDAYS, AREA_SOP, ERROR, WARNING, Location, Problem,
+    AREA_BOOK, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, ERROR, WARNING, Location, Problem,
     StaffEntry, StepEntry,
 )
 from lkj_xl.core.values import as_int, as_text, is_blank, read_yes
@@ -133,6 +133,9 @@ class _Reader:
         self.book = book
         self.sheets = book.sheet_names()
         self.problems: list[Problem] = []
+        #: what an older layout lacks (optional columns and rows, an older version number): one warning in all
+        self.outdated: list[str] = []
+        self.version: int | None = None
 
     def problem(self, location: Location, severity: str, code: str, message: str) -> None:
         self.problems.append(Problem(location, severity, code, message))
@@ -158,7 +161,9 @@ class _Reader:
                 + " (mungkin salah satunya lembar ini dengan nama yang diganti).")
 
     def table(self, sheet: str, values: list[list[Any]] | None, labels: Sequence[str], required: Sequence[str],
-              min_matches: int, what: str) -> TablePos | None:
+              min_matches: int, what: str, optional: Sequence[str] = ()) -> TablePos | None:
+        """The table whose header holds ``labels``; a missing column is a problem, except an ``optional`` one (a
+        column a newer layout added), which is noted in ``outdated`` for the one upgrade warning."""
         if values is None:
             return None
         found = find_header(values, labels, min_matches)
@@ -169,7 +174,9 @@ class _Reader:
             return None
         r0, cols = found
         for label in labels:
-            if label not in cols:
+            if label not in cols and label in optional:
+                self.outdated.append(f"kolom \"{label}\" lembar \"{sheet}\"")
+            elif label not in cols:
                 severity = ERROR if label in required else WARNING
                 self.problem(Location(AREA_BOOK, sheet, label), severity, "kolom_tidak_ada",
                              f"Kolom \"{label}\" tidak ditemukan pada tabel {what} di lembar \"{sheet}\" (baris "
@@ -198,10 +205,23 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     for name in (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY):
         if name not in reader.sheets:
             reader.sheet(name, WARNING)
+    _outdated_warning(reader)
 
     return Tracker(settings=settings, sop=sop, holidays=holidays, holiday_years=years, staff=staff, entries=entries,
                    problems=reader.problems, removed_holidays=removed, holiday_names=names,
                    layout=ReadLayout(**positions))
+
+
+def _outdated_warning(reader: _Reader) -> None:
+    """One warning for a tracker of an older layout (DESIGN.md "Layout versions"), never one per column or row."""
+    older = reader.version is not None and reader.version < layout.LAYOUT_VERSION
+    if not reader.outdated and not older:
+        return
+    version = f"versi {reader.version}" if older else "versi lama"
+    missing = (" Belum ada: " + ", ".join(reader.outdated) + "; dipakai nilai kosong.") if reader.outdated else ""
+    reader.problem(Location(AREA_SETTINGS, layout.P_VERSION), WARNING, "tata_letak_lama",
+                   f"Buku kerja ini memakai tata letak {version} (sekarang versi {layout.LAYOUT_VERSION}).{missing} "
+                   f"Jalankan `lkj upgrade` untuk memindahkan isinya ke tata letak terbaru.")
 
 
 def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
@@ -360,7 +380,8 @@ def _read_holidays(reader: _Reader, positions: dict[str, Any]):
 def _read_staff(reader: _Reader, positions: dict[str, Any]) -> list[StaffEntry]:
     sheet = layout.SHEET_STAFF
     values = reader.sheet(sheet)
-    pos = reader.table(sheet, values, layout.STAFF_HEADERS, (layout.E_NAME, layout.E_NIP, layout.E_ROLE), 2, "pegawai")
+    pos = reader.table(sheet, values, layout.STAFF_HEADERS, (layout.E_NAME, layout.E_NIP, layout.E_ROLE), 2, "pegawai",
+                       layout.STAFF_OPTIONAL)
     if pos is None or values is None:
         return []
     positions["staff_table"] = pos

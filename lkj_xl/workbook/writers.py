@@ -212,17 +212,95 @@ def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int
 def append_history(book: Book, when: datetime, user: str, action: str, detail: str,
                    cap: int = layout.HISTORY_CAP) -> None:
     """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first)."""
+    append_history_lines(book, [[naive(when), user or "", action or "", detail or ""]], cap)
+
+
+def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = layout.HISTORY_CAP,
+                         *, once: bool = False) -> int:
+    """Add ``lines`` ([Waktu, Pengguna, Aksi, Rincian]) to Riwayat in one block, keeping at most ``cap`` newest lines.
+    ``once``: a line whose Aksi and Rincian are already on the sheet is not added again.  Returns the lines added."""
     sheet = layout.SHEET_HISTORY
-    if not book.has_sheet(sheet):
-        return
+    if not book.has_sheet(sheet) or not lines:
+        return 0
     width = len(layout.HISTORY_HEADERS)
     values = book.read(sheet)
     old_last = _last_filled_row(values, 1, width)
     kept = [list(row[:width]) + [None] * (width - len(row[:width])) for row in values[1:old_last + 1]]
     kept = [row for row in kept if any(not is_blank(v) for v in row)]
-    kept.append([naive(when), user or "", action or "", detail or ""])
+    seen = {(as_text(row[2]), as_text(row[3])) for row in kept}
+    added = 0
+    for line in lines:
+        row = (list(line[:width]) + [None] * width)[:width]
+        if once and (as_text(row[2]), as_text(row[3])) in seen:
+            continue
+        seen.add((as_text(row[2]), as_text(row[3])))
+        kept.append(row)
+        added += 1
+    if not added:
+        return 0
     if cap > 0:
         kept = kept[-cap:]
     count = max(len(kept), old_last)
     block = kept + [[None] * width for _ in range(count - len(kept))]
     book.write(sheet, 2, 1, block)
+    return added
+
+
+#: The longest hyperlink address Excel 2016+ follows; a longer prefilled message is replaced by a short one.
+MAX_LINK_CHARS = 2079
+
+
+def reminder_rows(tracker: Tracker, reminders: Sequence[Any], year: int,
+                  as_of: datetime) -> list[tuple[list[Any], str | None]]:
+    """Beranda's "Pengingat" rows (``layout.REMINDER_HEADERS`` order) with each row's WhatsApp link (None without a
+    number): :class:`~lkj_xl.core.reminders.Reminder` items, the message prefilled in Indonesian."""
+    from lkj_xl.core.dates import format_datetime_id
+    from lkj_xl.core.reminders import format_phone, message_text, status_phrase, whatsapp_link
+
+    rows = []
+    for r in reminders:
+        try:
+            uraian = tracker.sop.step(r.step).uraian
+        except KeyError:
+            uraian = ""
+        holder = f"{r.holder} ({r.actor})" if r.holder else f"{r.actor} (belum ada pegawai dengan jabatan ini)"
+        link = whatsapp_link(r.phone, message_text([r], tracker.sop, year, as_of)) if r.phone else None
+        if link is not None and len(link) > MAX_LINK_CHARS:
+            link = whatsapp_link(r.phone, f"Pengingat LKj {year}: Langkah {r.step} ({r.actor}), {status_phrase(r)}.")
+        rows.append(([f"Langkah {r.step}: {uraian}" if uraian else f"Langkah {r.step}", holder,
+                      format_datetime_id(naive(r.due)) if r.due is not None else "-", status_phrase(r),
+                      format_phone(r.phone) if r.phone else "-", r.email or "-"], link))
+    return rows
+
+
+def write_reminders(book: Book, tracker: Tracker, reminders: Sequence[Any], year: int, as_of: datetime) -> int:
+    """The "Pengingat" block of Beranda: title, header, one row per reminder with the WhatsApp number as a cell
+    hyperlink to its wa.me link; rows and links of an earlier, longer list are cleared.  Returns the rows written."""
+    sheet = layout.SHEET_HOME
+    if not book.has_sheet(sheet):
+        return 0
+    width = len(layout.REMINDER_HEADERS)
+    first = layout.REMINDERS_HEADER_ROW + 1
+    old_last = _last_filled_row(book.read(sheet), first - 1, width) + 1  # 1-based; first - 1 when none
+    rows = reminder_rows(tracker, reminders, year, as_of)
+    block: list[list[Any]] = [
+        [layout.REMINDERS_TITLE, f"Keadaan per {_when(as_of)} WIB. Klik nomor WhatsApp untuk membuka pesan yang "
+                                 f"sudah terisi di WhatsApp Desktop/Web."] + [None] * (width - 2),
+        list(layout.REMINDER_HEADERS)]
+    if rows:
+        block += [values for values, _ in rows]
+    else:
+        block.append(["Tidak ada langkah yang perlu diingatkan."] + [None] * (width - 1))
+    written_last = layout.REMINDERS_TITLE_ROW + len(block) - 1
+    block += [[None] * width for _ in range(max(0, old_last - written_last))]
+    book.write(sheet, layout.REMINDERS_TITLE_ROW, 1, block)
+    links = {first + i: link for i, (_, link) in enumerate(rows)}
+    for row in range(first, max(old_last, first + len(rows) - 1) + 1):
+        book.set_hyperlink(sheet, row, layout.REMINDER_LINK_COLUMN, links.get(row))
+    return len(rows)
+
+
+def _when(value: datetime) -> str:
+    from lkj_xl.core.dates import format_datetime_id
+
+    return format_datetime_id(naive(value))
