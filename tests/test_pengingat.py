@@ -29,6 +29,7 @@ from lkj_xl.cli import main
 from lkj_xl.core.entries import StaffEntry
 from lkj_xl.delivery import mail
 from lkj_xl.delivery.ics import event_uid
+from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.files.names import BACKUP_DIR_NAME
 from lkj_xl.workbook import layout
 
