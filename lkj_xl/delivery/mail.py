@@ -244,8 +244,11 @@ def history_lines(tracker_path: str | os.PathLike[str], folder_name: str, day: d
     23 Februari 2026 07.30"."""
     from lkj_xl.core.dates import format_datetime_id
 
-    return [f"{s.describe()} pada {format_datetime_id(s.at.replace(tzinfo=None))}"
-            for s in sendings_on(send_log_path(tracker_path, folder_name), day)]
+    try:
+        sent = sendings_on(send_log_path(tracker_path, folder_name), day)
+    except OSError:  # the log is a note for Riwayat: a folder that cannot be read is the save's to report, not this
+        return []
+    return [f"{s.describe()} pada {format_datetime_id(s.at.replace(tzinfo=None))}" for s in sent]
 
 
 def _append_log(log_path: Path, sendings: Iterable[Sending]) -> None:
