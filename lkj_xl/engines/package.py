@@ -967,6 +967,64 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DIM_REF = re.compile(rb"""(<dimension\b[^>]*?\sref\s*=\s*)(?:"[^"]*"|'[^']*')""")
 
 
+_ROW_TOKEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>|</row\s*>|</sheetData\s*>")
+_CELL_OPEN = re.compile(rb"<c\b(" + _ATTRS + rb")(/?)>")
+
+
+def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | None, int]], int] | None:
+    """The rows of a sheetData whose content starts at ``pos``: r -> (start, start tag end, close tag start or None
+    for ``<row/>``, end), and where ``</sheetData>`` starts.  None when a row has no plain numeric r, repeats one,
+    or the tags do not nest as expected."""
+    rows: dict[int, tuple[int, int, int | None, int]] = {}
+    row_r = None
+    for m in _ROW_TOKEN.finditer(data, pos):
+        token = m.group(0)
+        if token.startswith(b"</sheetData"):
+            return rows, m.start()
+        if token.startswith(b"</row"):
+            if row_r is None:
+                return None
+            start, tag_end, _c, _e = rows[row_r]
+            rows[row_r] = (start, tag_end, m.start(), m.end())
+            row_r = None
+        else:
+            r = _attr_r(m.group(1))
+            if r is None or not r.isdigit() or int(r) in rows:
+                return None
+            row_r = int(r)
+            rows[row_r] = (m.start(), m.end(), None, m.end())
+            if m.group(2):
+                row_r = None
+    return None
+
+
+def _scan_cells(data: bytes, pos: int, stop: int) -> dict[tuple[int, int], tuple[int, int]] | None:
+    """The cells between ``pos`` and ``stop`` (one row's content): (row, column) -> (start, end)."""
+    cells: dict[tuple[int, int], tuple[int, int]] = {}
+    while True:
+        m = _CELL_OPEN.search(data, pos, stop)
+        if m is None:
+            return cells
+        ref = _attr_r(m.group(1))
+        if ref is None:
+            return None
+        try:
+            key = _coord(ref)
+        except ValueError:
+            return None
+        if m.group(2):
+            cell_end = m.end()
+        else:
+            cell_end = data.find(b"</c>", m.end(), stop)
+            if cell_end == -1:
+                return None
+            cell_end += 4
+        if key in cells:
+            return None
+        cells[key] = (m.start(), cell_end)
+        pos = cell_end
+
+
 def _attr_r(attrs: bytes) -> str | None:
     m = _R_ATTR.search(attrs)
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2)).decode()
@@ -1008,59 +1066,41 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     region = data[opening.end():end] if end != -1 else b""
     if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
         return None
-    rows: dict[int, tuple[int, int, int | None, int]] = {}  # r -> (start, start tag end, close start, end)
-    cells: dict[tuple[int, int], tuple[int, int]] = {}
-    close_sd = None
     if opening.group(1):  # <sheetData/>
-        close_sd = opening.start()
+        rows, close_sd = {}, opening.start()
     else:
-        pos, row_r = opening.end(), None
-        while True:
-            m = _SD_TOKEN.search(data, pos)
-            if m is None:
-                return None
-            token = m.group(0)
-            if token.startswith(b"</sheetData"):
-                close_sd = m.start()
-                break
-            if token.startswith(b"</row"):
-                if row_r is None:
-                    return None
-                start, tag_end, _c, _e = rows[row_r]
-                rows[row_r] = (start, tag_end, m.start(), m.end())
-                row_r, pos = None, m.end()
-            elif token.startswith(b"<row"):
-                r = _attr_r(m.group(1))
-                if r is None or not r.isdigit() or int(r) in rows:
-                    return None
-                row_r = int(r)
-                rows[row_r] = (m.start(), m.end(), None, m.end())
-                if m.group(2):
-                    row_r = None
-                pos = m.end()
-            else:
-                ref = _attr_r(m.group(3))
-                if ref is None or row_r is None:
-                    return None
-                try:
-                    key = _coord(ref)
-                except ValueError:
-                    return None
-                if m.group(4):
-                    cell_end = m.end()
-                else:
-                    cell_end = data.find(b"</c>", m.end())
-                    if cell_end == -1:
-                        return None
-                    cell_end += 4
-                if key in cells:
-                    return None
-                cells[key] = (m.start(), cell_end)
-                pos = cell_end
-    original_rows = set(sh.rows) - sh.new_rows
-    original_cells = set(sh.cells) - sh.new_cells
-    if set(rows) != original_rows or set(cells) != original_cells:
+        scanned = _scan_rows(data, opening.end())
+        if scanned is None:
+            return None
+        rows, close_sd = scanned
+    if set(rows) != set(sh.rows) - sh.new_rows:
         return None
+    # cells are located only in the rows that gain or change cells; their layout is checked against the tree there
+    touched = {r for r, _c in sh.dirty_cells} | {r for r, _c in sh.new_cells}
+    cells: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in touched:
+        if r in sh.new_rows or r not in rows:
+            continue
+        _start, tag_end, close, _end = rows[r]
+        if close is None:
+            continue
+        found = _scan_cells(data, tag_end, close)
+        if found is None:
+            return None
+        expected = set()
+        for c in sh.rows[r].iterchildren(T_C):
+            ref = c.get("r")
+            if ref is None:
+                return None
+            try:
+                key = _coord(ref)
+            except ValueError:
+                return None
+            if key not in sh.new_cells:
+                expected.add(key)
+        if set(found) != expected or any(sh.cells.get(key) is None for key in found):
+            return None
+        cells.update(found)
 
     declared = sh.data.getparent().nsmap
 
@@ -1078,12 +1118,15 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
         if pending_rows:
             edits.append((start, start, b"".join(pending_rows)))
             pending_rows = []
-        if close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells for c in row.iterchildren(T_C)):
+        if r in touched and close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells
+                                                  for c in row.iterchildren(T_C)):
             edits.append((start, row_end, _fragment_(row)))  # <row .../> that gained cells
             continue
         if r in sh.dirty_rows:
             tag = _start_tag(row, declared)
             edits.append((start, tag_end, tag if close is not None else tag[:-1] + b"/>"))
+        if r not in touched:
+            continue
         pending_cells: list[bytes] = []
         for c in row.iterchildren(T_C):
             key = _coord(c.get("r"))
