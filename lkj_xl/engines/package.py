@@ -971,31 +971,75 @@ _ROW_TOKEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>|</row\s*>|</sheetData\s
 _CELL_OPEN = re.compile(rb"<c\b(" + _ATTRS + rb")(/?)>")
 
 
+def _tag_end(data: bytes, start: int, pattern: re.Pattern) -> tuple[int, bytes, bool] | None:
+    """End, attribute bytes and self-closing flag of the start tag at ``start`` (``pattern`` matches it in full
+    when a quote makes the quick look at the first ">" unsafe)."""
+    k = data.find(b">", start)
+    if k == -1:
+        return None
+    tag = data[start:k]
+    if b"'" in tag or tag.count(b'"') % 2:
+        m = pattern.match(data, start)
+        if m is None:
+            return None
+        return m.end(), m.group(1), bool(m.group(2))
+    if tag.endswith(b"/"):
+        return k + 1, tag[4:-1], True
+    return k + 1, tag[4:], False
+
+
+_ROW_OPEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>")
+_ROW_CLOSE = re.compile(rb"</row\s*>")
+_SD_CLOSE = re.compile(rb"</sheetData\s*>")
+
+
 def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | None, int]], int] | None:
     """The rows of a sheetData whose content starts at ``pos``: r -> (start, start tag end, close tag start or None
     for ``<row/>``, end), and where ``</sheetData>`` starts.  None when a row has no plain numeric r, repeats one,
-    or the tags do not nest as expected."""
+    or the tags do not nest as expected.  Plain byte searches: only the row tags are looked at."""
+    close_sd = data.find(b"</sheetData", pos)
+    if close_sd == -1 or _SD_CLOSE.match(data, close_sd) is None:
+        return None
     rows: dict[int, tuple[int, int, int | None, int]] = {}
-    row_r = None
-    for m in _ROW_TOKEN.finditer(data, pos):
-        token = m.group(0)
-        if token.startswith(b"</sheetData"):
-            return rows, m.start()
-        if token.startswith(b"</row"):
-            if row_r is None:
-                return None
-            start, tag_end, _c, _e = rows[row_r]
-            rows[row_r] = (start, tag_end, m.start(), m.end())
-            row_r = None
+    closed, origin = 0, pos
+    find = data.find
+    while True:
+        start = find(b"<row", pos, close_sd)
+        if start == -1:
+            break
+        if data[start + 4:start + 5] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+            return None
+        tag = _tag_end(data, start, _ROW_OPEN)
+        if tag is None:
+            return None
+        tag_end, attrs, empty = tag
+        if attrs.startswith(b' r="'):
+            q = attrs.find(b'"', 4)
+            r = attrs[4:q].decode() if q != -1 else None
         else:
-            r = _attr_r(m.group(1))
-            if r is None or not r.isdigit() or int(r) in rows:
+            r = _attr_r(attrs)
+        if r is None or not r.isdigit() or int(r) in rows:
+            return None
+        if empty:
+            rows[int(r)] = (start, tag_end, None, tag_end)
+            pos = tag_end
+            continue
+        close = find(b"</row", tag_end, close_sd)
+        if close == -1 or find(b"<row", tag_end, close) != -1:
+            return None
+        if data.startswith(b"</row>", close):
+            end = close + 6
+        else:
+            m = _ROW_CLOSE.match(data, close)
+            if m is None:
                 return None
-            row_r = int(r)
-            rows[row_r] = (m.start(), m.end(), None, m.end())
-            if m.group(2):
-                row_r = None
-    return None
+            end = m.end()
+        rows[int(r)] = (start, tag_end, close, end)
+        closed += 1
+        pos = end
+    if data.count(b"</row", origin, close_sd) != closed:  # a stray </row>
+        return None
+    return rows, close_sd
 
 
 def _scan_cells(data: bytes, pos: int, stop: int) -> dict[tuple[int, int], tuple[int, int]] | None:
