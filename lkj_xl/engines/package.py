@@ -993,6 +993,41 @@ _ROW_CLOSE = re.compile(rb"</row\s*>")
 _SD_CLOSE = re.compile(rb"</sheetData\s*>")
 
 
+_ROW_PLAIN = re.compile(rb"""<row r="(\d+)"(?:\s+[^\s=>/"']+\s*=\s*"[^"<>]*")*\s*(/?)>""")
+_ROW_END_PLAIN = re.compile(rb"</row>")
+
+
+def _scan_plain_rows(data: bytes, pos: int, close_sd: int) -> dict[int, tuple[int, int, int | None, int]] | bool | None:
+    """:func:`_scan_rows` for the usual layout (r first, double quotes, ``</row>``): the rows, False when they are
+    laid out wrongly (the caller gives up), None when some tag is not in the usual form (the caller looks closer)."""
+    opens = list(_ROW_PLAIN.finditer(data, pos, close_sd))
+    if len(opens) != data.count(b"<row", pos, close_sd):
+        return None
+    closes = [m.start() for m in _ROW_END_PLAIN.finditer(data, pos, close_sd)]
+    if len(closes) != data.count(b"</row", pos, close_sd):
+        return None
+    rows: dict[int, tuple[int, int, int | None, int]] = {}
+    ci, n, last = 0, len(closes), len(opens) - 1
+    for k, m in enumerate(opens):
+        r = int(m.group(1))
+        if r in rows:
+            return False
+        tag_end = m.end()
+        if m.group(2):
+            rows[r] = (m.start(), tag_end, None, tag_end)
+            continue
+        if ci >= n:
+            return False
+        close = closes[ci]
+        if close < tag_end or (k < last and close > opens[k + 1].start()):
+            return False
+        ci += 1
+        rows[r] = (m.start(), tag_end, close, close + 6)
+    if ci != n:
+        return False
+    return rows
+
+
 def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | None, int]], int] | None:
     """The rows of a sheetData whose content starts at ``pos``: r -> (start, start tag end, close tag start or None
     for ``<row/>``, end), and where ``</sheetData>`` starts.  None when a row has no plain numeric r, repeats one,
@@ -1000,6 +1035,9 @@ def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | N
     close_sd = data.find(b"</sheetData", pos)
     if close_sd == -1 or _SD_CLOSE.match(data, close_sd) is None:
         return None
+    fast = _scan_plain_rows(data, pos, close_sd)
+    if fast is not None:
+        return (fast, close_sd) if fast else None
     rows: dict[int, tuple[int, int, int | None, int]] = {}
     closed, origin = 0, pos
     find = data.find
