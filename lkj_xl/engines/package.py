@@ -1160,6 +1160,7 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     # cells are located only in the rows that gain or change cells; their layout is checked against the tree there
     touched = {r for r, _c in sh.dirty_cells} | {r for r, _c in sh.new_cells}
     cells: dict[tuple[int, int], tuple[int, int]] = {}
+    row_keys: dict[int, list[tuple[etree._Element, tuple[int, int]]]] = {}  # touched row -> its cells and keys
     for r in touched:
         if r in sh.new_rows or r not in rows:
             continue
@@ -1170,6 +1171,7 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
         if found is None:
             return None
         expected = set()
+        keyed = row_keys[r] = []
         for c in sh.rows[r].iterchildren(T_C):
             ref = c.get("r")
             if ref is None:
@@ -1178,6 +1180,7 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
                 key = _coord(ref)
             except ValueError:
                 return None
+            keyed.append((c, key))
             if key not in sh.new_cells:
                 expected.add(key)
         if set(found) != expected or any(sh.cells.get(key) is None for key in found):
@@ -1209,9 +1212,10 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
             edits.append((start, tag_end, tag if close is not None else tag[:-1] + b"/>"))
         if r not in touched:
             continue
+        if r not in row_keys:
+            return None
         pending_cells: list[bytes] = []
-        for c in row.iterchildren(T_C):
-            key = _coord(c.get("r"))
+        for c, key in row_keys[r]:
             if key in sh.new_cells:
                 pending_cells.append(_fragment_(c))
                 continue
