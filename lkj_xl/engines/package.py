@@ -1015,6 +1015,146 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DIM_REF = re.compile(rb"""(<dimension\b[^>]*?\sref\s*=\s*)(?:"[^"]*"|'[^']*')""")
 
 
+_ROW_TOKEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>|</row\s*>|</sheetData\s*>")
+_CELL_OPEN = re.compile(rb"<c\b(" + _ATTRS + rb")(/?)>")
+
+
+def _tag_end(data: bytes, start: int, pattern: re.Pattern) -> tuple[int, bytes, bool] | None:
+    """End, attribute bytes and self-closing flag of the start tag at ``start`` (``pattern`` matches it in full
+    when a quote makes the quick look at the first ">" unsafe)."""
+    k = data.find(b">", start)
+    if k == -1:
+        return None
+    tag = data[start:k]
+    if b"'" in tag or tag.count(b'"') % 2:
+        m = pattern.match(data, start)
+        if m is None:
+            return None
+        return m.end(), m.group(1), bool(m.group(2))
+    if tag.endswith(b"/"):
+        return k + 1, tag[4:-1], True
+    return k + 1, tag[4:], False
+
+
+_ROW_OPEN = re.compile(rb"<row\b(" + _ATTRS + rb")(/?)>")
+_ROW_CLOSE = re.compile(rb"</row\s*>")
+_SD_CLOSE = re.compile(rb"</sheetData\s*>")
+
+
+_ROW_PLAIN = re.compile(rb"""<row r="(\d+)"(?:\s+[^\s=>/"']+\s*=\s*"[^"<>]*")*\s*(/?)>""")
+_ROW_END_PLAIN = re.compile(rb"</row>")
+
+
+def _scan_plain_rows(data: bytes, pos: int, close_sd: int) -> dict[int, tuple[int, int, int | None, int]] | bool | None:
+    """:func:`_scan_rows` for the usual layout (r first, double quotes, ``</row>``): the rows, False when they are
+    laid out wrongly (the caller gives up), None when some tag is not in the usual form (the caller looks closer)."""
+    opens = list(_ROW_PLAIN.finditer(data, pos, close_sd))
+    if len(opens) != data.count(b"<row", pos, close_sd):
+        return None
+    closes = [m.start() for m in _ROW_END_PLAIN.finditer(data, pos, close_sd)]
+    if len(closes) != data.count(b"</row", pos, close_sd):
+        return None
+    rows: dict[int, tuple[int, int, int | None, int]] = {}
+    ci, n, last = 0, len(closes), len(opens) - 1
+    for k, m in enumerate(opens):
+        r = int(m.group(1))
+        if r in rows:
+            return False
+        tag_end = m.end()
+        if m.group(2):
+            rows[r] = (m.start(), tag_end, None, tag_end)
+            continue
+        if ci >= n:
+            return False
+        close = closes[ci]
+        if close < tag_end or (k < last and close > opens[k + 1].start()):
+            return False
+        ci += 1
+        rows[r] = (m.start(), tag_end, close, close + 6)
+    if ci != n:
+        return False
+    return rows
+
+
+def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | None, int]], int] | None:
+    """The rows of a sheetData whose content starts at ``pos``: r -> (start, start tag end, close tag start or None
+    for ``<row/>``, end), and where ``</sheetData>`` starts.  None when a row has no plain numeric r, repeats one,
+    or the tags do not nest as expected.  Plain byte searches: only the row tags are looked at."""
+    close_sd = data.find(b"</sheetData", pos)
+    if close_sd == -1 or _SD_CLOSE.match(data, close_sd) is None:
+        return None
+    fast = _scan_plain_rows(data, pos, close_sd)
+    if fast is not None:
+        return (fast, close_sd) if fast else None
+    rows: dict[int, tuple[int, int, int | None, int]] = {}
+    closed, origin = 0, pos
+    find = data.find
+    while True:
+        start = find(b"<row", pos, close_sd)
+        if start == -1:
+            break
+        if data[start + 4:start + 5] not in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+            return None
+        tag = _tag_end(data, start, _ROW_OPEN)
+        if tag is None:
+            return None
+        tag_end, attrs, empty = tag
+        if attrs.startswith(b' r="'):
+            q = attrs.find(b'"', 4)
+            r = attrs[4:q].decode() if q != -1 else None
+        else:
+            r = _attr_r(attrs)
+        if r is None or not r.isdigit() or int(r) in rows:
+            return None
+        if empty:
+            rows[int(r)] = (start, tag_end, None, tag_end)
+            pos = tag_end
+            continue
+        close = find(b"</row", tag_end, close_sd)
+        if close == -1 or find(b"<row", tag_end, close) != -1:
+            return None
+        if data.startswith(b"</row>", close):
+            end = close + 6
+        else:
+            m = _ROW_CLOSE.match(data, close)
+            if m is None:
+                return None
+            end = m.end()
+        rows[int(r)] = (start, tag_end, close, end)
+        closed += 1
+        pos = end
+    if data.count(b"</row", origin, close_sd) != closed:  # a stray </row>
+        return None
+    return rows, close_sd
+
+
+def _scan_cells(data: bytes, pos: int, stop: int) -> dict[tuple[int, int], tuple[int, int]] | None:
+    """The cells between ``pos`` and ``stop`` (one row's content): (row, column) -> (start, end)."""
+    cells: dict[tuple[int, int], tuple[int, int]] = {}
+    while True:
+        m = _CELL_OPEN.search(data, pos, stop)
+        if m is None:
+            return cells
+        ref = _attr_r(m.group(1))
+        if ref is None:
+            return None
+        try:
+            key = _coord(ref)
+        except ValueError:
+            return None
+        if m.group(2):
+            cell_end = m.end()
+        else:
+            cell_end = data.find(b"</c>", m.end(), stop)
+            if cell_end == -1:
+                return None
+            cell_end += 4
+        if key in cells:
+            return None
+        cells[key] = (m.start(), cell_end)
+        pos = cell_end
+
+
 def _attr_r(attrs: bytes) -> str | None:
     m = _R_ATTR.search(attrs)
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2)).decode()
@@ -1056,59 +1196,44 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     region = data[opening.end():end] if end != -1 else b""
     if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
         return None
-    rows: dict[int, tuple[int, int, int | None, int]] = {}  # r -> (start, start tag end, close start, end)
-    cells: dict[tuple[int, int], tuple[int, int]] = {}
-    close_sd = None
     if opening.group(1):  # <sheetData/>
-        close_sd = opening.start()
+        rows, close_sd = {}, opening.start()
     else:
-        pos, row_r = opening.end(), None
-        while True:
-            m = _SD_TOKEN.search(data, pos)
-            if m is None:
-                return None
-            token = m.group(0)
-            if token.startswith(b"</sheetData"):
-                close_sd = m.start()
-                break
-            if token.startswith(b"</row"):
-                if row_r is None:
-                    return None
-                start, tag_end, _c, _e = rows[row_r]
-                rows[row_r] = (start, tag_end, m.start(), m.end())
-                row_r, pos = None, m.end()
-            elif token.startswith(b"<row"):
-                r = _attr_r(m.group(1))
-                if r is None or not r.isdigit() or int(r) in rows:
-                    return None
-                row_r = int(r)
-                rows[row_r] = (m.start(), m.end(), None, m.end())
-                if m.group(2):
-                    row_r = None
-                pos = m.end()
-            else:
-                ref = _attr_r(m.group(3))
-                if ref is None or row_r is None:
-                    return None
-                try:
-                    key = _coord(ref)
-                except ValueError:
-                    return None
-                if m.group(4):
-                    cell_end = m.end()
-                else:
-                    cell_end = data.find(b"</c>", m.end())
-                    if cell_end == -1:
-                        return None
-                    cell_end += 4
-                if key in cells:
-                    return None
-                cells[key] = (m.start(), cell_end)
-                pos = cell_end
-    original_rows = set(sh.rows) - sh.new_rows
-    original_cells = set(sh.cells) - sh.new_cells
-    if set(rows) != original_rows or set(cells) != original_cells:
+        scanned = _scan_rows(data, opening.end())
+        if scanned is None:
+            return None
+        rows, close_sd = scanned
+    if set(rows) != set(sh.rows) - sh.new_rows:
         return None
+    # cells are located only in the rows that gain or change cells; their layout is checked against the tree there
+    touched = {r for r, _c in sh.dirty_cells} | {r for r, _c in sh.new_cells}
+    cells: dict[tuple[int, int], tuple[int, int]] = {}
+    row_keys: dict[int, list[tuple[etree._Element, tuple[int, int]]]] = {}  # touched row -> its cells and keys
+    for r in touched:
+        if r in sh.new_rows or r not in rows:
+            continue
+        _start, tag_end, close, _end = rows[r]
+        if close is None:
+            continue
+        found = _scan_cells(data, tag_end, close)
+        if found is None:
+            return None
+        expected = set()
+        keyed = row_keys[r] = []
+        for c in sh.rows[r].iterchildren(T_C):
+            ref = c.get("r")
+            if ref is None:
+                return None
+            try:
+                key = _coord(ref)
+            except ValueError:
+                return None
+            keyed.append((c, key))
+            if key not in sh.new_cells:
+                expected.add(key)
+        if set(found) != expected or any(sh.cells.get(key) is None for key in found):
+            return None
+        cells.update(found)
 
     declared = sh.data.getparent().nsmap
 
@@ -1126,15 +1251,19 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
         if pending_rows:
             edits.append((start, start, b"".join(pending_rows)))
             pending_rows = []
-        if close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells for c in row.iterchildren(T_C)):
+        if r in touched and close is None and any((r, _coord(c.get("r"))[1]) in sh.new_cells
+                                                  for c in row.iterchildren(T_C)):
             edits.append((start, row_end, _fragment_(row)))  # <row .../> that gained cells
             continue
         if r in sh.dirty_rows:
             tag = _start_tag(row, declared)
             edits.append((start, tag_end, tag if close is not None else tag[:-1] + b"/>"))
+        if r not in touched:
+            continue
+        if r not in row_keys:
+            return None
         pending_cells: list[bytes] = []
-        for c in row.iterchildren(T_C):
-            key = _coord(c.get("r"))
+        for c, key in row_keys[r]:
             if key in sh.new_cells:
                 pending_cells.append(_fragment_(c))
                 continue
@@ -1385,11 +1514,71 @@ def _cell_map(row: etree._Element, r: int) -> dict[str, etree._Element]:
     return cells
 
 
+def _sheet_layout(data: bytes) -> tuple[re.Match, dict, int] | None:
+    """The sheetData opening tag, row index and ``</sheetData>`` position of a worksheet laid out as the byte scanner
+    expects (as for :func:`_splice_sheet`), else None."""
+    decl = _declaration(data).lower()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"encoding" in decl and b"utf-8" not in decl):
+        return None
+    opening = _SD_OPEN.search(data)
+    if opening is None or opening.group(1):
+        return None
+    scanned = _scan_rows(data, opening.end())
+    if scanned is None:
+        return None
+    rows, close_sd = scanned
+    region = data[opening.end():close_sd]
+    if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
+        return None
+    return opening, rows, close_sd
+
+
+def _reduced_sheets(old: bytes, new: bytes) -> tuple[bytes, bytes] | None:
+    """Both worksheets without the rows whose bytes are the same in each (and the whitespace between rows), for a
+    comparison that parses only what differs.  None (compare the whole parts) unless both are laid out as the byte
+    scanner expects, everything before the rows is the same apart from the dimension's ref, and only whitespace
+    lies between rows: then a row with the same bytes means the same in both."""
+    layouts = _sheet_layout(old), _sheet_layout(new)
+    if layouts[0] is None or layouts[1] is None:
+        return None
+    (o_open, o_rows, o_close), (n_open, n_rows, n_close) = layouts
+    blank = b'\\1""'
+    if _DIM_REF.sub(blank, old[:o_open.end()], 1) != _DIM_REF.sub(blank, new[:n_open.end()], 1):
+        return None
+    out = []
+    for data, rows, opening, close_sd, other, other_rows in ((old, o_rows, o_open, o_close, new, n_rows),
+                                                             (new, n_rows, n_open, n_close, old, o_rows)):
+        kept = [data[:opening.end()]]
+        pos = opening.end()
+        for r, (start, _t, _c, end) in sorted(rows.items(), key=lambda item: item[1][0]):
+            if data[pos:start].strip():
+                return None
+            segment = data[start:end]
+            theirs = other_rows.get(r)
+            if theirs is None or other[theirs[0]:theirs[3]] != segment:
+                kept.append(segment)
+            pos = end
+        if data[pos:close_sd].strip():
+            return None
+        kept.append(data[close_sd:])
+        out.append(b"".join(kept))
+    return out[0], out[1]
+
+
 def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, height_rows,
                        grown: list[tuple[int, int, int, int]], links: bool = False) -> list[str]:
     problems = []
-    a = _parse_xml(old, "lama", part).getroot()
-    b = _parse_xml(new, "baru", part).getroot()
+    a = b = None
+    reduced = _reduced_sheets(old, new)
+    if reduced is not None:
+        try:
+            a = _parse_xml(reduced[0], "lama", part).getroot()
+            b = _parse_xml(reduced[1], "baru", part).getroot()
+        except UnusableFileError:
+            a = b = None
+    if a is None or b is None:
+        a = _parse_xml(old, "lama", part).getroot()
+        b = _parse_xml(new, "baru", part).getroot()
     if a.tag != b.tag or dict(a.attrib) != dict(b.attrib) or a.nsmap != b.nsmap:
         problems.append(f"Lembar \"{sheet}\" (bagian {part}): elemen akar berubah.")
 

@@ -56,20 +56,30 @@ def _identity(path: Path, data: bytes | None = None) -> tuple[int, int, str]:
     return stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
-def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int, int, str]) -> None:
+def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int, int, str],
+            old_checked: bool = False) -> None:
     """The new version opens, keeps its VBA project and ribbon (.xlsm), differs from what was read only in cells the
-    engine owns, and the workbook on disk is still the version that was read."""
-    from lkj_xl.engines.package import package_differences
-    from lkj_xl.files.guard import check_workbook_file
+    engine owns, and the workbook on disk is still the version that was read.
 
-    check_workbook_file(tmp)
+    With ``old_checked`` (the bytes read are the version that passed :func:`~lkj_xl.files.guard.check_workbook_file`:
+    same size and modification time) the temp file is not put through it again: package_differences reads every
+    part of the temp file (each CRC checked) and proves it the same as that version outside the engine's cells.  What
+    stays here is the cheap part: the temp file is a zip whose directory opens.  The replaced workbook is the temp
+    file renamed, so it is not checked again either."""
+    from lkj_xl.engines.package import package_differences
+
+    if not old_checked:
+        from lkj_xl.files.guard import check_workbook_file
+
+        check_workbook_file(tmp)
+    new = _readable_zip(tmp)
     if _is_macro(tmp):
         from lkj_xl.files.macro_check import verify_xlsm
 
         problems = verify_xlsm(tmp)
         if problems:
             raise UnusableFileError("Versi baru tidak lolos pemeriksaan makro: " + "; ".join(problems))
-    differences = package_differences(old, tmp, owned.owns, structural=owned.structural())
+    differences = package_differences(old, new, owned.owns, structural=owned.structural())
     if differences:
         shown = " ".join(differences[:5]) + (f" (dan {len(differences) - 5} lagi)" if len(differences) > 5 else "")
         raise UnusableFileError(f"Versi baru akan mengubah isi buku kerja di luar sel yang dihitung program: {shown} "
@@ -80,6 +90,30 @@ def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int,
         raise _ChangedOnDisk() from None
     if now != read_as:
         raise _ChangedOnDisk()
+
+
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _readable_zip(tmp: Path) -> bytes:
+    """The temp file's bytes, refused unless they start like a zip and its directory opens."""
+    import io
+    import zipfile
+
+    data = tmp.read_bytes()
+    try:
+        if not data.startswith(b"PK\x03\x04"):
+            raise zipfile.BadZipFile("no local header")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise UnusableFileError(f"Berkas '{tmp.name}' rusak: isinya tidak utuh ({exc}).") from None
+    return data
 
 
 def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], datetime] = datetime.now,
@@ -95,6 +129,7 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
 
     target = real_path(path)  # a symlink: lock, owner file and backups beside the real file
     check_workbook_file(target)
+    checked = _stat_key(target)
     refuse_read_only(target)
     check_name_length(target)
     if _is_macro(target):
@@ -114,7 +149,8 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
                 keep = backups if backups is not None else _backups_setting(result, DEFAULT_BACKUPS)
                 try:
                     atomic_write(target, lambda tmp: tmp.write_bytes(new),
-                                 lambda tmp: _verify(tmp, target, data, owned, read_as), backups=keep, clock=clock)
+                                 lambda tmp: _verify(tmp, target, data, owned, read_as,
+                                                             old_checked=read_as[:2] == checked), backups=keep, clock=clock)
                     break
                 except _ChangedOnDisk:
                     if attempt == REDO_ON_CHANGE:
@@ -122,7 +158,6 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
                             f"Buku kerja '{target.name}' disimpan oleh orang atau program lain selama lkj bekerja "
                             f"(dua kali berturut-turut). Perubahan mereka tetap ada; hasil lkj tidak disimpan. "
                             f"Ulangi perintahnya sebentar lagi.") from None
-        check_workbook_file(target)
     return result
 
 
