@@ -50,9 +50,10 @@ def type_contacts(path: Path, contacts: dict[str, tuple[object, object]]) -> Non
     book.save()
 
 
-@pytest.fixture
-def tracker(tmp_path) -> Path:
-    path = tmp_path / "LKj_2025.xlsx"
+@pytest.fixture(scope="module")
+def with_contacts(tmp_path_factory) -> Path:
+    """The demo cycle with two people's WhatsApp numbers and e-mails typed in, built once for the module."""
+    path = tmp_path_factory.mktemp("contacts") / "LKj_2025.xlsx"
     build_tracker(path, year=2025, agency="Inspektorat Kota Madiun", staff=DEMO_STAFF)
     book = FileBook.open(path)
     fill_demo_entries(book)
@@ -60,6 +61,11 @@ def tracker(tmp_path) -> Path:
     type_contacts(path, {SEKRETARIS: ("+62 813 3333 4444", "sri@madiunkota.go.id"),
                          KEPALA: ("0812-1111-2222", "bambang@madiunkota.go.id")})
     return path
+
+
+@pytest.fixture
+def tracker(with_contacts, tmp_path) -> Path:
+    return Path(shutil.copyfile(with_contacts, tmp_path / with_contacts.name))
 
 
 def lkj(capsys, *args) -> tuple[int, str]:
