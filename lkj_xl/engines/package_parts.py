@@ -16,7 +16,7 @@ from datetime import datetime
 from lxml import etree
 from openpyxl.utils.datetime import to_excel
 
-from lkj_xl.workbook.book import cell_text
+from lkj_xl.workbook.book import column_letter, cell_text
 from lkj_xl.core.errors import UnusableFileError
 
 
@@ -66,13 +66,8 @@ def _column_index(letters: str) -> int:
     return index
 
 
-@lru_cache(maxsize=1 << 14)
-def _letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rem = divmod(column - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+#: The workbook layer's column letters, cached (the engine asks for the same few columns many thousand times).
+_letters = lru_cache(maxsize=1 << 14)(column_letter)
 
 
 def _ref(row: int, column: int) -> str:
