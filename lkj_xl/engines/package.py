@@ -262,7 +262,9 @@ class PackageBook(Book):
         present: dict[tuple[int, int], Any] = {}
         shared: dict[str, Any] = {}
         try:
-            for (row, col), c in self._ordered_cells(sh):
+            # sh.cells holds every cell in document order (the same keys _ordered_cells yields; a repeated address
+            # keeps the later cell, as openpyxl does)
+            for (row, col), c in sh.cells.items():
                 value = self._value(c, row, col, shared) if len(c) else None
                 if value is not None:
                     present[row, col] = value
