@@ -8,7 +8,6 @@ handler, whichever shell met it; the person sees a short Indonesian message nami
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import tempfile
@@ -56,6 +55,8 @@ def log_path() -> str:
 def _handler_for(folder: str) -> logging.Handler | None:
     try:
         os.makedirs(folder, exist_ok=True)
+        import logging.handlers  # only when something failed: it pulls in socket, which a click never needs
+
         return logging.handlers.RotatingFileHandler(os.path.join(folder, LOG_NAME), maxBytes=LOG_MAX_BYTES,
                                                     backupCount=1, encoding="utf-8", delay=False)
     except OSError:

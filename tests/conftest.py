@@ -281,3 +281,17 @@ def soffice_convert(profile: Path, files: Iterable[Path], fmt: str, out: Path, *
     missing = [name for name, path in converted.items() if not path.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {result.stdout}{result.stderr}"
     return converted
+
+
+def excel_owner_bytes(name: str) -> bytes:
+    """Excel's ``~$`` owner file for a user ``name``, as Excel writes it: the ANSI name padded with spaces to offset
+    55, then its length and the UTF-16LE name there."""
+    import struct
+
+    ansi = name.encode("cp1252", errors="replace")[:52]
+    data = bytearray([len(ansi)]) + ansi
+    data += b" " * (55 - len(data))
+    data += struct.pack("<H", len(name)) + name.encode("utf-16-le")
+    while len(data) < 165:
+        data += b" \x00"
+    return bytes(data[:165])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import excel_owner_bytes  # noqa: E402
+
 import io
 import os
 import socket
@@ -133,17 +135,6 @@ class FakeClock:
         value = self.now
         self.now += self.step
         return value
-
-
-def excel_owner_bytes(name: str) -> bytes:
-    """Owner file as Excel writes it: ANSI name padded with spaces to offset 55, then length + UTF-16LE at 55."""
-    ansi = name.encode("cp1252", errors="replace")[:52]
-    data = bytearray([len(ansi)]) + ansi
-    data += b" " * (55 - len(data))
-    data += struct.pack("<H", len(name)) + name.encode("utf-16-le")
-    while len(data) < 165:
-        data += b" \x00"
-    return bytes(data[:165])
 
 
 def word_owner_bytes(name: str, pad: bytes = b"\x00") -> bytes:

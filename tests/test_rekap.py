@@ -7,6 +7,8 @@ it ends readable or listed.  One tracker template is built per module and copied
 
 from __future__ import annotations
 
+from conftest import excel_owner_bytes  # noqa: E402
+
 import hashlib
 import json
 import shutil
@@ -32,19 +34,6 @@ from lkj_xl.workbook import layout
 AS_OF = datetime(2026, 2, 23, 10, 0)
 AS_OF_TEXT = "2026-02-23T10:00"
 REPO = Path(__file__).resolve().parents[1]
-
-
-def excel_owner_bytes(name: str) -> bytes:
-    """An owner file as Excel writes it (see tests/test_filesafety.py)."""
-    import struct
-
-    ansi = name.encode("cp1252", errors="replace")[:52]
-    data = bytearray([len(ansi)]) + ansi
-    data += b" " * (55 - len(data))
-    data += struct.pack("<H", len(name)) + name.encode("utf-16-le")
-    while len(data) < 165:
-        data += b" \x00"
-    return bytes(data[:165])
 
 
 def _set_setting(book: PackageBook, label: str, value) -> None:

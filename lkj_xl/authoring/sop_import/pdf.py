@@ -271,6 +271,19 @@ def _ink_box(ink: np.ndarray, box: tuple[float, float, float, float], pad: float
     return ink[pt:pb, px0:px1], px0, pt
 
 
+def _eroded(mask, times: int):
+    """``mask`` with ``times`` pixels peeled off every edge (4-neighbourhood erosion)."""
+    core = mask.copy()
+    for _ in range(times):
+        shrunk = core.copy()
+        shrunk[1:, :] &= core[:-1, :]
+        shrunk[:-1, :] &= core[1:, :]
+        shrunk[:, 1:] &= core[:, :-1]
+        shrunk[:, :-1] &= core[:, 1:]
+        core = shrunk
+    return core
+
+
 def _label(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (row0, col0, row1, col1) of the 4-connected components of ``mask``."""
     boxes = []
@@ -298,14 +311,7 @@ def _picture_shapes(ink: np.ndarray, box) -> list[tuple[tuple[float, float, floa
     enclosed = ~_outside(crop) & ~crop
     # letters' holes ("o", "e") are enclosed paper too: erode them away before labelling, grow the boxes back after
     erode = 3
-    core = enclosed.copy()
-    for _ in range(erode):
-        shrunk = core.copy()
-        shrunk[1:, :] &= core[:-1, :]
-        shrunk[:-1, :] &= core[1:, :]
-        shrunk[:, 1:] &= core[:, :-1]
-        shrunk[:, :-1] &= core[:, 1:]
-        core = shrunk
+    core = _eroded(enclosed, erode)
     found = []
     for r0, c0, r1, c1 in _label(core):
         r0, c0, r1, c1 = max(0, r0 - erode), max(0, c0 - erode), r1 + erode, c1 + erode
@@ -372,14 +378,7 @@ def _vector_kind(obj) -> str | None:
     solid = ~_outside(np.asarray(image, dtype=bool))
     # one path may hold a box and the arrow leaving it: thin parts eroded away, the largest body is the shape
     erode = 4
-    core = solid.copy()
-    for _ in range(erode):
-        shrunk = core.copy()
-        shrunk[1:, :] &= core[:-1, :]
-        shrunk[:-1, :] &= core[1:, :]
-        shrunk[:, 1:] &= core[:, :-1]
-        shrunk[:, :-1] &= core[:, 1:]
-        core = shrunk
+    core = _eroded(solid, erode)
     bodies = _label(core)
     if not bodies:
         return None
