@@ -101,19 +101,6 @@ def test_step_sheet_validations(wb):
     assert by_range["H13:M212"].type == "custom"
 
 
-def test_step_sheet_conditional_formatting(wb):
-    ws = wb["Langkah 1"]
-    rules = {}
-    for cf in ws.conditional_formatting:
-        for rule in cf.rules:
-            rules[rule.formula[0]] = str(cf.sqref)
-    assert set(rules.values()) == {"I13:J212"}
-    formulas = list(rules)
-    assert any("$C13<>\"\"" in f for f in formulas)  # done: green
-    assert any("$I13<NOW()" in f and "$C13=\"\"" in f for f in formulas)  # overdue: red
-    assert any("LKJ_PERINGATAN_DINI" in f and "NOW()" in f for f in formulas)  # due soon: amber
-
-
 def test_step_sheet_formats_and_prefilled_year(wb):
     ws = wb["Langkah 5"]
     assert ws["A13"].value == 2025

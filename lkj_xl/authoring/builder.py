@@ -39,7 +39,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from lkj_xl.workbook import layout
-from lkj_xl.core.schedule import cycle_span
+from lkj_xl.core.schedule import (
+    STATUS_DONE, STATUS_DONE_LATE, STATUS_DONE_ON_TIME, STATUS_LABELS, STATUS_OVERDUE, STATUS_RUNNING, cycle_span,
+)
 from lkj_xl.core.settings import DEFAULT_GOVERNMENT
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
@@ -236,6 +238,9 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
             cell.number_format = layout.DATETIME_FORMAT
         elif label in (layout.B_YEAR, layout.B_DAYS_LEFT):
             cell.number_format = "0"
+    # The last refresh's as-of instant: the step sheets' live colour rule compares Batas Waktu with it.
+    _add_name(ws.parent, layout.UPDATED_NAME, ws.title,
+              _abs(layout.BERANDA_VALUE_COLUMN, layout.beranda_row(layout.B_UPDATED)))
     ws.row_dimensions[layout.beranda_row(layout.B_CURRENT)].height = 45
     row = layout.BERANDA_INSTRUCTIONS_ROW
     ws.cell(row=row, column=1, value="Cara memakai").font = _SUBTITLE
@@ -253,7 +258,8 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         "6. Masalah yang ditemukan tercantum di lembar Masalah; klik 'Buka' untuk menuju sel yang perlu diperbaiki.",
         "7. Standar waktu dan pelaksana tiap langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari "
         "libur dan cuti bersama di lembar Hari Libur.",
-        "8. Warna pada kolom Batas Waktu dan Status: merah = terlambat, kuning = segera jatuh tempo, hijau = selesai.",
+        "8. Warna pada kolom Batas Waktu dan Status mengikuti Status: merah = terlambat atau selesai terlambat, kuning = "
+        "segera jatuh tempo, hijau = selesai tepat waktu.",
     ]
     for offset, line in enumerate(lines, start=1):
         cell = ws.cell(row=row + offset, column=1, value=line)
@@ -604,25 +610,47 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
                 title="Dihitung otomatis",
                 error="Kolom ini dihitung otomatis oleh Hitung Batas Waktu (lkj refresh) dan tidak diisi tangan.")
 
-    # Live flags between refreshes, from the written Batas Waktu and NOW().
-    due = f"${get_column_letter(columns[layout.C_DUE])}{first}"
-    done = f"${get_column_letter(columns[layout.F_COMPLETED])}{first}"
-    year_cell = f"${get_column_letter(columns[layout.F_YEAR])}{first}"
-    flagged = (f"{get_column_letter(columns[layout.C_DUE])}{first}:"
-               f"{get_column_letter(columns[layout.C_STATUS])}{below}")
-    rules = (
-        (f'AND({year_cell}<>"",{done}<>"")', _GREEN),
-        (f'AND({done}="",ISNUMBER({due}),{due}<NOW())', _RED),
-        (f'AND({done}="",ISNUMBER({due}),{due}>=NOW(),({due}-NOW())*24<={layout.DUE_SOON_NAME})', _AMBER),
-    )
-    for formula, (fill, font) in rules:
-        ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
+    _status_colours(ws, columns, first, below)
 
     _widths(ws, {"A": 18, "B": 24, "C": 24, "D": 28, "E": 13, "F": 20, "G": 32, "H": 24, "I": 24, "J": 20,
                  "K": 13, "L": 14, "M": 24})
     ws.row_dimensions[header].height = 32
     ws.freeze_panes = f"B{header + 1}"
     fit_a4(ws, "landscape")
+
+
+def status_colour_rules(columns: dict[str, int], first: int) -> list[tuple[str, str]]:
+    """The step sheets' colour rules, in order (the first that holds wins): (formula for row ``first``, colour
+    "red" / "green" / "amber").
+
+    Colours follow the Status the engine wrote, so after a refresh they never say anything else: "Selesai
+    terlambat" and "Terlambat" red, the other done statuses green.  Between refreshes one live rule turns a running
+    step red once Excel's clock passes its Batas Waktu, but only when that due lies after the last refresh
+    (``LKJ_DIPERBARUI``, Beranda's "Diperbarui pada"): a due already passed at the refresh was judged by the engine in
+    working time (a due at 16.00 is not late at 17.00), and the Status says so.  Amber: running and due within the
+    early-warning hours of clock time (Excel cannot count working hours)."""
+    status = f"${get_column_letter(columns[layout.C_STATUS])}{first}"
+    due = f"${get_column_letter(columns[layout.C_DUE])}{first}"
+    done = f"${get_column_letter(columns[layout.F_COMPLETED])}{first}"
+    labels = STATUS_LABELS
+    running = f'{status}="{labels[STATUS_RUNNING]}",{done}="",ISNUMBER({due})'
+    return [
+        (f'{status}="{labels[STATUS_DONE_LATE]}"', "red"),
+        (f'OR({status}="{labels[STATUS_DONE_ON_TIME]}",{status}="{labels[STATUS_DONE]}")', "green"),
+        (f'{status}="{labels[STATUS_OVERDUE]}"', "red"),
+        (f'AND({running},{due}<NOW(),ISNUMBER({layout.UPDATED_NAME}),{due}>{layout.UPDATED_NAME})', "red"),
+        (f'AND({running},{due}>=NOW(),({due}-NOW())*24<={layout.DUE_SOON_NAME})', "amber"),
+    ]
+
+
+def _status_colours(ws, columns: dict[str, int], first: int, below: int) -> None:
+    """Batas Waktu and Status coloured by :func:`status_colour_rules`."""
+    flagged = (f"{get_column_letter(columns[layout.C_DUE])}{first}:"
+               f"{get_column_letter(columns[layout.C_STATUS])}{below}")
+    styles = {"red": _RED, "green": _GREEN, "amber": _AMBER}
+    for formula, colour in status_colour_rules(columns, first):
+        fill, font = styles[colour]
+        ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
 
 
 def _build_report(ws, sop: Sop, settings: Settings) -> None:

@@ -199,6 +199,8 @@ def settings_row(label: str) -> int:
 
 #: Defined name of the "Peringatan dini" value (used by the step sheets' conditional formatting).
 DUE_SOON_NAME = "LKJ_PERINGATAN_DINI"
+#: Defined name of Beranda's "Diperbarui pada" value, the last refresh's as-of (the step sheets' live colour rule).
+UPDATED_NAME = "LKJ_DIPERBARUI"
 
 W_DAY = "Hari"
 W_WORKDAY = "Hari kerja?"
