@@ -191,11 +191,11 @@ def test_validate_exit_codes(tracker, tmp_path, capsys):
     # Only warnings: exit 0, each with its sheet and cell; the acting Sekretaris (Plt.) on step 2 is not one.
     code, out, _ = lkj(capsys, "validate", tracker, "--as-of", AS_OF)
     assert code == 0, out
-    assert "[Peringatan] Langkah 4!B13: Selesai sudah diisi, tetapi Diterima kosong" in out
+    assert "Langkah 4" not in out  # its empty Diterima is the hand-over from step 3
     assert f"[Peringatan] Langkah 5!D13: Pelaksana \"{JFU}\" berjabatan JFU, sedangkan langkah 5 dilaksanakan " \
            f"oleh Kasubag" in out
     assert "Langkah 2" not in out
-    assert "Jumlah: 0 kesalahan, 2 peringatan." in out
+    assert "Jumlah: 0 kesalahan, 1 peringatan." in out
 
     # An impossible date: exit 1, the cell named.
     wb = openpyxl.load_workbook(tracker)
@@ -204,7 +204,7 @@ def test_validate_exit_codes(tracker, tmp_path, capsys):
     code, out, _ = lkj(capsys, "validate", tracker, "--as-of", AS_OF)
     assert code == 1
     assert re.search(r"\[Kesalahan\] Langkah 5!C13: .*31/02/2026 10:00", out), out
-    assert "Jumlah: 1 kesalahan, 2 peringatan." in out
+    assert "Jumlah: 1 kesalahan, 1 peringatan." in out
 
     # No file: exit 2, an Indonesian message, no traceback.
     code, out, err = lkj(capsys, "validate", tmp_path / "tidak-ada.xlsx")
@@ -261,11 +261,11 @@ def test_refresh_writes_computed_columns_beranda_and_problems(tracker, capsys):
     assert value[layout.B_UPDATED] == dt(2026, 2, 23, 10, 0)
 
     problems = wb[layout.SHEET_PROBLEMS]
-    rows = [tuple(problems.cell(r, c).value for c in range(1, 6)) for r in range(2, 5)]
-    assert rows[0][:4] == ("Langkah 4", "B13", "Peringatan", "diterima_kosong")
-    assert rows[1][:4] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
-    assert JFU in rows[1][4] and "Kasubag" in rows[1][4]
-    assert rows[2] == (None,) * 5
+    rows = [tuple(problems.cell(r, c).value for c in range(1, 6)) for r in range(2, 4)]
+    # Langkah 4's empty Diterima is the hand-over from step 3 (README): no problem.
+    assert rows[0][:4] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
+    assert JFU in rows[0][4] and "Kasubag" in rows[0][4]
+    assert rows[1] == (None,) * 5
 
     history = wb[layout.SHEET_HISTORY]
     assert history["A2"].value == dt(2026, 2, 23, 10, 0)
@@ -416,12 +416,12 @@ def test_status_json_matches_the_documented_schema(tracker, capsys):
     assert [s["actor"] for s in state["steps"]] == ["Kepala Dinas", "Sekretaris", "Kasubag", "JFU", "Kasubag",
                                                    "Sekretaris", "Kepala Dinas", "JFU"]
 
-    assert isinstance(state["problems"], list) and len(state["problems"]) == 2
+    assert isinstance(state["problems"], list) and len(state["problems"]) == 1
     for problem in state["problems"]:
         assert set(problem) == PROBLEM_KEYS
         assert all(isinstance(problem[key], str) for key in PROBLEM_KEYS)
     assert [(p["sheet"], p["cell"], p["severity"], p["code"]) for p in state["problems"]] == [
-        ("Langkah 4", "B13", "warning", "diterima_kosong"), ("Langkah 5", "D13", "warning", "jabatan_tidak_sesuai")]
+        ("Langkah 5", "D13", "warning", "jabatan_tidak_sesuai")]
 
 
 def test_year_selects_another_years_row(tracker, capsys):

@@ -224,9 +224,24 @@ def test_completed_not_before_received(received, completed):
 
 
 def test_completed_without_received():
+    # Step 1 has no hand-over to start from: its start is unknown.
     problem = only(problems_of(change(full_cycle(), 1, received=None)), v.DITERIMA_KOSONG)
     assert problem.severity == WARNING
     assert problem.location == loc(1, F_RECEIVED)
+    assert "langkah pertama" in problem.message
+
+
+def test_empty_received_is_the_hand_over():
+    # README: leave Diterima blank when a step starts as the previous one is handed over; that is no problem.
+    assert problems_of(change(full_cycle(), 4, received=None)) == []
+
+
+def test_empty_received_without_a_hand_over_is_reported():
+    entries = change(change(full_cycle(), 3, completed=None), 4, received=None)
+    problems = problems_of(entries)
+    assert codes(problems) == [v.DITERIMA_KOSONG, v.LANGKAH_SEBELUMNYA_BELUM_SELESAI]
+    assert problems[0].location == loc(4, F_RECEIVED)
+    assert "langkah 3 (sebelumnya) belum berisi tanggal Selesai" in problems[0].message
 
 
 def test_received_before_previous_completed():

@@ -19,6 +19,9 @@ Reading one cycle (:func:`read_cycle`):
   6 January" started that day; one completed "on 6 January" finished by the end of it).  Comparisons involving such
   a date are made by calendar day, so a step received on the same day the previous one completed is never
   reported, and a Selesai typed as today's date is not "in the future".
+* An empty Diterima means the step started when the previous one was handed over (its Selesai); it is reported
+  (``diterima_kosong``) only when the step has a Selesai and no such hand-over exists: the first step, or a previous
+  step without a readable Selesai.
 * Records hold every readable value, including those with errors (a future date, a date out of range); the problem
   list says what is wrong.  ``Cycle.records`` has one :class:`StepRecord` per SOP step, in SOP order.
 * Staff checks (Pelaksana on the list, Pelaksana's Jabatan) run only when a staff list with at least one name is
@@ -327,10 +330,14 @@ def _check_order(state: _StepState, previous: _StepState | None, problems: list[
     if received and completed and _before(completed, received):
         problems.append(_problem(_step_loc(entry, F_COMPLETED), SELESAI_SEBELUM_DITERIMA,
                                  f"Selesai ({completed.show()}) lebih awal dari Diterima ({received.show()})."))
-    if state.completed_filled and is_blank(entry.received):
+    # An empty Diterima means the step started at the hand-over, the previous step's Selesai (README, step 2 of the
+    # guide): only when there is no such Selesai is the start unknown.
+    if state.completed_filled and is_blank(entry.received) and (previous is None or previous.completed is None):
+        where = ("langkah pertama tidak punya serah terima dari langkah sebelumnya" if previous is None else
+                 f"langkah {previous.step} (sebelumnya) belum berisi tanggal Selesai, jadi mulainya tidak diketahui")
         problems.append(_problem(_step_loc(entry, F_RECEIVED), DITERIMA_KOSONG,
-                                 "Selesai sudah diisi, tetapi Diterima kosong; isi kapan langkah ini diterima agar "
-                                 "lamanya dapat dihitung."))
+                                 f"Selesai sudah diisi, tetapi Diterima kosong dan {where}; isi kapan langkah ini "
+                                 f"diterima agar lamanya dapat dihitung."))
     if previous is None:
         return
     prev_done = previous.completed
