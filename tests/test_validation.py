@@ -409,9 +409,22 @@ def test_role_compared_ignoring_case():
     assert problems_of(change(full_cycle(), 1, pelaksana="Joko"), staff=staff) == []
 
 
-def test_no_staff_list_no_staff_checks():
-    assert problems_of(change(full_cycle(), 1, pelaksana="Siapa Saja"), staff=()) == []
-    assert problems_of(change(full_cycle(), 1, pelaksana="Siapa Saja"), staff=(StaffEntry(0),)) == []
+def test_no_staff_list_each_pelaksana_cannot_be_checked():
+    # Without a staff list no name or role can be checked: one warning per typed Pelaksana says so, nothing else.
+    for staff in ((), (StaffEntry(0),)):
+        problems = problems_of(change(full_cycle(), 1, pelaksana="Siapa Saja"), staff=staff)
+        assert codes(problems) == [v.PELAKSANA_TANPA_DAFTAR] * 8
+        assert all(p.severity == WARNING for p in problems)
+        assert problems[0].location == loc(1, F_PELAKSANA)
+        assert problems[0].message == ('Pelaksana "Siapa Saja" tidak dapat diperiksa: daftar pegawai (lembar '
+                                       'Pegawai) masih kosong. Isi Nama, NIP dan Jabatan setiap pegawai di sana.')
+
+
+def test_empty_staff_list_is_a_warning():
+    for staff in ((), (StaffEntry(0), StaffEntry(1, None, "", None, ""))):
+        problem = only(validate_staff(staff, ROLES), v.PEGAWAI_KOSONG)
+        assert problem.severity == WARNING
+        assert "lembar Pegawai" in problem.message and "penanda tangan" in problem.message
 
 
 def test_completed_without_pelaksana():

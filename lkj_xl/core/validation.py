@@ -25,7 +25,8 @@ Reading one cycle (:func:`read_cycle`):
 * Records hold every readable value, including those with errors (a future date, a date out of range); the problem
   list says what is wrong.  ``Cycle.records`` has one :class:`StepRecord` per SOP step, in SOP order.
 * Staff checks (Pelaksana on the list, Pelaksana's Jabatan) run only when a staff list with at least one name is
-  given.  Names match ignoring case and spacing; a Plt./Plh. prefix on the typed name is ignored for matching.
+  given; without one, a typed Pelaksana is a warning that it cannot be checked (and :func:`validate_staff` warns
+  once that the list is empty).  Names match ignoring case and spacing; a Plt./Plh. prefix on the typed name is ignored for matching.
   An acting official is accepted for another role: when the typed name has the prefix, or when the staff row's
   Keterangan starts with Plt./Plh.  If that Keterangan names one of the SOP's roles ("Plt. Kepala Dinas"), the
   official is accepted for that role (and their own Jabatan) only; otherwise for any role.
@@ -89,7 +90,9 @@ PELAKSANA_TIDAK_TERDAFTAR = "pelaksana_tidak_terdaftar"
 JABATAN_TIDAK_SESUAI = "jabatan_tidak_sesuai"
 KELENGKAPAN_TIDAK_LENGKAP = "kelengkapan_tidak_lengkap"
 KELENGKAPAN_TIDAK_DIKENAL = "kelengkapan_tidak_dikenal"
+PELAKSANA_TANPA_DAFTAR = "pelaksana_tanpa_daftar"
 # staff list
+PEGAWAI_KOSONG = "pegawai_kosong"
 NAMA_KOSONG = "nama_kosong"
 NIP_TIDAK_SAH = "nip_tidak_sah"
 NIP_GANDA = "nip_ganda"
@@ -114,6 +117,8 @@ SEVERITIES: dict[str, str] = {
     JABATAN_TIDAK_SESUAI: WARNING,
     KELENGKAPAN_TIDAK_LENGKAP: WARNING,
     KELENGKAPAN_TIDAK_DIKENAL: WARNING,
+    PELAKSANA_TANPA_DAFTAR: WARNING,
+    PEGAWAI_KOSONG: WARNING,
     NAMA_KOSONG: ERROR,
     NIP_TIDAK_SAH: ERROR,
     NIP_GANDA: ERROR,
@@ -370,6 +375,9 @@ def _check_pelaksana(actor: str, step_number: int, state: _StepState, staff: "_S
                                      "melaksanakannya."))
         return
     if staff.empty:
+        problems.append(_problem(loc, PELAKSANA_TANPA_DAFTAR,
+                                 f"Pelaksana \"{_shown(typed)}\" tidak dapat diperiksa: daftar pegawai (lembar Pegawai) "
+                                 f"masih kosong. Isi Nama, NIP dan Jabatan setiap pegawai di sana."))
         return
     typed_acting, name = _split_acting(typed)
     matches = staff.find(name)
@@ -467,6 +475,11 @@ class _StaffIndex:
 def validate_staff(staff: Sequence[StaffEntry], roles: Sequence[str]) -> list[Problem]:
     """Problems in the staff list.  Rows left entirely empty are skipped; an empty NIP is allowed (honorer staff)."""
     problems: list[Problem] = []
+    if all(is_blank(row.nama) for row in staff):
+        problems.append(_problem(Location(AREA_STAFF, None, F_NAMA), PEGAWAI_KOSONG,
+                                 "Daftar pegawai (lembar Pegawai) kosong: Pelaksana tidak dapat dipilih atau "
+                                 "diperiksa, pengingat tidak tahu pemegang langkah, dan laporan tidak punya nama "
+                                 "penanda tangan. Isi Nama, NIP dan Jabatan setiap pegawai."))
     role_by_norm = {_norm(role): role for role in roles}
     role_list = ", ".join(roles)
     seen_nip: dict[str, StaffEntry] = {}
