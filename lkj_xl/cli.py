@@ -31,8 +31,13 @@ PROG = "lkj"
 
 def _print_problems(analysis, stream=None) -> None:
     stream = stream or sys.stdout
+    if not analysis.has_rows:
+        others = ", ".join(str(y) for y in analysis.years_with_rows) or "tidak ada"
+        print(f"Tidak ada baris tahun {analysis.year} di tabel langkah mana pun (tahun yang ada: {others}); "
+              f"isian tahun itu belum dapat diperiksa.", file=stream)
     if not analysis.problems:
-        print("Tidak ada masalah ditemukan.", file=stream)
+        if analysis.has_rows:
+            print("Tidak ada masalah ditemukan.", file=stream)
         return
     for problem in analysis.problems:
         print(problem.describe(), file=stream)
@@ -191,8 +196,15 @@ def cmd_backups(args) -> int:
     if not found:
         _out(f"Belum ada cadangan untuk {args.path}.")
         return EXIT_OK
+    from lkj_xl.console import size_text
+    from lkj_xl.core.dates import format_datetime_id
+    from lkj_xl.core.zones import WIB
+
     for index, info in enumerate(found, start=1):
-        _out(f"{index:>3}. {info.created:%d-%m-%Y %H.%M.%S}  {info.size:>10,} bita  {info.path}")
+        # the backup's name holds this computer's clock: shown in WIB, the office's time
+        created = info.created.astimezone(WIB)
+        when = f"{format_datetime_id(created)}.{created.second:02d} WIB"
+        _out(f"{index:>3}. {when:<29} {size_text(info.size):>8}  {info.path}")
     return EXIT_OK
 
 

@@ -7,6 +7,15 @@ import json
 import sys
 
 
+def size_text(size: int) -> str:
+    """A file size as Windows Explorer and people say it, Indonesian decimals: "812 bita", "121 KB", "1,4 MB"."""
+    if size < 1024:
+        return f"{size} bita"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
 def _out(text: str = "") -> None:
     print(text)
 

@@ -42,3 +42,39 @@ def test_a_listed_staff_gives_no_such_warning(blank_tracker, capsys):
     fill_steps(blank_tracker, {1: {layout.F_RECEIVED: "5 Jan 2026 08.00"}})
     code, out, _ = lkj(capsys, "validate", blank_tracker, "--as-of", AS_OF)
     assert code == 0 and "Pegawai" not in out, out
+
+
+def test_validate_a_year_without_rows_says_so(demo_tracker, capsys):
+    code, out, _ = lkj(capsys, "validate", demo_tracker, "--year", 2024, "--as-of", AS_OF)
+    assert code == 0
+    assert out.startswith("Tidak ada baris tahun 2024 di tabel langkah mana pun (tahun yang ada: 2025); isian tahun "
+                          "itu belum dapat diperiksa."), out
+    assert "Tidak ada masalah" not in out
+    # the year that has rows still says its own result
+    code, out, _ = lkj(capsys, "validate", demo_tracker, "--year", 2025, "--as-of", AS_OF)
+    assert "Tidak ada baris" not in out
+
+
+def test_backups_are_listed_with_readable_sizes_and_wib_times(blank_tracker, capsys, monkeypatch):
+    import time
+
+    # This computer's clock runs in UTC; the backups' names carry its time.
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        folder = blank_tracker.parent / "Cadangan LKj"
+        folder.mkdir()
+        stem, suffix = blank_tracker.stem, blank_tracker.suffix
+        (folder / f"{stem}_20260223-030005-000000{suffix}").write_bytes(b"x" * 123_904)  # 121 KB
+        (folder / f"{stem}_20260224-171500-000000{suffix}").write_bytes(b"x" * 1_468_006)  # 1,4 MB
+        (folder / f"{stem}_20260101-000000-000000{suffix}").write_bytes(b"x" * 812)
+        code, out, _ = lkj(capsys, "backups", blank_tracker)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert code == 0
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert lines == [
+        f"1. 25 Februari 2026 00.15.00 WIB 1,4 MB {folder / (stem + '_20260224-171500-000000' + suffix)}",
+        f"2. 23 Februari 2026 10.00.05 WIB 121 KB {folder / (stem + '_20260223-030005-000000' + suffix)}",
+        f"3. 1 Januari 2026 07.00.00 WIB 812 bita {folder / (stem + '_20260101-000000-000000' + suffix)}"]

@@ -75,6 +75,16 @@ class Analysis:
     def warnings(self) -> tuple[LocatedProblem, ...]:
         return tuple(p for p in self.problems if p.severity == WARNING)
 
+    @property
+    def years_with_rows(self) -> list[int]:
+        """The reporting years that have at least one readable row in the step tables, ascending."""
+        return cycle_years(self.tracker.entries)
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether any step table has a row for :attr:`year` (without one, nothing of that year was checked)."""
+        return self.year in self.years_with_rows
+
 
 def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]:
     located = []
