@@ -78,3 +78,48 @@ def test_backups_are_listed_with_readable_sizes_and_wib_times(blank_tracker, cap
         f"1. 25 Februari 2026 00.15.00 WIB 1,4 MB {folder / (stem + '_20260224-171500-000000' + suffix)}",
         f"2. 23 Februari 2026 10.00.05 WIB 121 KB {folder / (stem + '_20260223-030005-000000' + suffix)}",
         f"3. 1 Januari 2026 07.00.00 WIB 812 bita {folder / (stem + '_20260101-000000-000000' + suffix)}"]
+
+
+def test_a_real_date_with_day_and_month_swapped_is_named(blank_tracker, capsys):
+    from datetime import datetime
+
+    # An English-locale Excel stored "06/01/2026 08:00" as 1 June and "01/02/2026 10:00" as 2 January: real dates.
+    fill_steps(blank_tracker, {
+        1: {layout.F_RECEIVED: datetime(2026, 6, 1, 8, 0)},
+        2: {layout.F_RECEIVED: "20 Jan 2026 08.00", layout.F_COMPLETED: datetime(2026, 1, 2, 10, 0)},
+        3: {layout.F_RECEIVED: datetime(2026, 1, 13, 8, 0)},  # 13 cannot be a month: no hint
+    })
+    code, out, _ = lkj(capsys, "validate", blank_tracker, "--as-of", AS_OF)
+    assert code == 1
+    assert ('Langkah 1!B13: Diterima (1 Juni 2026 08.00) di masa depan: saat pemeriksaan adalah 23 Februari 2026 '
+            '10.00. Mungkin hari dan bulannya tertukar: Excel berbahasa Inggris membaca "06/01/2026" sebagai 1 Juni '
+            '2026; bila maksudnya 6 Januari 2026 08.00, ketik "6 Jan 2026 08.00".') in out
+    assert ('Langkah 2!C13: Selesai (2 Januari 2026 10.00) lebih awal dari Diterima (20 Januari 2026 08.00). '
+            'Mungkin hari dan bulannya tertukar: Excel berbahasa Inggris membaca "01/02/2026" sebagai 2 Januari 2026; '
+            'bila maksudnya 1 Februari 2026 10.00, ketik "1 Feb 2026 10.00".') in out
+    assert out.count("tertukar") == 2, out
+    # the same dates typed as text are read day-first: nothing to say
+    fill_steps(blank_tracker, {1: {layout.F_RECEIVED: "06/01/2026 08.00"}, 2: {layout.F_COMPLETED: "01/02/2026 10.00"},
+                               3: {layout.F_RECEIVED: None}})
+    code, out, _ = lkj(capsys, "validate", blank_tracker, "--as-of", AS_OF)
+    assert "tertukar" not in out, out
+
+
+def test_the_workbook_gives_the_unambiguous_example(blank_tracker):
+    wb = openpyxl.load_workbook(blank_tracker)
+    ws = wb[layout.step_sheet(2)]
+    assert "mis. 6 Jan 2026 08.00" in ws.cell(layout.STEP_NOTE_ROW, 1).value
+    dates = [dv for dv in ws.data_validations.dataValidation if dv.type == "date"]
+    assert len(dates) == 2
+    for dv in dates:
+        assert "mis. 6 Jan 2026 08.00." in dv.error
+        assert dv.showInputMessage and dv.prompt.startswith("Ketik tanggal dan jam, mis. 6 Jan 2026 08.00")
+        assert len(dv.prompt) <= 255 and len(dv.error) <= 225
+    holidays = [dv for dv in wb[layout.SHEET_HOLIDAYS].data_validations.dataValidation if dv.type == "date"]
+    assert "mis. 6 Jan 2026." in holidays[0].error
+    home = [c.value for c in wb[layout.SHEET_HOME]["A"] if isinstance(c.value, str)]
+    assert any("mis. 6 Jan 2026 08.00" in line for line in home)
+    every_text = [c.value for s in wb.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
+    every_text += [t for s in wb.worksheets for dv in s.data_validations.dataValidation for t in (dv.error, dv.prompt)
+                   if t]
+    assert not [t for t in every_text if "06/01/2026" in t]

@@ -118,12 +118,21 @@ def _validation(ws, sqref: str, kind: str, *, formula1: str | None = None, formu
     return dv
 
 
-def _date_validation(ws, sqref: str, what: str) -> None:
+#: The example every note, input message and pop-up of the workbook gives: the month in letters cannot be swapped
+#: with the day (an English-locale Excel reads "06/01/2026" as 1 June).
+DATE_EXAMPLE = "6 Jan 2026"
+DATETIME_EXAMPLE = "6 Jan 2026 08.00"
+
+
+def _date_validation(ws, sqref: str, what: str, *, with_time: bool = False) -> None:
+    example = DATETIME_EXAMPLE if with_time else DATE_EXAMPLE
     _validation(ws, sqref, "date", operator="between", formula1=f"DATE({YEAR_MIN},1,1)", formula2=f"DATE({YEAR_MAX},12,31)",
                 title="Tanggal tidak valid", style="warning",
                 error=f"{what} harus berupa tanggal antara 1 Januari {YEAR_MIN} dan 31 Desember {YEAR_MAX}, "
-                      f"mis. 06/01/2026 08:00. Pilih 'Ya' untuk tetap menyimpan isian ini (akan diperiksa saat "
-                      f"Validasi), 'Tidak' untuk memperbaikinya.")
+                      f"mis. {example}. Pilih 'Ya' untuk tetap menyimpan isian ini (akan diperiksa saat "
+                      f"Validasi), 'Tidak' untuk memperbaikinya.",
+                prompt=f"Ketik {'tanggal dan jam' if with_time else 'tanggal'}, mis. {example}: bulan ditulis dengan "
+                       f"huruf agar hari dan bulan tidak tertukar.")
 
 
 def _add_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
@@ -249,7 +258,7 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         "1. Isi daftar pegawai di lembar Pegawai (Nama, NIP, Jabatan sesuai SOP). Pejabat Plt./Plh. ditulis di "
         "kolom Keterangan.",
         f"2. Setiap langkah SOP punya lembar sendiri (Langkah 1 s.d. Langkah {steps}). Isi satu baris per tahun "
-        "pelaporan: Tahun, Diterima dan Selesai (tanggal dan jam, mis. 06/01/2026 08:00), Pelaksana, Kelengkapan "
+        f"pelaporan: Tahun, Diterima dan Selesai (tanggal dan jam, mis. {DATETIME_EXAMPLE}), Pelaksana, Kelengkapan "
         "(Ya/Tidak), Nomor Output dan Catatan.",
         "3. Kolom berwarna abu-abu dihitung otomatis; jangan diisi atau diubah.",
         "4. Pada tab LKj: Validasi memeriksa semua isian; Hitung Batas Waktu menghitung batas waktu, status dan "
@@ -559,8 +568,8 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
     last_top = layout.STEP_HEADER_FIRST_ROW + len(layout.STEP_HEADER_LABELS) - 1
     _add_name(ws.parent, layout.step_top_name(step.number), ws.title, _abs(2, layout.STEP_HEADER_FIRST_ROW, last_top))
     note = ws.cell(row=layout.STEP_NOTE_ROW, column=1,
-                   value="Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. 06/01/2026 08:00. Kolom abu-abu "
-                         "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")
+                   value=f"Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. {DATETIME_EXAMPLE}. Kolom "
+                         "abu-abu dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")
     note.font = _NOTE
 
     header = layout.STEP_TABLE_HEADER_ROW
@@ -597,7 +606,7 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
                 formula1=str(YEAR_MIN), formula2=str(YEAR_MAX), title="Tahun",
                 error=f"Isi tahun pelaporan empat angka antara {YEAR_MIN} dan {YEAR_MAX}.")
     for label in layout.STEP_DATE_HEADERS:
-        _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}")
+        _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}", with_time=True)
     _validation(ws, _col_range(columns[layout.F_PELAKSANA], first, below), "list", formula1=layout.STAFF_NAMES_NAME,
                 title="Pelaksana", style="warning",
                 error="Nama ini tidak ada di daftar pegawai (lembar Pegawai). Tambahkan dulu di lembar Pegawai, atau "

@@ -44,6 +44,9 @@ MONTH_NAMES_ID: tuple[str, ...] = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )
+#: Short month names for the unambiguous typing example "6 Jan 2026 08.00" (each one the reader understands).
+MONTH_ABBREVIATIONS_ID: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt",
+                                           "Nov", "Des")
 DAY_NAMES_ID: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # Monday first
 
 
@@ -168,7 +171,7 @@ def read_datetime(value: object) -> DateReading | None:
         return None
     if isinstance(value, bool):
         raise ParseError(f"Nilai logika {'TRUE' if value else 'FALSE'} (BENAR/SALAH) bukan tanggal. "
-                         "Ketik tanggalnya, mis. \"06/01/2026 08.00\".", value)
+                         "Ketik tanggalnya, mis. \"6 Jan 2026 08.00\".", value)
     if isinstance(value, datetime):
         dt = _round_to_second(to_local(value))
         return DateReading(dt, dt.time() != time(0, 0))
@@ -176,7 +179,7 @@ def read_datetime(value: object) -> DateReading | None:
         return DateReading(datetime(value.year, value.month, value.day), False)
     if isinstance(value, time):
         raise ParseError(f"Sel hanya berisi jam ({value.hour:02d}.{value.minute:02d}) tanpa tanggal. "
-                         "Ketik tanggal dan jamnya, mis. \"06/01/2026 08.00\".", value)
+                         "Ketik tanggal dan jamnya, mis. \"6 Jan 2026 08.00\".", value)
     if isinstance(value, (int, float)):
         dt = excel_serial_to_datetime(value)
         return DateReading(dt, dt.time() != time(0, 0))
@@ -228,7 +231,7 @@ def excel_serial_to_datetime(serial: int | float) -> datetime:
                          serial)
     if serial < 1:
         raise ParseError(f"Angka {shown} hanya berisi jam tanpa tanggal. Ketik tanggal dan jamnya, "
-                         "mis. \"06/01/2026 08.00\".", serial)
+                         "mis. \"6 Jan 2026 08.00\".", serial)
     days = int(serial)
     if days == _EXCEL_FAKE_LEAP_DAY:
         raise ParseError(f"Angka {shown} adalah 29 Februari 1900 menurut Excel, tanggal yang tidak pernah ada.",
@@ -258,7 +261,7 @@ _TIME_RE = re.compile(r"(?<![\d/.\-])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?")
 _TRAILING_HOUR_RE = re.compile(r"\s*,?\s(?:(?:pukul|pkl|jam|at)\.?\s*)?(\d{1,2})(?:\s?(?:am|pm))?$", re.IGNORECASE)
 _NAMED_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[\s/.\-]\s*([^\W\d_]+)\.?\s*[\s/.\-]?\s*(\d{4}|\d{2})(?!\d)")
 
-_EXAMPLES = "Tulis hari/bulan/tahun, mis. \"06/01/2026 08.00\" atau \"6 Januari 2026 08.00\"."
+_EXAMPLES = "Tulis hari/bulan/tahun, mis. \"6 Jan 2026 08.00\" atau \"6 Januari 2026 08.00\"."
 
 
 class _UnknownZone(Exception):
@@ -286,7 +289,7 @@ def _read_text(raw: str) -> DateReading | None:
     shown = raw.strip()
     if text.startswith("="):
         raise ParseError(f"Sel berisi rumus \"{shown}\", bukan tanggal. Ketik tanggalnya langsung, "
-                         "mis. \"06/01/2026 08.00\".", raw)
+                         "mis. \"6 Jan 2026 08.00\".", raw)
     if text.upper() in EXCEL_ERRORS or _EXCEL_ERROR_RE.match(text):
         raise ParseError(f"Sel berisi galat Excel \"{shown}\", bukan tanggal. Perbaiki rumus atau ketik ulang "
                          "tanggalnya.", raw)

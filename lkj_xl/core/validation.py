@@ -42,6 +42,7 @@ from datetime import date, datetime, time
 from lkj_xl.core.values import is_blank
 from lkj_xl.core.zones import to_local
 from lkj_xl.core.dates import DateReading, format_date_id, format_datetime_id, read_datetime
+from lkj_xl.core.dates import MONTH_ABBREVIATIONS_ID
 from lkj_xl.core.entries import (
     AREA_STAFF,
     AREA_STEP,
@@ -310,22 +311,54 @@ def _check_range(field: str, stamp: _Stamp, year: int, as_of: datetime, loc: Loc
     day = stamp.value.date()
     first_day = date(year + 1, 1, 1)
     last_day = date(cycle_span(year)[-1], 12, 31)
+
+    def fits(other: _Stamp) -> bool:
+        return first_day <= other.value.date() <= last_day and not _after(other, as_of)
+
     if day < first_day:
         message = (f"{field} ({stamp.show()}) terlalu awal: LKj tahun {year} disusun pada tahun {year + 1}, "
                    f"jadi tanggalnya paling awal {format_date_id(first_day)}.")
         if isinstance(stamp.raw, (int, float)) and not isinstance(stamp.raw, bool):
             message += (f" Sel berisi angka {stamp.raw}; ketik tanggal lengkap, "
-                        f"mis. \"06/01/{year + 1} 08.00\".")
-        problems.append(_problem(loc, TANGGAL_TERLALU_AWAL, message))
+                        f"mis. \"6 Jan {year + 1} 08.00\".")
+        problems.append(_problem(loc, TANGGAL_TERLALU_AWAL, message + _swap_hint(stamp, fits)))
     elif day > last_day:
         problems.append(_problem(loc, TANGGAL_TERLALU_AKHIR,
                                  f"{field} ({stamp.show()}) terlalu jauh: LKj tahun {year} disusun pada tahun "
                                  f"{year + 1}; tanggal setelah {format_date_id(last_day)} tidak masuk akal. "
-                                 f"Periksa tahunnya."))
+                                 f"Periksa tahunnya." + _swap_hint(stamp, fits)))
     elif _after(stamp, as_of):
         now = format_datetime_id(as_of) if stamp.has_time else format_date_id(as_of)
         problems.append(_problem(loc, TANGGAL_DI_MASA_DEPAN,
-                                 f"{field} ({stamp.show()}) di masa depan: saat pemeriksaan adalah {now}."))
+                                 f"{field} ({stamp.show()}) di masa depan: saat pemeriksaan adalah {now}."
+                                 + _swap_hint(stamp, fits)))
+
+
+def _swapped(stamp: _Stamp) -> _Stamp | None:
+    """The same date with day and month swapped, for a real date (a date Excel stored, not text the engine read
+    day-first) whose day could be a month: what an English-locale Excel makes of "06/01/2026" (1 June)."""
+    if isinstance(stamp.raw, str) or is_blank(stamp.raw):
+        return None
+    value = stamp.value
+    if value.day > 12 or value.day == value.month:
+        return None
+    return _Stamp(value.replace(day=value.month, month=value.day), stamp.has_time, stamp.raw)
+
+
+def _swap_hint(stamp: _Stamp, fits) -> str:
+    """A sentence for an out-of-sequence real date that would be in sequence with day and month swapped."""
+    other = _swapped(stamp)
+    if other is None or not fits(other):
+        return ""
+    typed = f"{stamp.value.month:02d}/{stamp.value.day:02d}/{stamp.value.year}"
+    return (f" Mungkin hari dan bulannya tertukar: Excel berbahasa Inggris membaca \"{typed}\" sebagai "
+            f"{format_date_id(stamp.value)}; bila maksudnya {other.show()}, ketik \"{_short(other)}\".")
+
+
+def _short(stamp: _Stamp) -> str:
+    """The unambiguous form people are asked to type: "6 Jan 2026 08.00"."""
+    text = f"{stamp.value.day} {MONTH_ABBREVIATIONS_ID[stamp.value.month - 1]} {stamp.value.year}"
+    return text + f" {stamp.value.hour:02d}.{stamp.value.minute:02d}" if stamp.has_time else text
 
 
 def _check_order(state: _StepState, previous: _StepState | None, problems: list[Problem]) -> None:
@@ -333,8 +366,10 @@ def _check_order(state: _StepState, previous: _StepState | None, problems: list[
     assert entry is not None
     received, completed = state.received, state.completed
     if received and completed and _before(completed, received):
+        hint = (_swap_hint(completed, lambda other: not _before(other, received))
+                or _swap_hint(received, lambda other: not _before(completed, other)))
         problems.append(_problem(_step_loc(entry, F_COMPLETED), SELESAI_SEBELUM_DITERIMA,
-                                 f"Selesai ({completed.show()}) lebih awal dari Diterima ({received.show()})."))
+                                 f"Selesai ({completed.show()}) lebih awal dari Diterima ({received.show()})." + hint))
     # An empty Diterima means the step started at the hand-over, the previous step's Selesai (README, step 2 of the
     # guide): only when there is no such Selesai is the start unknown.
     if state.completed_filled and is_blank(entry.received) and (previous is None or previous.completed is None):
@@ -355,7 +390,8 @@ def _check_order(state: _StepState, previous: _StepState | None, problems: list[
             problems.append(_problem(
                 _step_loc(entry, field), MENDAHULUI_LANGKAH_SEBELUMNYA,
                 f"{field} ({own.show()}) lebih awal dari Selesai langkah {previous.step} ({prev_done.show()}); "
-                f"langkah {state.step} baru dapat dimulai setelah langkah {previous.step} selesai."))
+                f"langkah {state.step} baru dapat dimulai setelah langkah {previous.step} selesai."
+                + _swap_hint(own, lambda other: not _before(other, prev_done))))
     elif state.completed_filled and not previous.completed_filled:
         problems.append(_problem(_step_loc(entry, F_COMPLETED), LANGKAH_SEBELUMNYA_BELUM_SELESAI,
                                  f"Selesai sudah diisi, tetapi langkah {previous.step} (sebelumnya) belum berisi "
