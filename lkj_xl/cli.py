@@ -44,10 +44,18 @@ def _print_problems(analysis, stream=None) -> None:
     print(f"Jumlah: {len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan.", file=stream)
 
 
-def _as_of(args) -> datetime:
-    from lkj_xl.runtime import now_wib
+def _now(args) -> datetime:
+    """The real time, from the clock :func:`main` was given (tests inject one), else the office clock (WIB)."""
+    clock = getattr(args, "clock", None)
+    if clock is None:
+        from lkj_xl.runtime import now_wib
 
-    return args.as_of if args.as_of is not None else now_wib()
+        clock = now_wib
+    return clock()
+
+
+def _as_of(args) -> datetime:
+    return args.as_of if args.as_of is not None else _now(args)
 
 
 #: ``--as-of`` years accepted: those of the reporting years (``--year``) and a little after (an LKj is due the year
@@ -114,9 +122,11 @@ def cmd_validate(args) -> int:
 def _run_writing_action(args, action: Callable) -> int:
     from lkj_xl.files.session import modify
 
-    as_of = _as_of(args)
+    now = _now(args)
+    as_of = args.as_of if args.as_of is not None else now
     sent = _sent_today(args.path, as_of)
-    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year, extra_history=sent))
+    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year, extra_history=sent,
+                                                     recorded_at=now))
     _print_problems(analysis)
     return _exit_for(analysis)
 
@@ -176,7 +186,7 @@ def cmd_demo(args) -> int:
     from lkj_xl.authoring.demo import DEMO_AS_OF, run_demo
 
     as_of = args.as_of if args.as_of is not None else DEMO_AS_OF
-    result = run_demo(Path(args.dir), as_of=as_of)
+    result = run_demo(Path(args.dir), as_of=as_of, recorded_at=_now(args))
     _out(result.summary())
     return EXIT_OK
 
@@ -598,13 +608,14 @@ def _saves_so_far() -> int:
     return len(backups.completed_saves) if backups is not None else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
+    """Run ``lkj ARGV``; ``clock`` gives the real time (WIB, naive) for Riwayat and the default ``--as-of``."""
     original = sys.stdout
     output = _Output(original)
     sys.stdout = output
     _safe_stderr()
     try:
-        code = _main(argv)
+        code = _main(argv, clock)
         if output.failure is not None and code != EXIT_BROKEN_PIPE:
             _err(f"Catatan: keluaran perintah tidak dapat ditampilkan ({output.failure}); perintahnya sendiri sudah "
                  f"selesai.")
@@ -622,9 +633,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, clock: Callable[[], datetime] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.clock = clock
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_OK

@@ -164,7 +164,7 @@ def _do_validate(xl_book: Any, as_of: Any) -> Any:
     analysis = actions.validate(book, as_of=as_of)
     excel_host.set_status(xl_book, "LKj: menulis daftar masalah...")
     # The same writer refresh uses; validate writes the problem list and nothing else.
-    writers.write_problems(book, analysis.tracker, analysis.problems)
+    writers.write_problems(book, analysis.tracker, analysis.problems, checked_at=as_of, as_of=as_of)
     if analysis.problems:
         text = f"Validasi tahun {analysis.year}: {_counts(analysis)}.\n\n{_listing(analysis.problems)}"
     else:

@@ -49,8 +49,9 @@ def test_indonesian_headers(wb):
     assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
     assert row_values(wb["Pegawai"], 3, 1, 6) == ["Nama", "NIP", "Jabatan", "Keterangan", "No. WhatsApp",
                                                   "Email"]
-    assert row_values(wb["Masalah"], 1, 1, 6) == ["Lembar", "Sel", "Tingkat", "Kode", "Pesan", "Buka"]
-    assert row_values(wb["Riwayat"], 1, 1, 4) == ["Waktu", "Pengguna", "Aksi", "Rincian"]
+    assert row_values(wb["Masalah"], 1, 1, 9) == ["Lembar", "Sel", "Tingkat", "Pesan", "Kode", "Buka", None,
+                                                  "Diperiksa pada", "Keadaan per"]
+    assert row_values(wb["Riwayat"], 1, 1, 5) == ["Waktu", "Pengguna", "Aksi", "Rincian", "Keadaan per"]
     for n in range(1, 9):
         ws = wb[f"Langkah {n}"]
         assert row_values(ws, 12, 1, 13) == [

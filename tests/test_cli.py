@@ -116,10 +116,10 @@ EXPECTED: dict[int, tuple[Any, ...]] = {
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def lkj(capsys, *args: str) -> tuple[int, str, str]:
-    """Run `lkj ARGS` in-process; (exit code, stdout, stderr)."""
+def lkj(capsys, *args: str, clock=None) -> tuple[int, str, str]:
+    """Run `lkj ARGS` in-process (``clock``: the real time the shell sees); (exit code, stdout, stderr)."""
     capsys.readouterr()
-    code = main([str(a) for a in args])
+    code = main([str(a) for a in args], clock=clock)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -229,7 +229,7 @@ def test_bad_arguments_exit_2_in_indonesian(tracker, capsys):
 
 def test_refresh_writes_computed_columns_beranda_and_problems(tracker, capsys):
     before = entry_cells(tracker)
-    code, out, _ = lkj(capsys, "refresh", tracker, "--as-of", AS_OF)
+    code, out, _ = lkj(capsys, "refresh", tracker, "--as-of", AS_OF, clock=lambda: dt(2026, 2, 24, 7, 31, 5))
     assert code == 0
     assert "Kolom terhitung, Beranda dan lembar Masalah diperbarui" in out
     assert entry_cells(tracker) == before
@@ -262,14 +262,19 @@ def test_refresh_writes_computed_columns_beranda_and_problems(tracker, capsys):
 
     problems = wb[layout.SHEET_PROBLEMS]
     rows = [tuple(problems.cell(r, c).value for c in range(1, 6)) for r in range(2, 4)]
-    # Langkah 4's empty Diterima is the hand-over from step 3 (README): no problem.
-    assert rows[0][:4] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
-    assert JFU in rows[0][4] and "Kasubag" in rows[0][4]
+    # Langkah 4's empty Diterima is the hand-over from step 3 (README): no problem.  Kode right of the Pesan.
+    assert rows[0][:3] + rows[0][4:] == ("Langkah 5", "D13", "Peringatan", "jabatan_tidak_sesuai")
+    assert JFU in rows[0][3] and "Kasubag" in rows[0][3]
     assert rows[1] == (None,) * 5
+    assert [[c.value for c in row] for row in problems["H1:I2"]] == [
+        ["Diperiksa pada", "Keadaan per"], ["24 Februari 2026 07.31 WIB", "23 Februari 2026 10.00 WIB"]]
 
+    # Riwayat: the real time of the action, and the as-of it computed for in its own column
     history = wb[layout.SHEET_HISTORY]
-    assert history["A2"].value == dt(2026, 2, 23, 10, 0)
+    assert [c.value for c in history[1]] == ["Waktu", "Pengguna", "Aksi", "Rincian", "Keadaan per"]
+    assert history["A2"].value == dt(2026, 2, 24, 7, 31, 5)
     assert history["C2"].value == "Hitung Batas Waktu"
+    assert history["E2"].value == dt(2026, 2, 23, 10, 0)
 
 
 def test_refresh_with_an_error_lists_it_and_exits_1(tracker, capsys):
@@ -545,7 +550,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 def test_python_dash_m_lkj_xl(tracker):
     proc = run([sys.executable, "-m", "lkj_xl", "validate", tracker.name, "--as-of", AS_OF], tracker.parent)
     assert proc.returncode == 0, proc.stderr
-    assert "Jumlah: 0 kesalahan, 2 peringatan." in proc.stdout
+    assert "Jumlah: 0 kesalahan, 1 peringatan." in proc.stdout
     proc = run([sys.executable, "-m", "lkj_xl", "refresh", tracker.name, "--as-of", AS_OF], tracker.parent)
     assert proc.returncode == 0, proc.stderr
     assert computed_row(openpyxl.load_workbook(tracker)[layout.step_sheet(3)])[:3] == EXPECTED[3][:3]

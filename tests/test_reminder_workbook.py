@@ -120,8 +120,9 @@ def test_bad_contacts_on_masalah_after_refresh(tracker, capsys):
     row = staff_row(tracker, KEPALA)
     assert f"Pegawai!E{row}" in out
     ws = openpyxl.load_workbook(tracker)[layout.SHEET_PROBLEMS]
-    rows = [[c.value for c in r[:4]] for r in ws.iter_rows(min_row=2) if r[0].value]
-    assert [layout.SHEET_STAFF, f"E{row}", layout.LEVEL_WARNING, WHATSAPP_TIDAK_SAH] in rows
+    rows = [[c.value for c in r[:5]] for r in ws.iter_rows(min_row=2) if r[0].value]
+    code = layout.PROBLEM_HEADERS.index(layout.M_CODE)
+    assert [layout.SHEET_STAFF, f"E{row}", layout.LEVEL_WARNING, WHATSAPP_TIDAK_SAH] in [r[:3] + [r[code]] for r in rows]
 
 
 # --- Pengaturan ------------------------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def file_result(path: Path, action: str, tmp_path: Path) -> Path:
     book = FileBook.open(out)
     if action == "validate":
         analysis = actions.validate(book, as_of=AS_OF)
-        writers.write_problems(book, analysis.tracker, analysis.problems)
+        writers.write_problems(book, analysis.tracker, analysis.problems, checked_at=AS_OF, as_of=AS_OF)
     else:
         getattr(actions, action)(book, as_of=AS_OF)
     book.save(out)

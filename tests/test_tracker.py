@@ -401,7 +401,7 @@ def test_write_problems_takes_located_problems(path):
 
     book = FileBook.open(path)
     write_problems(book, load_tracker(book), [Located("Pegawai", "B4", WARNING, "nip", "NIP kurang")])
-    assert book.read("Masalah")[1][:5] == ["Pegawai", "B4", "Peringatan", "nip", "NIP kurang"]
+    assert book.read("Masalah")[1][:5] == ["Pegawai", "B4", "Peringatan", "NIP kurang", "nip"]
 
 
 def test_file_book_writes_text_literally(path):
@@ -458,11 +458,11 @@ def test_write_problems_replaces_the_list(path):
     ]) == 2
     book.save()
     ws = openpyxl.load_workbook(path)["Masalah"]
-    assert [c.value for c in ws[2][:5]] == ["Langkah 2", "B13", "Kesalahan", "tanggal_tidak_terbaca",
-                                            "=SUM(A1) bukan tanggal"]
-    assert ws["E2"].data_type == "s"
-    assert [c.value for c in ws[3][:5]] == ["Langkah 9", None, "Kesalahan", "lembar_tidak_ada",
-                                            "Lembar \"Langkah 9\" tidak ada."]
+    assert [c.value for c in ws[2][:5]] == ["Langkah 2", "B13", "Kesalahan", "=SUM(A1) bukan tanggal",
+                                            "tanggal_tidak_terbaca"]
+    assert ws["D2"].data_type == "s"
+    assert [c.value for c in ws[3][:5]] == ["Langkah 9", None, "Kesalahan", "Lembar \"Langkah 9\" tidak ada.",
+                                            "lembar_tidak_ada"]
     assert all(ws.cell(row=r, column=c).value is None for r in range(4, 8) for c in range(1, 6))
     assert ws["F2"].value.startswith("=IF(")  # the link formula stays
 

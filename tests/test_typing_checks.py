@@ -33,7 +33,7 @@ def test_an_empty_staff_list_and_an_unchecked_pelaksana_are_warnings(templates, 
 
     assert lkj(capsys, "refresh", tracker, "--as-of", AS_OF)[0] == 0
     ws = openpyxl.load_workbook(tracker)[layout.SHEET_PROBLEMS]
-    rows = {(r[0], r[1], r[2], r[3]) for r in ws.iter_rows(min_row=2, max_col=5, values_only=True) if r[0]}
+    rows = {(r[0], r[1], r[2], r[4]) for r in ws.iter_rows(min_row=2, max_col=5, values_only=True) if r[0]}
     assert ("Pegawai", None, "Peringatan", "pegawai_kosong") in rows
     assert ("Langkah 1", "D13", "Peringatan", "pelaksana_tanpa_daftar") in rows
 

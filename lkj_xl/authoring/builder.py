@@ -57,6 +57,7 @@ _TITLE = Font(bold=True, size=16, color="1F3864")
 _SUBTITLE = Font(bold=True, size=12, color="1F3864")
 _LABEL = Font(bold=True)
 _NOTE = Font(italic=True, color="595959")
+_SECONDARY = Font(color="808080", size=9)
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _COMPUTED_HEADER_FILL = PatternFill("solid", fgColor="7F7F7F")
@@ -673,7 +674,18 @@ def _build_problems(ws) -> None:
         ws[f"{link_col}{r}"] = (f'=IF($B{r}="","",HYPERLINK("#"&"\'"&SUBSTITUTE($A{r},"\'","\'\'")&"\'!"&$B{r},'
                                 f'"Buka"))')
         ws[f"{link_col}{r}"].font = Font(color="0563C1", underline="single")
-    _widths(ws, {"A": 16, "B": 8, "C": 12, "D": 28, "E": 100, link_col: 8})
+    # The Kode (for machines and support) is secondary: right of the Pesan, narrow, small grey type.
+    code_col = get_column_letter(layout.PROBLEM_HEADERS.index(layout.M_CODE) + 1)
+    for r in range(2, layout.PROBLEM_LINK_ROWS + 2):
+        ws[f"{code_col}{r}"].font = _SECONDARY
+    message_col = get_column_letter(layout.PROBLEM_HEADERS.index(layout.M_MESSAGE) + 1)
+    _widths(ws, {"A": 16, "B": 8, "C": 12, message_col: 100, code_col: 14, link_col: 8})
+    # When the list was made: written by every check (text, "6 Januari 2026 08.00 WIB").
+    checked = layout.PROBLEM_CHECKED_COLUMN
+    _header(ws, 1, checked, layout.PROBLEM_CHECKED_HEADERS)
+    ws.cell(row=2, column=checked, value="Belum pernah diperiksa").font = _NOTE
+    for offset in range(len(layout.PROBLEM_CHECKED_HEADERS)):
+        ws.column_dimensions[get_column_letter(checked + offset)].width = 26
     ws.freeze_panes = "A2"
 
 
@@ -681,7 +693,11 @@ def _build_history(ws) -> None:
     _header(ws, 1, 1, layout.HISTORY_HEADERS)
     for r in range(2, layout.HISTORY_CAP + 2):
         ws.cell(row=r, column=1).number_format = layout.DATETIME_FORMAT
-    _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90})
+        ws.cell(row=r, column=layout.HISTORY_HEADERS.index(layout.R_AS_OF) + 1).number_format = layout.DATETIME_FORMAT
+    ws.cell(row=1, column=1).comment = Comment(
+        "Waktu: saat tindakan benar-benar dijalankan (jam komputer). Keadaan per: waktu yang dipakai untuk "
+        "menghitung (sama, kecuali dipilih lain dengan --as-of).", "lkj-xl")
+    _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90, "E": 24})
     ws.freeze_panes = "A2"
 
 

@@ -92,11 +92,11 @@ def fill_demo_entries(book, entries: dict[int, tuple[object, ...]] = DEMO_ENTRIE
                 book.write(sheet, target, columns[layout.normalize_label(label)], [[value]])
 
 
-def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF) -> DemoResult:
+def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF, recorded_at: datetime | None = None) -> DemoResult:
     """Create the example tracker in ``folder``, then validate, refresh and report it through the same functions the
     CLI and the ribbon use.  The example is made in a temporary folder and put in place by the safe save: an earlier
     example there (perhaps edited since) goes to ``Cadangan LKj`` first, and one open in Excel or read-only is not
-    replaced."""
+    replaced.  ``recorded_at``: the real time, for Riwayat (default ``as_of``)."""
     import tempfile
 
     from lkj_xl.workbook import actions
@@ -121,7 +121,8 @@ def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF) -> DemoResult:
             fill_demo_entries(book)
             book.save()
             actions.validate(open_book(draft), as_of=as_of)
-            analysis = modify(draft, lambda b: actions.report(b, as_of=as_of), backups=0)
+            analysis = modify(draft, lambda b: actions.report(b, as_of=as_of, recorded_at=recorded_at),
+                              backups=0)
             data = draft.read_bytes()
     except OSError as exc:
         raise UnusableFileError(f"Buku kerja contoh tidak dapat dibuat ({exc.strerror or exc}). Periksa ruang kosong "

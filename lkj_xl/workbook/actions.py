@@ -151,32 +151,36 @@ def validate(book: Book, *, as_of: datetime, year: int | None = None) -> Analysi
 
 
 def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
-            extra_history: Sequence[str] = ()) -> Analysis:
+            extra_history: Sequence[str] = (), recorded_at: datetime | None = None) -> Analysis:
     """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell.
 
     ``extra_history``: lines for Riwayat the shell knows of and the workbook does not (the reminders sent today, from
-    the send log beside the file); each is added once, under the action "Pengingat"."""
+    the send log beside the file); each is added once, under the action "Pengingat".  ``recorded_at``: the real
+    time of the action, from the shell's clock (Riwayat's Waktu, Masalah's "Diperiksa pada"); default ``as_of``."""
     analysis = analyse(book, as_of=as_of, year=year)
     book = GuardedBook(book, analysis.owned)
-    _write_refresh(book, analysis)
+    at = recorded_at if recorded_at is not None else as_of
+    _write_refresh(book, analysis, at)
     who = user if user is not None else book.user_name()
-    _add_extra_history(book, as_of, who, extra_history)
-    writers.append_history(book, as_of, who, ACTION_LABELS[ACTION_REFRESH], _summary(analysis))
+    _add_extra_history(book, at, as_of, who, extra_history)
+    writers.append_history(book, at, who, ACTION_LABELS[ACTION_REFRESH], _summary(analysis), as_of=as_of)
     return analysis
 
 
-def _add_extra_history(book: Book, as_of: datetime, user: str, lines: Sequence[str]) -> None:
-    writers.append_history_lines(book, [[as_of, user, ACTION_LABELS[ACTION_REMINDERS], line] for line in lines],
+def _add_extra_history(book: Book, at: datetime, as_of: datetime, user: str, lines: Sequence[str]) -> None:
+    writers.append_history_lines(book, [[at, user, ACTION_LABELS[ACTION_REMINDERS], line, as_of] for line in lines],
                                  once=True)
 
 
-def _write_refresh(book: Book, analysis: Analysis) -> None:
+def _write_refresh(book: Book, analysis: Analysis, recorded_at: datetime | None = None) -> None:
     tracker = analysis.tracker
     writers.write_step_headers(book, tracker)
     writers.write_computed(book, tracker, analysis.schedules)
     writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
     writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
-    writers.write_problems(book, tracker, analysis.problems)
+    writers.write_problems(book, tracker, analysis.problems,
+                           checked_at=recorded_at if recorded_at is not None else analysis.as_of,
+                           as_of=analysis.as_of)
 
 
 def reminders(analysis: Analysis, within_minutes: int | None = None) -> list[Reminder]:
@@ -198,19 +202,21 @@ def update_reminders(book: Book, *, as_of: datetime, year: int | None = None) ->
 
 
 def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
-           extra_history: Sequence[str] = ()) -> Analysis:
-    """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet."""
+           extra_history: Sequence[str] = (), recorded_at: datetime | None = None) -> Analysis:
+    """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet.
+    ``recorded_at`` as for :func:`refresh`."""
     from lkj_xl.core.report import build_report
     from lkj_xl.workbook.report_sheet import write_report
 
     analysis = analyse(book, as_of=as_of, year=year)
     book = GuardedBook(book, analysis.owned)
-    _write_refresh(book, analysis)
+    at = recorded_at if recorded_at is not None else as_of
+    _write_refresh(book, analysis, at)
     write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                     calendar=analysis.calendar, **_report_context(analysis)))
     who = user if user is not None else book.user_name()
-    _add_extra_history(book, as_of, who, extra_history)
-    writers.append_history(book, as_of, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis))
+    _add_extra_history(book, at, as_of, who, extra_history)
+    writers.append_history(book, at, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis), as_of=as_of)
     return analysis
 
 

@@ -18,7 +18,8 @@ Where things are (1-based rows; "A", "B" are columns):
   values written from the SOP sheet by refresh, never formulas), a note on row 10, the "dihitung otomatis" note on
   row 11 above the computed columns, the table ``tblLangkahN`` with its header on row 12, data from row 13.
 * ``Masalah``: header on row 1 (``PROBLEM_HEADERS``), data from row 2; column F holds a HYPERLINK formula the builder
-  writes once per row (it links to the sheet/cell named in A/B), so the writer only ever writes plain text in A:E.
+  writes once per row (it links to the sheet/cell named in A/B), so the writer only ever writes plain text in A:E;
+  when the list was made in H1:I2 (``PROBLEM_CHECKED_HEADERS``).
 * ``Riwayat``: header on row 1 (``HISTORY_HEADERS``), data from row 2, oldest first.
 
 The reader never relies on those row numbers for tables and label/value blocks: it finds a table by its header row
@@ -34,7 +35,7 @@ from lkj_xl.core.values import normalize_label  # noqa: F401 - layout labels com
 from lkj_xl.core.entries import F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_YEAR
 
 #: Bumped whenever a change here would make an older reader misread a workbook.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 #: Defined name pointing at the version cell on Pengaturan.
 VERSION_NAME = "LKJ_VERSI_TATA_LETAK"
 
@@ -304,9 +305,19 @@ M_LEVEL = "Tingkat"
 M_CODE = "Kode"
 M_MESSAGE = "Pesan"
 M_LINK = "Buka"
-#: Columns the writer fills (plain text), then the builder's link column.
-PROBLEM_HEADERS: tuple[str, ...] = (M_SHEET, M_CELL, M_LEVEL, M_CODE, M_MESSAGE)
+#: Columns the writer fills (plain text), then the builder's link column.  Layout 3 moved the Kode, which people
+#: rarely need, right of the Pesan; the writer finds the columns by their header labels, so a layout-2 sheet (Kode
+#: before Pesan, ``PROBLEM_HEADERS_V2``) is written in its own order.
+PROBLEM_HEADERS: tuple[str, ...] = (M_SHEET, M_CELL, M_LEVEL, M_MESSAGE, M_CODE)
+PROBLEM_HEADERS_V2: tuple[str, ...] = (M_SHEET, M_CELL, M_LEVEL, M_CODE, M_MESSAGE)
 PROBLEM_LINK_COLUMN = len(PROBLEM_HEADERS) + 1  # F
+#: When the list was last made (layout 3): labels in row 1, values (text) in row 2, from this column (H, I).
+M_CHECKED = "Diperiksa pada"
+M_AS_OF = "Keadaan per"
+PROBLEM_CHECKED_HEADERS: tuple[str, ...] = (M_CHECKED, M_AS_OF)
+PROBLEM_CHECKED_COLUMN = PROBLEM_LINK_COLUMN + 2  # H
+#: Written in the first row when the check found nothing.
+NO_PROBLEMS = "Tidak ada masalah"
 PROBLEM_LINK_ROWS = 1000  # rows prefilled with the HYPERLINK formula
 LEVEL_ERROR = "Kesalahan"
 LEVEL_WARNING = "Peringatan"
@@ -315,7 +326,10 @@ R_WHEN = "Waktu"
 R_USER = "Pengguna"
 R_ACTION = "Aksi"
 R_DETAIL = "Rincian"
-HISTORY_HEADERS: tuple[str, ...] = (R_WHEN, R_USER, R_ACTION, R_DETAIL)
+#: Layout 3: "Waktu" is the real time of the action (the shell's clock); the as-of instant it computed for has its
+#: own column.  A layout-2 sheet lacks it: the as-of goes into Rincian there.
+R_AS_OF = "Keadaan per"
+HISTORY_HEADERS: tuple[str, ...] = (R_WHEN, R_USER, R_ACTION, R_DETAIL, R_AS_OF)
 HISTORY_CAP = 1000
 
 # --- defined names -------------------------------------------------------------------------------------------------

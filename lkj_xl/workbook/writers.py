@@ -175,8 +175,8 @@ def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: in
 
 
 def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
-    """Masalah rows for :class:`~lkj_xl.core.entries.Problem` items (located through ``tracker.cell_of``) or items that
-    already carry ``sheet`` and ``cell`` (``actions.LocatedProblem``)."""
+    """Masalah rows (``layout.PROBLEM_HEADERS`` order) for :class:`~lkj_xl.core.entries.Problem` items (located
+    through ``tracker.cell_of``) or items that already carry ``sheet`` and ``cell`` (``actions.LocatedProblem``)."""
     rows = []
     for problem in problems:
         location = getattr(problem, "location", None)
@@ -184,46 +184,75 @@ def problem_rows(tracker: Tracker, problems: Iterable[Any]) -> list[list[Any]]:
             sheet, address = tracker.cell_of(location)
         else:
             sheet, address = problem.sheet, problem.cell
-        rows.append([sheet, address, layout.LEVEL_ERROR if problem.severity == ERROR else layout.LEVEL_WARNING,
-                     problem.code, problem.message])
+        level = layout.LEVEL_ERROR if problem.severity == ERROR else layout.LEVEL_WARNING
+        values = {layout.M_SHEET: sheet, layout.M_CELL: address, layout.M_LEVEL: level, layout.M_CODE: problem.code,
+                  layout.M_MESSAGE: problem.message}
+        rows.append([values[label] for label in layout.PROBLEM_HEADERS])
     return rows
 
 
-def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any]) -> int:
-    """Replace the Masalah list with ``problems`` (plain text in A:E; the builder's link column F follows).
-    Returns the number of problems written."""
+def _header_columns(values: Sequence[Sequence[Any]], labels: Sequence[str], fallback: Sequence[str]) -> list[int]:
+    """1-based columns of ``labels`` in the sheet's first row; a sheet whose header does not hold them all is taken
+    to be laid out as ``fallback`` (an older layout)."""
+    header = [layout.normalize_label(v) if isinstance(v, str) else None for v in (values[0] if values else [])]
+    found = [header.index(layout.normalize_label(label)) + 1 if layout.normalize_label(label) in header else None
+             for label in labels]
+    if all(c is not None for c in found):
+        return [c for c in found if c is not None]
+    return [fallback.index(label) + 1 for label in labels]
+
+
+def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any], *, checked_at: datetime | None = None,
+                   as_of: datetime | None = None) -> int:
+    """Replace the Masalah list with ``problems`` (plain text in A:E, by header label; the builder's link column F
+    follows), or one "Tidak ada masalah" row; with ``checked_at`` (the real time of the check) and ``as_of``, when it
+    was made in H1:I2.  Returns the number of problems written."""
     sheet = layout.SHEET_PROBLEMS
     if not book.has_sheet(sheet):
         return 0
     width = len(layout.PROBLEM_HEADERS)
+    values = book.read(sheet)
+    columns = _header_columns(values, layout.PROBLEM_HEADERS, layout.PROBLEM_HEADERS_V2)
     rows = problem_rows(tracker, problems)
-    old_last = _last_filled_row(book.read(sheet), 1, width)  # 0-based; data starts at row0 1
-    count = max(len(rows), old_last)
-    block = rows + [[None] * width for _ in range(count - len(rows))]
-    if block:
-        book.write(sheet, 2, 1, block)
+    shown = rows or [[layout.NO_PROBLEMS] + [None] * (width - 1)]
+    old_last = _last_filled_row(values, 1, width)  # 0-based; data starts at row0 1
+    count = max(len(shown), old_last)
+    block = shown + [[None] * width for _ in range(count - len(shown))]
+    _write_columns(book, sheet, 2, columns, block)
     # The builder's "Buka" link formulas (column F): what they show for these rows, for a file Excel has not
     # recalculated (IF($B="","",HYPERLINK(...,"Buka"))).
+    cell = layout.PROBLEM_HEADERS.index(layout.M_CELL)
     for offset, row in enumerate(block):
-        book.set_formula_result(sheet, 2 + offset, layout.PROBLEM_LINK_COLUMN, "Buka" if row[1] else "")
+        book.set_formula_result(sheet, 2 + offset, layout.PROBLEM_LINK_COLUMN, "Buka" if row[cell] else "")
+    if checked_at is not None:
+        stamp = [_when(checked_at) + " WIB", _when(as_of) + " WIB" if as_of is not None else None]
+        book.write(sheet, 1, layout.PROBLEM_CHECKED_COLUMN, [list(layout.PROBLEM_CHECKED_HEADERS), stamp])
     return len(rows)
 
 
 def append_history(book: Book, when: datetime, user: str, action: str, detail: str,
-                   cap: int = layout.HISTORY_CAP) -> None:
-    """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first)."""
-    append_history_lines(book, [[naive(when), user or "", action or "", detail or ""]], cap)
+                   cap: int = layout.HISTORY_CAP, *, as_of: datetime | None = None) -> None:
+    """Add one line to Riwayat, keeping at most ``cap`` newest lines (oldest first).  ``when`` is the real time of
+    the action; ``as_of`` the instant it computed for (its own column; in Rincian on a layout-2 sheet)."""
+    append_history_lines(book, [[naive(when), user or "", action or "", detail or "",
+                                 naive(as_of) if as_of is not None else None]], cap)
 
 
 def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = layout.HISTORY_CAP,
                          *, once: bool = False) -> int:
-    """Add ``lines`` ([Waktu, Pengguna, Aksi, Rincian]) to Riwayat in one block, keeping at most ``cap`` newest lines.
-    ``once``: a line whose Aksi and Rincian are already on the sheet is not added again.  Returns the lines added."""
+    """Add ``lines`` ([Waktu, Pengguna, Aksi, Rincian, Keadaan per]; the last may be left out) to Riwayat in one
+    block, keeping at most ``cap`` newest lines.  ``once``: a line whose Aksi and Rincian are already on the sheet is
+    not added again.  A sheet without the "Keadaan per" column (layout 2) gets it in Rincian: "... (keadaan per
+    6 Januari 2026 08.00)".  Returns the lines added."""
     sheet = layout.SHEET_HISTORY
     if not book.has_sheet(sheet) or not lines:
         return 0
-    width = len(layout.HISTORY_HEADERS)
     values = book.read(sheet)
+    header = {layout.normalize_label(v) for v in (values[0] if values else []) if isinstance(v, str)}
+    width = len(layout.HISTORY_HEADERS)
+    if layout.normalize_label(layout.R_AS_OF) not in header:
+        width -= 1
+        lines = [_as_of_in_detail(line) for line in lines]
     old_last = _last_filled_row(values, 1, width)
     kept = [list(row[:width]) + [None] * (width - len(row[:width])) for row in values[1:old_last + 1]]
     kept = [row for row in kept if any(not is_blank(v) for v in row)]
@@ -231,6 +260,8 @@ def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = 
     added = 0
     for line in lines:
         row = (list(line[:width]) + [None] * width)[:width]
+        if isinstance(row[0], datetime):
+            row[0] = naive(row[0])
         if once and (as_text(row[2]), as_text(row[3])) in seen:
             continue
         seen.add((as_text(row[2]), as_text(row[3])))
@@ -244,6 +275,16 @@ def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = 
     block = kept + [[None] * width for _ in range(count - len(kept))]
     book.write(sheet, 2, 1, block)
     return added
+
+
+def _as_of_in_detail(line: Sequence[Any]) -> list[Any]:
+    """A Riwayat line for a sheet without "Keadaan per": the as-of, when there is one, at the end of Rincian."""
+    line = list(line)
+    as_of = line[4] if len(line) > 4 else None
+    if isinstance(as_of, datetime):
+        detail = as_text(line[3]) if len(line) > 3 else ""
+        line[3] = f"{detail} (keadaan per {_when(as_of)})".strip()
+    return line[:4]
 
 
 #: The longest hyperlink address Excel 2016+ follows; a longer prefilled message is replaced by a short one.
