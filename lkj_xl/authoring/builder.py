@@ -44,9 +44,11 @@ from lkj_xl.core.settings import DEFAULT_GOVERNMENT
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
+from lkj_xl.authoring.page_setup import apply_page_setup
 from lkj_xl.authoring.report_template import build_report_template, fit_a4
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
+from lkj_xl.workbook.printing import HISTORY_WIDTHS, PROBLEM_WIDTHS
 from lkj_xl.workbook.writers import step_header_values
 
 # --- styles --------------------------------------------------------------------------------------------------------
@@ -173,6 +175,8 @@ def build_tracker(
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
+
+    apply_page_setup(wb)
 
     wb.active = 0
     wb.properties.creator = "lkj-xl"
@@ -636,7 +640,9 @@ def _build_problems(ws) -> None:
         ws[f"{link_col}{r}"] = (f'=IF($B{r}="","",HYPERLINK("#"&"\'"&SUBSTITUTE($A{r},"\'","\'\'")&"\'!"&$B{r},'
                                 f'"Buka"))')
         ws[f"{link_col}{r}"].font = Font(color="0563C1", underline="single")
-    _widths(ws, {"A": 16, "B": 8, "C": 12, "D": 28, "E": 100, link_col: 8})
+    for r in range(2, layout.PROBLEM_LINK_ROWS + 2):  # a long message wraps; refresh sets the row's height
+        ws.cell(row=r, column=len(layout.PROBLEM_HEADERS)).alignment = _WRAP
+    _widths(ws, PROBLEM_WIDTHS)
     ws.freeze_panes = "A2"
 
 
@@ -644,7 +650,7 @@ def _build_history(ws) -> None:
     _header(ws, 1, 1, layout.HISTORY_HEADERS)
     for r in range(2, layout.HISTORY_CAP + 2):
         ws.cell(row=r, column=1).number_format = layout.DATETIME_FORMAT
-    _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90})
+    _widths(ws, HISTORY_WIDTHS)
     ws.freeze_panes = "A2"
 
 
