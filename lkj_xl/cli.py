@@ -100,14 +100,33 @@ def _exit_for(analysis) -> int:
 def cmd_new(args) -> int:
     from lkj_xl.authoring.macro_workbook import create_tracker
 
+    sop, notes = _sop_for_new(args.sop) if args.sop else (None, [])
     path, backup = create_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
-                                  overwrite=args.force)
+                                  overwrite=args.force, sop=sop)
     kind = ("buku kerja bermakro dengan tab LKj" if path.suffix.lower() == ".xlsm"
             else "buku kerja biasa, tanpa tab LKj")
-    _out(f"Buku kerja pelacak LKj tahun {args.year} untuk {args.agency} dibuat ({kind}): {path}")
+    what = f"SOP {sop.nomor} {sop.nama} ({len(sop.steps)} langkah)" if sop is not None else "LKj"
+    _out(f"Buku kerja pelacak {what} tahun {args.year} untuk {args.agency} dibuat ({kind}): {path}")
     if backup is not None:
         _out(f"Berkas yang ditimpa disimpan sebagai cadangan: {backup.path} (lihat `lkj backups`).")
+    for note in notes:
+        _err(f"Peringatan: {note}")
+    if notes:
+        _out(f"{len(notes)} peringatan dari impor SOP: periksa lembar SOP (Pelaksana, Waktu) lalu jalankan "
+             f"`lkj validate {path}`.")
+        return EXIT_DATA
     return EXIT_OK
+
+
+def _sop_for_new(document: str):
+    """The SOP ``lkj new --sop`` builds for, and the import's warnings; unusable input raises (exit 2)."""
+    from lkj_xl.authoring.sop_import import read_sop_document
+    from lkj_xl.authoring.sop_import.convert import sop_for_tracker
+    from lkj_xl.workbook.layout import ROLES_MAX
+
+    result = read_sop_document(Path(document))
+    sop, notes = sop_for_tracker(result.sop_json, source=Path(document).name, roles_max=ROLES_MAX)
+    return sop, list(result.warnings) + notes
 
 
 def cmd_validate(args) -> int:
@@ -492,13 +511,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = add("new", "Buat buku kerja pelacak baru: .xlsm dengan tab LKj (makro), atau .xlsx biasa.",
               'lkj new LKj_2026.xlsm --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
-              'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"', cmd_new, timed=False)
+              'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
+              'lkj new Naskah_2026.xlsm --year 2026 --sop "SOP Pembuatan Naskah Dinas.pdf"', cmd_new, timed=False)
     new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
     from lkj_xl.core.settings import DEFAULT_AGENCY, DEFAULT_GOVERNMENT
 
     new.add_argument("--agency", metavar="NAMA", default=DEFAULT_AGENCY, help="nama perangkat daerah")
     new.add_argument("--government", metavar="NAMA", default=DEFAULT_GOVERNMENT, help="nama pemerintah daerah")
     new.add_argument("--force", action="store_true", help="timpa berkas yang sudah ada")
+    new.add_argument("--sop", metavar="DOKUMEN", default=None,
+                     help="bangun pelacak untuk SOP ini (.pdf, .docx, .xlsx/.xlsm, JSON dari `lkj sop import`); "
+                          "bawaan: SOP 3.1.2.6 Penyusunan LKj. Peringatan impor dicetak (kode keluar 1); SOP yang "
+                          "tidak dapat dipakai: kode keluar 2, tidak ada berkas yang ditulis")
 
     add("validate", "Periksa semua isian; tidak mengubah apa pun.",
         "lkj validate LKj_2025.xlsx --as-of 2026-03-02T10:00", cmd_validate)

@@ -123,3 +123,45 @@ def test_resize_table_grows_a_table_over_the_rows_below(opened):
     first = layout.STEP_TABLE_HEADER_ROW
     opened.book.resize_table(sheet, name, f"A{first}:M{first + 3}")
     assert opened.saved().tables(sheet)[name] == f"A{first}:M{first + 3}"
+
+
+def test_set_print_area_and_row_height_reach_the_file(opened):
+    """The two non-value edits on the engine's own sheets that printing needs: the print area follows the used rows
+    (a defined name), and a wrapped row gets a height that fits its text."""
+    import openpyxl
+
+    sheet = layout.SHEET_PROBLEMS
+    opened.book.write(sheet, 2, 1, [["Langkah 1", "B13", "Peringatan", "x", "pesan panjang " * 20]])
+    opened.book.set_print_area(sheet, "A1:F2")
+    opened.book.set_row_height(sheet, 2, 45.0)
+    opened.saved()
+    wb = openpyxl.load_workbook(opened.path)
+    ws = wb[sheet]
+    assert ws.print_area in ("'Masalah'!$A$1:$F$2", ["'Masalah'!$A$1:$F$2"])
+    assert ws.row_dimensions[2].height == 45.0
+    assert ws["E2"].value.startswith("pesan panjang")
+    # the other sheets' print areas are as the builder made them
+    assert wb[layout.SHEET_REPORT].print_area is not None
+    # twice is the same
+    if opened.engine != "live":
+        again = PackageBook.open(opened.path)
+        again.set_print_area(sheet, "A1:F2")
+        assert WORKBOOK_PART not in again.changed_parts()
+
+
+WORKBOOK_PART = "xl/workbook.xml"
+
+
+def test_the_save_proof_allows_a_print_area_on_engine_sheets_only(filled, tmp_path):
+    from lkj_xl.engines.package import package_differences
+    from lkj_xl.workbook.owned import ENGINE_SHEETS, Ownership
+
+    old = filled.read_bytes()
+    owned = Ownership(frozenset(ENGINE_SHEETS))
+    book = PackageBook(old, filled)
+    book.set_print_area(layout.SHEET_PROBLEMS, "A1:F9")
+    assert package_differences(old, book.to_bytes(), owned.owns, structural=owned.structural()) == []
+    book = PackageBook(old, filled)
+    book.set_print_area(layout.SHEET_STAFF, "A1:F9")
+    found = package_differences(old, book.to_bytes(), owned.owns, structural=owned.structural())
+    assert found == ["Bagian xl/workbook.xml berubah."]

@@ -14,7 +14,7 @@
   assigned value -- a text with a leading apostrophe is that text (the apostrophe is Excel's "literal text"
   prefix, not part of the value), the ISO text xlwings makes of a datetime becomes a date, and any *other* text is
   read as typed input (``=`` a formula, a number, TRUE/FALSE) and listed in ``interpreted`` so a test can insist
-  that none occurs.  ``alert`` and ``activateSheet`` are recorded; any other action fails the test.
+  that none occurs.  ``alert``, ``activateSheet``, ``setRowHeight`` and ``setPrintArea`` are recorded (and applied); any other action fails the test.
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ class Applied:
     activated: list[str] = field(default_factory=list)
     resized: list[tuple[Any, ...]] = field(default_factory=list)
     hyperlinks: list[tuple[str, str]] = field(default_factory=list)  # (address, url) of addHyperlink actions
+    row_heights: list[tuple[str, int, float]] = field(default_factory=list)  # (sheet, row, height) of setRowHeight
+    print_areas: list[tuple[str, str]] = field(default_factory=list)  # (sheet, ref) of setPrintArea
     #: cells where a text without the apostrophe prefix was reinterpreted (address, text, what it became)
     interpreted: list[tuple[str, str, Any]] = field(default_factory=list)
 
@@ -209,6 +211,16 @@ def apply_actions(path: str | Path, actions: list[dict[str, Any]], out: str | Pa
             cell.hyperlink = address
             cell.value = text
             applied.hyperlinks.append((f"{ws.title}!{cell.coordinate}", address))
+        elif func == "setRowHeight":  # Range.row_height = h: args the height in points
+            ws = wb.worksheets[action["sheet_position"]]
+            height = action["args"][0] if isinstance(action["args"], list) else action["args"]
+            for r in range(action["start_row"] + 1, action["start_row"] + 1 + action["row_count"]):
+                ws.row_dimensions[r].height = height
+            applied.row_heights.append((ws.title, action["start_row"] + 1, height))
+        elif func == "setPrintArea":  # PageSetup.print_area = ref: args [ref]
+            ws = wb.worksheets[action["sheet_position"]]
+            ws.print_area = action["args"][0]
+            applied.print_areas.append((ws.title, action["args"][0]))
         elif func == "activateSheet":
             index = action["args"][0]
             wb.active = index

@@ -46,9 +46,11 @@ from lkj_xl.core.settings import DEFAULT_GOVERNMENT
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
+from lkj_xl.authoring.page_setup import apply_page_setup
 from lkj_xl.authoring.report_template import build_report_template, fit_a4
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
+from lkj_xl.workbook.printing import HISTORY_WIDTHS, PROBLEM_WIDTHS
 from lkj_xl.workbook.writers import step_header_values
 
 # --- styles --------------------------------------------------------------------------------------------------------
@@ -185,6 +187,8 @@ def build_tracker(
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
+
+    apply_page_setup(wb)
 
     wb.active = 0
     wb.properties.creator = "lkj-xl"
@@ -674,12 +678,13 @@ def _build_problems(ws) -> None:
         ws[f"{link_col}{r}"] = (f'=IF($B{r}="","",HYPERLINK("#"&"\'"&SUBSTITUTE($A{r},"\'","\'\'")&"\'!"&$B{r},'
                                 f'"Buka"))')
         ws[f"{link_col}{r}"].font = Font(color="0563C1", underline="single")
+    message = layout.PROBLEM_HEADERS.index(layout.M_MESSAGE) + 1
     # The Kode (for machines and support) is secondary: right of the Pesan, narrow, small grey type.
-    code_col = get_column_letter(layout.PROBLEM_HEADERS.index(layout.M_CODE) + 1)
-    for r in range(2, layout.PROBLEM_LINK_ROWS + 2):
-        ws[f"{code_col}{r}"].font = _SECONDARY
-    message_col = get_column_letter(layout.PROBLEM_HEADERS.index(layout.M_MESSAGE) + 1)
-    _widths(ws, {"A": 16, "B": 8, "C": 12, message_col: 100, code_col: 14, link_col: 8})
+    code = layout.PROBLEM_HEADERS.index(layout.M_CODE) + 1
+    for r in range(2, layout.PROBLEM_LINK_ROWS + 2):  # a long message wraps; refresh sets the row's height
+        ws.cell(row=r, column=message).alignment = _WRAP
+        ws.cell(row=r, column=code).font = _SECONDARY
+    _widths(ws, PROBLEM_WIDTHS)
     # When the list was made: written by every check (text, "6 Januari 2026 08.00 WIB").
     checked = layout.PROBLEM_CHECKED_COLUMN
     _header(ws, 1, checked, layout.PROBLEM_CHECKED_HEADERS)
@@ -697,7 +702,7 @@ def _build_history(ws) -> None:
     ws.cell(row=1, column=1).comment = Comment(
         "Waktu: saat tindakan benar-benar dijalankan (jam komputer). Keadaan per: waktu yang dipakai untuk "
         "menghitung (sama, kecuali dipilih lain dengan --as-of).", "lkj-xl")
-    _widths(ws, {"A": 24, "B": 18, "C": 20, "D": 90, "E": 24})
+    _widths(ws, HISTORY_WIDTHS)
     ws.freeze_panes = "A2"
 
 

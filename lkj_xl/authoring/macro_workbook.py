@@ -57,13 +57,14 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, macros_dir: str | Path | No
     return target
 
 
-def new_tracker(path: str | Path, *, year: int, agency: str, government: str, overwrite: bool = False) -> Path:
+def new_tracker(path: str | Path, *, year: int, agency: str, government: str, overwrite: bool = False,
+                sop: Any = None) -> Path:
     """``lkj new``: the tracker for ``agency`` and ``year`` at ``path`` (see :func:`create_tracker`)."""
-    return create_tracker(path, year=year, agency=agency, government=government, overwrite=overwrite)[0]
+    return create_tracker(path, year=year, agency=agency, government=government, overwrite=overwrite, sop=sop)[0]
 
 
 def create_tracker(path: str | Path, *, year: int, agency: str, government: str,
-                   overwrite: bool = False) -> tuple[Path, Any]:
+                   overwrite: bool = False, sop: Any = None) -> tuple[Path, Any]:
     """The tracker for ``agency`` and ``year`` at ``path``, and the backup made of the file it replaced (or None).
 
     ``.xlsx`` gives the plain workbook (no macros, no ribbon); ``.xlsm`` the full macro-enabled tracker (VBA project,
@@ -89,7 +90,8 @@ def create_tracker(path: str | Path, *, year: int, agency: str, government: str,
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="lkj-new-") as tmp:
             xlsx = Path(tmp) / "tracker.xlsx"
-            build_tracker(xlsx, year=year, agency=agency, government=government)
+            extra = {"sop": sop} if sop is not None else {}  # None: SOP 3.1.2.6
+            build_tracker(xlsx, year=year, agency=agency, government=government, **extra)
             built = xlsx
             if suffix == ".xlsm":
                 from lkj_xl.authoring.xlsm import build_xlsm

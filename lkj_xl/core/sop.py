@@ -146,6 +146,32 @@ def split_acting(text: str) -> tuple[str | None, str]:
     return prefix, text[match.end():].strip()
 
 
+def split_participants(text: str, roles: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The "Pelaksana Lain" cell as roles: one per line or separated by ";" or ",", where a role whose own name holds
+    a comma ("Tim Perencanaan, Penganggaran dan Evaluasi") is kept whole when it is one of ``roles``.
+
+    >>> split_participants("Kabid, Tim Perencanaan, Penganggaran dan Evaluasi",
+    ...                    ("Kabid", "Tim Perencanaan, Penganggaran dan Evaluasi"))
+    ('Kabid', 'Tim Perencanaan, Penganggaran dan Evaluasi')
+    """
+    known = {" ".join(r.split()).casefold() for r in roles}
+    out: list[str] = []
+    for part in re.split(r"[;\n]", str(text or "")):
+        pieces = [p.strip() for p in part.split(",")]
+        i = 0
+        while i < len(pieces):
+            take = 1
+            for j in range(len(pieces), i + 1, -1):  # the longest run of pieces that is a known role
+                if " ".join(", ".join(pieces[i:j]).split()).casefold() in known:
+                    take = j - i
+                    break
+            name = ", ".join(pieces[i:i + take]).strip()
+            if name:
+                out.append(name)
+            i += take
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Step:
     number: int

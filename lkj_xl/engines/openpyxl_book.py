@@ -263,6 +263,14 @@ class FileBook(Book):
         if url is not None:
             cell.hyperlink.display = None
 
+    def set_row_height(self, sheet: str, row: int, height: float, rows: int = 1) -> None:
+        ws = self._sheet(sheet)
+        for r in range(row, row + rows):
+            ws.row_dimensions[r].height = height
+
+    def set_print_area(self, sheet: str, ref: str) -> None:
+        self._sheet(sheet).print_area = ref
+
     def defined_name(self, name: str) -> str | None:
         """The formula text of a workbook-level defined name (``"Pengaturan!$B$11"``), None when absent."""
         defined = self._wb.defined_names.get(name)

@@ -708,13 +708,26 @@ class PackageBook(Book):
         if rels_changed:
             self._changed.add(rels)
 
-    def set_row_height(self, sheet: str, row: int, height: float) -> None:
+    def set_row_height(self, sheet: str, row: int, height: float, rows: int = 1) -> None:
         sh = self._writable(sheet)
-        el = self._row(sh, row)
-        el.set("ht", _number_text(float(height)))
-        el.set("customHeight", "1")
-        sh.dirty_rows.add(row)
-        self._changed.add(sh.part)
+        text = _number_text(float(height))
+        for r in range(row, row + rows):
+            el = self._row(sh, r)
+            if el.get("ht") == text and el.get("customHeight") in ("1", "true"):
+                continue
+            el.set("ht", text)
+            el.set("customHeight", "1")
+            sh.dirty_rows.add(r)
+            self._changed.add(sh.part)
+
+    def set_print_area(self, sheet: str, ref: str) -> None:
+        """The sheet's print area (its ``_xlnm.Print_Area`` defined name in xl/workbook.xml, created when absent)."""
+        from lkj_xl.engines.package_parts import print_area_text, set_print_area_name
+
+        self._writable(sheet)
+        index = list(self._sheets).index(sheet)
+        if set_print_area_name(self._parts[WORKBOOK].tree.getroot(), index, print_area_text(sheet, ref)):
+            self._changed.add(WORKBOOK)
 
     # ------------------------------------------------------------------------------------------------- save
     def changed_parts(self) -> set[str]:

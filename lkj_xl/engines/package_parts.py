@@ -292,3 +292,64 @@ def _number_text(value: float) -> str:
     if value.is_integer() and abs(value) < 1e16:
         return "%d" % value
     return repr(value)
+
+
+# --- print areas (the _xlnm.Print_Area defined name of a sheet) ---------------------------------------------------
+
+PRINT_AREA = "_xlnm.Print_Area"
+#: CT_Workbook children that come after definedNames (a new definedNames element goes before the first of them).
+_AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+                        "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def print_area_text(sheet: str, ref: str) -> str:
+    """"Masalah", "A1:F24" -> "'Masalah'!$A$1:$F$24" (the defined name's formula)."""
+    def absolute(cell: str) -> str:
+        found = _COORD.match(cell.strip())
+        if found is None:
+            raise ValueError(ref)
+        return f"${found.group(1).upper()}${found.group(2)}"
+
+    cells = ":".join(absolute(part) for part in ref.split(":"))
+    return "'" + sheet.replace("'", "''") + "'!" + cells
+
+
+def set_print_area_name(workbook_root: etree._Element, sheet_index: int, text: str) -> bool:
+    """Set (or add) the print area name of the sheet at ``sheet_index`` (0-based, workbook order) to ``text`` in a
+    parsed xl/workbook.xml.  Returns whether anything changed."""
+    names = workbook_root.find(_q("definedNames"))
+    if names is None:
+        names = etree.Element(_q("definedNames"))
+        later = next((el for el in workbook_root if el.tag in {_q(t) for t in _AFTER_DEFINED_NAMES}), None)
+        if later is not None:
+            later.addprevious(names)
+        else:
+            workbook_root.append(names)
+    for el in names:
+        if el.tag == _q("definedName") and el.get("name") == PRINT_AREA and el.get("localSheetId") == str(sheet_index):
+            if el.text == text:
+                return False
+            el.text = text
+            return True
+    el = etree.SubElement(names, _q("definedName"))
+    el.set("name", PRINT_AREA)
+    el.set("localSheetId", str(sheet_index))
+    el.text = text
+    return True
+
+
+def without_print_areas(workbook_root: etree._Element, sheet_indexes: set[int]) -> etree._Element:
+    """A copy of a parsed xl/workbook.xml root without the print area names of those sheets (and without an
+    emptied definedNames element), for comparing two versions."""
+    import copy
+
+    root = copy.deepcopy(workbook_root)
+    names = root.find(_q("definedNames"))
+    if names is not None:
+        for el in list(names):
+            if el.tag == _q("definedName") and el.get("name") == PRINT_AREA and \
+                    el.get("localSheetId", "").isdigit() and int(el.get("localSheetId")) in sheet_indexes:
+                names.remove(el)
+        if len(names) == 0:
+            root.remove(names)
+    return root

@@ -11,7 +11,7 @@ from lxml import etree
 
 from lkj_xl.engines.package_parts import (
     CONTENT_TYPES, REL_CALC_CHAIN, REL_TABLE, REL_WORKSHEET, T_AUTOFILTER, T_C, T_DIMENSION, T_ROW, T_SHEETDATA,
-    WORKBOOK_RELS, _coord, _declaration, _index, _parse_xml, _q, _range, _read_zip, _ref, _relationships,
+    WORKBOOK, WORKBOOK_RELS, _coord, _declaration, _index, _parse_xml, _q, _range, _read_zip, _ref, _relationships,
     _rels_part, _resolve,
 )
 
@@ -46,7 +46,8 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
     row ``ht``/``customHeight`` on rows in ``structural["row_heights"][sheet]``; table and autoFilter refs of tables in
     ``structural["tables"][sheet]`` and value-less styled cells those tables gain in their new rows; on the sheets in
     ``structural["hyperlinks"]``, their ``<hyperlinks>`` and the external hyperlink relationships of their rels part
-    (which may be new)."""
+    (which may be new); in xl/workbook.xml the print areas (``_xlnm.Print_Area``) of the sheets in
+    ``structural["print_areas"]``."""
     structural = structural or {}
     old_infos, old_raw, _ = _read_zip(_bytes_of(old), "lama")
     new_infos, new_raw, _ = _read_zip(_bytes_of(new), "baru")
@@ -124,6 +125,9 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
                                                links=sheet_of_part[name] in linked_sheets))
         elif name in link_rels and hyperlink_rels_only(old_raw[name], new_raw[name]):
             continue
+        elif name == WORKBOOK and _only_print_areas(old_raw[name], new_raw[name], sheets,
+                                                   structural.get("print_areas", set())):
+            continue
         elif name == calc_part:
             problems.extend(_calc_differences(name, old_raw[name], new_raw[name], owned, sheet_of_id))
         elif name == CONTENT_TYPES and calc_removed:
@@ -139,6 +143,18 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
     if calc_removed:
         problems.extend(_calc_differences(calc_part, old_raw[calc_part], None, owned, sheet_of_id))
     return problems
+
+
+def _only_print_areas(old: bytes, new: bytes, sheets: list, allowed: set) -> bool:
+    """The two versions of xl/workbook.xml differ at most in the print areas of the ``allowed`` sheets."""
+    from lkj_xl.engines.package_parts import without_print_areas
+
+    indexes = {i for i, (name, _id, _rid) in enumerate(sheets) if name in allowed}
+    if not indexes:
+        return False
+    a = without_print_areas(_parse_xml(old, "lama", WORKBOOK).getroot(), indexes)
+    b = without_print_areas(_parse_xml(new, "baru", WORKBOOK).getroot(), indexes)
+    return _canon(a) == _canon(b)
 
 
 def _same_without(old: bytes, new: bytes, part: str, dropped: Callable[[etree._Element], bool]) -> bool:
@@ -285,7 +301,8 @@ def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, hei
         problems.append(f"Lembar \"{sheet}\" (bagian {part}): sheetData hilang.")
         return problems
     rows_a, rows_b = _row_map(data_a), _row_map(data_b)
-    height_rows = set(height_rows)
+    if not isinstance(height_rows, frozenset):  # owned.py's "every row" is a frozenset that holds every int
+        height_rows = set(height_rows)
 
     def in_grown(r: int, c: int) -> bool:
         return any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in grown)

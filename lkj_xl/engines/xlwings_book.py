@@ -282,6 +282,16 @@ class LiveBook(Book):
         rng.add_hyperlink(url, "" if text is None else str(text))
         self.calls.append(("set_hyperlink", sheet, row, column, url))
 
+    def set_row_height(self, sheet: str, row: int, height: float, rows: int = 1) -> None:
+        """``Range.row_height`` over the rows, one call (desktop: ``RowHeight``; the json engine: ``setRowHeight``)."""
+        self._sheet(sheet).range((row, 1), (row + rows - 1, 1)).row_height = height
+        self.calls.append(("set_row_height", sheet, row, height, rows))
+
+    def set_print_area(self, sheet: str, ref: str) -> None:
+        """``PageSetup.print_area`` (desktop: ``PageSetup.PrintArea``; the json engine: ``setPrintArea``)."""
+        self._sheet(sheet).page_setup.print_area = ref
+        self.calls.append(("set_print_area", sheet, ref))
+
     def user_name(self) -> str:
         """Excel's user name (File > Options > General) where the engine exposes it, else the OS user."""
         if not self.json_engine:

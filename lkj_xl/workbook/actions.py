@@ -206,6 +206,7 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet.
     ``recorded_at`` as for :func:`refresh`."""
     from lkj_xl.core.report import build_report
+    from lkj_xl.workbook.printing import fit_report
     from lkj_xl.workbook.report_sheet import write_report
 
     analysis = analyse(book, as_of=as_of, year=year)
@@ -214,6 +215,7 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     _write_refresh(book, analysis, at)
     write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                     calendar=analysis.calendar, **_report_context(analysis)))
+    fit_report(book, len(analysis.tracker.sop.steps))
     who = user if user is not None else book.user_name()
     _add_extra_history(book, at, as_of, who, extra_history)
     writers.append_history(book, at, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis), as_of=as_of)

@@ -21,7 +21,9 @@ Rules for implementations:
 * Nothing else changes the workbook, except the few non-value edits on the engine's own cells listed in DESIGN.md,
   each a method here with its equivalent in every engine: ``resize_table`` (a step table grown over rows typed
   right below it) and ``set_hyperlink`` (a cell hyperlink on the engine's own sheets: the Beranda reminders'
-  WhatsApp links).  Formats, charts, validations and conditional formatting are the builder's work, done once
+  WhatsApp links), ``set_row_height`` (a row of the engine's own sheets made tall enough for its wrapped text:
+  LibreOffice does not autofit rows) and ``set_print_area`` (the print area of an engine sheet follows its used
+  rows: the ``_xlnm.Print_Area`` defined name).  Formats, charts, validations and conditional formatting are the builder's work, done once
   when the tracker is made; a row a table grows into takes the style of the row above.
 """
 
@@ -86,6 +88,14 @@ class Book(ABC):
         formula: those stop at 255 characters), replacing any link the cell had; ``None`` removes the link.  The
         cell's value is not changed (write it with :meth:`write`)."""
         raise NotImplementedError(f"{type(self).__name__} cannot set hyperlinks")
+
+    def set_row_height(self, sheet: str, row: int, height: float, rows: int = 1) -> None:
+        """Give ``rows`` rows of ``sheet`` from ``row`` down the height ``height`` (points), as a custom height."""
+        raise NotImplementedError(f"{type(self).__name__} cannot set row heights")
+
+    def set_print_area(self, sheet: str, ref: str) -> None:
+        """Make ``ref`` ("A1:F24") the print area of ``sheet`` (the sheet's ``_xlnm.Print_Area`` name)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot set print areas")
 
 
 #: Excel holds at most this many characters in a cell; a longer string makes Excel "repair" (cut) the file.

@@ -10,7 +10,8 @@ Everything else in the workbook belongs to people and is never written, cleared 
 
 Besides values, the engine may make only these edits, each with its live-engine equivalent: grow a step table over
 the rows typed right below it (``Book.resize_table``; Excel does it by itself as people type), and on its own sheets
-row heights and cell hyperlinks (``Book.set_hyperlink``) (DESIGN.md, "Structure changes are authoring, not refresh").
+row heights (``Book.set_row_height``), the print area (``Book.set_print_area``) and cell hyperlinks
+(``Book.set_hyperlink``) (DESIGN.md, "Structure changes are authoring, not refresh").
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class Ownership:
         """The non-value edits allowed, in the form :func:`lkj_xl.engines.package.package_differences` takes."""
         return {"tables": {sheet: set(names) for sheet, names in self.tables.items()},
                 "row_heights": {sheet: _ALL_ROWS for sheet in self.sheets},
-                "hyperlinks": set(self.sheets)}
+                "hyperlinks": set(self.sheets),
+                "print_areas": set(self.sheets)}
 
 
 class _AllRows(frozenset):
@@ -145,6 +147,16 @@ class GuardedBook(Book):
         if sheet not in self.owned.sheets:
             raise OwnershipError(f"hyperlink outside the engine's sheets: {sheet}!{cell_address(row, column)}")
         self.inner.set_hyperlink(sheet, row, column, url)
+
+    def set_row_height(self, sheet: str, row: int, height: float, rows: int = 1) -> None:
+        if sheet not in self.owned.sheets:
+            raise OwnershipError(f"row height outside the engine's sheets: {sheet} row {row}")
+        self.inner.set_row_height(sheet, row, height, rows)
+
+    def set_print_area(self, sheet: str, ref: str) -> None:
+        if sheet not in self.owned.sheets:
+            raise OwnershipError(f"print area outside the engine's sheets: {sheet}")
+        self.inner.set_print_area(sheet, ref)
 
     def resize_table(self, sheet: str, name: str, ref: str) -> None:
         if name not in self.owned.tables.get(sheet, ()):

@@ -36,7 +36,7 @@ from lkj_xl.core.values import as_int, as_text, is_blank, read_yes
 from lkj_xl.core.dates import format_date_id, parse_datetime
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.settings import Settings
-from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu
+from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu, split_participants
 
 
 
@@ -277,6 +277,8 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
         steps = list(DEFAULT_SOP.steps)
 
     roles = _read_roles(reader, positions, values, steps)
+    for step in steps:  # not dataclasses.replace: a step whose Waktu is unreadable keeps the text, no standard
+        object.__setattr__(step, "participants", split_participants(", ".join(step.participants), roles))
     return Sop(**identity, roles=roles, steps=tuple(steps))
 
 

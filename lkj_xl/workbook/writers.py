@@ -11,14 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from lkj_xl.workbook import layout
-from lkj_xl.workbook.book import Book
+from lkj_xl.workbook import layout, printing
+from lkj_xl.workbook.book import Book, column_letter
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_int, as_text, is_blank, naive
 from lkj_xl.core.entries import ERROR
 from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from lkj_xl.core.sop import Step
 from lkj_xl.workbook.reader import Tracker
+
+#: Beranda's column widths as the builder sets them (row heights of its value and reminder rows follow from them).
+BERANDA_WIDTHS: dict[str, float] = {"A": 28, "B": 70, "C": 22, "D": 34, "E": 20, "F": 30}
+
 
 def _write_columns(book: Book, sheet: str, first_row: int, columns: Sequence[int | None],
                    rows: Sequence[Sequence[Any]]) -> None:
@@ -163,6 +167,8 @@ def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calenda
         return
     values = beranda_values(tracker, schedule, calendar)
     book.write(layout.SHEET_HOME, layout.BERANDA_FIRST_ROW, layout.BERANDA_VALUE_COLUMN, [[v] for v in values])
+    printing.fit_rows(book, layout.SHEET_HOME, layout.BERANDA_FIRST_ROW, [[None, v] for v in values],
+                      BERANDA_WIDTHS)
 
 
 def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: int) -> int:
@@ -219,6 +225,7 @@ def write_problems(book: Book, tracker: Tracker, problems: Iterable[Any], *, che
     count = max(len(shown), old_last)
     block = shown + [[None] * width for _ in range(count - len(shown))]
     _write_columns(book, sheet, 2, columns, block)
+    printing.fit_problems(book, shown, count - len(shown))
     # The builder's "Buka" link formulas (column F): what they show for these rows, for a file Excel has not
     # recalculated (IF($B="","",HYPERLINK(...,"Buka"))).
     cell = layout.PROBLEM_HEADERS.index(layout.M_CELL)
@@ -274,6 +281,7 @@ def append_history_lines(book: Book, lines: Sequence[Sequence[Any]], cap: int = 
     count = max(len(kept), old_last)
     block = kept + [[None] * width for _ in range(count - len(kept))]
     book.write(sheet, 2, 1, block)
+    book.set_print_area(sheet, f"A1:{column_letter(width)}{len(kept) + 1}")
     return added
 
 
@@ -335,6 +343,7 @@ def write_reminders(book: Book, tracker: Tracker, reminders: Sequence[Any], year
     written_last = layout.REMINDERS_TITLE_ROW + len(block) - 1
     block += [[None] * width for _ in range(max(0, old_last - written_last))]
     book.write(sheet, layout.REMINDERS_TITLE_ROW, 1, block)
+    printing.fit_rows(book, sheet, layout.REMINDERS_HEADER_ROW, block[1:], BERANDA_WIDTHS)
     links = {first + i: link for i, (_, link) in enumerate(rows)}
     for row in range(first, max(old_last, first + len(rows) - 1) + 1):
         book.set_hyperlink(sheet, row, layout.REMINDER_LINK_COLUMN, links.get(row))

@@ -48,3 +48,42 @@ def sop_to_json(sop: Sop, *, source: str = "") -> dict:
     if source:
         out["source"] = source
     return out
+
+
+def sop_for_tracker(sop_json: dict, *, source: str, roles_max: int) -> tuple[Sop, list[str]]:
+    """The :class:`Sop` a new tracker is built for (``lkj new --sop``), and what the admin should check.
+
+    Unusable input raises :class:`UnusableFileError` naming ``source`` (nothing is built): no steps, a step number
+    below 1 or used twice, more roles than the SOP sheet holds.  A step's actor or participant missing from
+    ``roles`` is added to them (the Pelaksana dropdowns list it), with a note."""
+    from lkj_xl.core.errors import UnusableFileError
+
+    sop = to_sop(sop_json)
+    if not sop.steps:
+        raise UnusableFileError(f"SOP \"{source}\" tidak berisi langkah; pelacak tidak dibuat.")
+    seen: set[int] = set()
+    for step in sop.steps:
+        if step.number < 1 or step.number in seen:
+            what = "dipakai dua kali" if step.number in seen else "kurang dari 1"
+            raise UnusableFileError(f"SOP \"{source}\": nomor langkah {step.number} {what}; perbaiki nomor langkah "
+                                    f"(1, 2, 3, ...) lalu ulangi. Pelacak tidak dibuat.")
+        seen.add(step.number)
+    notes: list[str] = []
+    roles = list(sop.roles)
+    known = {" ".join(r.split()).casefold() for r in roles}
+    for step in sop.steps:
+        for role in (step.actor, *step.participants):
+            key = " ".join(role.split()).casefold()
+            if role and key not in known:
+                roles.append(role)
+                known.add(key)
+                notes.append(f"Langkah {step.number}: pelaksana \"{role}\" tidak ada di daftar jabatan (roles); "
+                             f"ditambahkan.")
+    if len(roles) > roles_max:
+        raise UnusableFileError(f"SOP \"{source}\" memiliki {len(roles)} jabatan pelaksana; lembar SOP menampung "
+                                f"paling banyak {roles_max}. Gabungkan jabatan yang sama lalu ulangi. Pelacak tidak "
+                                f"dibuat.")
+    steps = tuple(sorted(sop.steps, key=lambda s: s.number))
+    from dataclasses import replace
+
+    return replace(sop, roles=tuple(roles), steps=steps), notes

@@ -1,0 +1,233 @@
+"""Track any SOP (issue 13): `lkj new --sop DOC` builds the tracker for an imported SOP (a signed PDF of
+shared/sop-samples, the import JSON), and the tracker works for any number of steps: Beranda, Masalah, Laporan
+(printed by LibreOffice on A4 without splitting columns) and `lkj status --json`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import soffice_convert, type_in
+from lkj_xl.workbook import layout
+from test_cli import lkj
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "sop-samples"
+PDF_026 = SAMPLES / "026. SOP Pengiriman Dokumen signed.pdf"
+PDF_014 = SAMPLES / "014. SOP MONITORING RENCANA STRATEGIS signed.pdf"
+needs_samples = pytest.mark.skipif(not PDF_026.is_file(), reason="../shared/sop-samples is not there")
+
+ROLES_14 = ("Kepala Dinas", "Sekretaris", "Tim Perencanaan, Penganggaran dan Evaluasi", "Kasubag Umum", "JFU")
+WAKTU_14 = ("5 menit", "1 jam", "2 hari kerja", "-", "30 menit", "1 - 3 hari kerja", "1 minggu", "45 menit",
+            "2 jam", "1 hari", "", "15 menit", "3 hari kerja", "10 menit")
+
+
+def sop_json_14() -> dict:
+    """A 14-step SOP in the import JSON format, with long texts (they wrap) and a role holding a comma."""
+    steps = []
+    for n in range(1, 15):
+        actor = ROLES_14[(n - 1) % len(ROLES_14)]
+        steps.append({
+            "number": n,
+            "uraian": f"Langkah uji nomor {n}: menerima berkas, memeriksa kelengkapan dokumen pendukung, mencatat "
+                      f"dalam buku agenda dan meneruskan kepada pejabat berikutnya sesuai disposisi",
+            "actor": actor, "participants": [ROLES_14[2]] if n == 1 else [],
+            "kelengkapan": "berkas usulan", "waktu": WAKTU_14[n - 1], "output": f"Keluaran langkah {n}",
+            "keterangan": "", "symbol": "mulai" if n == 1 else ("selesai" if n == 14 else "proses"),
+        })
+    return {"instansi": "Dinas Uji Kota Madiun", "nomor": "9.9.9", "tanggal_pembuatan": "2 Januari 2025",
+            "tanggal_revisi": "-", "tanggal_pengesahan": "3 Januari 2025", "disahkan_oleh": "Kepala Dinas",
+            "nama": "Prosedur Uji Empat Belas Langkah", "dasar_hukum": ["Peraturan uji"],
+            "kualifikasi_pelaksana": ["S1"], "keterkaitan": [], "peralatan": ["Komputer"], "peringatan": "-",
+            "pencatatan_pendataan": "-", "roles": list(ROLES_14), "steps": steps}
+
+
+@pytest.fixture(scope="module")
+def json_14(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sop14") / "sop14.json"
+    path.write_text(json.dumps(sop_json_14(), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def built_14(folder: Path) -> Path:
+    """`lkj new --sop sop14.json`, the first ten steps typed in (step 10 running), as a session template."""
+    import contextlib
+    import io
+
+    source = folder / "sop14.json"
+    source.write_text(json.dumps(sop_json_14(), ensure_ascii=False), encoding="utf-8")
+    path = folder / "Uji_14.xlsx"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main_new(path, source) == 0
+    wb = openpyxl.load_workbook(path)
+    for n in range(1, 11):
+        day = 5 + n
+        values = {layout.F_RECEIVED: f"{day:02d}/01/2026 08:00", layout.F_KELENGKAPAN: "Ya"}
+        if n < 10:
+            values[layout.F_COMPLETED] = f"{day:02d}/01/2026 15:00"
+        type_in(wb[layout.step_sheet(n)], layout.STEP_TABLE_HEADER_ROW + 1, values)
+    wb.save(path)
+    return path
+
+
+def main_new(path: Path, sop: Path, *extra: str) -> int:
+    from lkj_xl.cli import main
+
+    return main(["new", str(path), "--year", "2025", "--sop", str(sop), *extra])
+
+
+@pytest.fixture
+def tracker_14(templates, tmp_path) -> Path:
+    return templates.copy(templates.made("any-sop-14", built_14), tmp_path)
+
+
+# --- lkj new --sop ----------------------------------------------------------------------------------------------------
+
+
+@needs_samples
+def test_new_from_a_signed_pdf_builds_one_sheet_and_table_per_step(tmp_path, capsys):
+    path = tmp_path / "Pengiriman.xlsx"
+    code, out, err = lkj(capsys, "new", path, "--year", 2025, "--sop", PDF_026, "--agency", "BPS Provinsi Bengkulu")
+    # the importer's doubt about step 5's branches is printed, and the tracker is written (exit 1: check it)
+    assert code == 1, err
+    assert "Langkah 5: keputusan tanpa label cabang" in err and "Pengiriman Dokumen (8 langkah)" in out
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == layout.sheet_order(range(1, 9))
+    for n in range(1, 9):
+        assert list(wb[layout.step_sheet(n)].tables) == [layout.step_table(n)]
+    sop = wb[layout.SHEET_SOP]
+    identity = {sop.cell(r, 1).value: sop.cell(r, 2).value for r in range(layout.SOP_IDENTITY_FIRST_ROW, 17)}
+    assert identity["Nomor SOP"] == "SOP-026/17000/2025" and identity["Nama SOP"] == "Pengiriman Dokumen"
+    roles = [sop.cell(layout.ROLES_HEADER_ROW + i, layout.ROLES_COLUMN).value for i in range(1, 7)]
+    assert roles == ["TIM", "Kepala Bagian Umum", "Sekretaris", "Layanan Umum", "Jasa pengiriman", None]
+    # the dropdowns of Pegawai's Jabatan and tblSOP's Pelaksana list exactly those roles
+    assert wb.defined_names[layout.ROLES_NAME].attr_text == "'SOP'!$J$4:$J$33"
+    header = layout.SOP_TABLE_HEADER_ROW
+    table = [[sop.cell(header + i, c).value for c in (1, 3, 4, 6)] for i in range(1, 9)]
+    assert table[3] == [4, "Kepala Bagian Umum", "Sekretaris", "20 Menit"]
+    assert sop.tables[layout.SOP_TABLE_NAME].ref.startswith(f"A{header}:")
+    assert sop.tables[layout.SOP_TABLE_NAME].ref.endswith(str(header + 8))
+    home = wb[layout.SHEET_HOME]
+    assert "Pengiriman Dokumen (SOP SOP-026/17000/2025)" in home["A2"].value
+    # it reads and validates clean
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", "2025-06-02T10:00")
+    assert code == 0 and "Tidak ada masalah" in out
+
+
+@needs_samples
+def test_a_role_holding_a_comma_stays_one_role(tmp_path, capsys):
+    from lkj_xl.engines.package import PackageBook
+    from lkj_xl.workbook.reader import load_tracker
+
+    path = tmp_path / "Renstra.xlsx"
+    assert lkj(capsys, "new", path, "--year", 2025, "--sop", PDF_014)[0] == 1
+    sop = load_tracker(PackageBook.open(path)).sop
+    assert sop.step(1).participants == ("Kepala Bagian Umum", "Tim perencanaan, Penganggaran dan Evaluasi")
+    assert len(sop.steps) == 8 and sop.step(2).actor == "Tim perencanaan, Penganggaran dan Evaluasi"
+
+
+def test_new_xlsm_from_json_is_the_macro_tracker_for_that_sop(tmp_path, json_14, capsys):
+    from lkj_xl.files.macro_check import verify_xlsm
+
+    path = tmp_path / "Uji.xlsm"
+    code, out, err = lkj(capsys, "new", path, "--year", 2025, "--sop", json_14)
+    assert code == 0, err
+    assert "bermakro" in out and "(14 langkah)" in out
+    assert verify_xlsm(path, deep=True) == []
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert [n for n in wb.sheetnames if layout.step_of_sheet(n)] == [layout.step_sheet(n) for n in range(1, 15)]
+    assert wb[layout.step_sheet(14)]["A1"].value.startswith("Langkah 14 dari 14 - SOP 9.9.9")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("kosong.json", {"roles": ["A"], "steps": []}),
+    ("ganda.json", {"roles": ["A"], "steps": [
+        {"number": 1, "uraian": "a", "actor": "A", "waktu": ""}, {"number": 1, "uraian": "b", "actor": "A", "waktu": ""}]}),
+    ("jabatan.json", {"roles": [f"Jabatan {i}" for i in range(31)], "steps": [
+        {"number": 1, "uraian": "a", "actor": "Jabatan 1", "waktu": ""}]}),
+    ("rusak.json", None),
+    ("lama.doc", b"\xd0\xcf\x11\xe0 not a docx"),
+])
+def test_an_unusable_sop_writes_nothing_and_exits_2(tmp_path, capsys, name, content):
+    source = tmp_path / name
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text("{ bukan json" if content is None else json.dumps(content), encoding="utf-8")
+    target = tmp_path / "X.xlsx"
+    code, out, err = lkj(capsys, "new", target, "--year", 2025, "--sop", source)
+    assert code == 2, (out, err)
+    assert name in err and "Traceback" not in err
+    assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_missing_sop_document_exits_2(tmp_path, capsys):
+    code, _, err = lkj(capsys, "new", tmp_path / "X.xlsx", "--year", 2025, "--sop", tmp_path / "tidak-ada.pdf")
+    assert code == 2 and "tidak-ada.pdf" in err and not (tmp_path / "X.xlsx").exists()
+
+
+# --- any number of steps ------------------------------------------------------------------------------------------------
+
+
+def test_refresh_status_and_report_for_fourteen_steps(tracker_14, capsys):
+    code, out, err = lkj(capsys, "report", tracker_14, "--as-of", "2026-01-15T10:00")
+    assert code == 0, out + err
+    code, out, _ = lkj(capsys, "status", tracker_14, "--json", "--as-of", "2026-01-15T10:00")
+    state = json.loads(out)
+    assert [s["step"] for s in state["steps"]] == list(range(1, 15))
+    assert [s["status"] for s in state["steps"]][8:11] == ["selesai_terlambat", "berjalan", "belum_mulai"]  # 9: 2 jam, took 6
+    assert state["steps"][2]["actor"] == "Tim Perencanaan, Penganggaran dan Evaluasi"
+    wb = openpyxl.load_workbook(tracker_14)
+    home = wb[layout.SHEET_HOME]
+    assert "Langkah 10" in str(home.cell(layout.beranda_row(layout.B_CURRENT), 2).value)
+    from lkj_xl.workbook.report_sheet import ReportLayout, STEPS_FIRST_ROW
+
+    report = wb[layout.SHEET_REPORT]
+    lay = ReportLayout(14)
+    assert [report.cell(STEPS_FIRST_ROW + i, 1).value for i in range(14)] == list(range(1, 15))
+    assert report.cell(STEPS_FIRST_ROW + 13, 9).value == "Belum mulai"
+    assert [report.cell(lay.eval_first_row + i, 1).value for i in range(14)] == list(range(1, 15))
+    assert report.cell(lay.signature_row + 1, 8).value == "Mengetahui,"
+    # the chart reads all 14 rows of its data
+    with zipfile.ZipFile(tracker_14) as package:
+        chart = next(package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart"))
+    assert f"$L${STEPS_FIRST_ROW}:$L${STEPS_FIRST_ROW + 13}" in chart
+
+
+def test_fourteen_steps_print_on_a4_without_splitting_columns(tracker_14, tmp_path, soffice_profile, capsys):
+    pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")
+    if pdftotext is None or pdfinfo is None:
+        pytest.skip("pdftotext/pdfinfo are not installed (apt-get install -y poppler-utils)")
+    assert lkj(capsys, "report", tracker_14, "--as-of", "2026-01-15T10:00")[0] == 0
+    wb = openpyxl.load_workbook(tracker_14)  # print the report alone (openpyxl drops the chart: not what is checked)
+    for name in wb.sheetnames:
+        if name != layout.SHEET_REPORT:
+            del wb[name]
+    only = tmp_path / "laporan.xlsx"
+    wb.save(only)
+    pdf = soffice_convert(soffice_profile, [only], "pdf", tmp_path / "pdf")["laporan"]
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, timeout=60).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    texts = []
+    for page in range(1, pages + 1):
+        size = subprocess.run([pdfinfo, "-f", str(page), "-l", str(page), str(pdf)], capture_output=True, text=True,
+                              timeout=60).stdout
+        assert re.search(r"size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", size), size  # A4 landscape
+        texts.append(" ".join(subprocess.run([pdftotext, "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                             capture_output=True, text=True, timeout=60).stdout.split()))
+    # the step table is whole on one page: its first and last columns, its first and last rows
+    table_pages = [t for t in texts if "A. Pelaksanaan Langkah SOP" in t]
+    assert len(table_pages) == 1
+    page = table_pages[0]
+    assert "Uraian Kegiatan" in page and "Keterlambatan" in page
+    assert "Langkah uji nomor 1:" in page and "Langkah uji nomor 14:" in page and "Belum mulai" in page
+    # no page holds only the right-hand columns of the table (a split would put them on a page of their own)
+    for text in texts:
+        if "Keterlambatan" in text or "Tindakan yang harus diambil" in text:
+            assert "Uraian Kegiatan" in text
