@@ -73,12 +73,13 @@ def test_refresh_fits_masalah_to_its_problems(demo_tracker, capsys):
     last = max(r for r in range(2, 60) if ws.cell(row=r, column=1).value)
     assert last >= 3
     assert _area(ws) == f"'{layout.SHEET_PROBLEMS}'!$A$1:$F${last}"
-    long_row = next(r for r in range(2, last + 1) if bad.strip()[:20] in str(ws.cell(row=r, column=5).value))
+    message = layout.PROBLEM_HEADERS.index(layout.M_MESSAGE) + 1
+    long_row = next(r for r in range(2, last + 1) if bad.strip()[:20] in str(ws.cell(row=r, column=message).value))
     assert ws.row_dimensions[long_row].height >= 2 * LINE_POINTS
-    assert ws.cell(row=long_row, column=5).alignment.wrap_text
+    assert ws.cell(row=long_row, column=message).alignment.wrap_text
     # people's rows keep the heights they had (the step sheet was not given any)
     assert wb[layout.step_sheet(6)].row_dimensions[ROW].height is None
-    assert _area(wb[layout.SHEET_HISTORY]).endswith("$D$2")
+    assert _area(wb[layout.SHEET_HISTORY]).endswith(f"${chr(64 + len(layout.HISTORY_HEADERS))}$2")
 
     def fix(wb):
         for step in (6, 7):
