@@ -38,7 +38,7 @@ from typing import Any, Callable
 from lkj_xl.engines import excel_host
 from lkj_xl.runtime import LOG_DIR_ENV, LOG_NAME, log_failure, log_path  # noqa: F401 - public here too
 
-TITLE = "LKj Tracker"
+TITLE = "Pelacak LKj"
 #: Problems listed in a message box; the rest are on the Masalah sheet.
 MAX_LISTED = 5
 #: A listed problem's text is cut to this many characters.
@@ -46,7 +46,7 @@ MAX_PROBLEM_CHARS = 220
 
 
 GUIDE_TEXT = (
-    "Panduan singkat LKj Tracker (SOP 3.1.2.6 Penyusunan LKj)\n"
+    "Panduan singkat Pelacak LKj (SOP 3.1.2.6 Penyusunan LKj)\n"
     "\n"
     "1. Sekali di awal: periksa lembar Pengaturan (tahun pelaporan, instansi, jam kerja), Hari Libur dan "
     "Pegawai (nama, NIP, jabatan sesuai SOP).\n"
@@ -122,7 +122,7 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     if not isinstance(action, str) or action not in RIBBON_ACTIONS:
         shown = str(action)[:60]
         _alert(xl_book,
-               f"Perintah \"{shown}\" tidak dikenal oleh LKj Tracker, sehingga tidak ada yang dijalankan.\n"
+               f"Perintah \"{shown}\" tidak dikenal oleh Pelacak LKj, sehingga tidak ada yang dijalankan.\n"
                f"Perintah yang dikenal: {', '.join(ACTION_LABELS.get(a, a) for a in RIBBON_ACTIONS)}.\n"
                "Hubungi pengelola buku kerja ini.", critical=True)
         return None
@@ -412,7 +412,7 @@ def _report_failure(xl_book: Any, action: str, label: str, exc: BaseException) -
 
 def _fail_without_book(action: Any, exc: BaseException) -> None:
     path = log_failure(str(action), exc)
-    text = ("LKj Tracker tidak dapat terhubung ke buku kerja Excel yang memanggilnya. "
+    text = ("Pelacak LKj tidak dapat terhubung ke buku kerja Excel yang memanggilnya. "
             + (f"Rincian dicatat di {path}." if path else ""))
     sys.stderr.write(text + "\n")
     if any(arg.startswith("--from_xl") for arg in sys.argv):

@@ -18,7 +18,7 @@ Option Explicit
 
 Private Const LKJ_ACTIONS As String = "|validate|refresh|report|reminders|check_system|guide|problems|"
 Private Const LKJ_VBA_ACTIONS As String = "|guide|problems|"
-Private Const LKJ_TITLE As String = "LKj Tracker"
+Private Const LKJ_TITLE As String = "Pelacak LKj"
 Private Const LKJ_BUSY As String = "LKj: sedang memproses, mohon tunggu..."
 Private Const LKJ_HOME_SHEET As String = "Beranda"
 Private Const LKJ_PROBLEMS_SHEET As String = "Masalah"
@@ -28,7 +28,7 @@ Public Sub LKj_OnAction(control As IRibbonControl)
 
     action = control.Tag
     If Not LKj_IsKnownAction(action) Then
-        MsgBox "Tombol ini belum dikenal oleh LKj Tracker, sehingga tidak ada yang dijalankan." & vbCrLf & _
+        MsgBox "Tombol ini belum dikenal oleh Pelacak LKj, sehingga tidak ada yang dijalankan." & vbCrLf & _
                "Hubungi pengelola buku kerja ini.", vbExclamation, LKJ_TITLE
         Exit Sub
     End If
@@ -140,7 +140,7 @@ End Function
 ' The text of Panduan: equal to lkj_xl.ribbon.GUIDE_TEXT (tests/test_xlsm.py checks it).
 Private Function LKj_GuideText() As String
     Dim t As String
-    t = t & "Panduan singkat LKj Tracker (SOP 3.1.2.6 Penyusunan LKj)" & vbLf
+    t = t & "Panduan singkat Pelacak LKj (SOP 3.1.2.6 Penyusunan LKj)" & vbLf
     t = t & "" & vbLf
     t = t & "1. Sekali di awal: periksa lembar Pengaturan (tahun pelaporan, instansi, jam kerja), Hari "
     t = t & "Libur dan Pegawai (nama, NIP, jabatan sesuai SOP)." & vbLf

@@ -140,5 +140,5 @@ def test_libreoffice_prints_every_sheet_on_its_pages(demo_reported, tmp_path, so
     report on its three pages (steps + summary, evaluation, chart + signature)."""
     pdf = soffice_convert(soffice_profile, [demo_reported], "pdf", tmp_path / "pdf")[demo_reported.stem]
     counts = Counter(_pages_by_sheet(pdf))
-    expected = {"LKj Tracker": 1, **{name: 1 for name in PRINTED}, "Inspektorat Kota Madiun": 3}
+    expected = {"Pelacak LKj": 1, **{name: 1 for name in PRINTED}, "Inspektorat Kota Madiun": 3}
     assert dict(counts) == expected

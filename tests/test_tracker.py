@@ -419,7 +419,7 @@ def test_file_book_writes_text_literally(path):
 
 def test_read_is_rectangular_from_a1(path):
     values = FileBook.open(path).read("Beranda")
-    assert values[0][0].startswith("LKj Tracker")
+    assert values[0][0].startswith("Pelacak LKj")
     assert len({len(row) for row in values}) == 1
 
 

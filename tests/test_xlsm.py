@@ -487,7 +487,7 @@ def test_every_vba_message_is_indonesian():
     for statement in re.split(r"\n(?!\s*(?:&|_|\"))", re.sub(r" _\n\s*", " ", source)):
         if re.match(r"\s*MsgBox\b", statement) or "LKj_SetupHint =" in statement:
             strings = " ".join(s for s in re.findall(r'"((?:[^"]|"")*)"', statement)
-                               if s not in ("LKj Tracker",))
+                               if s not in ("Pelacak LKj",))
             if strings:  # MsgBox LKj_GuideText(): the guide, checked against GUIDE_TEXT above
                 messages.append(strings)
     assert len(messages) >= 6

@@ -192,7 +192,7 @@ def build_tracker(
 
     wb.active = 0
     wb.properties.creator = "lkj-xl"
-    wb.properties.title = f"LKj Tracker {year} - {agency}"
+    wb.properties.title = f"Pelacak LKj {year} - {agency}"
     # No fullCalcOnLoad (openpyxl's default): with it Excel recalculates on every open and asks "simpan
     # perubahan?" on every close.  The only formulas are the Masalah link column, whose cached results are written
     # below ("" while column B is empty, which is right for a new tracker); calcId is a current Excel's, so Excel
@@ -234,7 +234,7 @@ def _cache_link_results(path: Path, sheet_number: int) -> None:
 
 
 def _build_home(ws, settings: Settings, sop: Sop) -> None:
-    ws["A1"] = f"LKj Tracker - {settings.agency}"
+    ws["A1"] = f"Pelacak LKj - {settings.agency}"
     ws["A1"].font = _TITLE
     ws["A2"] = f"{sop.nama} (SOP {sop.nomor}), {settings.government}"
     ws["A2"].font = _SUBTITLE
@@ -295,7 +295,7 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
     _widths(ws, {"A": 28, "B": 70, "C": 22, "D": 34, "E": 20, "F": 30})
     ws.print_area = f"A1:C{last}"
     fit_a4(ws, "portrait", centered=True)
-    ws.oddHeader.center.text = "LKj Tracker"
+    ws.oddHeader.center.text = "Pelacak LKj"
     ws.oddFooter.right.text = "Halaman &P dari &N"
 
 
