@@ -23,7 +23,7 @@ from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, schedule_cycle
 from lkj_xl.core.errors import ParseError
-from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
+from lkj_xl.core.validation import cycle_years, parse_year, read_cycles, validate_staff
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -106,8 +106,8 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
 
     schedules: dict[int, CycleSchedule] = {}
     chosen_cycle = Cycle(year)
-    for cycle_year in sorted(years):
-        cycle, cycle_problems = read_cycle(tracker.sop, tracker.entries, cycle_year, as_of, tracker.staff)
+    cycles = read_cycles(tracker.sop, tracker.entries, sorted(years), as_of, tracker.staff)
+    for cycle_year, (cycle, cycle_problems) in cycles.items():
         deadline = settings.deadline_override if (cycle_year == settings.year and settings.deadline_override) \
             else default_deadline(cycle_year, calendar)
         schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline)
@@ -115,7 +115,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
             chosen_cycle = cycle
             problems += cycle_problems
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
-    # read_cycle reports for every row (no year can be given to them).
+    # read_cycles reports for every row (no year can be given to them).
     return Analysis(
         tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
