@@ -12,21 +12,21 @@ for one address does not stop the others.  Every message sent is logged, one JSO
 (``Cadangan LKj/<tracker stem>.pengingat.jsonl``): a step already sent to a recipient today is not sent again unless
 ``force``.  On a day that is not a working day by the tracker's calendar nothing is sent.  The tracker itself is
 neither written nor locked.
+
+``smtplib``, ``ssl``, ``socket`` and ``email.message`` are imported by the functions that send: a ribbon click that
+only reads the send log (its Riwayat lines) does not pay for them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import smtplib
-import socket
-import ssl
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lkj_xl.core.dates import DAY_NAMES_ID, format_date_id
 from lkj_xl.core.errors import DataError, ParseError
@@ -40,6 +40,10 @@ from lkj_xl.core.reminders import (
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.zones import WIB
+
+if TYPE_CHECKING:
+    import smtplib
+    from email.message import EmailMessage
 
 # --- settings --------------------------------------------------------------------------------------------------------
 
@@ -304,6 +308,8 @@ class SendOutcome:
 def build_message(recipient: str, reminders: Sequence[Reminder], settings: SmtpSettings, *, sop: Sop, year: int,
                   as_of: datetime) -> EmailMessage:
     """The e-mail for one recipient: Indonesian subject and plain-text body (UTF-8)."""
+    from email.message import EmailMessage
+
     message = EmailMessage()
     message["Subject"] = subject(reminders, sop, year)
     message["From"] = settings.sender
@@ -320,6 +326,8 @@ class _Fatal(Exception):
 
 
 def _connect(settings: SmtpSettings, password: str | None, timeout: float) -> smtplib.SMTP:
+    import smtplib
+    import ssl
     server = f"{settings.host}:{settings.port}"
     try:
         if settings.security == SECURITY_SSL:
@@ -367,6 +375,8 @@ def _connect(settings: SmtpSettings, password: str | None, timeout: float) -> sm
 
 
 def _reason(exc: BaseException) -> str:
+    import smtplib
+    import socket
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {' '.join(text.split())}"
@@ -380,6 +390,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _close(conn: smtplib.SMTP | None) -> None:
+    import smtplib
     if conn is None:
         return
     try:
@@ -406,6 +417,7 @@ def send_reminders(reminders: Sequence[Reminder], settings: SmtpSettings | None,
                    timeout: float = DEFAULT_TIMEOUT,
                    connect: Callable[[SmtpSettings, str | None, float], smtplib.SMTP] | None = None) -> SendOutcome:
     """E-mail each recipient their reminders (see the module docstring).  ``settings`` may be None for a dry run."""
+    import smtplib
     log = Path(log_path)
     day = as_of.date()
     if not calendar.is_working_day(day):
