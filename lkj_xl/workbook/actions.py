@@ -21,6 +21,7 @@ from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
+from lkj_xl.core.plan import actual_history, step_plans
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, schedule_cycle
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.validation import cycle_years, parse_year, read_cycles, validate_staff
@@ -110,7 +111,11 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
     for cycle_year, (cycle, cycle_problems) in cycles.items():
         deadline = settings.deadline_override if (cycle_year == settings.year and settings.deadline_override) \
             else default_deadline(cycle_year, calendar)
-        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline)
+        # Steps without a standard or Waktu Rencana are planned from what the earlier cycles took.
+        history = actual_history(((y, s.step, s.actual_minutes) for y, done in schedules.items() for s in done.steps
+                                  if s.done), before=cycle_year)
+        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline,
+                                               step_plans(tracker.sop, history))
         if cycle_year == year:
             chosen_cycle = cycle
             problems += cycle_problems
@@ -164,7 +169,8 @@ def _write_refresh(book: Book, analysis: Analysis) -> None:
     tracker = analysis.tracker
     writers.write_step_headers(book, tracker)
     writers.write_computed(book, tracker, analysis.schedules)
-    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
+    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar,
+                          (len(analysis.errors), len(analysis.warnings)))
     writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
     writers.write_problems(book, tracker, analysis.problems)
 
@@ -269,9 +275,12 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
                 "status": s.status,
                 "late_minutes": s.late_minutes,
                 "latest_finish": _iso(s.latest_finish),
+                "planned_minutes": s.planned_minutes,
+                "plan_source": s.plan_source,
             }
             for s in sched.steps
         ],
+        "problem_counts": {"errors": len(analysis.errors), "warnings": len(analysis.warnings)},
         "problems": [p.as_dict() for p in analysis.problems],
     }
 
