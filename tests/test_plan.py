@@ -199,7 +199,7 @@ def test_an_overdue_step_is_not_the_cycle_late(observed, capsys):
     assert values[layout.B_OVERALL] == "Sesuai jadwal"
     assert values[layout.B_OVERDUE] == "Langkah 6 (Sekretaris), lewat 6 jam 30 menit kerja dari batas waktunya"
     assert values[layout.B_PROBLEMS] == "Tidak ada masalah"
-    assert values[layout.B_PLAN_NOTE] == "Semua langkah punya standar waktu SOP."
+    assert values[layout.B_PLAN_NOTE] == "Semua langkah yang belum selesai punya standar waktu SOP."
     # the deadline passed undelivered: Terlambat
     assert lkj(capsys, "refresh", observed, "--as-of", "2026-04-01T08:00")[0] == 0
     assert home(observed)[layout.B_OVERALL] == "Terlambat"
@@ -235,3 +235,109 @@ def test_after_delivery_the_projection_gives_way_to_the_delivery_time(observed, 
     assert lkj(capsys, "refresh", observed, "--as-of", "2026-03-12T09:00")[0] == 0
     ws = openpyxl.load_workbook(observed)[layout.SHEET_HOME]
     assert ws.cell(row, 1).value == "Perkiraan selesai"
+
+
+# --- a tracker of layout 2: read with one warning, refreshed by label, upgraded ----------------------------------------
+
+
+def _as_layout_2(wb) -> None:
+    """What layout 2 lacked: tblSOP without Waktu Rencana (roles in J), Beranda's nine rows (no plan note, overdue
+    steps or problem count; "Status keseluruhan"), version 2 on Pengaturan."""
+    sop = wb[layout.SHEET_SOP]
+    sop.delete_cols(7)
+    table = sop.tables[layout.SOP_TABLE_NAME]
+    table.ref = "A19:H27"
+    table.tableColumns = [c for c in table.tableColumns if c.name != layout.S_WAKTU_RENCANA]
+    for i, column in enumerate(table.tableColumns, start=1):
+        column.id = i
+    sop.data_validations.dataValidation = [dv for dv in sop.data_validations.dataValidation
+                                           if "G" not in str(dv.sqref)]
+    wb.defined_names[layout.ROLES_NAME].attr_text = "'SOP'!$J$4:$J$33"
+    home_ws = wb[layout.SHEET_HOME]
+    home_ws["C14"].hyperlink = None
+    home_ws["C14"] = None
+    merged = [str(r) for r in home_ws.merged_cells.ranges]
+    for ref in merged:
+        home_ws.unmerge_cells(ref)
+    home_ws.delete_rows(12, 3)
+    for row in range(15, 23):
+        home_ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    home_ws["A10"] = "Status keseluruhan"
+    wb[layout.SHEET_SETTINGS].cell(layout.settings_row(layout.P_VERSION), 2).value = 2
+    wb[layout.SHEET_SOP]["F22"] = "3 minggu"  # typed by the admin: must survive the upgrade
+
+
+@pytest.fixture
+def layout_2(observed) -> Path:
+    edit(observed, _as_layout_2)
+    ws = openpyxl.load_workbook(observed)[layout.SHEET_HOME]
+    assert (ws["A12"].value, ws["A14"].value, ws["A24"].value) == ("Diperbarui pada", "Cara memakai", "Pengingat")
+    return observed
+
+
+def test_layout_2_reads_with_one_warning_and_refreshes_by_label(layout_2, capsys):
+    code, out = lkj(capsys, "status", layout_2, "--json", "--as-of", AS_OF)
+    state = json.loads(out)
+    outdated = [p for p in state["problems"] if p["code"] == "tata_letak_lama"]
+    assert len(outdated) == 1 and len(state["problems"]) == 1
+    assert "Waktu Rencana" in outdated[0]["message"] and "lkj upgrade" in outdated[0]["message"]
+    assert state["steps"][3]["plan_source"] is None and state["steps"][2]["planned_minutes"] == 15 * WORKING_DAY
+
+    assert lkj(capsys, "refresh", layout_2, "--as-of", AS_OF)[0] == 0
+    ws = openpyxl.load_workbook(layout_2)[layout.SHEET_HOME]
+    # the old rows, found by their labels: status (old label), projection, last update; nothing below them
+    assert (ws["A10"].value, ws["B10"].value) == ("Status keseluruhan", "Sesuai jadwal")
+    assert (ws["A11"].value, ws["B11"].value) == ("Perkiraan selesai", dt(2026, 3, 30, 15, 15))
+    assert ws["B12"].value == dt(2026, 3, 30, 10, 0)
+    assert ws["B13"].value is None and ws["A14"].value == "Cara memakai" and ws["B14"].value is None
+    # the reminders block stays where layout 2 has it
+    assert ws["A24"].value == "Pengingat" and ws["A25"].value == layout.REMINDER_HEADERS[0]
+    assert ws["A26"].value.startswith("Langkah 5")  # next to start
+    assert ws.cell(layout.REMINDERS_TITLE_ROW, 1).value != "Pengingat"
+
+
+def test_upgrade_adds_waktu_rencana_and_the_beranda_rows(layout_2, tmp_path, capsys):
+    new = tmp_path / "baru.xlsx"
+    assert lkj(capsys, "upgrade", layout_2, new)[0] == 0
+    wb = openpyxl.load_workbook(new)
+    sop = wb[layout.SHEET_SOP]
+    assert [sop.cell(19, c).value for c in range(1, 10)] == list(layout.SOP_HEADERS)
+    assert sop.tables[layout.SOP_TABLE_NAME].ref == "A19:I27"
+    assert sop["F22"].value == "3 minggu" and sop["G23"].value is None
+    assert [sop.cell(r, 11).value for r in (3, 4)] == ["Jabatan Pelaksana", "Kepala Dinas"]
+    home_ws = wb[layout.SHEET_HOME]
+    assert [home_ws.cell(r, 1).value for r in range(10, 16)] == list(layout.BERANDA_FIELDS[6:])
+    code, out = lkj(capsys, "status", new, "--json", "--as-of", AS_OF)
+    assert code == 0 and json.loads(out)["problem_counts"] == {"errors": 0, "warnings": 0}
+    # the upgraded tracker takes a Waktu Rencana
+    edit(new, lambda wb: wb[layout.SHEET_SOP].__setitem__(f"{PLAN_COLUMN}{SOP_ROW[4]}", "20 hari kerja"))
+    state = json.loads(lkj(capsys, "status", new, "--json", "--as-of", AS_OF)[1])
+    assert state["steps"][3]["plan_source"] == "rencana"
+
+
+# --- the demo shows both ways ---------------------------------------------------------------------------------------
+
+
+def test_demo_plans_step_4_by_waktu_rencana_and_step_5_by_history(demo_reported, capsys):
+    wb = openpyxl.load_workbook(demo_reported)
+    assert wb[layout.SHEET_SOP][f"{PLAN_COLUMN}{SOP_ROW[4]}"].value == "10 hari kerja"
+    assert wb[layout.SHEET_SOP][f"{PLAN_COLUMN}{SOP_ROW[5]}"].value is None
+    for step in range(1, 9):
+        ws = wb[layout.step_sheet(step)]
+        assert [ws.cell(r, 1).value for r in range(13, 16)] == [2023, 2024, 2025]
+        assert ws.tables[layout.step_table(step)].ref == "A12:M15"
+    # step 5 took 45 h (2023) and 43 h 30 min (2024): Waktu Aktual shows them, the plan takes the median
+    ws = wb[layout.step_sheet(5)]
+    assert [ws.cell(r, layout.STEP_HEADERS.index(layout.C_ACTUAL) + 1).value for r in (13, 14)] == [45, 43.5]
+    state = json.loads(lkj(capsys, "status", demo_reported, "--json", "--as-of", "2026-02-23T10:00")[1])
+    by_step = {s["step"]: s for s in state["steps"]}
+    assert (by_step[4]["plan_source"], by_step[4]["planned_minutes"]) == ("rencana", 10 * WORKING_DAY)
+    assert (by_step[5]["plan_source"], by_step[5]["planned_minutes"]) == ("riwayat", 44 * 60 + 15)
+    assert state["problem_counts"] == {"errors": 0, "warnings": 0}
+
+
+def test_demo_summary_names_the_plans(tmp_path, capsys):
+    code, out = lkj(capsys, "demo", tmp_path)
+    assert code == 0
+    assert "Langkah 4 (JFU): Selesai, rencana 75 jam kerja (Waktu Rencana)" in out
+    assert "Langkah 5 (Kasubag): Selesai, rencana 44 jam 15 menit kerja (median siklus sebelumnya)" in out

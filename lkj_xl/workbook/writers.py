@@ -154,7 +154,7 @@ def _plan_note(tracker: Tracker, schedule: CycleSchedule) -> str:
         elif s.plan_source == PLAN_HISTORY:
             parts.append(f"Langkah {s.step}: {format_minutes(s.planned_minutes)} kerja (median siklus sebelumnya)")
     if not parts:
-        return "Semua langkah punya standar waktu SOP."
+        return "Semua langkah yang belum selesai punya standar waktu SOP."
     return "Tanpa standar SOP, dihitung dengan " + "; ".join(parts) + "."
 
 
