@@ -266,8 +266,9 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         "memperbarui lembar ini; Buat Laporan menyusun lembar Laporan.",
         "5. Tanpa Excel (mis. terjadwal): jalankan perintah  lkj refresh <nama berkas>  di Command Prompt.",
         "6. Masalah yang ditemukan tercantum di lembar Masalah; klik 'Buka' untuk menuju sel yang perlu diperbaiki.",
-        "7. Standar waktu dan pelaksana tiap langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari "
-        "libur dan cuti bersama di lembar Hari Libur.",
+        "7. Standar waktu, Waktu Rencana (lama yang direncanakan bagi langkah tanpa standar) dan pelaksana tiap "
+        "langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari libur dan cuti bersama di lembar Hari "
+        "Libur.",
         "8. Warna pada kolom Batas Waktu dan Status: merah = terlambat, kuning = segera jatuh tempo, hijau = selesai.",
     ]
     for offset, line in enumerate(lines, start=1):
