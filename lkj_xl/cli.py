@@ -152,10 +152,10 @@ def _run_writing_action(args, action: Callable) -> int:
 
 def _sent_today(path, as_of: datetime) -> list[str]:
     """The reminders sent on ``as_of``'s day (the send log beside the tracker), as Riwayat lines."""
-    from lkj_xl.delivery import mail
+    from lkj_xl.delivery import sendlog
     from lkj_xl.files.names import BACKUP_DIR_NAME
 
-    return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
+    return sendlog.history_lines(path, BACKUP_DIR_NAME, as_of.date())
 
 
 def cmd_refresh(args) -> int:

@@ -192,14 +192,14 @@ def _sent_today(xl_book: Any, as_of: Any) -> list[str]:
     has no file yet or the log cannot be read."""
     from pathlib import Path
 
-    from lkj_xl.delivery import mail
+    from lkj_xl.delivery import sendlog
     from lkj_xl.files.names import BACKUP_DIR_NAME
 
     try:
         path = Path(str(xl_book.fullname))
         if not path.is_absolute():
             return []
-        return mail.history_lines(path, BACKUP_DIR_NAME, as_of.date())
+        return sendlog.history_lines(path, BACKUP_DIR_NAME, as_of.date())
     except Exception:  # noqa: BLE001 - the history line is a nicety; the refresh goes on without it
         return []
 

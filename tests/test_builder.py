@@ -42,8 +42,9 @@ def test_every_sheet_in_order(wb):
 
 
 def test_indonesian_headers(wb):
-    assert row_values(wb["SOP"], 19, 1, 8) == ["No", "Uraian Prosedur", "Pelaksana", "Pelaksana Lain", "Kelengkapan",
-                                              "Waktu", "Output", "Keterangan"]
+    assert row_values(wb["SOP"], 19, 1, 9) == ["No", "Uraian Prosedur", "Pelaksana", "Pelaksana Lain", "Kelengkapan",
+                                              "Waktu", "Waktu Rencana", "Output", "Keterangan"]
+    assert wb["SOP"]["J19"].value is None and wb["SOP"]["K3"].value == "Jabatan Pelaksana"  # a gap beside tblSOP
     assert row_values(wb["Pengaturan"], 19, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
                                                      "Selesai istirahat", "Jam pulang", "Sumber"]
     assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
@@ -65,12 +66,16 @@ def test_indonesian_headers(wb):
 def test_beranda_labels_value_cells_and_print_setup(wb):
     ws = wb["Beranda"]
     assert AGENCY in ws["A1"].value
-    assert [ws.cell(row=r, column=1).value for r in range(4, 13)] == [
+    assert [ws.cell(row=r, column=1).value for r in range(4, 16)] == [
         "Tahun pelaporan", "Batas akhir", "Sisa hari kerja", "Langkah saat ini", "Dipegang oleh",
-        "Batas waktu langkah ini", "Status keseluruhan", "Perkiraan selesai", "Diperbarui pada"]
+        "Batas waktu langkah ini", "Status terhadap batas akhir", "Perkiraan selesai", "Catatan perkiraan",
+        "Langkah terlambat saat ini", "Masalah data", "Diperbarui pada"]
     assert ws["B4"].value == 2025
     assert ws["B5"].number_format == layout.DATETIME_FORMAT
-    text = " ".join(str(ws.cell(row=r, column=1).value) for r in range(14, 24))
+    # the "Masalah data" row links to Masalah: an internal cell hyperlink the builder makes once
+    assert ws["C14"].value == "Buka lembar Masalah" and ws["C14"].hyperlink.location == "'Masalah'!A1"
+    assert ws["C14"].hyperlink.target is None
+    text = " ".join(str(ws.cell(row=r, column=1).value) for r in range(17, 27))
     for word in ("Validasi", "Hitung Batas Waktu", "Buat Laporan", "lkj refresh"):
         assert word in text
     assert ws.print_area and ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -80,7 +85,7 @@ def test_tables_and_refs(wb):
     for n in range(1, 9):
         tables = dict(wb[f"Langkah {n}"].tables.items())
         assert tables == {f"tblLangkah{n}": "A12:M13"}
-    assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:H27"}
+    assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:I27"}
     assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A19:G26", "tblJamKhusus": "A29:I41"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
     assert staff_ref == f"A3:F{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
@@ -120,7 +125,7 @@ def test_step_sheet_formats_and_prefilled_year(wb):
 def test_defined_names(wb):
     names = {name: dn.attr_text for name, dn in wb.defined_names.items()}
     assert names["DaftarPegawai"] == "'Pegawai'!$A$4:$A$503"
-    assert names["DaftarJabatan"].startswith("'SOP'!$J$4:$J$")
+    assert names["DaftarJabatan"].startswith("'SOP'!$K$4:$K$")
     assert names["LKJ_VERSI_TATA_LETAK"] == "'Pengaturan'!$B$11"
     assert names["LKJ_PERINGATAN_DINI"] == "'Pengaturan'!$B$9"
     assert wb["Pengaturan"]["A11"].value == "Versi tata letak" and wb["Pengaturan"]["B11"].value == layout.LAYOUT_VERSION
@@ -133,9 +138,9 @@ def test_sop_sheet_identity_and_roles(wb):
         assert ws.cell(row=4 + offset, column=1).value == label
         expected = "\n".join(value) if isinstance(value, tuple) else value
         assert ws.cell(row=4 + offset, column=2).value == expected
-    assert [ws.cell(row=r, column=10).value for r in range(3, 9)] == ["Jabatan Pelaksana", *DEFAULT_SOP.roles]
-    assert row_values(ws, 22, 1, 8) == [3, DEFAULT_SOP.step(3).uraian, "Kasubag", None, "surat masuk dan disposisi",
-                                        "2 minggu", "surat masuk dan disposisi", None]
+    assert [ws.cell(row=r, column=11).value for r in range(3, 9)] == ["Jabatan Pelaksana", *DEFAULT_SOP.roles]
+    assert row_values(ws, 22, 1, 9) == [3, DEFAULT_SOP.step(3).uraian, "Kasubag", None, "surat masuk dan disposisi",
+                                        "2 minggu", None, "surat masuk dan disposisi", None]
     assert ws["D21"].value == "Kabid"
 
 

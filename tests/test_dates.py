@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lkj_xl.core.dates import (
+    DateReading,
     excel_serial_to_datetime,
     format_date_id,
     format_datetime_id,
@@ -352,3 +353,37 @@ def test_serial_matches_day_count(days, seconds):
     serial = days + seconds / 86400
     expected = datetime(1899, 12, 30) + timedelta(days=days, seconds=seconds)
     assert parse_datetime(serial) == expected
+
+
+# --- the plain form read without dateutil gives what dateutil gives ---------------------------------------------------
+
+
+def _outcome(text: str, fast: bool):
+    from lkj_xl.core import dates
+
+    try:
+        return dates._read_text(text, fast=fast)
+    except ParseError as exc:
+        return ("error", exc.message)
+
+
+_PLAIN_EDGES = [f"{d}/{m}/{y}{t}" for d in ("0", "1", "06", "29", "30", "31", "32") for m in ("0", "2", "02", "12", "13")
+                for y in ("1899", "1900", "2024", "2025", "9999")
+                for t in ("", " 00:00", " 08.00", " 8.05", " 23:59", " 24:00", " 12:60", " 08:00:30", " 08.00.60")]
+
+
+def test_plain_dates_read_fast_as_dateutil_reads_them():
+    texts = _PLAIN_EDGES + ["  06/01/2026   08.00 ", "06/01/2026 8:0", "٠٦/٠١/٢٠٢٦", "06/01/2026 08:00 WIB", "6/1/26",
+                            "06-01-2026 08.00"]
+    differ = [t for t in texts if _outcome(t, fast=True) != _outcome(t, fast=False)]
+    assert differ == []
+    assert _outcome("06/01/2026 08.00", fast=True) == DateReading(datetime(2026, 1, 6, 8, 0), True)
+
+
+@given(st.integers(0, 35), st.integers(0, 14), st.integers(1890, 2110), st.integers(0, 25), st.integers(0, 61),
+       st.sampled_from(["", ":", "."]), st.booleans())
+def test_plain_dates_and_times_read_fast_as_dateutil_reads_them(day, month, year, hour, minute, sep, pad):
+    text = f"{day:02d}/{month:02d}/{year}" if pad else f"{day}/{month}/{year}"
+    if sep:
+        text += f" {hour:02d}{sep}{minute:02d}"
+    assert _outcome(text, fast=True) == _outcome(text, fast=False)

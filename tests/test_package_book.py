@@ -484,6 +484,32 @@ def test_package_differences_names_forbidden_changes(demo, tmp_path):
     assert package_differences(demo, height, owned, structural={"row_heights": {"Langkah 1": {13}}}) == []
 
 
+def test_proof_from_the_parts_as_read_equals_the_proof_from_the_bytes(demo, tmp_path):
+    """The save check compares with the parts the book decompressed when it was opened (no second decompression):
+    they stay the file's parts whatever the book writes or adds (a new rels part for a link), and the check finds
+    exactly what it finds from the file's bytes."""
+    book = PackageBook.open(demo)
+    parts = book.original_parts()
+    assert dict(parts) == members(demo)
+    book.write("Langkah 1", 13, 8, COMPUTED)
+    book.set_hyperlink("Masalah", 2, 6, "https://example.org/a")
+    book.write("Langkah 2", 13, 1, [[1999]])  # a person's Tahun cell: not owned
+    out = book.save(tmp_path / "out.xlsx")
+    assert dict(parts) == members(demo)
+    with pytest.raises(TypeError):
+        parts["xl/styles.xml"] = b""  # read-only
+    written = owned_by(book)
+
+    def owned(sheet, ref):
+        return written(sheet, ref) and (sheet, ref) != ("Langkah 2", "A13")
+
+    structural = {"hyperlinks": {"Masalah"}}
+    from_bytes = package_differences(demo, out, owned, structural=structural)
+    assert from_bytes == ["Sel Langkah 2!A13 berubah."]
+    assert package_differences(parts, out, owned, structural=structural) == from_bytes
+    assert package_differences(parts, demo, owned) == []
+
+
 def test_save_over_the_original_and_closes_files(demo, tmp_path):
     path = Path(shutil.copy(demo, tmp_path / "sama.xlsx"))
     with warnings.catch_warnings():

@@ -500,6 +500,11 @@ def test_importing_the_ribbon_loads_nothing_heavy():
              "lkj_xl.authoring.xlsm, lkj_xl.runtime; print('openpyxl' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False False"
+    # a refresh click reads the reminder send log but sends nothing: neither the mail module nor SMTP/TLS modules
+    probe = ("import sys, lkj_xl.ribbon, lkj_xl.workbook.actions, lkj_xl.delivery.sendlog; "
+             "print(sorted(m for m in ('lkj_xl.delivery.mail', 'smtplib', 'ssl', 'email.message') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_reminders_button_writes_beranda_links_and_lists_them(tracker_file, monkeypatch, tmp_path):

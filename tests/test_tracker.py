@@ -431,16 +431,20 @@ def test_write_beranda(path):
     write_beranda(book, tracker, schedule, cal)
     book.save()
     ws = openpyxl.load_workbook(path)["Beranda"]
-    values = [ws.cell(row=r, column=2).value for r in range(4, 13)]
+    values = [ws.cell(row=r, column=2).value for r in range(4, 16)]
     assert values[0] == 2025
     assert values[1] == dt(2026, 3, 31, 16, 0)
     assert values[2] == cal.working_days_between(date(2026, 1, 5), date(2026, 3, 31))
     assert values[3].startswith("Langkah 2 (terlambat)")
     assert values[4] == "Sekretaris (Sari)"
     assert values[5] == dt(2026, 1, 5, 11, 0)
-    assert values[6] == "Terlambat"
-    assert isinstance(values[7], datetime)
-    assert values[8] == dt(2026, 1, 5, 14, 0)
+    assert values[6] == "Sesuai jadwal"  # against the final deadline; the overdue step has a row of its own
+    assert isinstance(values[7], datetime) and ws["A11"].value == "Perkiraan selesai"
+    assert values[8] == "Langkah 4 dan 5 tidak punya standar maupun rencana waktu: perkiraan selesai belum " \
+                        "memperhitungkannya."
+    assert values[9] == "Langkah 2 (Sekretaris), lewat 2 jam kerja dari batas waktunya"
+    assert values[10] == "Tidak ada masalah"
+    assert values[11] == dt(2026, 1, 5, 14, 0)
     assert ws["B5"].number_format == layout.DATETIME_FORMAT
 
 

@@ -497,6 +497,38 @@ def test_read_cycle_does_not_mutate_or_need_a_list():
     assert problems == [] and cycle.record(8).completed == datetime(2026, 1, 22, 10)
 
 
+def test_read_cycles_reads_every_year_in_one_pass_with_the_problems_of_one_year_each():
+    """Rows of three years interleaved and shuffled, with rows that belong to no year (unreadable, empty Tahun), a
+    second row for a year and a step outside the SOP: each year gets its own cycle, its own problems and the
+    no-year rows' problems, ordered by step and row, exactly as reading that year alone gives them."""
+    import random
+
+    from lkj_xl.core.validation import read_cycles
+
+    entries = []
+    for offset, year in enumerate((2023, 2024, 2025)):
+        entries += [replace(e, row=e.row + offset * 3) for e in full_cycle(year)]
+    entries += [
+        StepEntry(2, 9, "dua ribu", "09/01/2026 08.00"),  # unreadable Tahun: reported for every year
+        StepEntry(5, 10, None, "15/01/2026 08.00"),  # empty Tahun on a row with data
+        StepEntry(3, 11, 2024, "11/01/2025 08.00"),  # a second 2024 row on step 3
+        StepEntry(9, 0, 2025, "20/01/2026 08.00"),  # a step the SOP does not have
+    ]
+    random.Random(7).shuffle(entries)
+    cycles = read_cycles(SOP, iter(entries), [2025, 2023, 2024, 2030], AS_OF, STAFF)
+    assert list(cycles) == [2025, 2023, 2024, 2030]
+    for year, (cycle, problems) in cycles.items():
+        assert (cycle, problems) == read_cycle(SOP, entries, year, AS_OF, STAFF)
+        assert [p.location.key for p in problems] == sorted(p.location.key for p in problems)
+        assert codes(problems).count(v.TAHUN_TIDAK_TERBACA) == 1 and codes(problems).count(v.TAHUN_KOSONG) == 1
+        assert (v.SIKLUS_GANDA in codes(problems)) == (year == 2024)
+        assert (v.LANGKAH_TIDAK_DIKENAL in codes(problems)) == (year == 2025)
+    assert cycles[2024][0].record(1).received == datetime(2025, 1, 7, 8)
+    assert cycles[2025][0].record(8).completed == datetime(2026, 1, 22, 10)
+    assert all(record.received is None for record in cycles[2030][0].records)
+    assert only(cycles[2024][1], v.SIKLUS_GANDA).location == loc(3, F_YEAR, row=11)
+
+
 # --- staff list ----------------------------------------------------------------------------------------------------
 
 

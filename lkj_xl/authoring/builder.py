@@ -256,6 +256,17 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
     _add_name(ws.parent, layout.UPDATED_NAME, ws.title,
               _abs(layout.BERANDA_VALUE_COLUMN, layout.beranda_row(layout.B_UPDATED)))
     ws.row_dimensions[layout.beranda_row(layout.B_CURRENT)].height = 45
+    for label in (layout.B_PLAN_NOTE, layout.B_OVERDUE):
+        ws.row_dimensions[layout.beranda_row(label)].height = 30
+    # "Masalah data": refresh writes the counts in B; the link to Masalah is made here once (an internal cell link).
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    problems_row = layout.beranda_row(layout.B_PROBLEMS)
+    link = ws.cell(row=problems_row, column=layout.BERANDA_LINK_COLUMN, value=layout.BERANDA_PROBLEMS_LINK)
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{layout.quote_sheet(layout.SHEET_PROBLEMS)}!A1",
+                               display=layout.BERANDA_PROBLEMS_LINK)
+    link.font = Font(color="0563C1", underline="single")
+    link.alignment = Alignment(vertical="top")
     row = layout.BERANDA_INSTRUCTIONS_ROW
     ws.cell(row=row, column=1, value="Cara memakai").font = _SUBTITLE
     steps = len(sop.steps)
@@ -270,8 +281,9 @@ def _build_home(ws, settings: Settings, sop: Sop) -> None:
         "memperbarui lembar ini; Buat Laporan menyusun lembar Laporan.",
         "5. Tanpa Excel (mis. terjadwal): jalankan perintah  lkj refresh <nama berkas>  di Command Prompt.",
         "6. Masalah yang ditemukan tercantum di lembar Masalah; klik 'Buka' untuk menuju sel yang perlu diperbaiki.",
-        "7. Standar waktu dan pelaksana tiap langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari "
-        "libur dan cuti bersama di lembar Hari Libur.",
+        "7. Standar waktu, Waktu Rencana (lama yang direncanakan bagi langkah tanpa standar) dan pelaksana tiap "
+        "langkah diatur di lembar SOP; jam kerja di lembar Pengaturan; hari libur dan cuti bersama di lembar Hari "
+        "Libur.",
         "8. Warna pada kolom Batas Waktu dan Status mengikuti Status: merah = terlambat atau selesai terlambat, kuning = "
         "segera jatuh tempo, hijau = selesai tepat waktu.",
     ]
@@ -332,8 +344,12 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
     _header(ws, header, 1, layout.SOP_HEADERS)
     for offset, step in enumerate(sop.steps, start=1):
         row = header + offset
-        values = [step.number, step.uraian, step.actor, ", ".join(step.participants) or None, step.kelengkapan or None,
-                  step.waktu or None, step.output or None, step.keterangan or None]
+        by_label = {layout.S_NO: step.number, layout.S_URAIAN: step.uraian, layout.S_PELAKSANA: step.actor,
+                    layout.S_PELAKSANA_LAIN: ", ".join(step.participants) or None,
+                    layout.S_KELENGKAPAN: step.kelengkapan or None, layout.S_WAKTU: step.waktu or None,
+                    layout.S_WAKTU_RENCANA: step.waktu_rencana or None, layout.S_OUTPUT: step.output or None,
+                    layout.S_KETERANGAN: step.keterangan or None}
+        values = [by_label[label] for label in layout.SOP_HEADERS]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             cell.alignment = _WRAP
@@ -351,7 +367,18 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
                 error="Standar waktu terlalu panjang.",
                 prompt="Contoh: 5 menit, 3 jam, 1 hari kerja, 2 minggu, 1 - 20 hari kerja, atau kosong/- bila tanpa "
                        "standar.")
-    _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 30, "H": 28, "I": 3, "J": 22})
+    _validation(ws, _col_range(columns[layout.S_WAKTU_RENCANA], header + 1, below), "textLength",
+                operator="lessThanOrEqual", formula1="100", title="Waktu rencana",
+                error="Waktu rencana terlalu panjang.",
+                prompt="Lama yang direncanakan untuk langkah tanpa standar Waktu, mis. 20 hari kerja. Dipakai untuk "
+                       "rencana dan perkiraan selesai, bukan untuk menilai terlambat. Kosong: median siklus "
+                       "sebelumnya.")
+    plan_header = ws.cell(row=header, column=columns[layout.S_WAKTU_RENCANA])
+    plan_header.comment = Comment(
+        "Waktu Rencana: lama yang direncanakan bagi langkah yang tidak punya standar Waktu di SOP (tulisan sama "
+        "dengan Waktu, mis. \"20 hari kerja\"). Dipakai untuk Batas Akhir Rencana dan perkiraan selesai; tidak "
+        "membuat langkah terlambat. Bila kosong, dipakai median waktu aktual siklus tahun-tahun sebelumnya.", "lkj-xl")
+    _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 16, "H": 30, "I": 28, "J": 3, "K": 22})
     ws.freeze_panes = "A4"
 
 

@@ -4,6 +4,10 @@ The sample is the LKj for reporting year 2025, prepared in early 2026 by a ficti
 Madiun.  Entries are typed the way people type them: text dates in several formats, one step late, one running.
 The example is dated, so by default it is looked at as of Monday 23 February 2026 10.00 WIB (``DEMO_AS_OF``);
 ``lkj demo --as-of`` shows the same cycle at another moment.
+
+The steps the SOP gives no Waktu (4 and 5) are planned the two ways a tracker can: step 4 by a Waktu Rencana the admin
+typed on the SOP sheet (``DEMO_PLANS``), step 5 by the median of the two earlier cycles the example holds (2023 and
+2024, ``DEMO_HISTORY``, in the rows above 2025).
 """
 
 from __future__ import annotations
@@ -27,6 +31,35 @@ DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
     ("Dewi Lestari, S.Sos.", "19850520 201001 2 015", "Kasubag", "Perencanaan dan Kepegawaian"),
     ("Rina Marlina, A.Md.", "19920214 201503 2 007", "JFU", "Pelaksana"),
 )
+
+#: Waktu Rencana typed on the SOP sheet for a step without a standard (the planning duration, not a standard).
+DEMO_PLANS: dict[int, str] = {4: "10 hari kerja"}
+
+_HEAD, _SEC, _KASUBAG, _JFU = (DEMO_STAFF[i][0] for i in (0, 1, 3, 4))
+#: The two earlier cycles (reporting years 2023 and 2024), every step done: their step 5 took 45 h and 43 h 30 min
+#: of working time, so the 2025 plan gives step 5 the median, 44 h 15 min.
+DEMO_HISTORY: dict[int, dict[int, tuple[object, ...]]] = {
+    2023: {
+        1: ("08/01/2024 08:00", "08/01/2024 08:05", _HEAD, "Ya", "", ""),
+        2: ("08/01/2024 09:00", "08/01/2024 10:30", _SEC, "Ya", "", ""),
+        3: ("09/01/2024 08:00", "22/01/2024 14:00", _KASUBAG, "Ya", "", ""),
+        4: ("22/01/2024 14:00", "05/02/2024 15:00", _JFU, "Ya", "", ""),
+        5: ("06/02/2024 08:00", "19/02/2024 08:00", _KASUBAG, "Ya", "", ""),
+        6: ("20/02/2024 08:00", "20/02/2024 10:30", _SEC, "Ya", "", ""),
+        7: ("20/02/2024 13:00", "20/02/2024 13:40", _HEAD, "Ya", "", ""),
+        8: ("21/02/2024 08:00", "21/02/2024 08:15", _JFU, "Ya", "", ""),
+    },
+    2024: {
+        1: ("06/01/2025 08:00", "06/01/2025 08:05", _HEAD, "Ya", "", ""),
+        2: ("06/01/2025 09:00", "06/01/2025 11:00", _SEC, "Ya", "", ""),
+        3: ("07/01/2025 08:00", "20/01/2025 15:00", _KASUBAG, "Ya", "", ""),
+        4: ("21/01/2025 08:00", "07/02/2025 15:00", _JFU, "Ya", "", ""),
+        5: ("10/02/2025 08:00", "17/02/2025 15:00", _KASUBAG, "Ya", "", ""),
+        6: ("18/02/2025 08:00", "18/02/2025 10:00", _SEC, "Ya", "", ""),
+        7: ("18/02/2025 13:00", "18/02/2025 13:30", _HEAD, "Ya", "", ""),
+        8: ("19/02/2025 08:00", "19/02/2025 08:10", _JFU, "Ya", "", ""),
+    },
+}
 
 #: Step -> (Diterima, Selesai, Pelaksana, Kelengkapan, Nomor Output, Catatan), typed as staff type them.
 DEMO_ENTRIES: dict[int, tuple[object, ...]] = {
@@ -61,10 +94,13 @@ class DemoResult:
             f"Status keseluruhan: {CYCLE_LABELS[sched.overall]}; perkiraan selesai "
             f"{sched.projected_finish:%d-%m-%Y %H.%M}.",
         ]
+        plan_words = {"rencana": "Waktu Rencana", "riwayat": "median siklus sebelumnya"}
         for step in sched.steps:
             due = f", batas {step.due:%d-%m-%Y %H.%M}" if step.due else ""
             late = f", terlambat {format_minutes(step.late_minutes)} kerja" if step.late_minutes else ""
-            lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}")
+            plan = (f", rencana {format_minutes(step.planned_minutes)} kerja ({plan_words[step.plan_source]})"
+                    if step.plan_source in plan_words else "")
+            lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}{plan}")
         lines.append(f"Validasi: {len(self.analysis.errors)} kesalahan, {len(self.analysis.warnings)} peringatan.")
         lines.append("Buka berkas itu di Excel atau LibreOffice: lembar Beranda, Langkah 1-8, Masalah dan Laporan.")
         return "\n".join(lines)
@@ -92,6 +128,31 @@ def fill_demo_entries(book, entries: dict[int, tuple[object, ...]] = DEMO_ENTRIE
                 book.write(sheet, target, columns[layout.normalize_label(label)], [[value]])
 
 
+def demo_sop():
+    """SOP 3.1.2.6 with the example's Waktu Rencana (``DEMO_PLANS``)."""
+    from dataclasses import replace
+
+    from lkj_xl.core.sop import DEFAULT_SOP
+
+    return DEFAULT_SOP.with_steps(tuple(replace(step, waktu_rencana=DEMO_PLANS.get(step.number, step.waktu_rencana))
+                                        for step in DEFAULT_SOP.steps))
+
+
+def _years_in_order(book, years) -> None:
+    """The rows of each step table, oldest year first, from the first data row (the table grows over them)."""
+    from lkj_xl.workbook import layout
+
+    from lkj_xl.workbook.book import column_letter
+
+    first = layout.STEP_TABLE_HEADER_ROW + 1
+    last_column = column_letter(len(layout.STEP_HEADERS))
+    for step in demo_sop().steps:
+        sheet = layout.step_sheet(step.number)
+        book.write(sheet, first, 1, [[year] for year in years])
+        book.resize_table(sheet, layout.step_table(step.number),
+                          f"A{layout.STEP_TABLE_HEADER_ROW}:{last_column}{first + len(years) - 1}")
+
+
 def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF, recorded_at: datetime | None = None) -> DemoResult:
     """Create the example tracker in ``folder``, then validate, refresh and report it through the same functions the
     CLI and the ribbon use.  The example is made in a temporary folder and put in place by the safe save: an earlier
@@ -116,8 +177,11 @@ def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF, recorded_at: datetim
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="lkj-demo-") as tmp:
             draft = Path(tmp) / DEMO_FILE
-            build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF)
+            build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF, sop=demo_sop())
             book = FileBook.open(draft)
+            _years_in_order(book, (*sorted(DEMO_HISTORY), DEMO_YEAR))
+            for year, entries in DEMO_HISTORY.items():
+                fill_demo_entries(book, entries, year)
             fill_demo_entries(book)
             book.save()
             actions.validate(open_book(draft), as_of=as_of)

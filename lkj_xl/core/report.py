@@ -19,6 +19,7 @@ from typing import Mapping
 
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.dates import format_date_id, format_datetime_id
+from lkj_xl.core.plan import unplanned_message
 from lkj_xl.core.schedule import (
     CYCLE_AT_RISK,
     CYCLE_DELIVERED,
@@ -412,16 +413,18 @@ def _summary(schedule: CycleSchedule, calendar: WorkingCalendar) -> Summary:
         holder = f" (saat ini di Langkah {current.step}, {current.actor})" if current is not None else ""
         overall = schedule.overall
         if overall == CYCLE_LATE:
-            if schedule.as_of > deadline:
-                verdict = f"Terlambat: batas akhir penyampaian sudah lewat dan LKj belum disampaikan{holder}."
-            else:
-                overdue = [s.step for s in schedule.steps if s.status == STATUS_OVERDUE]
-                verdict = (f"Terlambat: {_join_numbers(overdue)} sudah melewati standar waktu SOP dan belum selesai"
-                           f"{holder}; segera tindak lanjuti.")
+            verdict = f"Terlambat: batas akhir penyampaian sudah lewat dan LKj belum disampaikan{holder}."
         elif overall == CYCLE_AT_RISK:
             verdict = f"Berisiko terlambat: perkiraan penyelesaian melewati batas akhir penyampaian{holder}."
         else:
             verdict = f"Sesuai jadwal: perkiraan penyelesaian masih sebelum batas akhir penyampaian{holder}."
+        # A step overdue now is a fact of its own, beside the cycle's status against the final deadline.
+        overdue = [s.step for s in schedule.steps if s.status == STATUS_OVERDUE]
+        if overdue:
+            verdict += (f" Terlambat saat ini: {_join_numbers(overdue)} sudah melewati standar waktu SOP dan belum "
+                        f"selesai; segera tindak lanjuti.")
+        if schedule.unplanned_steps:
+            verdict += f" {unplanned_message(schedule.unplanned_steps)}."
     return Summary(count, n, on_time, delivery, verdict, delivered_at,
                    CYCLE_DELIVERED if delivered_at is not None else schedule.overall)
 

@@ -8,20 +8,25 @@ for each step its start, due time, status, lateness and latest finish, and for t
 * status: one of the ``STATUS_*`` constants below;
 * late_minutes: working minutes past due (to Selesai, or to ``as_of`` while running), 0 when not late;
 * latest_finish: the backward plan from the final deadline: the last step must finish by the deadline, each earlier
-  step by the latest start of the next one (a step without a standard takes no time in this plan);
-* projected finish: done steps at their Selesai; a running step at its due (or ``as_of`` if later, or ``as_of``
-  when it has no standard); later steps chained on with their standards.  The cycle is at risk when the projection
-  passes the final deadline.
+  step by the latest start of the next one, each step taking its planned duration (:mod:`lkj_xl.core.plan`: the SOP
+  standard, else Waktu Rencana, else the median of earlier cycles; a step with none of them takes no time);
+* projected finish: done steps at their Selesai; a running step at its start + planned duration, or ``as_of`` when
+  that has passed (a step past its plan pushes everything after it forward from now); later steps chained on with
+  their planned durations.  The cycle is at risk when the projection passes the final deadline.
+* overall: the cycle against the final deadline only (Terkirim / Terlambat once the deadline passed undelivered /
+  Berisiko terlambat / Sesuai jadwal); a step overdue now is a separate fact (``overdue_steps``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Mapping
 
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import Cycle
-from lkj_xl.core.sop import Sop
+from lkj_xl.core.plan import StepPlan, step_plans
+from lkj_xl.core.sop import DAYS, Sop, TimeStandard
 
 STATUS_NOT_STARTED = "belum_mulai"
 STATUS_RUNNING = "berjalan"
@@ -45,7 +50,7 @@ STATUS_LABELS = {
 
 # Overall state of a cycle (Beranda).
 CYCLE_DELIVERED = "terkirim"  # the last step is done: the LKj reached Bagian Organisasi
-CYCLE_LATE = "terlambat"  # a step is overdue, or the deadline passed before delivery
+CYCLE_LATE = "terlambat"  # the final deadline passed before delivery
 CYCLE_AT_RISK = "berisiko"  # the projection passes the final deadline
 CYCLE_ON_TRACK = "sesuai_jadwal"
 CYCLE_LABELS = {
@@ -85,6 +90,11 @@ class StepSchedule:
     late_minutes: int
     latest_finish: datetime
     actual_minutes: int | None  # working minutes from start to Selesai (or to as_of while running)
+    #: where the plan's duration for this step comes from: "sop", "rencana", "riwayat" or None (no duration)
+    plan_source: str | None = None
+    #: the working minutes the plan used (a duration in days: the working minutes of those days from the step's
+    #: planned start on this calendar); None without a duration
+    planned_minutes: int | None = None
 
     @property
     def done(self) -> bool:
@@ -124,10 +134,21 @@ class CycleSchedule:
         return None
 
     @property
+    def overdue_steps(self) -> tuple[int, ...]:
+        """Steps running past their SOP standard now (a fact of its own, not the cycle's status)."""
+        return tuple(s.step for s in self.steps if s.status == STATUS_OVERDUE)
+
+    @property
+    def unplanned_steps(self) -> tuple[int, ...]:
+        """Steps not done that the plan cannot time: no standard, no Waktu Rencana, no earlier cycle."""
+        return tuple(s.step for s in self.steps if s.plan_source is None and not s.done)
+
+    @property
     def overall(self) -> str:
+        """The cycle against the final deadline; a step overdue now does not make the cycle late."""
         if self.delivered:
             return CYCLE_DELIVERED
-        if any(s.status == STATUS_OVERDUE for s in self.steps) or self.as_of > self.deadline:
+        if self.as_of > self.deadline:
             return CYCLE_LATE
         if self.at_risk:
             return CYCLE_AT_RISK
@@ -145,17 +166,27 @@ def schedule_cycle(
     cycle: Cycle,
     as_of: datetime,
     deadline: datetime | None = None,
+    plans: Mapping[int, StepPlan] | None = None,
 ) -> CycleSchedule:
-    """Compute every step's schedule and the cycle's projection at ``as_of``."""
+    """Compute every step's schedule and the cycle's projection at ``as_of``.  ``plans`` (step -> duration, see
+    :func:`lkj_xl.core.plan.step_plans`) default to the SOP's standards and Waktu Rencana, without history."""
     if deadline is None:
         deadline = default_deadline(cycle.year, calendar)
+    if plans is None:
+        plans = step_plans(sop)
+
+    def planned(number: int) -> TimeStandard | None:
+        plan = plans.get(number)
+        return plan.duration if plan is not None else None
 
     # Backward plan: latest finish of each step, from the last one to the first.
     latest: dict[int, datetime] = {}
+    latest_start: dict[int, datetime] = {}
     finish = deadline
     for step in reversed(sop.steps):
         latest[step.number] = finish
-        finish = calendar.subtract(finish, step.standard)
+        finish = calendar.subtract(finish, planned(step.number))
+        latest_start[step.number] = finish
 
     # Steps not started that lie before a step already started were skipped in the records (validation reports the
     # gap); they are behind the cycle and take no time in the projection.
@@ -169,6 +200,8 @@ def schedule_cycle(
     for index, (step, record) in enumerate(zip(sop.steps, records)):
         received, completed = record.received, record.completed
         start = received if received is not None else previous_completed
+        duration = planned(step.number)
+        plan_start: datetime | None = start  # where the plan's duration is counted from, for planned_minutes
         due = calendar.add(start, step.standard) if (start is not None and step.standard is not None) else None
 
         late = 0
@@ -194,19 +227,24 @@ def schedule_cycle(
                 chain_from = max(projection, as_of) if projection is not None else as_of
                 if start is not None:
                     chain_from = max(chain_from, start)
-                step_finish = calendar.add(calendar.next_working_instant(chain_from), step.standard)
+                plan_start = calendar.next_working_instant(chain_from)
+                step_finish = calendar.add(plan_start, duration)
         else:
             actual = max(0, calendar.working_minutes(start, as_of))
             late = calendar.working_minutes(due, as_of) if due is not None else 0
             status = STATUS_OVERDUE if late > 0 else STATUS_RUNNING
-            step_finish = max(due, as_of) if due is not None else as_of
+            # at its planned finish, or now once that has passed: the rest of the cycle moves on from now
+            step_finish = max(calendar.add(start, duration), as_of)
         # A step can't finish, in the projection, before the one it follows.
         if step_finish is not None:
             projection = step_finish if projection is None else max(projection, step_finish)
 
+        plan = plans.get(step.number)
         results.append(StepSchedule(
             step=step.number, actor=step.actor, received=received, completed=completed, start=start, due=due,
             status=status, late_minutes=max(0, late), latest_finish=latest[step.number], actual_minutes=actual,
+            plan_source=plan.source if plan is not None and duration is not None else None,
+            planned_minutes=_planned_minutes(calendar, duration, plan_start or latest_start[step.number]),
         ))
         previous_completed = completed
 
@@ -214,3 +252,14 @@ def schedule_cycle(
         year=cycle.year, as_of=as_of, deadline=deadline, steps=tuple(results),
         projected_finish=projection if projection is not None else as_of,
     )
+
+
+def _planned_minutes(calendar: WorkingCalendar, duration: TimeStandard | None, start: datetime) -> int | None:
+    """The working minutes a duration stands for: its minutes, or for days the working minutes of those days counted
+    from ``start`` on this calendar (a Ramadan day is shorter)."""
+    if duration is None:
+        return None
+    if duration.kind != DAYS:
+        return duration.amount
+    begin = calendar.next_working_instant(start)
+    return calendar.working_minutes(begin, calendar.add(begin, duration))

@@ -183,10 +183,16 @@ class Step:
     output: str = ""
     keterangan: str = ""
     standard: TimeStandard | None = field(default=None, compare=False)
+    #: "Waktu Rencana" (layout version 3): the admin's planning duration, same grammar as Waktu, for a step the SOP
+    #: gives no standard; it plans and projects the cycle, it never makes a step late.
+    waktu_rencana: str = ""
+    plan: TimeStandard | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.standard is None and self.waktu:
             object.__setattr__(self, "standard", parse_waktu(self.waktu))
+        if self.plan is None and self.waktu_rencana:
+            object.__setattr__(self, "plan", parse_waktu(self.waktu_rencana))
 
 
 @dataclass(frozen=True)

@@ -218,26 +218,47 @@ class _StepState:
 def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int, as_of: datetime,
                staff: Sequence[StaffEntry] = ()) -> tuple[Cycle, list[Problem]]:
     """The cycle of reporting ``year`` and every problem found (see the module docstring for the rules)."""
-    as_of = to_local(as_of)
-    problems: list[Problem] = []
-    step_numbers = {step.number for step in sop.steps}
+    return read_cycles(sop, entries, [year], as_of, staff)[year]
 
-    chosen: dict[int, StepEntry] = {}
+
+def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable[int], as_of: datetime,
+                staff: Sequence[StaffEntry] = ()) -> dict[int, tuple[Cycle, list[Problem]]]:
+    """:func:`read_cycle` for each of ``years`` (same cycles, same problems in the same order), with the rows sorted
+    and their Tahun read once for all years instead of once per year: a tracker with thousands of rows and many
+    years is read in one pass."""
+    as_of = to_local(as_of)
+    # rows with an empty or unreadable Tahun: reported whichever year is read
+    common: list[Problem] = []
+    by_year: dict[int, list[StepEntry]] = {}
     for entry in sorted(entries, key=lambda e: (e.step, e.row)):
         if _blank_step_row(entry):
             continue
-        loc = _step_loc(entry, F_YEAR)
         try:
             entry_year = parse_year(entry.year)
         except ParseError as exc:
-            problems.append(_problem(loc, TAHUN_TIDAK_TERBACA, exc.message))
+            common.append(_problem(_step_loc(entry, F_YEAR), TAHUN_TIDAK_TERBACA, exc.message))
             continue
         if entry_year is None:
-            problems.append(_problem(loc, TAHUN_KOSONG, "Tahun kosong, padahal baris ini berisi data; isi tahun "
-                                                        "laporan, mis. 2025."))
+            common.append(_problem(_step_loc(entry, F_YEAR), TAHUN_KOSONG, "Tahun kosong, padahal baris ini berisi "
+                                                                         "data; isi tahun laporan, mis. 2025."))
             continue
-        if entry_year != year:
-            continue
+        by_year.setdefault(entry_year, []).append(entry)
+    staff_index = _StaffIndex(staff, sop.roles)
+    return {year: _read_one_cycle(sop, by_year.get(year, ()), year, as_of, staff_index, common)
+            for year in years}
+
+
+def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int, as_of: datetime, staff_index: "_StaffIndex",
+                    common: Sequence[Problem]) -> tuple[Cycle, list[Problem]]:
+    """One cycle from the rows whose Tahun is ``year`` (sorted by step and row); ``common``: the problems of rows
+    that belong to no year.  A row's problems all come from one of the two, so the stable sort at the end puts
+    them in the order one pass over every row gives."""
+    problems: list[Problem] = list(common)
+    step_numbers = {step.number for step in sop.steps}
+
+    chosen: dict[int, StepEntry] = {}
+    for entry in entries:
+        loc = _step_loc(entry, F_YEAR)
         if entry.step not in step_numbers:
             problems.append(_problem(loc, LANGKAH_TIDAK_DIKENAL,
                                      f"Langkah {entry.step} tidak ada dalam SOP {sop.nomor}."))
@@ -256,7 +277,6 @@ def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int, as_of: datetim
         if state.entry is not None:
             _read_dates(state, year, as_of, problems)
 
-    staff_index = _StaffIndex(staff, sop.roles)
     previous: _StepState | None = None
     for step, state in zip(sop.steps, states):
         if state.entry is not None:

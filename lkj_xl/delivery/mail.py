@@ -12,21 +12,20 @@ for one address does not stop the others.  Every message sent is logged, one JSO
 (``Cadangan LKj/<tracker stem>.pengingat.jsonl``): a step already sent to a recipient today is not sent again unless
 ``force``.  On a day that is not a working day by the tracker's calendar nothing is sent.  The tracker itself is
 neither written nor locked.
+
+The send log itself is :mod:`lkj_xl.delivery.sendlog` (a ribbon click reads it without importing this module);
+``smtplib``, ``ssl`` and ``email.message`` are imported by the functions that send.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import smtplib
-import socket
-import ssl
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lkj_xl.core.dates import DAY_NAMES_ID, format_date_id
 from lkj_xl.core.errors import DataError, ParseError
@@ -40,6 +39,14 @@ from lkj_xl.core.reminders import (
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.zones import WIB
+from lkj_xl.delivery.sendlog import (  # noqa: F401 - the send log, part of this module's API
+    CHANNEL_EMAIL, SEND_LOG_SUFFIX, Sending, append_log as _append_log, history_lines, read_send_log, send_log_path,
+    sendings_on,
+)
+
+if TYPE_CHECKING:
+    import smtplib
+    from email.message import EmailMessage
 
 # --- settings --------------------------------------------------------------------------------------------------------
 
@@ -177,91 +184,6 @@ def store_password(user: str, password: str) -> str:
     return getattr(backend, "name", type(backend).__name__)
 
 
-# --- the send log ----------------------------------------------------------------------------------------------------
-
-SEND_LOG_SUFFIX = ".pengingat.jsonl"
-CHANNEL_EMAIL = "email"
-
-
-def send_log_path(tracker_path: str | os.PathLike[str], folder_name: str) -> Path:
-    """``<tracker folder>/<folder_name>/<tracker stem>.pengingat.jsonl``; the shell passes the backup folder's name
-    (:data:`lkj_xl.files.names.BACKUP_DIR_NAME`), shared by the trackers of a folder, hence the stem."""
-    tracker = Path(tracker_path)
-    return tracker.parent / folder_name / f"{tracker.stem}{SEND_LOG_SUFFIX}"
-
-
-@dataclass(frozen=True)
-class Sending:
-    """One step's reminder sent to one recipient (a line of the send log)."""
-
-    day: date
-    at: datetime
-    year: int
-    step: int
-    recipient: str
-    holder: str | None
-    channel: str
-
-    def key(self) -> tuple[date, int, int, str, str]:
-        return (self.day, self.year, self.step, self.recipient.lower(), self.channel)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"date": self.day.isoformat(), "at": self.at.isoformat(timespec="minutes"), "year": self.year,
-                "step": self.step, "recipient": self.recipient, "holder": self.holder, "channel": self.channel}
-
-    def describe(self) -> str:
-        """Indonesian, for Riwayat: "Pengingat email Langkah 6 dikirim ke Ratna Sari <ratna@...>"."""
-        who = formataddr((self.holder or "", self.recipient))
-        return f"Pengingat {self.channel} Langkah {self.step} (tahun {self.year}) dikirim ke {who}"
-
-
-def read_send_log(log_path: str | os.PathLike[str]) -> list[Sending]:
-    """Every readable line of the send log (a damaged line is skipped; a missing log is empty)."""
-    try:
-        text = Path(log_path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    found = []
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-            found.append(Sending(day=date.fromisoformat(data["date"]), at=datetime.fromisoformat(data["at"]),
-                                 year=int(data["year"]), step=int(data["step"]), recipient=str(data["recipient"]),
-                                 holder=data.get("holder"), channel=str(data["channel"])))
-        except (ValueError, KeyError, TypeError):
-            continue
-    return found
-
-
-def sendings_on(log_path: str | os.PathLike[str], day: date) -> list[Sending]:
-    """The sendings of ``day`` (for the Riwayat sheet at the next refresh)."""
-    return [s for s in read_send_log(log_path) if s.day == day]
-
-
-def history_lines(tracker_path: str | os.PathLike[str], folder_name: str, day: date) -> list[str]:
-    """The Riwayat lines of ``day``'s sendings for the tracker at ``tracker_path`` (its send log in ``folder_name``),
-    for ``actions.refresh(extra_history=...)``: "Pengingat email Langkah 6 (tahun 2025) dikirim ke ... pada
-    23 Februari 2026 07.30"."""
-    from lkj_xl.core.dates import format_datetime_id
-
-    try:
-        sent = sendings_on(send_log_path(tracker_path, folder_name), day)
-    except OSError:  # the log is a note for Riwayat: a folder that cannot be read is the save's to report, not this
-        return []
-    return [f"{s.describe()} pada {format_datetime_id(s.at.replace(tzinfo=None))}" for s in sent]
-
-
-def _append_log(log_path: Path, sendings: Iterable[Sending]) -> None:
-    lines = "".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in sendings)
-    if not lines:
-        return
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "a", encoding="utf-8", newline="\n") as handle:
-        handle.write(lines)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 # --- sending ---------------------------------------------------------------------------------------------------------
 
 RESULT_SENT = "terkirim"
@@ -304,6 +226,8 @@ class SendOutcome:
 def build_message(recipient: str, reminders: Sequence[Reminder], settings: SmtpSettings, *, sop: Sop, year: int,
                   as_of: datetime) -> EmailMessage:
     """The e-mail for one recipient: Indonesian subject and plain-text body (UTF-8)."""
+    from email.message import EmailMessage
+
     message = EmailMessage()
     message["Subject"] = subject(reminders, sop, year)
     message["From"] = settings.sender
@@ -320,6 +244,8 @@ class _Fatal(Exception):
 
 
 def _connect(settings: SmtpSettings, password: str | None, timeout: float) -> smtplib.SMTP:
+    import smtplib
+    import ssl
     server = f"{settings.host}:{settings.port}"
     try:
         if settings.security == SECURITY_SSL:
@@ -367,6 +293,8 @@ def _connect(settings: SmtpSettings, password: str | None, timeout: float) -> sm
 
 
 def _reason(exc: BaseException) -> str:
+    import smtplib
+    import socket
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {' '.join(text.split())}"
@@ -380,6 +308,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _close(conn: smtplib.SMTP | None) -> None:
+    import smtplib
     if conn is None:
         return
     try:
@@ -406,6 +335,7 @@ def send_reminders(reminders: Sequence[Reminder], settings: SmtpSettings | None,
                    timeout: float = DEFAULT_TIMEOUT,
                    connect: Callable[[SmtpSettings, str | None, float], smtplib.SMTP] | None = None) -> SendOutcome:
     """E-mail each recipient their reminders (see the module docstring).  ``settings`` may be None for a dry run."""
+    import smtplib
     log = Path(log_path)
     day = as_of.date()
     if not calendar.is_working_day(day):

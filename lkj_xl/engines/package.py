@@ -28,7 +28,8 @@ import zipfile
 from bisect import bisect_right
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
 
 from lxml import etree
 
@@ -62,6 +63,8 @@ class PackageBook(Book):
         file_name = self.name or "buku kerja"
         self._file_name = file_name
         self._infos, self._raw, self._comment = _read_zip(data, file_name)
+        # the parts as read, never changed (self._raw may gain parts): what the save check compares the new version to
+        self._original = MappingProxyType(dict(self._raw))
         self._parts, sheet_list, self._rels = _index(self._raw, file_name)
         self._changed: set[str] = set()
         self._removed: set[str] = set()
@@ -110,6 +113,11 @@ class PackageBook(Book):
         except OSError as exc:
             raise UnusableFileError(f"Berkas \"{path.name}\" tidak dapat dibaca ({exc.strerror or exc}).") from exc
         return cls(data, path)
+
+    def original_parts(self) -> Mapping[str, bytes]:
+        """Every part of the package as it was read (name -> decompressed bytes, each CRC checked), whatever was
+        written since: for :func:`package_differences`, which then need not decompress the same bytes again."""
+        return self._original
 
     # ------------------------------------------------------------------------------------------------ loading
     def _part_by_rel(self, suffix: str) -> str | None:

@@ -4,6 +4,7 @@ and cell by cell; every difference the engine may not make is named in Indonesia
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable
 
@@ -37,9 +38,13 @@ def _same(a: etree._Element, b: etree._Element) -> bool:
     return etree.tostring(a) == etree.tostring(b) or _canon(a) == _canon(b)
 
 
-def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[str, str], bool], *,
-                        structural: dict | None = None) -> list[str]:
+def package_differences(old: bytes | Path | Mapping[str, bytes], new: bytes | Path,
+                        owned: Callable[[str, str], bool], *, structural: dict | None = None) -> list[str]:
     """Indonesian descriptions of every difference between two packages that the engine may not make.
+
+    ``old`` may be given as its parts already read (part name -> decompressed bytes, as
+    :meth:`lkj_xl.engines.package.PackageBook.original_parts` keeps them from the bytes it was opened with): the same
+    comparison without decompressing the old package twice.  ``new`` is always read from its bytes.
 
     Allowed: changed cells for which ``owned(sheet, "B12")`` is True; removal of ``xl/calcChain.xml`` (with its
     relationship and content-type override) or of its entries for owned cells; ``<dimension>`` and row ``spans``;
@@ -49,7 +54,7 @@ def package_differences(old: bytes | Path, new: bytes | Path, owned: Callable[[s
     (which may be new); in xl/workbook.xml the print areas (``_xlnm.Print_Area``) of the sheets in
     ``structural["print_areas"]``."""
     structural = structural or {}
-    old_infos, old_raw, _ = _read_zip(_bytes_of(old), "lama")
+    old_raw = dict(old) if isinstance(old, Mapping) else _read_zip(_bytes_of(old), "lama")[1]
     new_infos, new_raw, _ = _read_zip(_bytes_of(new), "baru")
     problems: list[str] = []
 

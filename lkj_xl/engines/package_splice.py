@@ -4,6 +4,7 @@ every byte the engine did not change stays as it was."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -79,10 +80,14 @@ def _scan_plain_rows(data: bytes, pos: int, close_sd: int) -> dict[int, tuple[in
     return rows
 
 
+@lru_cache(maxsize=16)
 def _scan_rows(data: bytes, pos: int) -> tuple[dict[int, tuple[int, int, int | None, int]], int] | None:
     """The rows of a sheetData whose content starts at ``pos``: r -> (start, start tag end, close tag start or None
     for ``<row/>``, end), and where ``</sheetData>`` starts.  None when a row has no plain numeric r, repeats one,
-    or the tags do not nest as expected.  Plain byte searches: only the row tags are looked at."""
+    or the tags do not nest as expected.  Plain byte searches: only the row tags are looked at.
+
+    A pure function of the bytes, kept for the last few parts: the splice scans a changed sheet's old bytes and the
+    save check scans the same bytes again.  Callers read the result and never change it."""
     close_sd = data.find(b"</sheetData", pos)
     if close_sd == -1 or _SD_CLOSE.match(data, close_sd) is None:
         return None

@@ -196,7 +196,10 @@ class LiveBook(Book):
         self.reads += 1
         self.calls.append(("read", sheet))
         # rectangular, A1 to the last used cell, like FileBook
-        values = [[normalise_cell(v, json_engine=self.json_engine) for v in row[:columns]] for row in raw[:rows]]
+        # empty cells (most of a sheet: None from Excel, "" from the json engine) skip the call
+        norm, json_engine = normalise_cell, self.json_engine
+        values = [[None if v is None or v == "" else norm(v, json_engine=json_engine) for v in row[:columns]]
+                  for row in raw[:rows]]
         for row in values:
             if len(row) < columns:
                 row.extend([None] * (columns - len(row)))

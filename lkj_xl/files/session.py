@@ -57,7 +57,7 @@ def _identity(path: Path, data: bytes | None = None) -> tuple[int, int, str]:
 
 
 def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int, int, str],
-            old_checked: bool = False) -> None:
+            old_checked: bool = False, old_parts: Any = None) -> None:
     """The new version opens, keeps its VBA project and ribbon (.xlsm), differs from what was read only in cells the
     engine owns, and the workbook on disk is still the version that was read.
 
@@ -65,7 +65,11 @@ def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int,
     same size and modification time) the temp file is not put through it again: package_differences reads every
     part of the temp file (each CRC checked) and proves it the same as that version outside the engine's cells.  What
     stays here is the cheap part: the temp file is a zip whose directory opens.  The replaced workbook is the temp
-    file renamed, so it is not checked again either."""
+    file renamed, so it is not checked again either.
+
+    ``old_parts``: the parts of ``old`` as the book decompressed them when it was opened (never changed since), so
+    the proof does not decompress ``old`` again; they are ``old``'s content, and ``old`` is the file on disk (its
+    size, modification time and SHA-256 are compared with the file's below)."""
     from lkj_xl.engines.package import package_differences
 
     if not old_checked:
@@ -79,7 +83,8 @@ def _verify(tmp: Path, target: Path, old: bytes, owned: Any, read_as: tuple[int,
         problems = verify_xlsm(tmp)
         if problems:
             raise UnusableFileError("Versi baru tidak lolos pemeriksaan makro: " + "; ".join(problems))
-    differences = package_differences(old, new, owned.owns, structural=owned.structural())
+    differences = package_differences(old if old_parts is None else old_parts, new, owned.owns,
+                                      structural=owned.structural())
     if differences:
         shown = " ".join(differences[:5]) + (f" (dan {len(differences) - 5} lagi)" if len(differences) > 5 else "")
         raise UnusableFileError(f"Versi baru akan mengubah isi buku kerja di luar sel yang dihitung program: {shown} "
@@ -150,7 +155,8 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
                 try:
                     atomic_write(target, lambda tmp: tmp.write_bytes(new),
                                  lambda tmp: _verify(tmp, target, data, owned, read_as,
-                                                             old_checked=read_as[:2] == checked), backups=keep, clock=clock)
+                                                     old_checked=read_as[:2] == checked,
+                                                     old_parts=book.original_parts()), backups=keep, clock=clock)
                     break
                 except _ChangedOnDisk:
                     if attempt == REDO_ON_CHANGE:

@@ -21,9 +21,10 @@ from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
+from lkj_xl.core.plan import actual_history, step_plans
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, schedule_cycle
 from lkj_xl.core.errors import ParseError
-from lkj_xl.core.validation import cycle_years, parse_year, read_cycle, validate_staff
+from lkj_xl.core.validation import cycle_years, parse_year, read_cycles, validate_staff
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -116,16 +117,20 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
 
     schedules: dict[int, CycleSchedule] = {}
     chosen_cycle = Cycle(year)
-    for cycle_year in sorted(years):
-        cycle, cycle_problems = read_cycle(tracker.sop, tracker.entries, cycle_year, as_of, tracker.staff)
+    cycles = read_cycles(tracker.sop, tracker.entries, sorted(years), as_of, tracker.staff)
+    for cycle_year, (cycle, cycle_problems) in cycles.items():
         deadline = settings.deadline_override if (cycle_year == settings.year and settings.deadline_override) \
             else default_deadline(cycle_year, calendar)
-        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline)
+        # Steps without a standard or Waktu Rencana are planned from what the earlier cycles took.
+        history = actual_history(((y, s.step, s.actual_minutes) for y, done in schedules.items() for s in done.steps
+                                  if s.done), before=cycle_year)
+        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline,
+                                               step_plans(tracker.sop, history))
         if cycle_year == year:
             chosen_cycle = cycle
             problems += cycle_problems
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
-    # read_cycle reports for every row (no year can be given to them).
+    # read_cycles reports for every row (no year can be given to them).
     return Analysis(
         tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
@@ -176,7 +181,8 @@ def _write_refresh(book: Book, analysis: Analysis, recorded_at: datetime | None 
     tracker = analysis.tracker
     writers.write_step_headers(book, tracker)
     writers.write_computed(book, tracker, analysis.schedules)
-    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar)
+    writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar,
+                          (len(analysis.errors), len(analysis.warnings)))
     writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
     writers.write_problems(book, tracker, analysis.problems,
                            checked_at=recorded_at if recorded_at is not None else analysis.as_of,
@@ -285,9 +291,12 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
                 "status": s.status,
                 "late_minutes": s.late_minutes,
                 "latest_finish": _iso(s.latest_finish),
+                "planned_minutes": s.planned_minutes,
+                "plan_source": s.plan_source,
             }
             for s in sched.steps
         ],
+        "problem_counts": {"errors": len(analysis.errors), "warnings": len(analysis.warnings)},
         "problems": [p.as_dict() for p in analysis.problems],
     }
 

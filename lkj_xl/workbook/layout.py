@@ -109,19 +109,57 @@ B_DAYS_LEFT = "Sisa hari kerja"
 B_CURRENT = "Langkah saat ini"
 B_HOLDER = "Dipegang oleh"
 B_STEP_DUE = "Batas waktu langkah ini"
-B_OVERALL = "Status keseluruhan"
+#: The cycle against the final deadline only (Sesuai jadwal / Berisiko terlambat / Terlambat / Terkirim); layout 2
+#: called it "Status keseluruhan" (``BERANDA_OLD_LABELS``).
+B_OVERALL = "Status terhadap batas akhir"
 B_PROJECTED = "Perkiraan selesai"
+#: The label of the B_PROJECTED row once the last step is done: the delivery time replaces the projection.
+B_DELIVERED = "Terkirim pada"
+# Layout version 3: facts of their own, apart from the cycle's status.
+B_PLAN_NOTE = "Catatan perkiraan"  # steps the plan cannot time (no standard, no Waktu Rencana, no earlier cycle)
+B_OVERDUE = "Langkah terlambat saat ini"
+B_PROBLEMS = "Masalah data"  # the count of errors and warnings; column C links to Masalah
 B_UPDATED = "Diperbarui pada"
 BERANDA_FIELDS: tuple[str, ...] = (B_YEAR, B_DEADLINE, B_DAYS_LEFT, B_CURRENT, B_HOLDER, B_STEP_DUE, B_OVERALL,
-                                   B_PROJECTED, B_UPDATED)
+                                   B_PROJECTED, B_PLAN_NOTE, B_OVERDUE, B_PROBLEMS, B_UPDATED)
+#: Labels a row had in an older layout (the writer finds the rows of a tracker not yet upgraded by them).
+BERANDA_OLD_LABELS: dict[str, tuple[str, ...]] = {B_OVERALL: ("Status keseluruhan",), B_PROJECTED: (B_DELIVERED,)}
 BERANDA_LABEL_COLUMN = 1
 BERANDA_VALUE_COLUMN = 2
+BERANDA_LINK_COLUMN = 3  # the "Masalah data" row's link to Masalah (a cell hyperlink the builder makes once)
+BERANDA_PROBLEMS_LINK = "Buka lembar Masalah"
 BERANDA_FIRST_ROW = 4
 BERANDA_INSTRUCTIONS_ROW = BERANDA_FIRST_ROW + len(BERANDA_FIELDS) + 1
 
 
 def beranda_row(label: str) -> int:
     return BERANDA_FIRST_ROW + BERANDA_FIELDS.index(label)
+
+
+def beranda_rows(values) -> dict[str, int]:
+    """Where each Beranda field is in a sheet's values (label in column A, above "Cara memakai"): field -> 1-based
+    row.  A tracker of an older layout has fewer fields, at other rows; the writers and readers go by label."""
+    wanted: dict[str, str] = {}
+    for label in BERANDA_FIELDS:
+        for text in (label, *BERANDA_OLD_LABELS.get(label, ())):
+            wanted[normalize_label(text)] = label
+    found: dict[str, int] = {}
+    for r0, row in enumerate(values[:BERANDA_INSTRUCTIONS_ROW + 5]):
+        cell = row[BERANDA_LABEL_COLUMN - 1] if len(row) >= BERANDA_LABEL_COLUMN else None
+        label = wanted.get(normalize_label(cell)) if isinstance(cell, str) else None
+        if label is not None and label not in found:
+            found[label] = r0 + 1
+    return found
+
+
+def reminders_title_row(values) -> int:
+    """The row of Beranda's "Pengingat" title (found by its text below the fields, else the layout's row)."""
+    target = normalize_label(REMINDERS_TITLE)
+    for r0 in range(BERANDA_FIRST_ROW, len(values)):
+        row = values[r0]
+        if row and isinstance(row[0], str) and normalize_label(row[0]) == target:
+            return r0 + 1
+    return REMINDERS_TITLE_ROW
 
 
 #: Lines of the "Cara memakai" instructions the builder writes below the title row (at most this many).
@@ -146,7 +184,7 @@ REMINDER_LINK_COLUMN = REMINDER_HEADERS.index(RM_WHATSAPP) + 1
 SOP_IDENTITY_FIRST_ROW = 4
 SOP_IDENTITY_HEADER = ("Identitas SOP", "Isi")
 ROLES_HEADER = "Jabatan Pelaksana"
-ROLES_COLUMN = 10  # J
+ROLES_COLUMN = 11  # K (layout 3; J before: tblSOP grew to column I, and a list right beside a table is taken into it)
 ROLES_HEADER_ROW = 3
 ROLES_MAX = 30  # rows reserved for roles (DaftarJabatan)
 
@@ -156,13 +194,18 @@ S_PELAKSANA = "Pelaksana"
 S_PELAKSANA_LAIN = "Pelaksana Lain"
 S_KELENGKAPAN = "Kelengkapan"
 S_WAKTU = "Waktu"
+#: The admin's planning duration for a step the SOP gives no Waktu (same grammar; layout version 3).
+S_WAKTU_RENCANA = "Waktu Rencana"
 S_OUTPUT = "Output"
 S_KETERANGAN = "Keterangan"
-SOP_HEADERS: tuple[str, ...] = (S_NO, S_URAIAN, S_PELAKSANA, S_PELAKSANA_LAIN, S_KELENGKAPAN, S_WAKTU, S_OUTPUT,
-                                S_KETERANGAN)
+SOP_HEADERS: tuple[str, ...] = (S_NO, S_URAIAN, S_PELAKSANA, S_PELAKSANA_LAIN, S_KELENGKAPAN, S_WAKTU,
+                                S_WAKTU_RENCANA, S_OUTPUT, S_KETERANGAN)
+#: Columns an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
+SOP_OPTIONAL: tuple[str, ...] = (S_WAKTU_RENCANA,)
 #: SOP table column label -> attribute of :class:`lkj_xl.core.sop.Step`.
 SOP_ATTRIBUTES = {S_NO: "number", S_URAIAN: "uraian", S_PELAKSANA: "actor", S_PELAKSANA_LAIN: "participants",
-                  S_KELENGKAPAN: "kelengkapan", S_WAKTU: "waktu", S_OUTPUT: "output", S_KETERANGAN: "keterangan"}
+                  S_KELENGKAPAN: "kelengkapan", S_WAKTU: "waktu", S_WAKTU_RENCANA: "waktu_rencana",
+                  S_OUTPUT: "output", S_KETERANGAN: "keterangan"}
 SOP_TABLE_NAME = "tblSOP"
 SOP_TABLE_TITLE_ROW = 18
 SOP_TABLE_HEADER_ROW = 19

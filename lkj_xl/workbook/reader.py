@@ -230,7 +230,7 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
     if values is None:
         return DEFAULT_SOP
     pos = reader.table(sheet, values, layout.SOP_HEADERS, (layout.S_NO, layout.S_URAIAN, layout.S_PELAKSANA, layout.S_WAKTU), 3,
-                       "langkah SOP")
+                       "langkah SOP", layout.SOP_OPTIONAL)
     stop = pos.header_row - 1 if pos is not None else None
     labels = [label for label, _ in IDENTITY_FIELDS]
     rows = label_rows(values, labels, 0, stop)
@@ -297,12 +297,20 @@ def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
         bad_waktu = True
         reader.problem(Location(AREA_SOP, number, layout.S_WAKTU), ERROR, "waktu_tidak_dikenali",
                        f"Langkah {number}: {exc.message}")
+    raw_plan = data.get(layout.S_WAKTU_RENCANA)
+    plan_text = as_text(raw_plan)
+    plan = None
+    try:
+        plan = parse_waktu(raw_plan.strip() if isinstance(raw_plan, str) else raw_plan)
+    except ParseError as exc:
+        reader.problem(Location(AREA_SOP, number, layout.S_WAKTU_RENCANA), ERROR, "waktu_rencana_tidak_dikenali",
+                       f"Langkah {number}, {layout.S_WAKTU_RENCANA}: {exc.message}")
     step = Step(number, as_text(data.get(layout.S_URAIAN)), actor, _split_roles(data.get(layout.S_PELAKSANA_LAIN)),
                 as_text(data.get(layout.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, as_text(data.get(layout.S_OUTPUT)),
-                as_text(data.get(layout.S_KETERANGAN)), standard)
-    if bad_waktu:
-        # Keep the text as typed (for display and messages); the step has no standard until it is fixed.
-        object.__setattr__(step, "waktu", waktu_text)
+                as_text(data.get(layout.S_KETERANGAN)), standard, waktu_rencana="", plan=plan)
+    # Keep the texts as typed (for display and messages); a step has no standard or plan until its text is fixed.
+    object.__setattr__(step, "waktu", waktu_text)
+    object.__setattr__(step, "waktu_rencana", plan_text)
     return step
 
 

@@ -132,8 +132,50 @@ def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) ->
     return f"{current.actor} ({', '.join(names)})" if names else current.actor
 
 
-def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> list[Any]:
-    """Beranda's value cells, in ``layout.BERANDA_FIELDS`` order."""
+def _plan_note(tracker: Tracker, schedule: CycleSchedule) -> str:
+    """What the projection could not count, else where the durations of steps without a standard came from."""
+    from lkj_xl.core.plan import PLAN_HISTORY, PLAN_RENCANA, unplanned_message
+    from lkj_xl.core.sop import format_minutes
+
+    if schedule.delivered:
+        return "-"
+    if schedule.unplanned_steps:
+        return unplanned_message(schedule.unplanned_steps) + "."
+    parts = []
+    for s in schedule.steps:
+        if s.done or s.planned_minutes is None:
+            continue
+        if s.plan_source == PLAN_RENCANA:
+            try:
+                text = tracker.sop.step(s.step).waktu_rencana
+            except KeyError:
+                text = ""
+            parts.append(f"Langkah {s.step}: Waktu Rencana {text or format_minutes(s.planned_minutes) + ' kerja'}")
+        elif s.plan_source == PLAN_HISTORY:
+            parts.append(f"Langkah {s.step}: {format_minutes(s.planned_minutes)} kerja (median siklus sebelumnya)")
+    if not parts:
+        return "Semua langkah yang belum selesai punya standar waktu SOP."
+    return "Tanpa standar SOP, dihitung dengan " + "; ".join(parts) + "."
+
+
+def _overdue_text(schedule: CycleSchedule) -> str:
+    from lkj_xl.core.sop import format_minutes
+
+    items = [f"Langkah {s.step} ({s.actor}), lewat {format_minutes(s.late_minutes)} kerja dari batas waktunya"
+             for s in schedule.steps if s.step in schedule.overdue_steps]
+    return "; ".join(items) if items else "Tidak ada"
+
+
+def problems_text(errors: int, warnings: int) -> str:
+    """Beranda's "Masalah data": the counts of the last validation."""
+    if not errors and not warnings:
+        return "Tidak ada masalah"
+    return f"{errors} kesalahan, {warnings} peringatan (lihat lembar Masalah)"
+
+
+def beranda_fields(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar,
+                   problem_counts: tuple[int, int] = (0, 0)) -> dict[str, Any]:
+    """Beranda's value cells by field label (``layout.BERANDA_FIELDS``).  ``problem_counts``: (errors, warnings)."""
     as_of = naive(schedule.as_of)
     deadline = naive(schedule.deadline)
     days_left = calendar.working_days_between(as_of.date(), deadline.date()) if as_of <= deadline else 0
@@ -157,18 +199,42 @@ def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
         else:
             due = "Tanpa standar waktu"
         projected = naive(schedule.projected_finish)
-    return [schedule.year, deadline, days_left, step_text, holder, due,
-            CYCLE_LABELS.get(schedule.overall, schedule.overall), projected, as_of]
+    return {
+        layout.B_YEAR: schedule.year, layout.B_DEADLINE: deadline, layout.B_DAYS_LEFT: days_left,
+        layout.B_CURRENT: step_text, layout.B_HOLDER: holder, layout.B_STEP_DUE: due,
+        layout.B_OVERALL: CYCLE_LABELS.get(schedule.overall, schedule.overall), layout.B_PROJECTED: projected,
+        layout.B_PLAN_NOTE: _plan_note(tracker, schedule), layout.B_OVERDUE: _overdue_text(schedule),
+        layout.B_PROBLEMS: problems_text(*problem_counts), layout.B_UPDATED: as_of,
+    }
 
 
-def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar) -> None:
-    """The cycle at a glance, in Beranda's value cells (one block)."""
+def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar,
+                   problem_counts: tuple[int, int] = (0, 0)) -> list[Any]:
+    """Beranda's value cells, in ``layout.BERANDA_FIELDS`` order."""
+    fields = beranda_fields(tracker, schedule, calendar, problem_counts)
+    return [fields[label] for label in layout.BERANDA_FIELDS]
+
+
+def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar,
+                  problem_counts: tuple[int, int] = (0, 0)) -> None:
+    """The cycle at a glance, in Beranda's value cells, found by their labels (a tracker of an older layout has
+    fewer rows: only those are written); the projection's label turns into "Terkirim pada" once delivered."""
     if not book.has_sheet(layout.SHEET_HOME):
         return
-    values = beranda_values(tracker, schedule, calendar)
-    book.write(layout.SHEET_HOME, layout.BERANDA_FIRST_ROW, layout.BERANDA_VALUE_COLUMN, [[v] for v in values])
-    printing.fit_rows(book, layout.SHEET_HOME, layout.BERANDA_FIRST_ROW, [[None, v] for v in values],
-                      BERANDA_WIDTHS)
+    fields = beranda_fields(tracker, schedule, calendar, problem_counts)
+    rows = layout.beranda_rows(book.read(layout.SHEET_HOME))
+    if not rows:  # labels gone: the current layout's rows
+        rows = {label: layout.beranda_row(label) for label in layout.BERANDA_FIELDS}
+    by_row = {row: fields[label] for label, row in rows.items()}
+    first, last = min(by_row), max(by_row)
+    runs = [(first, [by_row[r] for r in range(first, last + 1)])] if last - first + 1 == len(by_row) else \
+        [(row, [value]) for row, value in sorted(by_row.items())]
+    for row, values in runs:
+        book.write(layout.SHEET_HOME, row, layout.BERANDA_VALUE_COLUMN, [[v] for v in values])
+        printing.fit_rows(book, layout.SHEET_HOME, row, [[None, v] for v in values], BERANDA_WIDTHS)
+    if layout.B_PROJECTED in rows:
+        book.write(layout.SHEET_HOME, rows[layout.B_PROJECTED], layout.BERANDA_LABEL_COLUMN,
+                   [[layout.B_DELIVERED if schedule.delivered else layout.B_PROJECTED]])
 
 
 def _last_filled_row(values: Sequence[Sequence[Any]], first_row0: int, width: int) -> int:
@@ -329,8 +395,10 @@ def write_reminders(book: Book, tracker: Tracker, reminders: Sequence[Any], year
     if not book.has_sheet(sheet):
         return 0
     width = len(layout.REMINDER_HEADERS)
-    first = layout.REMINDERS_HEADER_ROW + 1
-    old_last = _last_filled_row(book.read(sheet), first - 1, width) + 1  # 1-based; first - 1 when none
+    values = book.read(sheet)
+    title_row = layout.reminders_title_row(values)  # an older layout has the block higher up
+    first = title_row + 2
+    old_last = _last_filled_row(values, first - 1, width) + 1  # 1-based; first - 1 when none
     rows = reminder_rows(tracker, reminders, year, as_of)
     block: list[list[Any]] = [
         [layout.REMINDERS_TITLE, f"Keadaan per {_when(as_of)} WIB. Klik nomor WhatsApp untuk membuka pesan yang "
@@ -340,10 +408,10 @@ def write_reminders(book: Book, tracker: Tracker, reminders: Sequence[Any], year
         block += [values for values, _ in rows]
     else:
         block.append(["Tidak ada langkah yang perlu diingatkan."] + [None] * (width - 1))
-    written_last = layout.REMINDERS_TITLE_ROW + len(block) - 1
+    written_last = title_row + len(block) - 1
     block += [[None] * width for _ in range(max(0, old_last - written_last))]
-    book.write(sheet, layout.REMINDERS_TITLE_ROW, 1, block)
-    printing.fit_rows(book, sheet, layout.REMINDERS_HEADER_ROW, block[1:], BERANDA_WIDTHS)
+    book.write(sheet, title_row, 1, block)
+    printing.fit_rows(book, sheet, title_row + 1, block[1:], BERANDA_WIDTHS)
     links = {first + i: link for i, (_, link) in enumerate(rows)}
     for row in range(first, max(old_last, first + len(rows) - 1) + 1):
         book.set_hyperlink(sheet, row, layout.REMINDER_LINK_COLUMN, links.get(row))

@@ -176,7 +176,7 @@ def _updated(book: Any) -> Any:
     if not book.has_sheet(layout.SHEET_HOME):
         return None
     values = book.read(layout.SHEET_HOME)
-    r = layout.BERANDA_FIRST_ROW + layout.BERANDA_FIELDS.index(layout.B_UPDATED) - 1
+    r = layout.beranda_rows(values).get(layout.B_UPDATED, layout.beranda_row(layout.B_UPDATED)) - 1  # by label
     c = layout.BERANDA_VALUE_COLUMN - 1
     value = values[r][c] if r < len(values) and c < len(values[r]) else None
     return value if value not in ("", None) else None
@@ -186,12 +186,13 @@ def cycle_row(analysis: Any, rel: str, *, updated: Any = None, open_by: str | No
     """The recap row of one analysed cycle (the same numbers ``lkj status`` prints, and Beranda's texts)."""
     from lkj_xl.core.values import as_text
     from lkj_xl.workbook import actions
-    from lkj_xl.workbook.writers import beranda_values
+    from lkj_xl.workbook import layout
+    from lkj_xl.workbook.writers import beranda_fields
 
     state = actions.status_dict(analysis)
     sched, tracker, calendar = analysis.schedule, analysis.tracker, analysis.calendar
-    _year, _deadline, _left, step_text, holder, _due, _label, _projected, _as_of = \
-        beranda_values(tracker, sched, calendar)
+    fields = beranda_fields(tracker, sched, calendar)
+    step_text, holder = fields[layout.B_CURRENT], fields[layout.B_HOLDER]
     current = sched.current
     reference = sched.delivered_at if sched.delivered else sched.as_of
     if reference <= sched.deadline:
