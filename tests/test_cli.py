@@ -393,7 +393,7 @@ def test_status_json_matches_the_documented_schema(tracker, capsys):
     assert {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} <= set(state)
     assert set(state) - {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} \
         <= {"overall", "problem_counts"}
-    assert state["problem_counts"] == {"errors": 0, "warnings": 2}
+    assert state["problem_counts"] == {"errors": 0, "warnings": 1}
     assert isinstance(state["year"], int) and state["year"] == 2025
     for key in ("deadline", "as_of", "projected_finish"):
         assert_iso(state[key])
