@@ -46,6 +46,7 @@ from lkj_xl.core.entries import (
     F_KELENGKAPAN,
     F_PELAKSANA,
     F_RECEIVED,
+    F_ULANG,
     F_YEAR,
     WARNING,
     Cycle,
@@ -86,6 +87,7 @@ PELAKSANA_TIDAK_TERDAFTAR = "pelaksana_tidak_terdaftar"
 JABATAN_TIDAK_SESUAI = "jabatan_tidak_sesuai"
 KELENGKAPAN_TIDAK_LENGKAP = "kelengkapan_tidak_lengkap"
 KELENGKAPAN_TIDAK_DIKENAL = "kelengkapan_tidak_dikenal"
+ULANG_TIDAK_SAH = "ulang_tidak_sah"
 # staff list
 NAMA_KOSONG = "nama_kosong"
 NIP_TIDAK_SAH = "nip_tidak_sah"
@@ -111,6 +113,7 @@ SEVERITIES: dict[str, str] = {
     JABATAN_TIDAK_SESUAI: WARNING,
     KELENGKAPAN_TIDAK_LENGKAP: WARNING,
     KELENGKAPAN_TIDAK_DIKENAL: WARNING,
+    ULANG_TIDAK_SAH: ERROR,
     NAMA_KOSONG: ERROR,
     NIP_TIDAK_SAH: ERROR,
     NIP_GANDA: ERROR,
@@ -274,6 +277,7 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int, as_of: da
             _check_order(state, previous, problems)
             _check_pelaksana(step.actor, step.number, state, staff_index, problems)
             _check_kelengkapan(step.kelengkapan, state, problems)
+            _check_ulang(state.entry, problems)
         previous = state
 
     records = tuple(
@@ -422,6 +426,25 @@ def _check_kelengkapan(required: str, state: _StepState, problems: list[Problem]
                                  f"(tidak lengkap)."))
 
 
+def read_ulang(raw: object) -> int | None:
+    """"Ulang" (how many times a step was sent back): a whole number 0 or more; blank -> 0; else None."""
+    if is_blank(raw):
+        return 0
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if raw >= 0 and float(raw).is_integer() else None
+    text = str(raw).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _check_ulang(entry, problems: list[Problem]) -> None:
+    if read_ulang(entry.ulang) is None:
+        problems.append(_problem(_step_loc(entry, F_ULANG), ULANG_TIDAK_SAH,
+                                 f"Ulang \"{_shown(_clean_text(entry.ulang))}\" bukan bilangan bulat 0 atau lebih; "
+                                 f"isi berapa kali langkah ini dikembalikan, mis. 0, 1 atau 2."))
+
+
 def _kelengkapan(raw: object) -> bool | None:
     """True for Ya, False for Tidak, None for anything else."""
     if isinstance(raw, bool):
@@ -533,7 +556,7 @@ def _step_loc(entry: StepEntry, field: str) -> Location:
 
 def _blank_step_row(entry: StepEntry) -> bool:
     return all(is_blank(v) for v in (entry.year, entry.received, entry.completed, entry.pelaksana, entry.kelengkapan,
-                                   entry.nomor_output, entry.catatan))
+                                   entry.nomor_output, entry.catatan, entry.ulang))
 
 
 def _clean_text(value: object) -> str | None:
