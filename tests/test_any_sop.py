@@ -107,7 +107,8 @@ def test_new_from_a_signed_pdf_builds_one_sheet_and_table_per_step(tmp_path, cap
     roles = [sop.cell(layout.ROLES_HEADER_ROW + i, layout.ROLES_COLUMN).value for i in range(1, 7)]
     assert roles == ["TIM", "Kepala Bagian Umum", "Sekretaris", "Layanan Umum", "Jasa pengiriman", None]
     # the dropdowns of Pegawai's Jabatan and tblSOP's Pelaksana list exactly those roles
-    assert wb.defined_names[layout.ROLES_NAME].attr_text == "'SOP'!$J$4:$J$33"
+    roles_column = openpyxl.utils.get_column_letter(layout.ROLES_COLUMN)
+    assert wb.defined_names[layout.ROLES_NAME].attr_text == f"'SOP'!${roles_column}$4:${roles_column}$33"
     header = layout.SOP_TABLE_HEADER_ROW
     table = [[sop.cell(header + i, c).value for c in (1, 3, 4, 6)] for i in range(1, 9)]
     assert table[3] == [4, "Kepala Bagian Umum", "Sekretaris", "20 Menit"]
