@@ -107,7 +107,8 @@ def test_new_from_a_signed_pdf_builds_one_sheet_and_table_per_step(tmp_path, cap
     roles = [sop.cell(layout.ROLES_HEADER_ROW + i, layout.ROLES_COLUMN).value for i in range(1, 7)]
     assert roles == ["TIM", "Kepala Bagian Umum", "Sekretaris", "Layanan Umum", "Jasa pengiriman", None]
     # the dropdowns of Pegawai's Jabatan and tblSOP's Pelaksana list exactly those roles
-    assert wb.defined_names[layout.ROLES_NAME].attr_text == "'SOP'!$J$4:$J$33"
+    roles_column = openpyxl.utils.get_column_letter(layout.ROLES_COLUMN)
+    assert wb.defined_names[layout.ROLES_NAME].attr_text == f"'SOP'!${roles_column}$4:${roles_column}$33"
     header = layout.SOP_TABLE_HEADER_ROW
     table = [[sop.cell(header + i, c).value for c in (1, 3, 4, 6)] for i in range(1, 9)]
     assert table[3] == [4, "Kepala Bagian Umum", "Sekretaris", "20 Menit"]
@@ -231,3 +232,136 @@ def test_fourteen_steps_print_on_a4_without_splitting_columns(tracker_14, tmp_pa
     for text in texts:
         if "Keterlambatan" in text or "Tindakan yang harus diambil" in text:
             assert "Uraian Kegiatan" in text
+
+
+# --- the flowchart in the SOP model and the SOP sheet; the Waktu shared by a group; Ulang ------------------------------
+
+
+PDF_041 = SAMPLES / "041. SOP Unit Kerja Pimpinan (UKP) 2025 signed.pdf"
+
+
+def grouped_json() -> dict:
+    """Four steps; the Waktu "2 hari kerja" merged over steps 2 and 3 (the first carries it); step 4 a decision."""
+    data = sop_json_14()
+    data["steps"] = data["steps"][:4]
+    data["steps"][1].update(waktu="2 hari kerja", waktu_group=[2, 3])
+    data["steps"][2].update(waktu="", waktu_group=[2, 3])
+    data["steps"][3].update(waktu="1 jam", symbol="keputusan",
+                            branches=[{"label": "Ya, lengkap", "to": None}, {"label": "Tidak", "to": 2}])
+    return data
+
+
+@needs_samples
+def test_symbols_and_branches_from_the_pdf_live_on_the_sop_sheet(tmp_path, capsys):
+    from lkj_xl.authoring.sop_import import read_sop_document
+
+    path = tmp_path / "UKP.xlsx"
+    assert lkj(capsys, "new", path, "--year", 2025, "--sop", PDF_041)[0] == 1
+    ws = openpyxl.load_workbook(path)[layout.SHEET_SOP]
+    header = layout.SOP_TABLE_HEADER_ROW
+    flow = {ws.cell(header + i, layout.FLOW_COLUMN).value: tuple(ws.cell(header + i, layout.FLOW_COLUMN + c).value
+                                                                 for c in (1, 2, 3)) for i in range(1, 10)}
+    assert flow[1] == ("mulai", None, None) and flow[9] == ("selesai", None, None)
+    assert flow[5] == ("keputusan", "Tidak: 4; Ya: 6", None) and flow[8] == ("keputusan", "Tidak: 7; Ya: 9", None)
+    # the tracker's SOP sheet imports back to the same flowchart reading as the PDF
+    from_pdf = read_sop_document(PDF_041).sop_json
+    from_sheet = read_sop_document(path).sop_json
+    for key in ("symbol", "branches", "waktu_group", "actor", "waktu"):
+        assert [s.get(key) for s in from_sheet["steps"]] == [s.get(key) for s in from_pdf["steps"]], key
+
+
+def test_a_waktu_group_round_trips_and_is_one_standard_for_the_group(tmp_path, capsys):
+    from datetime import datetime
+
+    from lkj_xl.authoring.sop_import import read_sop_document, to_sop
+    from lkj_xl.core.entries import Cycle, StepRecord
+    from lkj_xl.core.schedule import schedule_cycle
+    from lkj_xl.core.worktime import build_calendar
+
+    source = tmp_path / "grup.json"
+    source.write_text(json.dumps(grouped_json()), encoding="utf-8")
+    path = tmp_path / "Grup.xlsx"
+    assert lkj(capsys, "new", path, "--year", 2025, "--sop", source)[0] == 0
+    ws = openpyxl.load_workbook(path)[layout.SHEET_SOP]
+    header = layout.SOP_TABLE_HEADER_ROW
+    assert [ws.cell(header + n, layout.FLOW_COLUMN + 3).value for n in (1, 2, 3, 4)] == [None, "2-3", "2-3", None]
+    assert ws.cell(header + 4, layout.FLOW_COLUMN + 2).value == "Ya, lengkap: ?; Tidak: 2"
+    sop = to_sop(read_sop_document(path).sop_json)
+    assert sop == to_sop(grouped_json())  # JSON -> tracker -> import: the same SOP
+    assert sop.step(3).waktu_group == (2, 3) and sop.step(4).branches == (("Ya, lengkap", None), ("Tidak", 2))
+
+    # Step 2 starts Monday 6 Jan 2025 08.00: the group's 2 working days end Wednesday 8 Jan 08.00, for step 2 and
+    # for step 3 alike; step 3 finishing 8 Jan 10.00 is late by 120 working minutes.  In the backward plan the
+    # group takes its 2 days once.
+    cal = build_calendar(range(2025, 2028))
+    records = (StepRecord(1, datetime(2025, 1, 6, 7, 30), datetime(2025, 1, 6, 8, 0)),
+               StepRecord(2, None, datetime(2025, 1, 7, 9, 0)), StepRecord(3, None, datetime(2025, 1, 8, 10, 0)))
+    sched = schedule_cycle(sop, cal, Cycle(2025, records), datetime(2025, 1, 9, 9, 0))
+    two, three, four = sched.steps[1], sched.steps[2], sched.steps[3]
+    assert two.due == three.due == datetime(2025, 1, 8, 8, 0)
+    assert (two.status, three.status, three.late_minutes) == ("selesai_tepat_waktu", "selesai_terlambat", 120)
+    assert three.latest_finish == two.latest_finish  # step 3 takes no time of its own in the plan
+    assert four.due == datetime(2025, 1, 8, 11, 0)  # its own 1 jam from step 3's Selesai
+
+
+@pytest.mark.parametrize("typed, ok", [(2, True), ("3", True), (0, True), (None, True), ("dua", False), (-1, False),
+                                       (1.5, False)])
+def test_ulang_takes_a_whole_number_zero_or_more(templates, tmp_path, capsys, typed, ok):
+    from conftest import fill_steps, cycle
+    from lkj_xl.authoring.demo import DEMO_STAFF
+
+    path = templates.copy(templates.blank(staff=DEMO_STAFF), tmp_path)
+    values = cycle("06/01/2026 08:00", "06/01/2026 08:04", DEMO_STAFF[0][0], "Ya")
+    values[layout.F_ULANG] = typed
+    fill_steps(path, {1: values})
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", "2026-01-07T10:00")
+    if ok:
+        assert "bilangan bulat 0 atau lebih" not in out, out
+    else:
+        column = openpyxl.utils.get_column_letter(layout.STEP_HEADERS.index(layout.F_ULANG) + 1)
+        assert code == 1 and f"Langkah 1!{column}13" in out and "bilangan bulat 0 atau lebih" in out, out
+    ws = openpyxl.load_workbook(path)[layout.step_sheet(1)]
+    validations = [dv for dv in ws.data_validations.dataValidation if dv.type == "whole" and dv.formula1 == "0"]
+    assert len(validations) == 1 and str(validations[0].sqref).startswith("N13")
+
+
+def as_layout_2(path: Path) -> Path:
+    """A tracker of layout version 2: no Ulang column, no flow table beside tblSOP, version 2 on Pengaturan."""
+    from openpyxl.worksheet.table import TableColumn
+
+    wb = openpyxl.load_workbook(path)
+    column = layout.STEP_HEADERS.index(layout.F_ULANG) + 1
+    for n in range(1, 9):
+        ws = wb[layout.step_sheet(n)]
+        for row in range(layout.STEP_TABLE_HEADER_ROW, layout.STEP_TABLE_HEADER_ROW + 3):
+            ws.cell(row, column).value = None
+        table = ws.tables[layout.step_table(n)]
+        table.ref = table.autoFilter.ref = f"A{layout.STEP_TABLE_HEADER_ROW}:M{table.ref.split(':')[1][1:]}"
+        table.tableColumns = [TableColumn(id=i + 1, name=c.name) for i, c in enumerate(table.tableColumns[:13])]
+    sop = wb[layout.SHEET_SOP]
+    del sop.tables[layout.FLOW_TABLE_NAME]
+    for row in sop.iter_rows(min_row=layout.SOP_TABLE_TITLE_ROW, min_col=layout.FLOW_COLUMN,
+                             max_col=layout.FLOW_COLUMN + 3):
+        for cell in row:
+            cell.value = None
+    wb[layout.SHEET_SETTINGS].cell(layout.settings_row(layout.P_VERSION), 2).value = 2
+    wb.save(path)
+    return path
+
+
+def test_a_layout_2_tracker_reads_with_one_warning_and_upgrade_adds_ulang_and_the_flow_table(templates, tmp_path,
+                                                                                              capsys):
+    old = as_layout_2(templates.copy(templates.demo(), tmp_path, "lama.xlsx"))
+    code, out, _ = lkj(capsys, "validate", old, "--as-of", "2026-02-23T10:00")
+    outdated = [line for line in out.splitlines() if "lkj upgrade" in line]
+    assert len(outdated) == 1 and "versi 2" in outdated[0] and "\"Ulang\"" in outdated[0] \
+        and layout.FLOW_TABLE_NAME in outdated[0], out
+    new = tmp_path / "baru.xlsx"
+    code, out, err = lkj(capsys, "upgrade", old, new)
+    assert code == 0, out + err
+    wb = openpyxl.load_workbook(new)
+    ws = wb[layout.step_sheet(1)]
+    assert ws.cell(layout.STEP_TABLE_HEADER_ROW, layout.STEP_HEADERS.index(layout.F_ULANG) + 1).value == "Ulang"
+    assert layout.FLOW_TABLE_NAME in wb[layout.SHEET_SOP].tables
+    code, out, _ = lkj(capsys, "validate", new, "--as-of", "2026-02-23T10:00")
+    assert "lkj upgrade" not in out

@@ -121,8 +121,8 @@ def test_none_empties_a_cell(opened):
 def test_resize_table_grows_a_table_over_the_rows_below(opened):
     sheet, name = layout.step_sheet(2), layout.step_table(2)
     first = layout.STEP_TABLE_HEADER_ROW
-    opened.book.resize_table(sheet, name, f"A{first}:M{first + 3}")
-    assert opened.saved().tables(sheet)[name] == f"A{first}:M{first + 3}"
+    opened.book.resize_table(sheet, name, f"A{first}:N{first + 3}")
+    assert opened.saved().tables(sheet)[name] == f"A{first}:N{first + 3}"
 
 
 def test_set_print_area_and_row_height_reach_the_file(opened):

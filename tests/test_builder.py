@@ -45,6 +45,8 @@ def test_indonesian_headers(wb):
     assert row_values(wb["SOP"], 19, 1, 9) == ["No", "Uraian Prosedur", "Pelaksana", "Pelaksana Lain", "Kelengkapan",
                                               "Waktu", "Waktu Rencana", "Output", "Keterangan"]
     assert wb["SOP"]["J19"].value is None and wb["SOP"]["K3"].value == "Jabatan Pelaksana"  # a gap beside tblSOP
+    assert row_values(wb["SOP"], 19, 13, 4) == ["Langkah", "Simbol", "Cabang", "Waktu Bersama"]
+    assert wb["SOP"]["L19"].value is None  # a gap between the roles list and the flow table
     assert row_values(wb["Pengaturan"], 19, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
                                                      "Selesai istirahat", "Jam pulang", "Sumber"]
     assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
@@ -84,8 +86,8 @@ def test_beranda_labels_value_cells_and_print_setup(wb):
 def test_tables_and_refs(wb):
     for n in range(1, 9):
         tables = dict(wb[f"Langkah {n}"].tables.items())
-        assert tables == {f"tblLangkah{n}": "A12:M13"}
-    assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:I27"}
+        assert tables == {f"tblLangkah{n}": "A12:N13"}
+    assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:I27", "tblAlurSOP": "M19:P27"}
     assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A19:G26", "tblJamKhusus": "A29:I41"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
     assert staff_ref == f"A3:F{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"

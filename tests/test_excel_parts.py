@@ -32,7 +32,7 @@ needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice
 
 STEP = "Langkah 3"
 NOTE_SHEET = "Langkah 2"
-HEADER = layout.STEP_TABLE_HEADER_ROW  # 12; the built table is A12:M13
+HEADER = layout.STEP_TABLE_HEADER_ROW  # 12; the built table is A12:N13
 ENTRY = HEADER + 1
 AS_OF = "2026-02-23T10:00"
 

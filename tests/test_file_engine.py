@@ -143,7 +143,7 @@ def test_the_row_typed_below_a_table_is_computed(ran, kind):
     _, path, _, _ = ran[(kind, "refresh")]
     ws = openpyxl.load_workbook(path)[layout.step_sheet(2)]
     row = layout.STEP_TABLE_HEADER_ROW + 2
-    assert ws.tables[layout.step_table(2)].ref == f"A{layout.STEP_TABLE_HEADER_ROW}:M{row}"
+    assert ws.tables[layout.step_table(2)].ref == f"A{layout.STEP_TABLE_HEADER_ROW}:N{row}"
     status = layout.STEP_HEADERS.index(layout.C_STATUS) + 1
     assert ws.cell(row, 1).value == 2024 and ws.cell(row, status).value
 

@@ -436,13 +436,13 @@ def test_resize_table_grows_ref_and_copies_styles(demo, tmp_path):
     book.resize_table("Langkah 1", "tblLangkah1", 15)
     book.resize_table("Langkah 2", "tblLangkah2", 250)
     book.set_row_height("Langkah 3", 13, 31.5)
-    assert book.tables("Langkah 2") == {"tblLangkah2": "A12:M250"}
+    assert book.tables("Langkah 2") == {"tblLangkah2": "A12:N250"}
     out = book.save(tmp_path / "out.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb["Langkah 1"].tables["tblLangkah1"].ref == "A12:M15"
-    assert wb["Langkah 1"].tables["tblLangkah1"].autoFilter.ref == "A12:M15"
+    assert wb["Langkah 1"].tables["tblLangkah1"].ref == "A12:N15"
+    assert wb["Langkah 1"].tables["tblLangkah1"].autoFilter.ref == "A12:N15"
     ws = wb["Langkah 2"]
-    assert ws.tables["tblLangkah2"].ref == "A12:M250"
+    assert ws.tables["tblLangkah2"].ref == "A12:N250"
     for col in "ABHM":  # rows 213-249 had no cells: styled as the row above, up to the formatted row 212
         assert ws[f"{col}249"].number_format == ws[f"{col}212"].number_format
         assert ws[f"{col}249"].style_id == ws[f"{col}212"].style_id and ws[f"{col}249"].value is None
@@ -454,7 +454,7 @@ def test_resize_table_grows_ref_and_copies_styles(demo, tmp_path):
                   "row_heights": {"Langkah 3": {13}}}
     assert package_differences(demo, out, owned_by(book), structural=structural) == []
     book.resize_table("Langkah 1", "tblLangkah1", 13)  # shrink back
-    assert book.tables("Langkah 1") == {"tblLangkah1": "A12:M13"}
+    assert book.tables("Langkah 1") == {"tblLangkah1": "A12:N13"}
 
 
 def test_package_differences_names_forbidden_changes(demo, tmp_path):

@@ -354,7 +354,7 @@ def test_write_computed_leaves_entry_cells_identical(path):
     assert ws3["I13"].number_format == layout.DATETIME_FORMAT
     assert (ws3["I14"].value, ws3["J14"].value) == (dt(2025, 1, 20, 8, 0), "Selesai tepat waktu")  # other year kept
     assert ws3["J16"].value == "sisa lama"  # outside the table: never written
-    assert ws3.tables["tblLangkah3"].ref == "A12:M14"  # grown over the 2024 row typed right below it
+    assert ws3.tables["tblLangkah3"].ref == "A12:N14"  # grown over the 2024 row typed right below it
     assert wb["Langkah 4"]["J13"].value == "Belum mulai" and wb["Langkah 4"]["K13"].value is None
 
 

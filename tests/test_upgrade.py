@@ -82,7 +82,7 @@ def old_tracker(templates, tmp_path_factory) -> Path:
             for offset, value in enumerate(columns[label]):
                 ws.cell(row=HEADER + offset, column=i).value = value
         for offset in range(4):
-            ws.cell(row=HEADER + offset, column=len(layout.STEP_ENTRY_HEADERS)).value = None  # Catatan's old place
+            ws.cell(row=HEADER + offset, column=layout.STEP_HEADERS.index(layout.F_CATATAN) + 1).value = None  # Catatan's old place
         ws.cell(row=HEADER, column=len(layout.STEP_HEADERS) + 1, value=EXTRA)
         ws.cell(row=HEADER + 1, column=len(layout.STEP_HEADERS) + 1, value=f"sudah diparaf {number}")
     wb[layout.step_sheet(2)].cell(row=HEADER + 1, column=OLD_ORDER.index(layout.F_CATATAN) + 1).value = "=SUM(1,2)"  # text?
@@ -138,11 +138,12 @@ def test_upgrade_carries_every_entry(old_tracker, tmp_path):
         assert set(old_entries) == set(new_entries)
         for key, values in old_entries.items():
             moved = new_entries[key]
-            assert {k: v for k, v in moved.items() if k != layout.F_NOMOR} == values, (number, key)
+            assert {k: v for k, v in moved.items()  # Ulang (layout 3) is new and empty
+                    if k != layout.F_NOMOR and (k in values or v is not None)} == values, (number, key)
             assert moved.get(layout.F_NOMOR) is None
         # the table covers the rows and the extra column
         ref = new_ws.tables[layout.step_table(number)].ref
-        assert ref.startswith("A12:") and ref.split(":")[1][0] == "N"
+        assert ref.startswith("A12:") and ref.split(":")[1][0] == "O"
     cell = new_wb[layout.step_sheet(2)].cell(row=HEADER + 1, column=layout.STEP_HEADERS.index(layout.F_CATATAN) + 1)
     assert cell.value == "=SUM(1,2)" and cell.data_type == "s"  # text that looks like a formula stays text
     cell = new_wb[layout.step_sheet(1)].cell(row=HEADER + 2, column=layout.STEP_HEADERS.index(layout.F_CATATAN) + 1)

@@ -49,7 +49,7 @@ from lkj_xl.core.entries import StaffEntry
 from lkj_xl.authoring.page_setup import apply_page_setup
 from lkj_xl.authoring.report_template import build_report_template, fit_a4
 from lkj_xl.core.settings import Settings
-from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, Sop
+from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, format_branches, format_group
 from lkj_xl.workbook.printing import HISTORY_WIDTHS, PROBLEM_WIDTHS
 from lkj_xl.workbook.writers import step_header_values
 
@@ -378,8 +378,40 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
         "Waktu Rencana: lama yang direncanakan bagi langkah yang tidak punya standar Waktu di SOP (tulisan sama "
         "dengan Waktu, mis. \"20 hari kerja\"). Dipakai untuk Batas Akhir Rencana dan perkiraan selesai; tidak "
         "membuat langkah terlambat. Bila kosong, dipakai median waktu aktual siklus tahun-tahun sebelumnya.", "lkj-xl")
-    _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 16, "H": 30, "I": 28, "J": 3, "K": 22})
+    _build_flow(ws, sop)
+    _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 16, "H": 30, "I": 28, "J": 3, "K": 22,
+                 "L": 3, "M": 10, "N": 14, "O": 30, "P": 16})
     ws.freeze_panes = "A4"
+
+
+def _build_flow(ws, sop: Sop) -> None:
+    """The flow table beside tblSOP: each step's flowchart symbol, a decision's branches and the steps sharing one
+    Waktu (as ``lkj sop import`` read them; the admin may correct them here)."""
+    first = layout.FLOW_COLUMN
+    ws.cell(row=layout.SOP_TABLE_TITLE_ROW, column=first, value="Bagan alir").font = _SUBTITLE
+    header = layout.SOP_TABLE_HEADER_ROW
+    _header(ws, header, first, layout.FLOW_HEADERS)
+    for offset, step in enumerate(sop.steps, start=1):
+        values = [step.number, step.symbol or None, format_branches(step.branches) or None,
+                  format_group(step.waktu_group) or None]
+        for column, value in enumerate(values, start=first):
+            cell = ws.cell(row=header + offset, column=column, value=value)
+            cell.alignment = _WRAP
+            if column > first:
+                cell.number_format = layout.TEXT_FORMAT
+    last = header + max(len(sop.steps), 1)
+    _table(ws, layout.FLOW_TABLE_NAME, header, first, last, first + len(layout.FLOW_HEADERS) - 1)
+    below = header + layout.ENTRY_ROWS
+    _validation(ws, _col_range(first + 1, header + 1, below), "list", formula1='"' + ",".join(SYMBOLS) + '"',
+                title="Simbol", error="Pilih simbol bagan alir: " + ", ".join(SYMBOLS) + ".",
+                prompt="Simbol langkah ini pada bagan alir SOP.")
+    _validation(ws, _col_range(first + 2, header + 1, below), "textLength", operator="lessThanOrEqual",
+                formula1="255", title="Cabang", error="Teks cabang terlalu panjang.",
+                prompt="Cabang keputusan: label dan langkah tujuan, mis. Ya: 5; Tidak: 3 (? bila belum diketahui).")
+    _validation(ws, _col_range(first + 3, header + 1, below), "textLength", operator="lessThanOrEqual",
+                formula1="60", title="Waktu Bersama", error="Teks terlalu panjang.",
+                prompt="Bila satu Waktu berlaku untuk beberapa langkah (sel digabung di dokumen SOP), tulis "
+                       "langkahnya, mis. 4-6, di setiap langkah itu; Waktu ditulis di langkah pertama saja.")
 
 
 def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
@@ -600,19 +632,23 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
     last_top = layout.STEP_HEADER_FIRST_ROW + len(layout.STEP_HEADER_LABELS) - 1
     _add_name(ws.parent, layout.step_top_name(step.number), ws.title, _abs(2, layout.STEP_HEADER_FIRST_ROW, last_top))
     note = ws.cell(row=layout.STEP_NOTE_ROW, column=1,
-                   value=f"Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. {DATETIME_EXAMPLE}. Kolom "
-                         "abu-abu dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi.")
+                   value=f"Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. {DATETIME_EXAMPLE}. Kolom abu-abu "
+                         "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi. Langkah yang "
+                         "dikembalikan lalu diulang: Diterima tetap saat pertama diterima, Selesai saat terakhir "
+                         "selesai, Ulang = berapa kali dikembalikan.")
     note.font = _NOTE
 
     header = layout.STEP_TABLE_HEADER_ROW
     columns = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
     first_computed = columns[layout.STEP_COMPUTED_HEADERS[0]]
+    last_computed = columns[layout.STEP_COMPUTED_HEADERS[-1]]
     computed_note = ws.cell(row=layout.STEP_COMPUTED_NOTE_ROW, column=first_computed, value=layout.COMPUTED_NOTE)
     computed_note.font = _NOTE
     computed_note.alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=layout.STEP_COMPUTED_NOTE_ROW, start_column=first_computed,
-                   end_row=layout.STEP_COMPUTED_NOTE_ROW, end_column=last_col)
-    _header(ws, header, 1, layout.STEP_ENTRY_HEADERS)
+                   end_row=layout.STEP_COMPUTED_NOTE_ROW, end_column=last_computed)
+    for label in layout.STEP_ENTRY_HEADERS:
+        _header(ws, header, columns[label], (label,))
     _header(ws, header, first_computed, layout.STEP_COMPUTED_HEADERS, _COMPUTED_HEADER_FILL)
     for label in layout.STEP_COMPUTED_HEADERS:
         ws.cell(row=header, column=columns[label]).font = Font(bold=True, italic=True, color="FFFFFF")
@@ -646,15 +682,24 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
     _validation(ws, _col_range(columns[layout.F_KELENGKAPAN], first, below), "list", formula1=f'"{layout.YES},{layout.NO}"',
                 title="Kelengkapan", error="Pilih Ya atau Tidak.",
                 prompt=f"Apakah kelengkapan ({step.kelengkapan or '-'}) diterima lengkap?")
-    computed_ref = f"{get_column_letter(first_computed)}{first}:{get_column_letter(last_col)}{below}"
+    _validation(ws, _col_range(columns[layout.F_ULANG], first, below), "whole", operator="greaterThanOrEqual",
+                formula1="0", title="Ulang", error="Isi bilangan bulat 0 atau lebih (berapa kali dikembalikan).",
+                prompt="Berapa kali langkah ini dikembalikan dan diulang (kosong = 0). Diterima tetap saat pertama "
+                       "diterima, Selesai saat terakhir selesai.")
+    for r in range(first, below + 1):
+        ws.cell(row=r, column=columns[layout.F_ULANG]).number_format = "0"
+    computed_ref = f"{get_column_letter(first_computed)}{first}:{get_column_letter(last_computed)}{below}"
     _validation(ws, computed_ref, "custom", formula1=f"ISBLANK({get_column_letter(first_computed)}{first})",
                 title="Dihitung otomatis",
                 error="Kolom ini dihitung otomatis oleh Hitung Batas Waktu (lkj refresh) dan tidak diisi tangan.")
 
     _status_colours(ws, columns, first, below)
 
-    _widths(ws, {"A": 18, "B": 24, "C": 24, "D": 28, "E": 13, "F": 20, "G": 32, "H": 24, "I": 24, "J": 20,
-                 "K": 13, "L": 14, "M": 24})
+    widths = {layout.F_YEAR: 18, layout.F_RECEIVED: 24, layout.F_COMPLETED: 24, layout.F_PELAKSANA: 28,
+              layout.F_KELENGKAPAN: 13, layout.F_NOMOR: 20, layout.F_CATATAN: 32, layout.F_ULANG: 8,
+              layout.C_START: 24, layout.C_DUE: 24, layout.C_STATUS: 20, layout.C_LATE: 13, layout.C_ACTUAL: 14,
+              layout.C_LATEST: 24}
+    _widths(ws, {get_column_letter(columns[label]): widths.get(label, 16) for label in layout.STEP_HEADERS})
     ws.row_dimensions[header].height = 32
     ws.freeze_panes = f"B{header + 1}"
     fit_a4(ws, "landscape")

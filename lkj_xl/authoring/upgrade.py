@@ -358,8 +358,8 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             new.cell(row=header, column=next_col).fill = copy(new.cell(row=header, column=1).fill)
             next_col += 1
         counts.extra_columns += len(extras)
-        for c in range(1, len(layout.STEP_ENTRY_HEADERS) + 1):
-            new.cell(row=header + 1, column=c).value = None  # the builder's empty row for its year
+        for label in layout.STEP_ENTRY_HEADERS:
+            new.cell(row=header + 1, column=new_cols[label]).value = None  # the builder's empty row for its year
         k = 0
         for sheet_row, _year, blank in info.rows:
             extra_cells = [old.cell(row=sheet_row, column=col) for col in extras]

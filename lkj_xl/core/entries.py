@@ -30,6 +30,9 @@ F_PELAKSANA = "Pelaksana"
 F_KELENGKAPAN = "Kelengkapan"
 F_NOMOR = "Nomor Output"
 F_CATATAN = "Catatan"
+#: How many times the step was sent back and done again (layout version 3): Diterima stays the first time the step
+#: was received, Selesai the last time it was done.
+F_ULANG = "Ulang"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class StepEntry:
     kelengkapan: object = None
     nomor_output: object = None
     catatan: object = None
+    ulang: object = None  # "Ulang" (layout version 3)
 
 
 @dataclass(frozen=True)

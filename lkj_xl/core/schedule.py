@@ -4,7 +4,10 @@ Given the SOP, the working-time calendar, a :class:`~lkj_xl.core.entries.Cycle` 
 for each step its start, due time, status, lateness and latest finish, and for the cycle its projected finish.
 
 * start: Diterima if recorded, else the previous step's Selesai (hand-over), else not started;
-* due: start + the step's time standard (none for a step without a standard);
+* due: start + the step's time standard (none for a step without a standard).  A Waktu merged over several steps
+  in the SOP (``Step.waktu_group``, the first step carries the text) is one standard for the group: the group's
+  first step is due at its start + the standard, and every later step of the group is due at that same instant
+  (they share the time, they do not each get it); in the backward plan the group takes the standard once;
 * status: one of the ``STATUS_*`` constants below;
 * late_minutes: working minutes past due (to Selesai, or to ``as_of`` while running), 0 when not late;
 * latest_finish: the backward plan from the final deadline: the last step must finish by the deadline, each earlier
@@ -195,6 +198,7 @@ def schedule_cycle(
                        default=-1)
 
     results: list[StepSchedule] = []
+    group_due: dict[int, datetime | None] = {}  # first step of a waktu_group -> the group's due
     previous_completed: datetime | None = None
     projection: datetime | None = None
     for index, (step, record) in enumerate(zip(sop.steps, records)):
@@ -203,6 +207,10 @@ def schedule_cycle(
         duration = planned(step.number)
         plan_start: datetime | None = start  # where the plan's duration is counted from, for planned_minutes
         due = calendar.add(start, step.standard) if (start is not None and step.standard is not None) else None
+        if step.group_first is not None and step.standard is None:
+            due = group_due.get(step.group_first)  # a Waktu merged over several steps: one due for the group
+        elif step.waktu_group:
+            group_due[step.number] = due
 
         late = 0
         actual: int | None = None

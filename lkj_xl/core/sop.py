@@ -187,12 +187,81 @@ class Step:
     #: gives no standard; it plans and projects the cycle, it never makes a step late.
     waktu_rencana: str = ""
     plan: TimeStandard | None = field(default=None, compare=False)
+    #: the flowchart symbol of the step (``SYMBOLS``), "" when not known
+    symbol: str = ""
+    #: a decision's branches: (label as written, the step it leads to or None when not known)
+    branches: tuple[tuple[str, int | None], ...] = ()
+    #: the steps sharing one Waktu merged over them (the first carries the text), () when the Waktu is its own
+    waktu_group: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.standard is None and self.waktu:
             object.__setattr__(self, "standard", parse_waktu(self.waktu))
         if self.plan is None and self.waktu_rencana:
             object.__setattr__(self, "plan", parse_waktu(self.waktu_rencana))
+
+    @property
+    def group_first(self) -> int | None:
+        """The step whose Waktu this step shares (the first of its ``waktu_group``); None when it has its own."""
+        return self.waktu_group[0] if self.waktu_group and self.waktu_group[0] != self.number else None
+
+
+#: Flowchart symbols of an SOP-AP (Permenpan RB 35/2012, Lampiran: simbol diagram alir).
+SYMBOLS: tuple[str, ...] = ("mulai", "proses", "keputusan", "selesai", "penghubung")
+
+
+def format_branches(branches) -> str:
+    """``(("Ya", 5), ("Tidak", None))`` -> "Ya: 5; Tidak: ?" (the SOP sheet's "Cabang" cell)."""
+    return "; ".join(f"{label}: {'?' if to is None else to}" for label, to in branches)
+
+
+def parse_branches(text: object) -> tuple[tuple[str, int | None], ...]:
+    """The "Cabang" cell back: "Ya: 5; Tidak: ?" (or one branch per line).  A target that is not a step number
+    raises :class:`ParseError` naming it."""
+    out = []
+    for part in re.split(r"[;\n]", str(text or "")):
+        if not part.strip():
+            continue
+        label, sep, target = part.rpartition(":")
+        if not sep:
+            label, target = part, ""
+        label, target = label.strip(), target.strip()
+        if target in ("", "?", "-"):
+            out.append((label, None))
+        elif target.isdigit() and int(target) >= 1:
+            out.append((label, int(target)))
+        else:
+            raise ParseError(f"Cabang \"{part.strip()}\" tidak terbaca; tulis mis. \"Ya: 5; Tidak: 3\" (label, titik "
+                             f"dua, nomor langkah tujuan; \"?\" bila belum diketahui).", part)
+    return tuple(out)
+
+
+def format_group(group) -> str:
+    """``(4, 5, 6)`` -> "4-6"; steps that do not follow each other -> "4, 6"."""
+    group = tuple(group)
+    if not group:
+        return ""
+    if len(group) > 1 and list(group) == list(range(group[0], group[-1] + 1)):
+        return f"{group[0]}-{group[-1]}"
+    return ", ".join(str(n) for n in group)
+
+
+def parse_group(text: object) -> tuple[int, ...]:
+    """The "Waktu Bersama" cell back: "4-6", "4 s.d. 6", "4, 5, 6"; blank -> ().  Anything else raises
+    :class:`ParseError` naming the text."""
+    raw = " ".join(str(text if text is not None else "").split())
+    if not raw or raw in ("-",):
+        return ()
+    match = re.fullmatch(rf"(\d+)\s*(?:[{_DASHES}]|s\.?\s*d\.?|sampai)\s*(\d+)", raw.lower())
+    if match:
+        first, last = int(match.group(1)), int(match.group(2))
+        if first < last:
+            return tuple(range(first, last + 1))
+    parts = [p.strip() for p in re.split(r"[,;]", raw)]
+    if len(parts) > 1 and all(p.isdigit() for p in parts):
+        return tuple(int(p) for p in parts)
+    raise ParseError(f"Waktu bersama \"{raw}\" tidak terbaca; tulis langkah-langkah yang berbagi satu Waktu, mis. "
+                     f"\"4-6\" atau \"4, 5\", atau kosongkan.", raw)
 
 
 @dataclass(frozen=True)

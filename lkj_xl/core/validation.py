@@ -51,6 +51,7 @@ from lkj_xl.core.entries import (
     F_KELENGKAPAN,
     F_PELAKSANA,
     F_RECEIVED,
+    F_ULANG,
     F_YEAR,
     WARNING,
     Cycle,
@@ -92,6 +93,7 @@ JABATAN_TIDAK_SESUAI = "jabatan_tidak_sesuai"
 KELENGKAPAN_TIDAK_LENGKAP = "kelengkapan_tidak_lengkap"
 KELENGKAPAN_TIDAK_DIKENAL = "kelengkapan_tidak_dikenal"
 PELAKSANA_TANPA_DAFTAR = "pelaksana_tanpa_daftar"
+ULANG_TIDAK_SAH = "ulang_tidak_sah"
 # staff list
 PEGAWAI_KOSONG = "pegawai_kosong"
 NAMA_KOSONG = "nama_kosong"
@@ -120,6 +122,7 @@ SEVERITIES: dict[str, str] = {
     KELENGKAPAN_TIDAK_DIKENAL: WARNING,
     PELAKSANA_TANPA_DAFTAR: WARNING,
     PEGAWAI_KOSONG: WARNING,
+    ULANG_TIDAK_SAH: ERROR,
     NAMA_KOSONG: ERROR,
     NIP_TIDAK_SAH: ERROR,
     NIP_GANDA: ERROR,
@@ -283,6 +286,7 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int, as_of: da
             _check_order(state, previous, problems)
             _check_pelaksana(step.actor, step.number, state, staff_index, problems)
             _check_kelengkapan(step.kelengkapan, state, problems)
+            _check_ulang(state.entry, problems)
         previous = state
 
     records = tuple(
@@ -473,6 +477,25 @@ def _check_kelengkapan(required: str, state: _StepState, problems: list[Problem]
                                  f"(tidak lengkap)."))
 
 
+def read_ulang(raw: object) -> int | None:
+    """"Ulang" (how many times a step was sent back): a whole number 0 or more; blank -> 0; else None."""
+    if is_blank(raw):
+        return 0
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if raw >= 0 and float(raw).is_integer() else None
+    text = str(raw).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _check_ulang(entry, problems: list[Problem]) -> None:
+    if read_ulang(entry.ulang) is None:
+        problems.append(_problem(_step_loc(entry, F_ULANG), ULANG_TIDAK_SAH,
+                                 f"Ulang \"{_shown(_clean_text(entry.ulang))}\" bukan bilangan bulat 0 atau lebih; "
+                                 f"isi berapa kali langkah ini dikembalikan, mis. 0, 1 atau 2."))
+
+
 def _kelengkapan(raw: object) -> bool | None:
     """True for Ya, False for Tidak, None for anything else."""
     if isinstance(raw, bool):
@@ -589,7 +612,7 @@ def _step_loc(entry: StepEntry, field: str) -> Location:
 
 def _blank_step_row(entry: StepEntry) -> bool:
     return all(is_blank(v) for v in (entry.year, entry.received, entry.completed, entry.pelaksana, entry.kelengkapan,
-                                   entry.nomor_output, entry.catatan))
+                                   entry.nomor_output, entry.catatan, entry.ulang))
 
 
 def _clean_text(value: object) -> str | None:

@@ -32,7 +32,9 @@ from __future__ import annotations
 import re
 
 from lkj_xl.core.values import normalize_label  # noqa: F401 - layout labels compare this way
-from lkj_xl.core.entries import F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_YEAR
+from lkj_xl.core.entries import (
+    F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_ULANG, F_YEAR,
+)
 
 #: Bumped whenever a change here would make an older reader misread a workbook.
 LAYOUT_VERSION = 3
@@ -210,6 +212,17 @@ SOP_TABLE_NAME = "tblSOP"
 SOP_TABLE_TITLE_ROW = 18
 SOP_TABLE_HEADER_ROW = 19
 
+# The flowchart's reading of each step (layout version 3), a table beside tblSOP (right of the roles list), one row
+# per step found by its number: the symbol, a decision's branches ("Ya: 5; Tidak: ?"), the steps sharing one Waktu
+# merged over them ("4-6").  An older tracker lacks it: no symbols, branches or groups, one upgrade warning.
+A_STEP = "Langkah"
+A_SYMBOL = "Simbol"
+A_BRANCHES = "Cabang"
+A_GROUP = "Waktu Bersama"
+FLOW_HEADERS: tuple[str, ...] = (A_STEP, A_SYMBOL, A_BRANCHES, A_GROUP)
+FLOW_TABLE_NAME = "tblAlurSOP"
+FLOW_COLUMN = 13  # M (one empty column after the roles list)
+
 # --- Pengaturan ----------------------------------------------------------------------------------------------------
 
 P_YEAR = "Tahun pelaporan"
@@ -330,13 +343,20 @@ C_ACTUAL = "Waktu Aktual (jam kerja)"
 C_LATEST = "Batas Akhir Rencana"
 
 #: What people type, in table order (the field names of :class:`lkj_xl.core.entries.StepEntry`'s columns).
-STEP_ENTRY_HEADERS: tuple[str, ...] = (F_YEAR, F_RECEIVED, F_COMPLETED, F_PELAKSANA, F_KELENGKAPAN, F_NOMOR, F_CATATAN)
+STEP_ENTRY_HEADERS: tuple[str, ...] = (F_YEAR, F_RECEIVED, F_COMPLETED, F_PELAKSANA, F_KELENGKAPAN, F_NOMOR, F_CATATAN,
+                                       F_ULANG)
+#: Entry columns an older layout lacks (layout version 3: Ulang): absent, they read as blank, with the one
+#: "jalankan `lkj upgrade`" warning.
+STEP_OPTIONAL: tuple[str, ...] = (F_ULANG,)
 #: What the engine writes, contiguous, right of the entry columns.
 STEP_COMPUTED_HEADERS: tuple[str, ...] = (C_START, C_DUE, C_STATUS, C_LATE, C_ACTUAL, C_LATEST)
-STEP_HEADERS: tuple[str, ...] = STEP_ENTRY_HEADERS + STEP_COMPUTED_HEADERS
+#: The table's columns in order: entry columns, the computed block, then entry columns a later layout added (right of
+#: the computed block, so the columns of older layouts keep their places).
+STEP_HEADERS: tuple[str, ...] = (tuple(h for h in STEP_ENTRY_HEADERS if h not in STEP_OPTIONAL) + STEP_COMPUTED_HEADERS
+                                 + STEP_OPTIONAL)
 #: Entry column label -> attribute of :class:`lkj_xl.core.entries.StepEntry`.
 STEP_ATTRIBUTES = {F_YEAR: "year", F_RECEIVED: "received", F_COMPLETED: "completed", F_PELAKSANA: "pelaksana",
-                   F_KELENGKAPAN: "kelengkapan", F_NOMOR: "nomor_output", F_CATATAN: "catatan"}
+                   F_KELENGKAPAN: "kelengkapan", F_NOMOR: "nomor_output", F_CATATAN: "catatan", F_ULANG: "ulang"}
 STEP_DATE_HEADERS = (F_RECEIVED, F_COMPLETED)
 COMPUTED_NOTE = "dihitung otomatis"
 

@@ -125,6 +125,8 @@ def build_index(read: Any) -> CellIndex:
         index.add_table(AREA_SOP, read.sop_table, dict(read.sop_rows), layout.S_NO)
         for label, column in read.sop_table.columns.items():  # a column as a whole: its header cell
             index.add(AREA_SOP, None, label, layout.SHEET_SOP, read.sop_table.header_row, column)
+    if read.flow_table is not None:
+        index.add_table(AREA_SOP, read.flow_table, dict(read.flow_rows), layout.A_STEP)
     for label, attr in IDENTITY_FIELDS:
         if label in read.identity_rows:
             for key in (label, attr):

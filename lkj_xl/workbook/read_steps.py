@@ -145,7 +145,11 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
         name, (header_row, first_col, last_row, last_col) = found
         columns = _columns(values, header_row, first_col, last_col)
         for label in layout.STEP_HEADERS:
-            if label not in columns:
+            if label not in columns and label in layout.STEP_OPTIONAL:
+                note = f"kolom \"{label}\" lembar Langkah"
+                if note not in reader.outdated:
+                    reader.outdated.append(note)
+            elif label not in columns:
                 severity = ERROR if label in _REQUIRED else WARNING
                 reader.problem(Location(AREA_BOOK, sheet, label), severity, "kolom_tidak_ada",
                                f"Kolom \"{label}\" tidak ditemukan pada tabel {name} di lembar \"{sheet}\" (baris "
@@ -153,7 +157,8 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
     else:
         # No table object: read the entries by their headers so validation still works, but write nothing here.
         name, first_col = None, 1
-        pos = reader.table(sheet, values, layout.STEP_HEADERS, _REQUIRED, 3, f"langkah {number}")
+        pos = reader.table(sheet, values, layout.STEP_HEADERS, _REQUIRED, 3, f"langkah {number}",
+                           layout.STEP_OPTIONAL)
         if pos is None:
             return None, []
         header_row, columns = pos.header_row, dict(pos.columns)

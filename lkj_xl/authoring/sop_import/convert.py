@@ -10,8 +10,8 @@ _LISTS = ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan")
 
 def to_sop(sop_json: dict) -> Sop:
     """A :class:`Sop` from the import JSON.  A step whose Waktu text the parser does not know keeps the text and has
-    no standard (as the tracker reader does); steps of a ``waktu_group`` other than the first carry no Waktu of
-    their own (the model has no group yet)."""
+    no standard (as the tracker reader does); ``symbol``, ``branches`` and ``waktu_group`` are kept (steps of a
+    group other than the first carry no Waktu of their own: they share the first one's)."""
     identity = {}
     for _, attr in IDENTITY_FIELDS:
         value = sop_json.get(attr, [] if attr in _LISTS else "")
@@ -26,7 +26,9 @@ def to_sop(sop_json: dict) -> Sop:
             standard, bad = None, True
         step = Step(int(raw["number"]), raw.get("uraian", ""), raw.get("actor", ""),
                     tuple(raw.get("participants", ())), raw.get("kelengkapan", ""), "" if bad else waktu,
-                    raw.get("output", ""), raw.get("keterangan", ""), standard)
+                    raw.get("output", ""), raw.get("keterangan", ""), standard, symbol=raw.get("symbol") or "",
+                    branches=tuple((str(b.get("label", "")), b.get("to")) for b in raw.get("branches") or ()),
+                    waktu_group=tuple(int(n) for n in raw.get("waktu_group") or ()))
         if bad:
             object.__setattr__(step, "waktu", waktu)
         steps.append(step)
@@ -34,7 +36,8 @@ def to_sop(sop_json: dict) -> Sop:
 
 
 def sop_to_json(sop: Sop, *, source: str = "") -> dict:
-    """The import JSON of a :class:`Sop` (a tracker's SOP sheet): symbols are not known there (null)."""
+    """The import JSON of a :class:`Sop` (a tracker's SOP sheet): symbol (null when not known), branches and
+    waktu_group as the SOP sheet's flow table holds them."""
     out: dict = {}
     for _, attr in IDENTITY_FIELDS:
         value = getattr(sop, attr)
@@ -43,7 +46,9 @@ def sop_to_json(sop: Sop, *, source: str = "") -> dict:
     out["steps"] = [{
         "number": s.number, "uraian": s.uraian, "actor": s.actor, "participants": list(s.participants),
         "kelengkapan": s.kelengkapan, "waktu": s.waktu, "output": s.output, "keterangan": s.keterangan,
-        "symbol": None,
+        "symbol": s.symbol or None,
+        **({"branches": [{"label": label, "to": to} for label, to in s.branches]} if s.branches else {}),
+        **({"waktu_group": list(s.waktu_group)} if s.waktu_group else {}),
     } for s in sop.steps]
     if source:
         out["source"] = source
