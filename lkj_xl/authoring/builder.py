@@ -175,6 +175,7 @@ def build_tracker(
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
+    _build_closed(sheets[layout.SHEET_CLOSED])
 
     apply_page_setup(wb)
 
@@ -723,6 +724,18 @@ def _build_history(ws) -> None:
     for r in range(2, layout.HISTORY_CAP + 2):
         ws.cell(row=r, column=1).number_format = layout.DATETIME_FORMAT
     _widths(ws, HISTORY_WIDTHS)
+    ws.freeze_panes = "A2"
+
+
+def _build_closed(ws) -> None:
+    """The closed cycles (``lkj tutup``): the engine writes one row per closed year; see lkj_xl.workbook.closing."""
+    _header(ws, 1, 1, layout.CLOSED_HEADERS)
+    for r in range(2, 2 + 50):
+        ws.cell(row=r, column=2).number_format = layout.DATETIME_FORMAT
+        ws.cell(row=r, column=5).number_format = layout.DATETIME_FORMAT
+        for c in (4, 6, 7):
+            ws.cell(row=r, column=c).alignment = _WRAP
+    _widths(ws, layout.CLOSED_WIDTHS)
     ws.freeze_panes = "A2"
 
 
