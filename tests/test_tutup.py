@@ -221,3 +221,23 @@ def test_ribbon_closes_the_cycle_on_the_open_workbook(tracker, monkeypatch):
     assert ws.cell(row=2, column=1).value == 2025
     assert json.loads(ws.cell(row=2, column=len(layout.CLOSED_HEADERS)).value)["computed"]["8"]
     assert tracker.with_name("LKj_2025 - Laporan 2025.xlsx").exists()
+
+
+def test_a_layout_2_tracker_reads_with_one_warning_and_upgrade_adds_the_sheet(tracker, tmp_path, capsys):
+    """A tracker of layout 2 (no Siklus Tertutup): validate and refresh work, with exactly one "lkj upgrade"
+    warning; `lkj tutup` asks for the upgrade; `lkj upgrade` adds the sheet, after which it closes."""
+    def to_layout_2(wb):
+        wb.remove(wb[layout.SHEET_CLOSED])
+        wb[layout.SHEET_SETTINGS].cell(row=layout.settings_row(layout.P_VERSION), column=2).value = 2
+    edit(tracker, to_layout_2)
+    from lkj_xl.files.session import open_book
+    from lkj_xl.workbook import actions
+
+    analysis = actions.validate(open_book(tracker), as_of=datetime(2026, 3, 2, 10, 0), year=2025)
+    assert [p.code for p in analysis.problems] == ["tata_letak_lama"]
+    assert main(["refresh", str(tracker), "--as-of", AS_OF]) == 0
+    new = tmp_path / "baru.xlsx"
+    assert main(["upgrade", str(tracker), str(new)]) in (0, 1)
+    assert layout.SHEET_CLOSED in openpyxl.load_workbook(new).sheetnames
+    capsys.readouterr()
+    assert main(["tutup", str(new), "--year", "2025", "--as-of", AS_OF]) == 0
