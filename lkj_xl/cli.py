@@ -169,9 +169,45 @@ def cmd_refresh(args) -> int:
 def cmd_report(args) -> int:
     from lkj_xl.workbook import actions
 
-    code = _run_writing_action(args, actions.report)
-    _out(f"Lembar Laporan ditulis: {args.path}")
-    return code
+    from lkj_xl.files.session import modify
+
+    as_of = _as_of(args)
+    sent = _sent_today(args.path, as_of)
+    analysis = modify(args.path, lambda book: actions.report(book, as_of=as_of, year=args.year, extra_history=sent))
+    _print_problems(analysis)
+    closed = analysis.closed.get(analysis.year)
+    if closed is not None:
+        _out(f"Siklus {analysis.year} sudah ditutup; lembar Laporan tidak ditulis ulang. Laporan yang "
+             f"ditandatangani: {closed.files or '-'} (di samping pelacak). Kolom terhitung, Beranda dan lembar "
+             f"Masalah diperbarui: {args.path}")
+    else:
+        _out(f"Lembar Laporan ditulis: {args.path}")
+    return _exit_for(analysis)
+
+
+def cmd_tutup(args) -> int:
+    from lkj_xl.authoring import archive
+    from lkj_xl.files.locks import real_path
+    from lkj_xl.files.session import modify
+    from lkj_xl.workbook import actions
+
+    closed_at = _now(args)  # the real time of the action; --as-of is the state the cycle is seen in
+    as_of = args.as_of if args.as_of is not None else closed_at
+    target = real_path(args.path)
+    closing = modify(args.path, lambda book: actions.close_cycle(
+        book, as_of=as_of, closed_at=closed_at, year=args.year, files=lambda year: archive.files_text(target, year)))
+    tracker = closing.tracker
+    files = archive.keep_report(target, closing.year, closing.report_values, tracker.sop, tracker.settings,
+                                closed_at)
+    _out(f"Siklus {closing.year} ditutup (lembar Siklus Tertutup baris {closing.row}): kolom terhitungnya tidak "
+         f"dihitung ulang lagi; perubahan isiannya dilaporkan sebagai peringatan.")
+    _out(f"Laporan disimpan: {files.xlsx}")
+    if files.pdf is not None:
+        _out(f"PDF laporan: {files.pdf}")
+    else:
+        _out(f"PDF laporan tidak dibuat: {files.pdf_missing}. Cetak berkas .xlsx di atas ke PDF bila perlu.")
+    _print_problems(closing.analysis)
+    return EXIT_OK
 
 
 def cmd_status(args) -> int:
@@ -530,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
         "lkj refresh LKj_2025.xlsx", cmd_refresh)
     add("report", "Hitung ulang lalu tulis lembar Laporan untuk tahun yang dipilih.",
         "lkj report LKj_2025.xlsx --year 2025", cmd_report)
+    add("tutup", "Tutup siklus yang sudah selesai dan laporannya ditandatangani: kolom terhitungnya tidak dihitung "
+        "ulang lagi, SOP dan pengaturan yang berlaku dicatat di lembar Siklus Tertutup, dan laporannya disimpan "
+        "sebagai berkas .xlsx (dan PDF bila LibreOffice terpasang) di samping pelacak.",
+        "lkj tutup LKj_2025.xlsx --year 2025", cmd_tutup)
     status = add("status", "Tampilkan keadaan siklus (dengan --json untuk mesin).",
                  "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
     status.add_argument("--json", action="store_true", help="cetak JSON")

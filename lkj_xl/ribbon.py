@@ -81,6 +81,11 @@ def report(book: Any = None, *, as_of: Any = None) -> Any:
     return dispatch("report", book=book, as_of=as_of)
 
 
+def close_cycle(book: Any = None, *, as_of: Any = None) -> Any:
+    """Button "Tutup Siklus"."""
+    return dispatch("close_cycle", book=book, as_of=as_of)
+
+
 def reminders(book: Any = None, *, as_of: Any = None) -> Any:
     """Button "Pengingat"."""
     return dispatch("reminders", book=book, as_of=as_of)
@@ -220,6 +225,43 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
     return analysis
 
 
+def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
+    """Close the reporting year on Pengaturan (the VBA asked "are you sure?" first): the same as `lkj tutup`, on the
+    open workbook; the report files go beside the workbook's file (none for a workbook never saved)."""
+    from pathlib import Path
+
+    from lkj_xl.authoring import archive
+    from lkj_xl.runtime import now_wib
+    from lkj_xl.workbook import actions, layout
+
+    book = _live(xl_book)
+    try:
+        path: Path | None = Path(str(xl_book.fullname))
+        if not path.is_absolute():
+            path = None
+    except Exception:  # noqa: BLE001 - a workbook without a file
+        path = None
+    excel_host.set_status(xl_book, "LKj: menutup siklus...")
+    closed_at = now_wib()
+    closing = actions.close_cycle(
+        book, as_of=as_of, closed_at=closed_at,
+        files=(lambda year: archive.files_text(path, year)) if path is not None else "")
+    lines = [f"Siklus {closing.year} ditutup (lembar {layout.SHEET_CLOSED} baris {closing.row}): kolom terhitungnya "
+             f"tidak dihitung ulang lagi; perubahan isiannya dilaporkan sebagai peringatan."]
+    if path is not None:
+        tracker = closing.tracker
+        files = archive.keep_report(path, closing.year, closing.report_values, tracker.sop, tracker.settings,
+                                    closed_at)
+        lines.append(f"Laporan disimpan: {files.xlsx}")
+        lines.append(f"PDF: {files.pdf}" if files.pdf is not None else f"PDF tidak dibuat: {files.pdf_missing}.")
+    else:
+        lines.append("Buku kerja ini belum pernah disimpan, jadi berkas laporannya belum dibuat.")
+    lines.append("Simpan buku kerja sekarang (Ctrl+S) agar penutupan ini tercatat.")
+    book.activate(layout.SHEET_CLOSED)
+    _alert(xl_book, "\n\n".join(lines), critical=False)
+    return closing
+
+
 def _do_reminders(xl_book: Any, as_of: Any) -> Any:
     """Rewrite Beranda's "Pengingat" block (with its WhatsApp links) and list the reminders in a message box; the
     box shows each number's short wa.me link (a message box holds about 1000 characters), the links with the
@@ -328,6 +370,7 @@ def _do_problems(xl_book: Any, as_of: Any) -> None:
 
 _HANDLERS: dict[str, Callable[[Any, Any], Any]] = {
     "validate": _do_validate,
+    "close_cycle": _do_close_cycle,
     "refresh": _do_refresh,
     "report": _do_report,
     "reminders": _do_reminders,
@@ -419,5 +462,5 @@ def _fail_without_book(action: Any, exc: BaseException) -> None:
         raise SystemExit(1)
 
 
-__all__ = ["GUIDE_TEXT", "LOG_DIR_ENV", "TITLE", "check_system", "dispatch", "guide",
+__all__ = ["GUIDE_TEXT", "LOG_DIR_ENV", "TITLE", "check_system", "close_cycle", "dispatch", "guide",
            "log_path", "problems", "refresh", "report", "validate"]

@@ -5,6 +5,7 @@ Attribute VB_Name = "LKjRibbon"
 ' action names in LKJ_ACTIONS run. Routing (tests/test_xlsm.py checks it):
 '   * the actions in LKJ_VBA_ACTIONS ("guide", "problems") run here in VBA alone, so Panduan
 '     and Daftar Masalah work on a PC without Python;
+'   * "close_cycle" first asks for confirmation (Ya/Tidak, Tidak by default);
 '   * "check_system" first checks from VBA that the interpreter xlwings will use exists and
 '     runs lkj_xl (LKj_PythonReady); only then it goes on to Python like the others;
 '   * every other action goes to RunPython (module xlwings). The command is built from the
@@ -16,7 +17,7 @@ Attribute VB_Name = "LKjRibbon"
 ' already listed needs no change here. User-facing messages are Indonesian.
 Option Explicit
 
-Private Const LKJ_ACTIONS As String = "|validate|refresh|report|reminders|check_system|guide|problems|"
+Private Const LKJ_ACTIONS As String = "|validate|refresh|report|close_cycle|reminders|check_system|guide|problems|"
 Private Const LKJ_VBA_ACTIONS As String = "|guide|problems|"
 Private Const LKJ_TITLE As String = "Pelacak LKj"
 Private Const LKJ_BUSY As String = "LKj: sedang memproses, mohon tunggu..."
@@ -42,6 +43,13 @@ Public Sub LKj_OnAction(control As IRibbonControl)
             Exit Sub
         Case "check_system"
             If Not LKj_PythonReady() Then Exit Sub
+        Case "close_cycle"
+            If MsgBox("Tutup siklus tahun pelaporan pada lembar Pengaturan?" & vbCrLf & vbCrLf & _
+                      "Kolom terhitung siklus itu tidak akan dihitung ulang lagi, dan laporannya disimpan " & _
+                      "sebagai berkas tersendiri di samping buku kerja ini. Lakukan setelah LKj terkirim " & _
+                      "dan laporannya ditandatangani.", vbYesNo + vbQuestion + vbDefaultButton2, LKJ_TITLE) <> vbYes Then
+                Exit Sub
+            End If
     End Select
 
     On Error GoTo Gagal

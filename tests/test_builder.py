@@ -37,7 +37,7 @@ def row_values(ws, row, first=1, count=None):
 
 def test_every_sheet_in_order(wb):
     assert wb.sheetnames == (["Beranda", "SOP", "Pengaturan", "Hari Libur", "Pegawai"]
-                             + [f"Langkah {n}" for n in range(1, 9)] + ["Laporan", "Masalah", "Riwayat"])
+                             + [f"Langkah {n}" for n in range(1, 9)] + ["Laporan", "Masalah", "Riwayat", "Siklus Tertutup"])
     assert wb.active.title == "Beranda"
 
 

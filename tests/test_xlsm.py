@@ -300,6 +300,7 @@ def test_ribbon_xml_is_complete_and_wired(built):
         "validate": "Validasi",
         "refresh": "Hitung Batas Waktu",
         "report": "Buat Laporan",
+        "close_cycle": "Tutup Siklus",
         "reminders": "Pengingat",
         "check_system": "Cek Sistem",
         "guide": "Panduan",
@@ -441,12 +442,15 @@ def test_routing_table():
     routes = _routes(source)
     found = re.search(r'Const LKJ_VBA_ACTIONS As String = "([^"]*)"', source)
     assert found and found.group(1) == "|" + "|".join(VBA_ONLY) + "|"
-    assert set(routes) == {*VBA_ONLY, "check_system"}
+    assert set(routes) == {*VBA_ONLY, "check_system", "close_cycle"}
     for action, sub in VBA_ONLY.items():
         # Straight to VBA and out: never reaches RunPython.
         assert routes[action] == [sub, "Exit Sub"]
         assert "RunPython" not in _procedure(source, sub)
     assert routes["check_system"] == ["If Not LKj_PythonReady() Then Exit Sub"]
+    # "Tutup Siklus" asks first (Tidak by default) and goes on to Python only on Ya
+    close = "\n".join(routes["close_cycle"])
+    assert "vbYesNo" in close and "vbDefaultButton2" in close and "<> vbYes Then" in close and "Exit Sub" in close
     body = _procedure(source, "LKj_OnAction")
     assert body.index("LKj_IsKnownAction(action)") < body.index("Select Case") < body.index("RunPython")
     # Every ribbon button still calls LKj_OnAction: the routing lives in one place.

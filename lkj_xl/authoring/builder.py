@@ -187,6 +187,7 @@ def build_tracker(
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
+    _build_closed(sheets[layout.SHEET_CLOSED])
 
     apply_page_setup(wb)
 
@@ -775,6 +776,18 @@ def _build_history(ws) -> None:
         "Waktu: saat tindakan benar-benar dijalankan (jam komputer). Keadaan per: waktu yang dipakai untuk "
         "menghitung (sama, kecuali dipilih lain dengan --as-of).", "lkj-xl")
     _widths(ws, HISTORY_WIDTHS)
+    ws.freeze_panes = "A2"
+
+
+def _build_closed(ws) -> None:
+    """The closed cycles (``lkj tutup``): the engine writes one row per closed year; see lkj_xl.workbook.closing."""
+    _header(ws, 1, 1, layout.CLOSED_HEADERS)
+    for r in range(2, 2 + 50):
+        ws.cell(row=r, column=2).number_format = layout.DATETIME_FORMAT
+        ws.cell(row=r, column=5).number_format = layout.DATETIME_FORMAT
+        for c in (4, 6, 7):
+            ws.cell(row=r, column=c).alignment = _WRAP
+    _widths(ws, layout.CLOSED_WIDTHS)
     ws.freeze_panes = "A2"
 
 

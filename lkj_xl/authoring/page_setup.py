@@ -32,6 +32,7 @@ def page_setups(sheet_names: list[str]) -> dict[str, PageSetup]:
         layout.SHEET_STAFF: PageSetup("landscape", f"{layout.LIST_HEADER_ROW}:{layout.LIST_HEADER_ROW}"),
         layout.SHEET_PROBLEMS: PageSetup("landscape", "1:1"),
         layout.SHEET_HISTORY: PageSetup("landscape", "1:1"),
+        layout.SHEET_CLOSED: PageSetup("landscape", "1:1"),
     }
     header = layout.STEP_TABLE_HEADER_ROW
     for name in sheet_names:
@@ -59,7 +60,8 @@ def apply_page_setup(wb: Any) -> list[str]:
         done.append(name)
     # the engine's lists start empty: their print area is the header row (refresh moves it with the rows it writes)
     for name, last_col in ((layout.SHEET_PROBLEMS, layout.PROBLEM_LINK_COLUMN),
-                           (layout.SHEET_HISTORY, len(layout.HISTORY_HEADERS))):
+                           (layout.SHEET_HISTORY, len(layout.HISTORY_HEADERS)),
+                           (layout.SHEET_CLOSED, len(layout.CLOSED_HEADERS) - 1)):
         if name in wb.sheetnames:
             wb[name].print_area = f"A1:{get_column_letter(last_col)}2"
     if layout.SHEET_SOP in wb.sheetnames:

@@ -10,6 +10,8 @@ columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a pe
 formats, comments, merged cells, sizes).  What cannot be carried (pictures and charts, comments on cells that are
 not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
 never changed; NEW is written atomically and must not exist.
+
+One idea over 500 lines: carrying a person's workbook into the current layout, one ``_copy_*`` function per sheet.
 """
 
 from __future__ import annotations
@@ -219,6 +221,7 @@ def _write_new(tracker, src, target: Path) -> _Counts:
                layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts)
     _copy_history(src, wb, counts)
+    _copy_closed(src, wb)
     _copy_added_sheets(src, wb, counts)
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
@@ -399,6 +402,26 @@ def _copy_history(src, wb, counts: _Counts) -> None:
             if cell is not None:
                 _copy(cell, new.cell(row=1 + k, column=i))
     counts.history = k
+
+
+def _copy_closed(src, wb) -> None:
+    """The closed cycles (layout 3 on): every row, by header label, so a signed cycle stays closed."""
+    if layout.SHEET_CLOSED not in src.sheetnames or layout.SHEET_CLOSED not in wb.sheetnames:
+        return
+    old, new = src[layout.SHEET_CLOSED], wb[layout.SHEET_CLOSED]
+    columns = _columns_of(old, 1)
+    wanted = [columns.get(layout.normalize_label(label)) for label in layout.CLOSED_HEADERS]
+    k = 0
+    for r in range(2, old.max_row + 1):
+        cells = [old.cell(row=r, column=c) if c else None for c in wanted]
+        if all(c is None or is_blank(c.value) for c in cells):
+            continue
+        k += 1
+        for i, cell in enumerate(cells, start=1):
+            if cell is not None:
+                _copy(cell, new.cell(row=1 + k, column=i))
+    if k:
+        new.print_area = f"A1:G{k + 1}"
 
 
 def _copy_added_sheets(src, wb, counts: _Counts) -> None:

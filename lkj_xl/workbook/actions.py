@@ -7,13 +7,13 @@ shell's job (a file is saved atomically with a backup; a live workbook is Excel'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
 from lkj_xl.core.sop import split_acting
-from lkj_xl.workbook import reader
+from lkj_xl.workbook import layout, reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
 from lkj_xl.workbook.reader import Tracker
 from lkj_xl.workbook import writers
@@ -27,7 +27,7 @@ from lkj_xl.core.errors import ParseError
 from lkj_xl.core.validation import cycle_years, parse_year, read_cycles, validate_staff
 
 from lkj_xl.workbook.commands import (  # noqa: F401
-    ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
+    ACTION_CLOSE, ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
 )
 
 SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan"}
@@ -67,6 +67,8 @@ class Analysis:
     schedules: dict[int, CycleSchedule]
     #: the cells the engine may write in this workbook (what the save check proves nothing else changed against)
     owned: Ownership
+    #: the closed cycles (``lkj tutup``) by year: their computed cells are not recomputed
+    closed: Mapping[int, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[LocatedProblem, ...]:
@@ -130,11 +132,15 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
             chosen_cycle = cycle
             problems += cycle_problems
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
-    # read_cycles reports for every row (no year can be given to them).
+    # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
+    from lkj_xl.workbook.closing import edit_warnings, read_closed
+
+    closed = read_closed(book)
+    problems += edit_warnings(tracker, closed)
     return Analysis(
         tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
-        owned=ownership(tracker, book.sheet_names()),
+        owned=ownership(tracker, book.sheet_names()), closed=closed,
     )
 
 
@@ -180,7 +186,9 @@ def _add_extra_history(book: Book, at: datetime, as_of: datetime, user: str, lin
 def _write_refresh(book: Book, analysis: Analysis, recorded_at: datetime | None = None) -> None:
     tracker = analysis.tracker
     writers.write_step_headers(book, tracker)
-    writers.write_computed(book, tracker, analysis.schedules)
+    from lkj_xl.workbook.closing import frozen_values
+
+    writers.write_computed(book, tracker, analysis.schedules, frozen_values(analysis.closed))
     writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar,
                           (len(analysis.errors), len(analysis.warnings)))
     writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
@@ -219,13 +227,91 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     book = GuardedBook(book, analysis.owned)
     at = recorded_at if recorded_at is not None else as_of
     _write_refresh(book, analysis, at)
-    write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
-                                    calendar=analysis.calendar, **_report_context(analysis)))
-    fit_report(book, len(analysis.tracker.sop.steps))
+    if analysis.year not in analysis.closed:  # a closed cycle's signed report is the file kept beside the tracker
+        write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
+                                        calendar=analysis.calendar, **_report_context(analysis)))
+        fit_report(book, len(analysis.tracker.sop.steps))
     who = user if user is not None else book.user_name()
     _add_extra_history(book, at, as_of, who, extra_history)
     writers.append_history(book, at, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis), as_of=as_of)
     return analysis
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What :func:`close_cycle` did: the analysis, the Laporan it wrote (values, for the file kept beside the
+    tracker) and the row of ``Siklus Tertutup`` that records the cycle."""
+
+    analysis: Analysis
+    report_values: list[list[Any]]
+    row: int
+
+    @property
+    def owned(self) -> Ownership:
+        return self.analysis.owned
+
+    @property
+    def tracker(self) -> Tracker:
+        return self.analysis.tracker
+
+    @property
+    def year(self) -> int:
+        return self.analysis.year
+
+
+def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int | None = None,
+                user: str | None = None, files: str | Callable[[int], str] = "") -> Closing:
+    """Close the cycle of ``year`` (``lkj tutup``, the ribbon's "Tutup Siklus"): refresh, write its Laporan, and
+    record on ``Siklus Tertutup`` the time (``closed_at``, the real time of the action), the SOP and settings that
+    applied, the report ``files`` kept beside the tracker, and its entries and computed cells as they are now
+    (:mod:`lkj_xl.workbook.closing`).  Refused (:class:`DataError`, nothing written) when the workbook has no
+    ``Siklus Tertutup`` sheet (layout 2: `lkj upgrade`), the year is already closed, its last step is not done, or
+    validation finds errors."""
+    from lkj_xl.core.errors import DataError
+    from lkj_xl.core.report import build_report
+    from lkj_xl.workbook import closing
+    from lkj_xl.workbook.printing import fit_report
+    from lkj_xl.workbook.report_sheet import write_report
+
+    analysis = analyse(book, as_of=as_of, year=year)
+    year = analysis.year
+    if not book.has_sheet(layout.SHEET_CLOSED):
+        raise DataError(f"Buku kerja ini belum punya lembar \"{layout.SHEET_CLOSED}\" (tata letak lama). Jalankan "
+                        f"`lkj upgrade` dulu, lalu tutup siklus {year}.")
+    if year in analysis.closed:
+        record = analysis.closed[year]
+        raise DataError(f"Siklus {year} sudah ditutup (lembar \"{layout.SHEET_CLOSED}\" baris {record.row}). "
+                        f"Laporannya: {record.files or '-'}.")
+    steps = analysis.schedule.steps
+    if not steps or not steps[-1].done:
+        last = steps[-1] if steps else None
+        what = f"langkah {last.step} ({last.actor})" if last is not None else "langkah terakhir"
+        raise DataError(f"Siklus {year} belum dapat ditutup: {what} belum selesai. Siklus ditutup setelah LKj "
+                        f"terkirim dan laporannya ditandatangani (kolom Selesai langkah terakhir terisi).")
+    if analysis.errors:
+        raise DataError(f"Siklus {year} belum dapat ditutup: masih ada {len(analysis.errors)} kesalahan data "
+                        f"(lihat `lkj validate` atau lembar Masalah). Perbaiki dulu, lalu tutup siklusnya.")
+    if callable(files):
+        files = files(year)
+    guarded = GuardedBook(book, analysis.owned)
+    _write_refresh(guarded, analysis, closed_at)
+    write_report(guarded, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
+                                       calendar=analysis.calendar, **_report_context(analysis)))
+    fit_report(guarded, len(analysis.tracker.sop.steps))
+    report_values = guarded.read(layout.SHEET_REPORT)
+    tracker = analysis.tracker
+    who = user if user is not None else book.user_name()
+    years = cycle_span(year)
+    row = closing.record_row(
+        year=year, closed_at=closed_at, user=who, sop_text=closing.describe_sop(tracker.sop),
+        deadline=analysis.schedule.deadline,
+        settings_text=closing.describe_settings(tracker.settings, analysis.calendar, years), files=files,
+        entries=closing.entry_snapshot(tracker, year),
+        computed={s.step: writers.computed_values(s) for s in steps})
+    number = closing.write_record(guarded, row)
+    writers.append_history(guarded, closed_at, who, ACTION_LABELS[ACTION_CLOSE],
+                           f"Siklus {year} ditutup; laporan disimpan: {files or '-'}", as_of=as_of)
+    return Closing(analysis, report_values, number)
 
 
 def _report_context(analysis: Analysis) -> dict[str, Any]:
@@ -301,5 +387,5 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-__all__ = ["ACTION_LABELS", "Analysis", "LocatedProblem", "analyse", "refresh", "reminders", "report", "status_dict",
+__all__ = ["ACTION_LABELS", "Analysis", "Closing", "close_cycle", "LocatedProblem", "analyse", "refresh", "reminders", "report", "status_dict",
            "update_reminders", "validate"]

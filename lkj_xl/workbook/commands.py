@@ -9,6 +9,7 @@ from __future__ import annotations
 ACTION_VALIDATE = "validate"
 ACTION_REFRESH = "refresh"
 ACTION_REPORT = "report"
+ACTION_CLOSE = "close_cycle"
 ACTION_REMINDERS = "reminders"
 ACTION_CHECK_SYSTEM = "check_system"
 ACTION_GUIDE = "guide"
@@ -19,6 +20,7 @@ ACTION_LABELS: dict[str, str] = {
     ACTION_VALIDATE: "Validasi",
     ACTION_REFRESH: "Hitung Batas Waktu",
     ACTION_REPORT: "Buat Laporan",
+    ACTION_CLOSE: "Tutup Siklus",
     ACTION_REMINDERS: "Pengingat",
     ACTION_CHECK_SYSTEM: "Cek Sistem",
     ACTION_GUIDE: "Panduan",

@@ -51,6 +51,8 @@ SHEET_STAFF = "Pegawai"
 SHEET_REPORT = "Laporan"
 SHEET_PROBLEMS = "Masalah"
 SHEET_HISTORY = "Riwayat"
+#: Layout version 3: the closed cycles (``lkj tutup``), one row each, written by the engine only.
+SHEET_CLOSED = "Siklus Tertutup"
 
 STEP_SHEET_PREFIX = "Langkah "
 
@@ -80,7 +82,7 @@ def sheet_order(step_numbers) -> list[str]:
     """Every sheet of a tracker, in workbook order."""
     return ([SHEET_HOME, SHEET_SOP, SHEET_SETTINGS, SHEET_HOLIDAYS, SHEET_STAFF]
             + [step_sheet(n) for n in step_numbers]
-            + [SHEET_REPORT, SHEET_PROBLEMS, SHEET_HISTORY])
+            + [SHEET_REPORT, SHEET_PROBLEMS, SHEET_HISTORY, SHEET_CLOSED])
 
 
 def quote_sheet(name: str) -> str:
@@ -394,6 +396,18 @@ R_DETAIL = "Rincian"
 R_AS_OF = "Keadaan per"
 HISTORY_HEADERS: tuple[str, ...] = (R_WHEN, R_USER, R_ACTION, R_DETAIL, R_AS_OF)
 HISTORY_CAP = 1000
+
+# The closed cycles (layout version 3; lkj_xl.workbook.closing): header on row 1, one row per closed reporting year.
+K_YEAR = "Tahun"
+K_CLOSED_AT = "Ditutup pada"
+K_USER = "Oleh"
+K_SOP = "SOP yang berlaku"
+K_DEADLINE = "Batas akhir"
+K_SETTINGS = "Pengaturan yang berlaku"
+K_FILES = "Berkas laporan"
+K_DATA = "Data (jangan diubah)"
+CLOSED_HEADERS: tuple[str, ...] = (K_YEAR, K_CLOSED_AT, K_USER, K_SOP, K_DEADLINE, K_SETTINGS, K_FILES, K_DATA)
+CLOSED_WIDTHS: dict[str, float] = {"A": 8, "B": 22, "C": 16, "D": 48, "E": 22, "F": 60, "G": 40, "H": 12}
 
 # --- defined names -------------------------------------------------------------------------------------------------
 

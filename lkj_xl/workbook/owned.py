@@ -6,7 +6,7 @@ Everything else in the workbook belongs to people and is never written, cleared 
   (found by its ``ref`` and its column names, never by a header search), from the first data row to the table's last
   row, including rows typed right below it that the table grows over; and the top block's value cells (the defined
   name ``layout.step_top_name(n)``, or the builder's own rows in an older tracker);
-* every cell of its own sheets: Beranda, Masalah, Laporan, Riwayat.
+* every cell of its own sheets: Beranda, Masalah, Laporan, Riwayat, Siklus Tertutup.
 
 Besides values, the engine may make only these edits, each with its live-engine equivalent: grow a step table over
 the rows typed right below it (``Book.resize_table``; Excel does it by itself as people type), and on its own sheets
@@ -24,7 +24,7 @@ from lkj_xl.workbook.book import Book, cell_address, column_number
 
 #: The engine's own sheets: every cell on them is the engine's.
 ENGINE_SHEETS: tuple[str, ...] = (layout.SHEET_HOME, layout.SHEET_PROBLEMS, layout.SHEET_REPORT,
-                                  layout.SHEET_HISTORY)
+                                  layout.SHEET_HISTORY, layout.SHEET_CLOSED)
 
 Rect = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based, inclusive)
 

@@ -4,13 +4,13 @@ pages), and rows with wrapped text get a height that fits it (``Book.set_row_hei
 row only when it is typed in, and LibreOffice does not autofit a row whose height the file sets.
 
 Heights are an estimate from the text and the column widths (no font metrics here: the live path has no renderer):
-a column ``w`` units wide holds about ``w`` characters of 11-point text per line, each paragraph starts a new
+a column ``w`` units wide holds about ``1.1 w`` characters of 11-point text per line, words wrap whole, each paragraph starts a new
 line, a line is 15 points.  People's sheets are never touched: their rows keep the heights people gave them.
 """
 
 from __future__ import annotations
 
-import math
+import textwrap
 from typing import Any, Mapping, Sequence
 
 from lkj_xl.core.values import is_blank
@@ -23,8 +23,8 @@ PADDING_POINTS = 3.0
 #: Excel's tallest row.
 MAX_ROW_POINTS = 409.0
 #: Characters of 11-point text per unit of column width (a unit is the width of one digit; text is narrower on
-#: average, 1.15 per unit with Calibri 11; words wrap whole, so the estimate errs on the tall side).
-CHARS_PER_UNIT = 1.15
+#: average, about 1.1 per unit with Calibri 11 or LibreOffice's stand-in; whole words wrap, as textwrap does).
+CHARS_PER_UNIT = 1.1
 DEFAULT_WIDTH = 8.43
 
 #: Column widths of the engine's sheets as the builder sets them (the builder reads these too).
@@ -38,7 +38,7 @@ def text_lines(value: Any, width: float) -> int:
     if is_blank(value):
         return 1
     per_line = max(1, int(width * CHARS_PER_UNIT))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
+    return sum(max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False))) for part in str(value).split("\n"))
 
 
 def row_height(values: Sequence[Any], first_column: int, widths: Mapping[str, float], *, span: bool = False,

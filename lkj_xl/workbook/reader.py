@@ -157,7 +157,7 @@ class _Reader:
         """Sheets the layout does not know (a renamed sheet shows up here), for the missing-sheet message."""
         known = {layout.normalize_label(n) for n in (layout.SHEET_HOME, layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS,
                                                   layout.SHEET_STAFF, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY,
-                                                  "xlwings.conf")}
+                                                  layout.SHEET_CLOSED, "xlwings.conf")}
         unknown = [n for n in self.sheets if layout.normalize_label(n) not in known and layout.step_of_sheet(n) is None]
         if not unknown:
             return ""

@@ -58,10 +58,14 @@ def computed_values(step: StepSchedule) -> list[Any]:
     ]
 
 
-def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSchedule]) -> int:
+def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSchedule],
+                   frozen: Mapping[int, Mapping[int, Sequence[Any]]] | None = None) -> int:
     """Write the computed columns of every step sheet for the rows whose Tahun has a schedule; rows of other years
     keep their values, rows with all entry cells blank are cleared.  One block per sheet.  Returns the number of
-    rows written with a schedule.  A year without a row on a step sheet gets none (entry cells are never written)."""
+    rows written with a schedule.  A year without a row on a step sheet gets none (entry cells are never written).
+    ``frozen``: year -> step -> values of a closed cycle (:mod:`lkj_xl.workbook.closing`), written instead of the
+    schedule's into that year's first row of the step."""
+    frozen = frozen or {}
     written = 0
     blanks = [None] * len(layout.STEP_COMPUTED_HEADERS)
     for step in tracker.sop.steps:
@@ -70,9 +74,13 @@ def write_computed(book: Book, tracker: Tracker, schedules: Mapping[int, CycleSc
             continue
         block: list[list[Any]] = []
         last = -1
+        seen_frozen: set[int] = set()
         for i, ((sheet_row, year, blank), old) in enumerate(zip(info.rows, info.computed)):
             if blank:
                 new = list(blanks)
+            elif year in frozen and step.number in frozen[year] and year not in seen_frozen:
+                seen_frozen.add(year)
+                new = (list(frozen[year][step.number]) + list(blanks))[:len(blanks)]
             elif year is not None and year in schedules:
                 found = next((s for s in schedules[year].steps if s.step == step.number), None)
                 new = computed_values(found) if found is not None else list(blanks)
