@@ -171,9 +171,11 @@ def cmd_report(args) -> int:
 
     from lkj_xl.files.session import modify
 
-    as_of = _as_of(args)
+    now = _now(args)
+    as_of = args.as_of if args.as_of is not None else now
     sent = _sent_today(args.path, as_of)
-    analysis = modify(args.path, lambda book: actions.report(book, as_of=as_of, year=args.year, extra_history=sent))
+    analysis = modify(args.path, lambda book: actions.report(book, as_of=as_of, year=args.year, extra_history=sent,
+                                                             recorded_at=now))
     _print_problems(analysis)
     closed = analysis.closed.get(analysis.year)
     if closed is not None:

@@ -135,7 +135,8 @@ def test_a_closed_cycle_is_not_recomputed_and_edits_are_warnings(tracker, capsys
     assert _row(tracker, 1)[LATEST - 1] == datetime(2026, 3, 31, 10, 45) or _row(tracker, 1)[LATEST - 1] == \
         closed[1][LATEST - 1]
     masalah = openpyxl.load_workbook(tracker)[layout.SHEET_PROBLEMS]
-    assert any(c.value == "siklus_tertutup_diubah" for c in masalah["D"])
+    code = layout.PROBLEM_HEADERS.index(layout.M_CODE) + 1  # the Kode column, right of the Pesan (layout 3)
+    assert any(c.value == "siklus_tertutup_diubah" for c in masalah[chr(64 + code)])
 
     # validation reads it too; lkj report leaves the signed Laporan alone
     assert main(["validate", str(tracker), "--year", "2025", "--as-of", LATER]) == 0
