@@ -224,10 +224,9 @@ def cmd_status(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from lkj_xl.authoring.demo import DEMO_AS_OF, run_demo
+    from lkj_xl.authoring.demo import run_demo
 
-    as_of = args.as_of if args.as_of is not None else DEMO_AS_OF
-    result = run_demo(Path(args.dir), as_of=as_of)
+    result = run_demo(Path(args.dir), as_of=args.as_of, example=args.contoh)
     _out(result.summary())
     return EXIT_OK
 
@@ -553,10 +552,14 @@ def build_parser() -> argparse.ArgumentParser:
                  "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
     status.add_argument("--json", action="store_true", help="cetak JSON")
     demo = add("demo", "Buat pelacak contoh dengan siklus 2025, validasi, hitung dan buat laporannya.",
-               "lkj demo contoh/", cmd_demo, path=False, yearly=False,  # the example is always 2025
+               "lkj demo contoh/\nlkj demo contoh/ --contoh pengiriman", cmd_demo, path=False, yearly=False,  # the example is always 2025
                as_of_help=f"keadaan per waktu ini, ISO 8601 (bawaan: {DEMO_AS_OF:%Y-%m-%dT%H:%M}, saat contoh itu "
                           f"diisi)")
     demo.add_argument("dir", metavar="FOLDER", help="folder tujuan")
+    demo.add_argument("--contoh", choices=("lkj", "pengiriman"), default="lkj",
+                      help="contoh yang dibuat: lkj (SOP 3.1.2.6 Penyusunan LKj, bawaan) atau pengiriman (SOP "
+                           "Pengiriman Dokumen BPS Provinsi Bengkulu, diimpor dari PDF bertanda tangan; keadaan per "
+                           "14-01-2026 10.00)")
     build = add("build-workbook", "Bangun buku kerja makro LKj_Tracker.xlsm (pita LKj, VBA, xlwings).",
                 "lkj build-workbook --out workbook/LKj_Tracker.xlsm", cmd_build_workbook, path=False, timed=False)
     from lkj_xl.authoring.macro_workbook import DEFAULT_OUT

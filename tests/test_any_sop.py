@@ -365,3 +365,46 @@ def test_a_layout_2_tracker_reads_with_one_warning_and_upgrade_adds_ulang_and_th
     assert layout.FLOW_TABLE_NAME in wb[layout.SHEET_SOP].tables
     code, out, _ = lkj(capsys, "validate", new, "--as-of", "2026-02-23T10:00")
     assert "lkj upgrade" not in out
+
+
+# --- lkj demo --contoh pengiriman: the second example, shipped as package data -------------------------------------------
+
+
+def test_the_second_example_is_another_sop_imported_once(tmp_path, capsys):
+    from lkj_xl.authoring.examples import SOP_JSON
+
+    folder = tmp_path / "contoh"
+    code, out, err = lkj(capsys, "demo", folder, "--contoh", "pengiriman")
+    assert code == 0, err
+    path = folder / "Contoh_Pengiriman_Dokumen_2025.xlsx"
+    assert str(path.resolve()) in out and out.count("  Langkah ") == 8
+    assert "Langkah 7 (Jasa pengiriman): Terlambat" in out and "Validasi: 0 kesalahan, 0 peringatan." in out
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if layout.step_of_sheet(n)] == [layout.step_sheet(n) for n in range(1, 9)]
+    sop = wb[layout.SHEET_SOP]
+    assert sop.cell(layout.SOP_IDENTITY_FIRST_ROW + 1, 2).value == "SOP-026/17000/2025"
+    step4 = wb[layout.step_sheet(4)]
+    assert step4.cell(layout.STEP_TABLE_HEADER_ROW + 1, layout.STEP_HEADERS.index(layout.F_ULANG) + 1).value == 1
+    assert wb[layout.SHEET_REPORT]["A3"].value.startswith("Laporan Pelaksanaan SOP Pengiriman Dokumen")
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", "2026-01-14T10:00")
+    assert code == 0 and "Tidak ada masalah" in out
+    # package data: inside the package, listed in pyproject (an install has no ../shared)
+    import tomllib
+
+    assert SOP_JSON.parent.name == "examples" and SOP_JSON.parent.parent.name == "authoring"
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "lkj_xl.authoring.examples" in project["tool"]["setuptools"]["packages"]
+    assert project["tool"]["setuptools"]["package-data"]["lkj_xl.authoring.examples"] == ["*.json"]
+
+
+@needs_samples
+def test_the_shipped_sop_is_the_import_of_the_signed_pdf(tmp_path):
+    from lkj_xl.authoring.examples import SOP_JSON
+    from lkj_xl.authoring.sop_import import read_sop_document
+
+    shipped = json.loads(SOP_JSON.read_text(encoding="utf-8"))
+    fresh = read_sop_document(PDF_026).sop_json
+    assert shipped["steps"] == fresh["steps"] and shipped["roles"] == fresh["roles"]
+    corrected = {"instansi", "disahkan_oleh", "peralatan", "source"}  # by hand, against the document
+    assert {k: v for k, v in shipped.items() if k not in corrected | {"steps"}} == \
+        {k: v for k, v in fresh.items() if k not in corrected | {"steps"}}
