@@ -403,6 +403,13 @@ def cmd_sop_import(args) -> int:
     return EXIT_DATA if result.warnings else EXIT_OK
 
 
+def cmd_sop_terapkan(args) -> int:
+    from lkj_xl.authoring.sop_apply import apply_structure
+
+    _out(apply_structure(Path(args.path)))
+    return EXIT_OK
+
+
 # --- rekap (recap of a folder of trackers) ---------------------------------------------------------------------------
 
 def cmd_rekap(args) -> int:
@@ -626,7 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
     rekap.add_argument("--workers", type=int, default=2, metavar="N", help=argparse.SUPPRESS)
     sop = sub.add_parser("sop", help="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
                          description="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
-                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json"))
+                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json\n"
+                                         "lkj sop terapkan LKj_2025.xlsx"))
     sop_sub = sop.add_subparsers(dest="sop_command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
     sop.set_defaults(func=lambda args: (sop.print_help(), EXIT_OK)[1])
     sop_import = sop_sub.add_parser(
@@ -642,6 +650,16 @@ def build_parser() -> argparse.ArgumentParser:
     sop_import.add_argument("--json", action="store_true", help="cetak JSON (format sop.schema.json)")
     sop_import.add_argument("--out", metavar="SOP.json", default=None, help="tulis JSON ke berkas ini")
     sop_import.set_defaults(func=cmd_sop_import)
+    terapkan = sop_sub.add_parser(
+        "terapkan", help="Terapkan langkah yang ditambah/dihapus di tabel langkah SOP (tblSOP) ke susunan pelacak.",
+        description="Setelah pengelola menambah atau menghapus langkah di tabel langkah SOP (lembar SOP): tambahkan "
+                    "lembar Langkah N, tabel tblLangkahN dan baris Laporan untuk langkah baru; lembar langkah yang "
+                    "dihapus dari tblSOP ikut dihapus hanya bila kosong. Semua isian lain dibawa dan dibandingkan; "
+                    "versi sebelumnya disimpan di Cadangan LKj. Kode keluar: 0 berhasil (atau tidak ada yang perlu "
+                    "diubah), 2 tidak diubah (mis. lembar yang akan dihapus masih berisi isian).",
+        epilog=_example("lkj sop terapkan LKj_2025.xlsx"))
+    terapkan.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
+    terapkan.set_defaults(func=cmd_sop_terapkan)
     return parser
 
 

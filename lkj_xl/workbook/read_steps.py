@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from lkj_xl.core.entries import AREA_CELL, AREA_BOOK, ERROR, WARNING, Location, StepEntry
+from lkj_xl.core.entries import AREA_BOOK, AREA_CELL, AREA_SOP, ERROR, WARNING, Location, StepEntry
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.values import as_int, is_blank, normalize_label
@@ -220,8 +220,17 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
 def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEntry]:
     entries: list[StepEntry] = []
     steps: dict[int, StepSheetPos] = {}
+    in_table = positions.get("sop_rows") or {}
     for step in sop.steps:
-        values = reader.sheet(layout.step_sheet(step.number))
+        sheet = layout.step_sheet(step.number)
+        if sheet not in reader.sheets and step.number in in_table:
+            # a step the admin added to tblSOP: a change of structure, which refresh does not make
+            reader.problem(Location(AREA_SOP, step.number, layout.S_NO), ERROR, "struktur_sop_berubah",
+                           f"Langkah {step.number} ada di tabel langkah SOP tetapi lembar \"{sheet}\" belum ada. "
+                           f"Perubahan susunan langkah diterapkan dengan perintah `lkj sop terapkan <nama berkas>` "
+                           f"(menambah lembar, tabel dan baris Laporan; isian lain tidak berubah).")
+            continue
+        values = reader.sheet(sheet)
         if values is None:
             continue
         pos, found = read_step_sheet(reader, step.number, values)
@@ -229,6 +238,16 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
             steps[step.number] = pos
             entries += found
     positions["steps"] = steps
+    if in_table:
+        numbers = {step.number for step in sop.steps}
+        for name in reader.sheets:
+            number = layout.step_of_sheet(name)
+            if number is not None and number not in numbers:
+                reader.problem(Location(AREA_BOOK, name), WARNING, "struktur_sop_berubah",
+                               f"Lembar \"{name}\" tidak ada lagi di tabel langkah SOP, jadi isiannya tidak dibaca. "
+                               f"Bila langkah {number} memang dihapus, jalankan `lkj sop terapkan <nama berkas>` "
+                               f"(lembar yang masih berisi isian tidak dihapus); bila tidak, kembalikan barisnya di "
+                               f"tabel langkah SOP.")
     return entries
 
 
