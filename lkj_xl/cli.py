@@ -40,9 +40,16 @@ def _print_problems(analysis, stream=None) -> None:
 
 
 def _as_of(args) -> datetime:
-    from lkj_xl.runtime import now_wib
+    """``--as-of``, else now as an instant with its zone: the action reads it on the tracker's own clock
+    (Pengaturan, "Zona waktu")."""
+    from lkj_xl.runtime import now_instant
 
-    return args.as_of if args.as_of is not None else now_wib()
+    return args.as_of if args.as_of is not None else now_instant()
+
+
+def _cycle(args) -> dict:
+    """The cycle options of a command: ``--year`` (yearly SOPs) and ``--periode`` (the others)."""
+    return {"year": getattr(args, "year", None), "period": getattr(args, "period", None)}
 
 
 #: ``--as-of`` years accepted: those of the reporting years (``--year``) and a little after (an LKj is due the year
@@ -120,7 +127,7 @@ def cmd_validate(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), **_cycle(args))
     _print_problems(analysis)
     return _exit_for(analysis)
 
@@ -129,8 +136,11 @@ def _run_writing_action(args, action: Callable) -> int:
     from lkj_xl.files.session import modify
 
     as_of = _as_of(args)
-    sent = _sent_today(args.path, as_of)
-    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year, extra_history=sent))
+
+    def sent(local_as_of: datetime) -> list[str]:  # the day of the sendings, on the tracker's clock
+        return _sent_today(args.path, local_as_of)
+
+    analysis = modify(args.path, lambda book: action(book, as_of=as_of, extra_history=sent, **_cycle(args)))
     _print_problems(analysis)
     return _exit_for(analysis)
 
@@ -200,7 +210,7 @@ def cmd_status(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), **_cycle(args))
     state = actions.status_dict(analysis)
     if args.json:
         _out_json(state)
@@ -212,8 +222,10 @@ def cmd_status(args) -> int:
         def when(iso: str | None) -> str:
             return format_datetime_id(datetime.fromisoformat(iso)) if iso else "-"
 
-        _out(f"Tahun pelaporan {state['year']}, batas akhir {when(state['deadline'])}, keadaan per "
-             f"{when(state['as_of'])}")
+        cycle = (f"Tahun pelaporan {state['year']}" if state["year"] is not None
+                 else f"Periode {state['period']} ({state['period_kind']})")
+        _out(f"{cycle}, batas akhir {when(state['deadline']) if state['deadline'] else 'tidak ada'}, keadaan per "
+             f"{when(state['as_of'])} {state['timezone']}")
         _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai "
              f"{when(state['projected_finish'])}")
         for step in state["steps"]:
@@ -300,6 +312,7 @@ def cmd_pengingat(args) -> int:
     """Reminders of the tracker (read-only): list, --json, --ics, --html, --email; --simpan-sandi stores the SMTP
     password in the OS keyring."""
     from lkj_xl.core.dates import format_datetime_id
+    from lkj_xl.core.periods import key_title
     from lkj_xl.core.reminders import REASON_LABELS, format_phone, message_text, status_phrase, whatsapp_link
     from lkj_xl.delivery import mail
     from lkj_xl.delivery.pengingat import collect, reminders_dict, smtp_rows
@@ -307,8 +320,9 @@ def cmd_pengingat(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    as_of = _as_of(args)
-    analysis = actions.analyse(open_book(args.path), as_of=as_of, year=args.year)
+    analysis = actions.analyse(open_book(args.path), as_of=_as_of(args), **_cycle(args))
+    as_of = analysis.as_of  # on the tracker's clock
+    zone = analysis.tracker.settings.timezone
     if args.simpan_sandi:
         import getpass
 
@@ -322,7 +336,7 @@ def cmd_pengingat(args) -> int:
     run = collect(analysis, within=args.within)
     sop, year = analysis.tracker.sop, analysis.year
     state = reminders_dict(run)
-    lines = [f"Pengingat LKj tahun {year}, keadaan per {format_datetime_id(as_of)} WIB "
+    lines = [f"Pengingat LKj {key_title(year)}, keadaan per {format_datetime_id(as_of)} {zone} "
              f"(segera jatuh tempo: {run.within_minutes // 60} jam kerja {run.within_minutes % 60} menit)."
              .replace(" jam kerja 0 menit)", " jam kerja)")]
     for r in run.reminders:
@@ -517,13 +531,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
 
     def add(name: str, help_text: str, example: str, func, *, path: bool = True, timed: bool = True,
-            yearly: bool = True, as_of_help: str = "keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)"):
+            yearly: bool = True,
+            as_of_help: str = "keadaan per waktu ini, ISO 8601 (bawaan: sekarang, menurut Zona waktu pada lembar "
+                              "Pengaturan)"):
         cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_example(example))
         if path:
             cmd.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
         if timed and yearly:
             cmd.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
-                             help="tahun pelaporan (bawaan: tahun pada lembar Pengaturan)")
+                             help="tahun pelaporan, untuk SOP tahunan (bawaan: tahun pada lembar Pengaturan)")
+            cmd.add_argument("--periode", dest="period", default=None, metavar="PERIODE",
+                             help="periode, untuk SOP yang tidak tahunan (Pengaturan, Periode siklus): mis. 2025-S1, "
+                                  "2025-TW3, 2025-03 atau nama kegiatan (bawaan: periode terakhir yang diisi)")
         if timed:
             cmd.add_argument("--as-of", dest="as_of", type=_as_of_type, default=None, metavar="WAKTU",
                              help=as_of_help)
@@ -556,7 +575,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sebagai berkas .xlsx (dan PDF bila LibreOffice terpasang) di samping pelacak.",
         "lkj tutup LKj_2025.xlsx --year 2025", cmd_tutup)
     status = add("status", "Tampilkan keadaan siklus (dengan --json untuk mesin).",
-                 "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
+                 "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00\n"
+                 "lkj status Monitoring_2025.xlsx --periode 2025-TW3", cmd_status)
     status.add_argument("--json", action="store_true", help="cetak JSON")
     demo = add("demo", "Buat pelacak contoh dengan siklus 2025, validasi, hitung dan buat laporannya.",
                "lkj demo contoh/\nlkj demo contoh/ --contoh pengiriman", cmd_demo, path=False, yearly=False,  # the example is always 2025

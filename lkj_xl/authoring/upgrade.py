@@ -338,10 +338,9 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
 
 
 def _copy_steps(src, wb, lay, counts: _Counts) -> None:
-    from lkj_xl.core.validation import parse_year
-    from lkj_xl.core.errors import ParseError
+    from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 
-    known = {layout.normalize_label(label) for label in layout.STEP_HEADERS}
+    known = {layout.normalize_label(label) for label in layout.STEP_HEADERS + layout.KEY_HEADERS}
     for number, info in lay.steps.items():
         sheet = layout.step_sheet(number)
         if sheet not in src.sheetnames or sheet not in wb.sheetnames:
@@ -377,13 +376,9 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             for col, cell in zip(extras, extra_cells):
                 _copy(cell, new.cell(row=header + k, column=extra_target[col]))
             counts.step_rows += 1
-            try:
-                year = parse_year(old.cell(row=sheet_row, column=pos.columns[layout.F_YEAR]).value) \
-                    if layout.F_YEAR in pos.columns else None
-            except ParseError:
-                year = None
-            if year is not None:
-                counts.years.add(year)
+            # the key the reader parsed: a year (in the accepted range), or a non-yearly SOP's period
+            if _year is not None and (not isinstance(_year, int) or YEAR_MIN <= _year <= YEAR_MAX):
+                counts.years.add(_year)
         _extend_table(new, layout.step_table(number), header + max(k, 1), next_col - 1)
 
 
