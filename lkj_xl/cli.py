@@ -45,17 +45,25 @@ def _print_problems(analysis, stream=None) -> None:
 
 
 def _now(args) -> datetime:
-    """The real time, from the clock :func:`main` was given (tests inject one), else the office clock (WIB)."""
+    """The real time, from the clock :func:`main` was given (tests inject one), else now as an instant with its
+    zone (the action reads it on the tracker's own clock)."""
     clock = getattr(args, "clock", None)
     if clock is None:
-        from lkj_xl.runtime import now_wib
+        from lkj_xl.runtime import now_instant
 
-        clock = now_wib
+        clock = now_instant
     return clock()
 
 
 def _as_of(args) -> datetime:
+    """``--as-of``, else now as an instant with its zone: the action reads it on the tracker's own clock
+    (Pengaturan, "Zona waktu")."""
     return args.as_of if args.as_of is not None else _now(args)
+
+
+def _cycle(args) -> dict:
+    """The cycle options of a command: ``--year`` (yearly SOPs) and ``--periode`` (the others)."""
+    return {"year": getattr(args, "year", None), "period": getattr(args, "period", None)}
 
 
 #: ``--as-of`` years accepted: those of the reporting years (``--year``) and a little after (an LKj is due the year
@@ -133,7 +141,7 @@ def cmd_validate(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), **_cycle(args))
     _print_problems(analysis)
     return _exit_for(analysis)
 
@@ -143,9 +151,12 @@ def _run_writing_action(args, action: Callable) -> int:
 
     now = _now(args)
     as_of = args.as_of if args.as_of is not None else now
-    sent = _sent_today(args.path, as_of)
-    analysis = modify(args.path, lambda book: action(book, as_of=as_of, year=args.year, extra_history=sent,
-                                                     recorded_at=now))
+
+    def sent(local_as_of: datetime) -> list[str]:  # the day of the sendings, on the tracker's clock
+        return _sent_today(args.path, local_as_of)
+
+    analysis = modify(args.path, lambda book: action(book, as_of=as_of, extra_history=sent, recorded_at=now,
+                                                     **_cycle(args)))
     _print_problems(analysis)
     return _exit_for(analysis)
 
@@ -193,7 +204,9 @@ def cmd_tutup(args) -> int:
     from lkj_xl.files.session import modify
     from lkj_xl.workbook import actions
 
-    closed_at = _now(args)  # the real time of the action; --as-of is the state the cycle is seen in
+    from lkj_xl.core.zones import to_local
+
+    closed_at = to_local(_now(args))  # the real time of the action (WIB); --as-of is the state the cycle is seen in
     as_of = args.as_of if args.as_of is not None else closed_at
     target = real_path(args.path)
     closing = modify(args.path, lambda book: actions.close_cycle(
@@ -216,7 +229,7 @@ def cmd_status(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), year=args.year)
+    analysis = actions.validate(open_book(args.path), as_of=_as_of(args), **_cycle(args))
     state = actions.status_dict(analysis)
     if args.json:
         _out_json(state)
@@ -228,8 +241,10 @@ def cmd_status(args) -> int:
         def when(iso: str | None) -> str:
             return format_datetime_id(datetime.fromisoformat(iso)) if iso else "-"
 
-        _out(f"Tahun pelaporan {state['year']}, batas akhir {when(state['deadline'])}, keadaan per "
-             f"{when(state['as_of'])}")
+        cycle = (f"Tahun pelaporan {state['year']}" if state["year"] is not None
+                 else f"Periode {state['period']} ({state['period_kind']})")
+        _out(f"{cycle}, batas akhir {when(state['deadline']) if state['deadline'] else 'tidak ada'}, keadaan per "
+             f"{when(state['as_of'])} {state['timezone']}")
         _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai "
              f"{when(state['projected_finish'])}")
         for step in state["steps"]:
@@ -240,10 +255,9 @@ def cmd_status(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from lkj_xl.authoring.demo import DEMO_AS_OF, run_demo
+    from lkj_xl.authoring.demo import run_demo
 
-    as_of = args.as_of if args.as_of is not None else DEMO_AS_OF
-    result = run_demo(Path(args.dir), as_of=as_of, recorded_at=_now(args))
+    result = run_demo(Path(args.dir), as_of=args.as_of, example=args.contoh, recorded_at=_now(args))
     _out(result.summary())
     return EXIT_OK
 
@@ -324,6 +338,7 @@ def cmd_pengingat(args) -> int:
     """Reminders of the tracker (read-only): list, --json, --ics, --html, --email; --simpan-sandi stores the SMTP
     password in the OS keyring."""
     from lkj_xl.core.dates import format_datetime_id
+    from lkj_xl.core.periods import key_title
     from lkj_xl.core.reminders import REASON_LABELS, format_phone, message_text, status_phrase, whatsapp_link
     from lkj_xl.delivery import mail
     from lkj_xl.delivery.pengingat import collect, reminders_dict, smtp_rows
@@ -331,8 +346,9 @@ def cmd_pengingat(args) -> int:
     from lkj_xl.files.session import open_book
     from lkj_xl.workbook import actions
 
-    as_of = _as_of(args)
-    analysis = actions.analyse(open_book(args.path), as_of=as_of, year=args.year)
+    analysis = actions.analyse(open_book(args.path), as_of=_as_of(args), **_cycle(args))
+    as_of = analysis.as_of  # on the tracker's clock
+    zone = analysis.tracker.settings.timezone
     if args.simpan_sandi:
         import getpass
 
@@ -346,7 +362,7 @@ def cmd_pengingat(args) -> int:
     run = collect(analysis, within=args.within)
     sop, year = analysis.tracker.sop, analysis.year
     state = reminders_dict(run)
-    lines = [f"Pengingat LKj tahun {year}, keadaan per {format_datetime_id(as_of)} WIB "
+    lines = [f"Pengingat LKj {key_title(year)}, keadaan per {format_datetime_id(as_of)} {zone} "
              f"(segera jatuh tempo: {run.within_minutes // 60} jam kerja {run.within_minutes % 60} menit)."
              .replace(" jam kerja 0 menit)", " jam kerja)")]
     for r in run.reminders:
@@ -425,6 +441,13 @@ def cmd_sop_import(args) -> int:
     if not args.json:
         _out(f"{len(result.warnings)} peringatan." if result.warnings else "Tidak ada peringatan.")
     return EXIT_DATA if result.warnings else EXIT_OK
+
+
+def cmd_sop_terapkan(args) -> int:
+    from lkj_xl.authoring.sop_apply import apply_structure
+
+    _out(apply_structure(Path(args.path)))
+    return EXIT_OK
 
 
 # --- rekap (recap of a folder of trackers) ---------------------------------------------------------------------------
@@ -534,13 +557,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
 
     def add(name: str, help_text: str, example: str, func, *, path: bool = True, timed: bool = True,
-            yearly: bool = True, as_of_help: str = "keadaan per waktu ini, ISO 8601 (bawaan: sekarang, WIB)"):
+            yearly: bool = True,
+            as_of_help: str = "keadaan per waktu ini, ISO 8601 (bawaan: sekarang, menurut Zona waktu pada lembar "
+                              "Pengaturan)"):
         cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_example(example))
         if path:
             cmd.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
         if timed and yearly:
             cmd.add_argument("--year", type=_year_type, default=None, metavar="TAHUN",
-                             help="tahun pelaporan (bawaan: tahun pada lembar Pengaturan)")
+                             help="tahun pelaporan, untuk SOP tahunan (bawaan: tahun pada lembar Pengaturan)")
+            cmd.add_argument("--periode", dest="period", default=None, metavar="PERIODE",
+                             help="periode, untuk SOP yang tidak tahunan (Pengaturan, Periode siklus): mis. 2025-S1, "
+                                  "2025-TW3, 2025-03 atau nama kegiatan (bawaan: periode terakhir yang diisi)")
         if timed:
             cmd.add_argument("--as-of", dest="as_of", type=_as_of_type, default=None, metavar="WAKTU",
                              help=as_of_help)
@@ -573,13 +601,18 @@ def build_parser() -> argparse.ArgumentParser:
         "sebagai berkas .xlsx (dan PDF bila LibreOffice terpasang) di samping pelacak.",
         "lkj tutup LKj_2025.xlsx --year 2025", cmd_tutup)
     status = add("status", "Tampilkan keadaan siklus (dengan --json untuk mesin).",
-                 "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00", cmd_status)
+                 "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00\n"
+                 "lkj status Monitoring_2025.xlsx --periode 2025-TW3", cmd_status)
     status.add_argument("--json", action="store_true", help="cetak JSON")
     demo = add("demo", "Buat pelacak contoh dengan siklus 2025, validasi, hitung dan buat laporannya.",
-               "lkj demo contoh/", cmd_demo, path=False, yearly=False,  # the example is always 2025
+               "lkj demo contoh/\nlkj demo contoh/ --contoh pengiriman", cmd_demo, path=False, yearly=False,  # the example is always 2025
                as_of_help=f"keadaan per waktu ini, ISO 8601 (bawaan: {DEMO_AS_OF:%Y-%m-%dT%H:%M}, saat contoh itu "
                           f"diisi)")
     demo.add_argument("dir", metavar="FOLDER", help="folder tujuan")
+    demo.add_argument("--contoh", choices=("lkj", "pengiriman"), default="lkj",
+                      help="contoh yang dibuat: lkj (SOP 3.1.2.6 Penyusunan LKj, bawaan) atau pengiriman (SOP "
+                           "Pengiriman Dokumen BPS Provinsi Bengkulu, diimpor dari PDF bertanda tangan; keadaan per "
+                           "14-01-2026 10.00)")
     build = add("build-workbook", "Bangun buku kerja makro LKj_Tracker.xlsm (pita LKj, VBA, xlwings).",
                 "lkj build-workbook --out workbook/LKj_Tracker.xlsm", cmd_build_workbook, path=False, timed=False)
     from lkj_xl.authoring.macro_workbook import DEFAULT_OUT
@@ -646,7 +679,8 @@ def build_parser() -> argparse.ArgumentParser:
     rekap.add_argument("--workers", type=int, default=2, metavar="N", help=argparse.SUPPRESS)
     sop = sub.add_parser("sop", help="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
                          description="Dokumen SOP: impor dari PDF, Word, Excel atau JSON.",
-                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json"))
+                         epilog=_example("lkj sop import \"SOP Penyusunan LKj.pdf\" --out sop.json\n"
+                                         "lkj sop terapkan LKj_2025.xlsx"))
     sop_sub = sop.add_subparsers(dest="sop_command", metavar="PERINTAH", title="perintah", parser_class=_Parser)
     sop.set_defaults(func=lambda args: (sop.print_help(), EXIT_OK)[1])
     sop_import = sop_sub.add_parser(
@@ -662,6 +696,16 @@ def build_parser() -> argparse.ArgumentParser:
     sop_import.add_argument("--json", action="store_true", help="cetak JSON (format sop.schema.json)")
     sop_import.add_argument("--out", metavar="SOP.json", default=None, help="tulis JSON ke berkas ini")
     sop_import.set_defaults(func=cmd_sop_import)
+    terapkan = sop_sub.add_parser(
+        "terapkan", help="Terapkan langkah yang ditambah/dihapus di tabel langkah SOP (tblSOP) ke susunan pelacak.",
+        description="Setelah pengelola menambah atau menghapus langkah di tabel langkah SOP (lembar SOP): tambahkan "
+                    "lembar Langkah N, tabel tblLangkahN dan baris Laporan untuk langkah baru; lembar langkah yang "
+                    "dihapus dari tblSOP ikut dihapus hanya bila kosong. Semua isian lain dibawa dan dibandingkan; "
+                    "versi sebelumnya disimpan di Cadangan LKj. Kode keluar: 0 berhasil (atau tidak ada yang perlu "
+                    "diubah), 2 tidak diubah (mis. lembar yang akan dihapus masih berisi isian).",
+        epilog=_example("lkj sop terapkan LKj_2025.xlsx"))
+    terapkan.add_argument("path", metavar="BERKAS", help="buku kerja pelacak (.xlsx/.xlsm)")
+    terapkan.set_defaults(func=cmd_sop_terapkan)
     return parser
 
 

@@ -107,7 +107,7 @@ def problems(book: Any = None, *, as_of: Any = None) -> Any:
 
 
 def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
-    """Run ribbon ``action`` on ``book`` (default: the calling workbook) at ``as_of`` (default: now, WIB).
+    """Run ribbon ``action`` on ``book`` (default: the calling workbook) at ``as_of`` (default: now, on the workbook's clock: Pengaturan, "Zona waktu").
 
     Only names in ``RIBBON_ACTIONS`` run.  Returns the action's :class:`lkj_xl.workbook.actions.Analysis` for validate /
     refresh / report, else None (also after any failure, which the user has been told about in a message box).
@@ -137,9 +137,9 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     mark = excel_host.json_mark(xl_book)
     try:
         if as_of is None:
-            from lkj_xl.runtime import now_wib
+            from lkj_xl.runtime import now_instant
 
-            as_of = now_wib()
+            as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
         return handler(xl_book, as_of)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
@@ -171,9 +171,9 @@ def _do_validate(xl_book: Any, as_of: Any) -> Any:
     # The same writer refresh uses; validate writes the problem list and nothing else.
     writers.write_problems(book, analysis.tracker, analysis.problems, checked_at=as_of, as_of=as_of)
     if analysis.problems:
-        text = f"Validasi tahun {analysis.year}: {_counts(analysis)}.\n\n{_listing(analysis.problems)}"
+        text = f"Validasi {_cycle(analysis)}: {_counts(analysis)}.\n\n{_listing(analysis.problems)}"
     else:
-        text = f"Validasi tahun {analysis.year}: tidak ada kesalahan dan tidak ada peringatan."
+        text = f"Validasi {_cycle(analysis)}: tidak ada kesalahan dan tidak ada peringatan."
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
 
@@ -183,8 +183,8 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
 
     book = _live(xl_book)
     excel_host.set_status(xl_book, "LKj: menghitung batas waktu...")
-    analysis = actions.refresh(book, as_of=as_of, extra_history=_sent_today(xl_book, as_of))
-    text = (f"Batas waktu tahun {analysis.year} dihitung ulang per {_when(as_of)}.\n"
+    analysis = actions.refresh(book, as_of=as_of, extra_history=lambda local: _sent_today(xl_book, local))
+    text = (f"Batas waktu {_cycle(analysis)} dihitung ulang per {_when(analysis.as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Simpan buku kerja untuk menyimpan hasilnya.")
@@ -217,7 +217,7 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
     excel_host.set_status(xl_book, "LKj: menyusun laporan...")
     analysis = actions.report(book, as_of=as_of)
     book.activate(layout.SHEET_REPORT)
-    text = (f"Lembar Laporan tahun {analysis.year} ditulis per {_when(as_of)} "
+    text = (f"Lembar Laporan {_cycle(analysis)} ditulis per {_when(analysis.as_of)} "
             f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
@@ -273,7 +273,7 @@ def _do_reminders(xl_book: Any, as_of: Any) -> Any:
     excel_host.set_status(xl_book, "LKj: menyusun pengingat...")
     analysis, found = actions.update_reminders(book, as_of=as_of)
     book.activate(layout.SHEET_HOME)
-    lines = [f"Pengingat tahun {analysis.year} per {_when(as_of)}:"]
+    lines = [f"Pengingat {_cycle(analysis)} per {_when(analysis.as_of)}:"]
     for r in found[:MAX_LISTED]:
         who = r.holder or "belum ada pegawai dengan jabatan ini"
         lines.append(f"• Langkah {r.step} ({r.actor}) — {who}: {REASON_LABELS[r.reason]}, {status_phrase(r)}")
@@ -417,6 +417,13 @@ def _overall(analysis: Any) -> str:
     from lkj_xl.core.schedule import CYCLE_LABELS
 
     return CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
+
+
+def _cycle(analysis: Any) -> str:
+    """"tahun 2025" / "periode 2025-S1"."""
+    from lkj_xl.core.periods import key_title
+
+    return key_title(analysis.year)
 
 
 def _when(moment: Any) -> str:

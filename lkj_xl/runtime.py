@@ -29,12 +29,16 @@ def now_wib() -> datetime:
     return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
 
 
+def now_instant() -> datetime:
+    """Now, as an instant with its zone (to the second): an action reads it on the tracker's own clock
+    (Pengaturan, "Zona waktu": WIB, WITA or WIT)."""
+    return datetime.now(WIB).replace(microsecond=0)
+
+
 def parse_as_of(text: str) -> datetime:
-    """An ``--as-of`` value: ISO 8601 ("2026-03-02T10:00", "2026-03-02"); an offset is converted to WIB."""
-    value = datetime.fromisoformat(text.strip())
-    if value.tzinfo is not None:
-        value = value.astimezone(WIB).replace(tzinfo=None)
-    return value
+    """An ``--as-of`` value: ISO 8601 ("2026-03-02T10:00", "2026-03-02") on the tracker's clock; with an offset
+    ("2026-03-02T10:00+08:00") it is an instant, which the action reads on the tracker's clock."""
+    return datetime.fromisoformat(text.strip())
 
 
 def log_dir() -> str:

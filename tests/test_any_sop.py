@@ -365,3 +365,159 @@ def test_a_layout_2_tracker_reads_with_one_warning_and_upgrade_adds_ulang_and_th
     assert layout.FLOW_TABLE_NAME in wb[layout.SHEET_SOP].tables
     code, out, _ = lkj(capsys, "validate", new, "--as-of", "2026-02-23T10:00")
     assert "lkj upgrade" not in out
+
+
+# --- lkj demo --contoh pengiriman: the second example, shipped as package data -------------------------------------------
+
+
+def test_the_second_example_is_another_sop_imported_once(tmp_path, capsys):
+    from lkj_xl.authoring.examples import SOP_JSON
+
+    folder = tmp_path / "contoh"
+    code, out, err = lkj(capsys, "demo", folder, "--contoh", "pengiriman")
+    assert code == 0, err
+    path = folder / "Contoh_Pengiriman_Dokumen_2025.xlsx"
+    assert str(path.resolve()) in out and out.count("  Langkah ") == 8
+    assert "Langkah 7 (Jasa pengiriman): Terlambat" in out and "Validasi: 0 kesalahan, 0 peringatan." in out
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if layout.step_of_sheet(n)] == [layout.step_sheet(n) for n in range(1, 9)]
+    sop = wb[layout.SHEET_SOP]
+    assert sop.cell(layout.SOP_IDENTITY_FIRST_ROW + 1, 2).value == "SOP-026/17000/2025"
+    step4 = wb[layout.step_sheet(4)]
+    assert step4.cell(layout.STEP_TABLE_HEADER_ROW + 1, layout.STEP_HEADERS.index(layout.F_ULANG) + 1).value == 1
+    assert wb[layout.SHEET_REPORT]["A3"].value.startswith("Laporan Pelaksanaan SOP Pengiriman Dokumen")
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", "2026-01-14T10:00")
+    assert code == 0 and "Tidak ada masalah" in out
+    # package data: inside the package, listed in pyproject (an install has no ../shared)
+    import tomllib
+
+    assert SOP_JSON.parent.name == "examples" and SOP_JSON.parent.parent.name == "authoring"
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "lkj_xl.authoring.examples" in project["tool"]["setuptools"]["packages"]
+    assert project["tool"]["setuptools"]["package-data"]["lkj_xl.authoring.examples"] == ["*.json"]
+
+
+@needs_samples
+def test_the_shipped_sop_is_the_import_of_the_signed_pdf(tmp_path):
+    from lkj_xl.authoring.examples import SOP_JSON
+    from lkj_xl.authoring.sop_import import read_sop_document
+
+    shipped = json.loads(SOP_JSON.read_text(encoding="utf-8"))
+    fresh = read_sop_document(PDF_026).sop_json
+    assert shipped["steps"] == fresh["steps"] and shipped["roles"] == fresh["roles"]
+    corrected = {"instansi", "disahkan_oleh", "peralatan", "source"}  # by hand, against the document
+    assert {k: v for k, v in shipped.items() if k not in corrected | {"steps"}} == \
+        {k: v for k, v in fresh.items() if k not in corrected | {"steps"}}
+
+
+# --- a change of structure in tblSOP: reported by refresh, applied by `lkj sop terapkan` ---------------------------------
+
+
+def add_sop_row(wb, number: int, uraian: str, actor: str, waktu: str) -> None:
+    """What the admin does in Excel: type a new step in the row under tblSOP (the table grows over it)."""
+    from conftest import table_grown_as_excel_does
+
+    ws = wb[layout.SHEET_SOP]
+    table = ws.tables[layout.SOP_TABLE_NAME]
+    row = int(table.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + 1
+    columns = {ws.cell(layout.SOP_TABLE_HEADER_ROW, c).value: c for c in range(1, 12)}
+    for label, value in ((layout.S_NO, number), (layout.S_URAIAN, uraian), (layout.S_PELAKSANA, actor),
+                         (layout.S_WAKTU, waktu)):
+        ws.cell(row, columns[label]).value = value
+    table_grown_as_excel_does(ws, layout.SOP_TABLE_NAME, rows=1)
+
+
+def test_a_step_added_in_tblsop_is_reported_then_applied_with_every_entry_kept(templates, tmp_path, capsys):
+    from conftest import typed_cells
+
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    add_sop_row(wb, 9, "Mengarsipkan tanda terima pengiriman LKj", "JFU", "30 menit")
+    wb.save(path)
+    before = typed_cells(path)
+
+    code, out, _ = lkj(capsys, "refresh", path, "--as-of", "2026-02-23T10:00")
+    assert code == 1
+    line = next(line for line in out.splitlines() if "struktur" in line.lower() or "terapkan" in line)
+    assert line.startswith("[Kesalahan] SOP!A28:") and "`lkj sop terapkan" in line and "Langkah 9" in line, out
+    problems = openpyxl.load_workbook(path)[layout.SHEET_PROBLEMS]
+    assert any("lkj sop terapkan" in str(problems.cell(r, 5).value) for r in range(2, 30))
+
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, out + err
+    assert "lembar \"Langkah 9\" dengan tabel tblLangkah9" in out and "Cadangan LKj" in out
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if layout.step_of_sheet(n)] == [layout.step_sheet(n) for n in range(1, 10)]
+    assert wb.sheetnames.index(layout.step_sheet(9)) + 1 == wb.sheetnames.index(layout.SHEET_REPORT)
+    assert list(wb[layout.step_sheet(9)].tables) == [layout.step_table(9)]
+    after = typed_cells(path)
+    new_sheet = {k: v for k, v in after.items() if k[0] == layout.step_sheet(9)}
+    assert new_sheet[(layout.step_sheet(9), "A1")][0].startswith("Langkah 9 dari 9")
+
+    def kept(cells):  # every typed value; the formats of the step sheets; the titles say "dari 9" now
+        return {k: (v if layout.step_of_sheet(k[0]) else v[0]) for k, v in cells.items()
+                if k[0] != layout.step_sheet(9) and not (layout.step_of_sheet(k[0]) and k[1] == "A1")
+                and k != (layout.SHEET_SOP, f"M{layout.SOP_TABLE_HEADER_ROW + 9}")}  # step 9's flow row, new
+    assert kept(after) == kept(before)
+    code, out, _ = lkj(capsys, "report", path, "--as-of", "2026-02-23T10:00")
+    assert code == 0 and "terapkan" not in out, out
+    from lkj_xl.workbook.report_sheet import STEPS_FIRST_ROW
+
+    report = openpyxl.load_workbook(path)[layout.SHEET_REPORT]
+    assert [report.cell(STEPS_FIRST_ROW + i, 1).value for i in range(9)] == list(range(1, 10))
+    # nothing left to apply: the file is not touched
+    data = path.read_bytes()
+    code, out, _ = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0 and "sudah sesuai" in out and path.read_bytes() == data
+
+
+def test_a_removed_step_whose_sheet_holds_entries_is_refused_naming_the_sheet(templates, tmp_path, capsys):
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.SHEET_SOP]
+    row = layout.SOP_TABLE_HEADER_ROW + 6  # step 6: the demo has its entry
+    for column in range(1, 10):
+        ws.cell(row, column).value = None
+    wb.save(path)
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", "2026-02-23T10:00")
+    assert "[Peringatan] Langkah 6:" in out and "lkj sop terapkan" in out, out
+    data = path.read_bytes()
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 2 and "\"Langkah 6\"" in err and "berisi isian" in err and "tidak diubah" in err, err
+    assert path.read_bytes() == data and not (tmp_path / "Cadangan LKj").exists()
+
+
+def test_a_removed_empty_step_sheet_goes(templates, tmp_path, capsys):
+    from conftest import typed_cells
+
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.SHEET_SOP]
+    for column in range(1, 10):
+        ws.cell(layout.SOP_TABLE_HEADER_ROW + 8, column).value = None  # step 8, the last
+    step8 = wb[layout.step_sheet(8)]
+    for row in step8.iter_rows(min_row=layout.STEP_TABLE_HEADER_ROW + 1, max_col=len(layout.STEP_ENTRY_HEADERS)):
+        for cell in row:
+            cell.value = None
+    wb.save(path)
+    before = {k: v for k, v in typed_cells(path).items() if k[0] != layout.step_sheet(8)}
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, out + err
+    assert "Dihapus (kosong, tidak ada lagi di tblSOP): lembar \"Langkah 8\"" in out
+    wb = openpyxl.load_workbook(path)
+    assert layout.step_sheet(8) not in wb.sheetnames
+    flow_row_8 = (layout.SHEET_SOP, f"M{layout.SOP_TABLE_HEADER_ROW + 8}")  # the flow row of the step taken out
+    assert {k: v[0] for k, v in typed_cells(path).items() if k[1] != "A1"} == \
+        {k: v[0] for k, v in before.items() if k[1] != "A1" and k != flow_row_8}
+
+
+def test_a_cell_the_rebuild_cannot_carry_stops_terapkan(templates, tmp_path, capsys):
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    add_sop_row(wb, 9, "Mengarsipkan", "JFU", "30 menit")
+    wb[layout.step_sheet(2)]["B30"] = "Paraf Sekretaris"  # a sign-off typed far below the table
+    wb.save(path)
+    data = path.read_bytes()
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 2 and "Langkah 2!B30" in err and "belum diubah" in err, err
+    assert path.read_bytes() == data

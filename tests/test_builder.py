@@ -47,7 +47,7 @@ def test_indonesian_headers(wb):
     assert wb["SOP"]["J19"].value is None and wb["SOP"]["K3"].value == "Jabatan Pelaksana"  # a gap beside tblSOP
     assert row_values(wb["SOP"], 19, 13, 4) == ["Langkah", "Simbol", "Cabang", "Waktu Bersama"]
     assert wb["SOP"]["L19"].value is None  # a gap between the roles list and the flow table
-    assert row_values(wb["Pengaturan"], 19, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
+    assert row_values(wb["Pengaturan"], layout.WEEK_HEADER_ROW, 1, 7) == ["Hari", "Hari kerja?", "Jam masuk", "Mulai istirahat",
                                                      "Selesai istirahat", "Jam pulang", "Sumber"]
     assert row_values(wb["Hari Libur"], 3, 1, 5) == ["Tanggal", "Nama", "Jenis", "Bukan libur?", "Keterangan"]
     assert row_values(wb["Pegawai"], 3, 1, 6) == ["Nama", "NIP", "Jabatan", "Keterangan", "No. WhatsApp",
@@ -88,7 +88,9 @@ def test_tables_and_refs(wb):
         tables = dict(wb[f"Langkah {n}"].tables.items())
         assert tables == {f"tblLangkah{n}": "A12:N13"}
     assert dict(wb["SOP"].tables.items()) == {"tblSOP": "A19:I27", "tblAlurSOP": "M19:P27"}
-    assert dict(wb["Pengaturan"].tables.items()) == {"tblJamKerja": "A19:G26", "tblJamKhusus": "A29:I41"}
+    week, special = layout.WEEK_HEADER_ROW, layout.SPECIAL_HEADER_ROW
+    assert dict(wb["Pengaturan"].tables.items()) == {
+        "tblJamKerja": f"A{week}:G{week + 7}", "tblJamKhusus": f"A{special}:I{special + layout.SPECIAL_FREE_ROWS}"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
     assert staff_ref == f"A3:F{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
     holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]
@@ -176,7 +178,8 @@ def test_custom_settings_and_short_sop(tmp_path):
     assert tracker.settings == Settings(year=2026, agency="Dinas X", government="Pemerintah Kota Y",
                                         deadline_override=datetime(2027, 2, 26, 16, 0), due_soon_hours=8, backups=3,
                                         week=DEFAULT_WEEK[:4] + (None, None, None))
-    assert wb["Pengaturan"]["B23"].value == "Ya" and wb["Pengaturan"]["B24"].value == "Tidak"  # Kamis, Jumat
+    thursday = layout.WEEK_HEADER_ROW + 4
+    assert wb["Pengaturan"][f"B{thursday}"].value == "Ya" and wb["Pengaturan"][f"B{thursday + 1}"].value == "Tidak"
 
 
 def test_holidays_prefilled(wb, built):

@@ -392,9 +392,10 @@ def test_status_json_matches_the_documented_schema(tracker, capsys):
     state = json.loads(out)
     assert {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} <= set(state)
     assert set(state) - {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} \
-        <= {"overall", "problem_counts"}
+        <= {"overall", "problem_counts", "period", "period_kind", "timezone"}
     assert state["problem_counts"] == {"errors": 0, "warnings": 1}
     assert isinstance(state["year"], int) and state["year"] == 2025
+    assert (state["period"], state["period_kind"], state["timezone"]) == ("2025", "tahunan", "WIB")
     for key in ("deadline", "as_of", "projected_finish"):
         assert_iso(state[key])
     assert isinstance(state["at_risk"], bool) and state["at_risk"] is False

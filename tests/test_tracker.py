@@ -154,13 +154,14 @@ def test_unreadable_holiday_date(path):
 def test_week_table_edits_and_bad_hours(path):
     def change(wb):
         ws = wb["Pengaturan"]
-        assert ws["A24"].value == "Jumat"
-        ws["B24"] = "Tidak"
-        assert ws["A25"].value == "Sabtu"
-        ws["B25"] = "Ya"
-        ws["C25"] = "08.00"
-        ws["F25"] = "12:00"
-        ws["C20"] = "25.00"  # Senin: unreadable
+        monday = layout.WEEK_HEADER_ROW + 1
+        assert ws[f"A{monday + 4}"].value == "Jumat"
+        ws[f"B{monday + 4}"] = "Tidak"
+        assert ws[f"A{monday + 5}"].value == "Sabtu"
+        ws[f"B{monday + 5}"] = "Ya"
+        ws[f"C{monday + 5}"] = "08.00"
+        ws[f"F{monday + 5}"] = "12:00"
+        ws[f"C{monday}"] = "25.00"  # Senin: unreadable
     edit(path, change)
     tracker = load(path)
     week = tracker.settings.week
@@ -169,7 +170,7 @@ def test_week_table_edits_and_bad_hours(path):
     [problem] = tracker.problems
     assert problem.code == "jam_kerja_tidak_terbaca" and problem.location == Location(AREA_SETTINGS, "Senin",
                                                                                        "Jam masuk")
-    assert tracker.cell_of(problem.location) == ("Pengaturan", "C20")
+    assert tracker.cell_of(problem.location) == ("Pengaturan", f"C{layout.WEEK_HEADER_ROW + 1}")
     assert week[0] == DEFAULT_WEEK[0]  # the default stays for the bad day
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -47,6 +47,12 @@ from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
 from lkj_xl.authoring.page_setup import apply_page_setup
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import (
+    EXAMPLES as PERIOD_EXAMPLES, LABEL_MAX as PERIOD_LABEL_MAX, NO_RULE_TEXT, PER_KEGIATAN, SOP_RULE_TEXT, TAHUNAN,
+    current_period, parse_kind, parse_rule,
+)
+from lkj_xl.core.zones import parse_zone_name
 from lkj_xl.authoring.report_template import build_report_template, fit_a4
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, format_branches, format_group
@@ -161,16 +167,33 @@ def build_tracker(
     sop: Sop = DEFAULT_SOP,
     staff: Iterable[StaffEntry | Sequence[Any]] = (),
     settings: Settings | None = None,
+    period_kind: str | None = None,
+    deadline_rule: str | None = None,
+    timezone: str | None = None,
 ) -> Path:
     """Create the tracker workbook at ``path`` for reporting year ``year`` and return its path.
 
     ``settings`` gives the week, deadline override, early-warning hours and backups (default: the rules' defaults);
     ``year``, ``agency`` and ``government`` always come from the arguments.  ``staff`` rows are
     :class:`~lkj_xl.core.entries.StaffEntry` or (nama, nip, jabatan[, keterangan]) sequences.
+
+    ``period_kind`` (one of :data:`lkj_xl.core.periods.PERIOD_KINDS`), ``deadline_rule`` (text in the grammar of
+    :func:`lkj_xl.core.periods.parse_rule`) and ``timezone`` (WIB, WITA, WIT), when given, replace those of
+    ``settings``: a non-yearly SOP gets the key column ``Periode`` in every step table.  Unreadable values raise
+    :class:`~lkj_xl.core.errors.ParseError` (Indonesian message) before anything is written.
     """
     path = Path(path)
     base = settings if settings is not None else Settings(year=year)
     settings = replace(base, year=year, agency=agency, government=government)
+    if period_kind is not None:
+        settings = replace(settings, period_kind=parse_kind(period_kind))
+    if deadline_rule is not None:
+        settings = replace(settings, deadline_rule=parse_rule(deadline_rule, settings.period_kind))
+    if timezone is not None:
+        zone = parse_zone_name(timezone)
+        if zone is None:
+            raise ParseError(f"Zona waktu \"{timezone}\" tidak dikenali; pilih WIB, WITA atau WIT.", timezone)
+        settings = replace(settings, timezone=zone)
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -183,7 +206,7 @@ def build_tracker(
     _build_holidays(sheets[layout.SHEET_HOLIDAYS], year)
     _build_staff(wb, sheets[layout.SHEET_STAFF], staff)
     for step in sop.steps:
-        _build_step(sheets[layout.step_sheet(step.number)], sop, step, year)
+        _build_step(sheets[layout.step_sheet(step.number)], sop, step, year, settings.period_kind)
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
@@ -449,6 +472,7 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
                              "`lkj pengingat --simpan-sandi`."),
         layout.P_SMTP_FROM: (settings.smtp.get(layout.P_SMTP_FROM), layout.TEXT_FORMAT,
                              "Alamat pengirim, mis. LKj Inspektorat <lkj@madiunkota.go.id> (LKJ_SMTP_FROM)."),
+        **cycle_rows(settings),
     }
     for label in layout.SETTINGS_LABELS:
         row = layout.settings_row(label)
@@ -478,6 +502,7 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
                 error="Pilih Tanpa, STARTTLS atau SSL.")
     _validation(ws, f"B{layout.settings_row(layout.P_SMTP_PORT)}", "textLength", operator="lessThanOrEqual",
                 formula1="5", title=layout.P_SMTP_PORT, error="Isi nomor port, mis. 587, atau kosongkan.")
+    cycle_validations(ws, {label: layout.settings_row(label) for label in layout.CYCLE_LABELS})
 
     ws.cell(row=layout.WEEK_TITLE_ROW, column=1, value=f"Jam kerja ({SOURCE_PERPRES})").font = _SUBTITLE
     header = layout.WEEK_HEADER_ROW
@@ -509,6 +534,42 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
                 title="Jam", error="Isi jam seperti 07:30.")
     _build_special_hours(ws)
     _widths(ws, {"A": 28, "B": 24, "C": 12, "D": 16, "E": 17, "F": 12, "G": 70, "H": 12, "I": 40})
+
+
+def cycle_rows(settings: Settings) -> dict[str, tuple[Any, str, str]]:
+    """The Pengaturan rows of layout version 3, label -> (value, number format, source note): the period kind, the
+    deadline rule and the time zone (also what `lkj upgrade` adds to an older tracker)."""
+    rule = settings.deadline_rule
+    rule_text = rule.describe() if rule is not None else (SOP_RULE_TEXT if settings.yearly else NO_RULE_TEXT)
+    return {
+        layout.P_PERIOD_KIND: (settings.period_kind, layout.TEXT_FORMAT,
+                               f"Seberapa sering SOP ini dijalankan: {', '.join(layout.PERIOD_KIND_CHOICES)}. "
+                               f"Tahunan ({SOURCE_SOP}): satu baris per tahun, kolom Tahun. Lainnya: kolom "
+                               f"Periode, mis. 2025-S1, 2025-TW3, 2025-03, atau nama kegiatan."),
+        layout.P_DEADLINE_RULE: (rule_text, layout.TEXT_FORMAT,
+                                 f"Batas akhir tiap periode: tanggal setelah akhir periode (\"{SOP_RULE_TEXT}\" = "
+                                 f"{SOURCE_SOP}; \"15/01\"), jumlah hari kerja setelah akhir periode (\"10 hari "
+                                 f"kerja\"; per kegiatan: sejak Diterima langkah pertama) atau \"{NO_RULE_TEXT}\". "
+                                 f"Hari libur dan akhir pekan dilewati; berakhir pada jam pulang. Kosong = "
+                                 f"{SOP_RULE_TEXT} untuk tahunan, tidak ada untuk lainnya."),
+        layout.P_TIMEZONE: (settings.timezone, layout.TEXT_FORMAT,
+                            "WIB (UTC+7), WITA (UTC+8) atau WIT (UTC+9), Keputusan Presiden No. 41 Tahun 1987. "
+                            "Waktu sekarang, batas waktu dan semua jam yang ditampilkan memakai zona ini."),
+    }
+
+
+def cycle_validations(ws, rows: dict[str, int]) -> None:
+    """The dropdowns of "Periode siklus" and "Zona waktu" and the length check of "Aturan batas akhir", at the
+    given sheet rows (column B)."""
+    _validation(ws, f"B{rows[layout.P_PERIOD_KIND]}", "list",
+                formula1='"' + ",".join(layout.PERIOD_KIND_CHOICES) + '"', title=layout.P_PERIOD_KIND,
+                error="Pilih " + ", ".join(layout.PERIOD_KIND_CHOICES) + ".")
+    _validation(ws, f"B{rows[layout.P_DEADLINE_RULE]}", "textLength", operator="lessThanOrEqual", formula1="60",
+                title=layout.P_DEADLINE_RULE,
+                prompt=f"Mis. {SOP_RULE_TEXT}, 15/01, 10 hari kerja, atau {NO_RULE_TEXT}.",
+                error="Aturan terlalu panjang.")
+    _validation(ws, f"B{rows[layout.P_TIMEZONE]}", "list", formula1='"' + ",".join(layout.TIMEZONE_CHOICES) + '"',
+                title=layout.P_TIMEZONE, error="Pilih WIB, WITA atau WIT.")
 
 
 def _build_special_hours(ws) -> None:
@@ -617,7 +678,17 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     ws.freeze_panes = f"A{header + 1}"
 
 
-def _build_step(ws, sop: Sop, step, year: int) -> None:
+def _first_key(kind: str, year: int) -> Any:
+    """The key the first row of a new step table holds: the year, the year's first period, nothing for an
+    activity (its name is typed when it starts)."""
+    if kind == PER_KEGIATAN:
+        return None
+    if kind == TAHUNAN:
+        return year
+    return str(current_period(kind, date(year, 1, 1)))
+
+
+def _build_step(ws, sop: Sop, step, year: int, kind: str = TAHUNAN) -> None:
     ws["A1"] = f"Langkah {step.number} dari {len(sop.steps)} - SOP {sop.nomor} {sop.nama}"
     ws["A1"].font = _SUBTITLE
     last_col = len(layout.STEP_HEADERS)
@@ -632,8 +703,9 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
     # The engine rewrites these value cells from the SOP sheet: it finds them by this name, never by their labels.
     last_top = layout.STEP_HEADER_FIRST_ROW + len(layout.STEP_HEADER_LABELS) - 1
     _add_name(ws.parent, layout.step_top_name(step.number), ws.title, _abs(2, layout.STEP_HEADER_FIRST_ROW, last_top))
+    per = "tahun pelaporan" if kind == TAHUNAN else f"periode ({kind}, kolom {layout.F_PERIOD})"
     note = ws.cell(row=layout.STEP_NOTE_ROW, column=1,
-                   value=f"Isi satu baris per tahun pelaporan. Tanggal dan jam, mis. {DATETIME_EXAMPLE}. Kolom abu-abu "
+                   value=f"Isi satu baris per {per}. Tanggal dan jam, mis. {DATETIME_EXAMPLE}. Kolom abu-abu "
                          "dihitung otomatis oleh Hitung Batas Waktu (atau lkj refresh); jangan diisi. Langkah yang "
                          "dikembalikan lalu diulang: Diterima tetap saat pertama diterima, Selesai saat terakhir "
                          "selesai, Ulang = berapa kali dikembalikan.")
@@ -649,15 +721,18 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
     ws.merge_cells(start_row=layout.STEP_COMPUTED_NOTE_ROW, start_column=first_computed,
                    end_row=layout.STEP_COMPUTED_NOTE_ROW, end_column=last_computed)
     for label in layout.STEP_ENTRY_HEADERS:
-        _header(ws, header, columns[label], (label,))
+        _header(ws, header, columns[label], (layout.key_header(kind) if label == layout.F_YEAR else label,))
     _header(ws, header, first_computed, layout.STEP_COMPUTED_HEADERS, _COMPUTED_HEADER_FILL)
     for label in layout.STEP_COMPUTED_HEADERS:
         ws.cell(row=header, column=columns[label]).font = Font(bold=True, italic=True, color="FFFFFF")
     ws.cell(row=header, column=first_computed).comment = Comment(
         "Kolom abu-abu dihitung otomatis (Hitung Batas Waktu / lkj refresh). Jangan diisi.", "lkj-xl")
 
-    ws.cell(row=header + 1, column=columns[layout.F_YEAR], value=year)
+    ws.cell(row=header + 1, column=columns[layout.F_YEAR], value=_first_key(kind, year))
     first, below = header + 1, header + layout.ENTRY_ROWS
+    if kind != TAHUNAN:
+        for r in range(first, below + 1):  # "2025-03" stays text (Excel would make it a date)
+            ws.cell(row=r, column=columns[layout.F_YEAR]).number_format = layout.TEXT_FORMAT
     datetime_cols = [columns[layout.F_RECEIVED], columns[layout.F_COMPLETED], columns[layout.C_START], columns[layout.C_DUE],
                      columns[layout.C_LATEST]]
     hours_cols = [columns[layout.C_LATE], columns[layout.C_ACTUAL]]
@@ -671,9 +746,16 @@ def _build_step(ws, sop: Sop, step, year: int) -> None:
             ws.cell(row=r, column=c).fill = _COMPUTED_FILL
     _table(ws, layout.step_table(step.number), header, 1, header + 1, last_col)
 
-    _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "whole", operator="between",
-                formula1=str(YEAR_MIN), formula2=str(YEAR_MAX), title="Tahun",
-                error=f"Isi tahun pelaporan empat angka antara {YEAR_MIN} dan {YEAR_MAX}.")
+    if kind == TAHUNAN:
+        _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "whole", operator="between",
+                    formula1=str(YEAR_MIN), formula2=str(YEAR_MAX), title="Tahun",
+                    error=f"Isi tahun pelaporan empat angka antara {YEAR_MIN} dan {YEAR_MAX}.")
+    else:
+        example = PERIOD_EXAMPLES[kind]
+        _validation(ws, _col_range(columns[layout.F_YEAR], first, below), "textLength", operator="lessThanOrEqual",
+                    formula1=str(PERIOD_LABEL_MAX), title=layout.F_PERIOD,
+                    error=f"Isi periode seperti {example} (paling banyak {PERIOD_LABEL_MAX} karakter).",
+                    prompt=f"Satu baris per periode ({kind}), mis. {example}.")
     for label in layout.STEP_DATE_HEADERS:
         _date_validation(ws, _col_range(columns[label], first, below), f"Tanggal {label.lower()}", with_time=True)
     _validation(ws, _col_range(columns[layout.F_PELAKSANA], first, below), "list", formula1=layout.STAFF_NAMES_NAME,

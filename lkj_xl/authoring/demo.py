@@ -102,7 +102,8 @@ class DemoResult:
                     if step.plan_source in plan_words else "")
             lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}{plan}")
         lines.append(f"Validasi: {len(self.analysis.errors)} kesalahan, {len(self.analysis.warnings)} peringatan.")
-        lines.append("Buka berkas itu di Excel atau LibreOffice: lembar Beranda, Langkah 1-8, Masalah dan Laporan.")
+        lines.append(f"Buka berkas itu di Excel atau LibreOffice: lembar Beranda, Langkah 1-{len(sched.steps)}, "
+                     f"Masalah dan Laporan.")
         return "\n".join(lines)
 
 
@@ -153,37 +154,60 @@ def _years_in_order(book, years) -> None:
                           f"A{layout.STEP_TABLE_HEADER_ROW}:{last_column}{first + len(years) - 1}")
 
 
-def run_demo(folder: Path, *, as_of: datetime = DEMO_AS_OF, recorded_at: datetime | None = None) -> DemoResult:
+#: The examples ``lkj demo --contoh`` makes: SOP 3.1.2.6 (the default) and another SOP imported from its signed PDF
+#: (:mod:`lkj_xl.authoring.examples`).
+EXAMPLES = ("lkj", "pengiriman")
+
+
+def run_demo(folder: Path, *, as_of: datetime | None = None, example: str = "lkj",
+             recorded_at: datetime | None = None) -> DemoResult:
     """Create the example tracker in ``folder``, then validate, refresh and report it through the same functions the
     CLI and the ribbon use.  The example is made in a temporary folder and put in place by the safe save: an earlier
     example there (perhaps edited since) goes to ``Cadangan LKj`` first, and one open in Excel or read-only is not
-    replaced.  ``recorded_at``: the real time, for Riwayat (default ``as_of``)."""
+    replaced.  ``example`` is one of ``EXAMPLES``; ``as_of`` defaults to the moment the example was typed;
+    ``recorded_at``: the real time, for Riwayat (default ``as_of``)."""
+    if example != "lkj":
+        from lkj_xl.authoring import examples
+
+        return _run_example(folder, examples.EXAMPLE_FILE, lambda draft: examples.make_example(draft, fill_demo_entries),
+                            as_of if as_of is not None else examples.EXAMPLE_AS_OF, recorded_at)
+    return _run_example(folder, DEMO_FILE, _make_lkj_example, as_of if as_of is not None else DEMO_AS_OF,
+                        recorded_at)
+
+
+def _make_lkj_example(draft: Path) -> None:
+    from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.engines.openpyxl_book import FileBook
+
+    build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF, sop=demo_sop())
+    book = FileBook.open(draft)
+    _years_in_order(book, (*sorted(DEMO_HISTORY), DEMO_YEAR))
+    for year, entries in DEMO_HISTORY.items():
+        fill_demo_entries(book, entries, year)
+    fill_demo_entries(book)
+    book.save()
+
+
+def _run_example(folder: Path, file_name: str, make, as_of: datetime,
+                 recorded_at: datetime | None = None) -> DemoResult:
     import tempfile
 
     from lkj_xl.workbook import actions
-    from lkj_xl.engines.openpyxl_book import FileBook
-    from lkj_xl.authoring.builder import build_tracker
     from lkj_xl.core.errors import UnusableFileError
     from lkj_xl.files.backups import atomic_write
     from lkj_xl.files.guard import check_workbook_file
     from lkj_xl.files.locks import ensure_not_open_in_excel, real_path, refuse_read_only
     from lkj_xl.files.session import modify, open_book
 
-    path = folder / DEMO_FILE
+    path = folder / file_name
     if path.exists():  # say so before the work, not after
         refuse_read_only(real_path(path))
         ensure_not_open_in_excel(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="lkj-demo-") as tmp:
-            draft = Path(tmp) / DEMO_FILE
-            build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF, sop=demo_sop())
-            book = FileBook.open(draft)
-            _years_in_order(book, (*sorted(DEMO_HISTORY), DEMO_YEAR))
-            for year, entries in DEMO_HISTORY.items():
-                fill_demo_entries(book, entries, year)
-            fill_demo_entries(book)
-            book.save()
+            draft = Path(tmp) / file_name
+            make(draft)
             actions.validate(open_book(draft), as_of=as_of)
             analysis = modify(draft, lambda b: actions.report(b, as_of=as_of, recorded_at=recorded_at),
                               backups=0)

@@ -11,7 +11,8 @@ formats, comments, merged cells, sizes).  What cannot be carried (pictures and c
 not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
 never changed; NEW is written atomically and must not exist.
 
-One idea over 500 lines: carrying a person's workbook into the current layout, one ``_copy_*`` function per sheet.
+One idea over 500 lines: one tracker's content carried into a freshly built one, a ``_copy_*`` function per sheet
+(``lkj sop terapkan`` carries a tracker into the build for its changed SOP with the same functions).
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     return report
 
 
-def _write_new(tracker, src, target: Path) -> _Counts:
+def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozenset()) -> _Counts:
     import openpyxl
 
     from lkj_xl.authoring.builder import build_tracker
@@ -222,7 +223,7 @@ def _write_new(tracker, src, target: Path) -> _Counts:
     _copy_steps(src, wb, lay, counts)
     _copy_history(src, wb, counts)
     _copy_closed(src, wb)
-    _copy_added_sheets(src, wb, counts)
+    _copy_added_sheets(src, wb, counts, skip_sheets)
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
 
@@ -337,10 +338,9 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
 
 
 def _copy_steps(src, wb, lay, counts: _Counts) -> None:
-    from lkj_xl.core.validation import parse_year
-    from lkj_xl.core.errors import ParseError
+    from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 
-    known = {layout.normalize_label(label) for label in layout.STEP_HEADERS}
+    known = {layout.normalize_label(label) for label in layout.STEP_HEADERS + layout.KEY_HEADERS}
     for number, info in lay.steps.items():
         sheet = layout.step_sheet(number)
         if sheet not in src.sheetnames or sheet not in wb.sheetnames:
@@ -376,13 +376,9 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             for col, cell in zip(extras, extra_cells):
                 _copy(cell, new.cell(row=header + k, column=extra_target[col]))
             counts.step_rows += 1
-            try:
-                year = parse_year(old.cell(row=sheet_row, column=pos.columns[layout.F_YEAR]).value) \
-                    if layout.F_YEAR in pos.columns else None
-            except ParseError:
-                year = None
-            if year is not None:
-                counts.years.add(year)
+            # the key the reader parsed: a year (in the accepted range), or a non-yearly SOP's period
+            if _year is not None and (not isinstance(_year, int) or YEAR_MIN <= _year <= YEAR_MAX):
+                counts.years.add(_year)
         _extend_table(new, layout.step_table(number), header + max(k, 1), next_col - 1)
 
 
@@ -424,11 +420,12 @@ def _copy_closed(src, wb) -> None:
         new.print_area = f"A1:G{k + 1}"
 
 
-def _copy_added_sheets(src, wb, counts: _Counts) -> None:
+def _copy_added_sheets(src, wb, counts: _Counts, skip: frozenset[str] = frozenset()) -> None:
     """Sheets a person added (any sheet the layout does not have): values, formats, comments, merged cells, column
-    widths and row heights, freeze panes, data validation and conditional formatting, copied with openpyxl."""
+    widths and row heights, freeze panes, data validation and conditional formatting, copied with openpyxl; not the
+    ``skip`` ones (``lkj sop terapkan``: the empty sheet of a step taken out of the SOP)."""
     for old in src.worksheets:
-        if old.title in wb.sheetnames:
+        if old.title in wb.sheetnames or old.title in skip:
             continue
         new = wb.create_sheet(old.title)
         for row in old.iter_rows():
@@ -470,6 +467,8 @@ def _report_leftovers(src, wb, counts: _Counts) -> None:
     that were not carried (computed columns, labels) unless the new layout has the same note on that sheet."""
     layout_notes = {(ws.title, cell.comment.text.strip()) for ws in wb.worksheets for row in ws.iter_rows()
                     for cell in row if cell.comment is not None}
+    layout_notes |= {(ws.title, text) for ws in src.worksheets if layout.step_of_sheet(ws.title)  # a skipped step's
+                     for title, text in list(layout_notes) if layout.step_of_sheet(title)}
     for ws in src.worksheets:
         def count(sheet) -> int:
             return len(getattr(sheet, "_images", ())) + len(getattr(sheet, "_charts", ()))

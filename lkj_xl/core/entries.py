@@ -24,6 +24,8 @@ AREA_CELL = "sel"  # key = (sheet name, "B7"): a cell the reader found outside e
 
 # Field names of a step entry; the workbook's table headers use the same words.
 F_YEAR = "Tahun"
+#: The key column of a non-yearly SOP's step table (2025-S1, 2025-TW3, 2025-03, an activity's name).
+F_PERIOD = "Periode"
 F_RECEIVED = "Diterima"
 F_COMPLETED = "Selesai"
 F_PELAKSANA = "Pelaksana"

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from lkj_xl.core.dates import format_datetime_id
 from lkj_xl.core.entries import AREA_STAFF, WARNING, Location, Problem
 from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import key_bounds
 from lkj_xl.core.schedule import (
     STATUS_LABELS,
     STATUS_NOT_STARTED,
@@ -317,8 +318,10 @@ def _next_to_start(schedule: CycleSchedule) -> StepSchedule | None:
         return None
     started = [i for i, s in enumerate(steps) if s.status != STATUS_NOT_STARTED]
     if not started:
-        # The LKj of year N is prepared in N+1: before that there is nothing to start.
-        return steps[0] if schedule.as_of.date() >= date(schedule.year + 1, 1, 1) else None
+        # The LKj of year N is prepared in N+1 (a period's report after the period): before that there is
+        # nothing to start.  An activity has no end date: its first step is always next.
+        bounds = key_bounds(schedule.year)
+        return steps[0] if bounds is None or schedule.as_of.date() > bounds[1] else None
     after = started[-1] + 1
     if after < len(steps) and steps[after].status == STATUS_NOT_STARTED:
         return steps[after]

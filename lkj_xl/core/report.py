@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Mapping
 
 from lkj_xl.core.worktime import WorkingCalendar
+from lkj_xl.core.periods import key_title
 from lkj_xl.core.dates import format_date_id, format_datetime_id
 from lkj_xl.core.plan import unplanned_message
 from lkj_xl.core.schedule import (
@@ -120,7 +121,7 @@ class Signature:
 class Report:
     year: int
     as_of: datetime
-    deadline: datetime
+    deadline: datetime | None
     government: str  # "PEMERINTAH KOTA MADIUN"
     agency: str  # "INSPEKTORAT KOTA MADIUN"
     title: str  # "Laporan Pelaksanaan SOP Penyusunan Laporan Kinerja (LKj) Tahun 2025"
@@ -285,9 +286,10 @@ def build_report(
         deadline=schedule.deadline,
         government=" ".join(settings.government.split()).upper(),
         agency=" ".join(settings.agency.split()).upper(),
-        title=f"Laporan Pelaksanaan SOP {sop.nama} Tahun {schedule.year}",
+        title=f"Laporan Pelaksanaan SOP {sop.nama} {_upper_first(key_title(schedule.year))}",
         sop_line=f"SOP Nomor {sop.nomor}, disahkan {sop.tanggal_pengesahan}",
-        deadline_line=f"Batas akhir penyampaian LKj: {format_datetime_id(schedule.deadline)}",
+        deadline_line=(f"Batas akhir penyampaian LKj: {format_datetime_id(schedule.deadline)}"
+                       if schedule.deadline is not None else "Batas akhir penyampaian: tidak ditetapkan"),
         as_of_line=f"Keadaan per {format_datetime_id(schedule.as_of)}",
         rows=tuple(rows),
         summary=_summary(schedule, calendar),
@@ -295,6 +297,10 @@ def build_report(
         chart=tuple(chart),
         signature=_signature(sop, settings, schedule, head),
     )
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _in_days(step: Step, sched: StepSchedule, per_day: int) -> bool:
@@ -327,7 +333,9 @@ def _row(step: Step, sched: StepSchedule, short: str, name: str | None, per_day:
 def _evaluate(step: Step, sched: StepSchedule, short: str, note: str | None, per_day: int,
               in_days: bool, as_of: datetime) -> Evaluation:
     late = format_lateness(sched.late_minutes, per_day, in_days=in_days)
-    latest = format_datetime_id(sched.latest_finish)
+    latest = format_datetime_id(sched.latest_finish) if sched.latest_finish is not None else ""
+    # Without a final deadline there is no backward plan: nothing is "past its latest finish".
+    past_latest = sched.latest_finish is not None and as_of > sched.latest_finish
     status = sched.status
     if status == STATUS_DONE_ON_TIME:
         verdict, action = EVAL_GOOD, "Pertahankan"
@@ -352,25 +360,31 @@ def _evaluate(step: Step, sched: StepSchedule, short: str, note: str | None, per
         action = f"Segera selesaikan; sudah terlambat {late} dari batas waktu {format_datetime_id(sched.due)}"
     elif status == STATUS_RUNNING:
         verdict = EVAL_GOOD
-        if as_of > sched.latest_finish:
+        if past_latest:
             action = f"Segera selesaikan; menurut jadwal mundur langkah ini seharusnya selesai paling lambat {latest}"
         elif sched.due is not None:
             action = f"Selesaikan sebelum batas waktu {format_datetime_id(sched.due)}"
-            if sched.latest_finish < sched.due:
+            if sched.latest_finish is not None and sched.latest_finish < sched.due:
                 action += f"; agar batas akhir terpenuhi, selesaikan paling lambat {latest}"
-        else:
+        elif latest:
             action = f"Selesaikan paling lambat {latest} agar batas akhir terpenuhi"
+        else:
+            action = "Selesaikan sesuai SOP"
     else:  # STATUS_NOT_STARTED
         verdict = EVAL_NOT_DONE
-        if as_of > sched.latest_finish:
+        if past_latest:
             action = (f"Segera laksanakan; menurut jadwal mundur langkah ini seharusnya selesai paling lambat "
                       f"{latest}")
-        else:
+        elif latest:
             action = f"Laksanakan sesuai SOP; selesaikan paling lambat {latest} agar batas akhir terpenuhi"
+        else:
+            action = "Laksanakan sesuai SOP"
     return Evaluation(step.number, short, verdict, " ".join(str(note).split()) if note else "", action)
 
 
-def _relative_to_deadline(instant: datetime, deadline: datetime, calendar: WorkingCalendar) -> str:
+def _relative_to_deadline(instant: datetime, deadline: datetime | None, calendar: WorkingCalendar) -> str:
+    if deadline is None:
+        return "tanpa batas akhir"
     if instant <= deadline:
         days = calendar.working_days_between(instant.date(), deadline.date())
         return "pada hari batas akhir" if days == 0 else f"{days} hari kerja sebelum batas akhir"
@@ -397,7 +411,7 @@ def _summary(schedule: CycleSchedule, calendar: WorkingCalendar) -> Summary:
     if delivered_at is not None:
         when = _relative_to_deadline(delivered_at, deadline, calendar)
         delivery = f"Disampaikan {format_datetime_id(delivered_at)}, {when}"
-        if delivered_at <= deadline:
+        if deadline is None or delivered_at <= deadline:
             verdict = ("Prosedur berjalan dengan baik: LKj disampaikan tepat waktu dan semua langkah memenuhi standar "
                        "waktu SOP." if not late else
                        f"LKj disampaikan tepat waktu, namun {_join_numbers(late)} melebihi standar waktu SOP; "

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Mapping
+from typing import Any, Mapping
 
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import Cycle
@@ -91,7 +91,7 @@ class StepSchedule:
     due: datetime | None
     status: str
     late_minutes: int
-    latest_finish: datetime
+    latest_finish: datetime | None  # None when the cycle has no final deadline
     actual_minutes: int | None  # working minutes from start to Selesai (or to as_of while running)
     #: where the plan's duration for this step comes from: "sop", "rencana", "riwayat" or None (no duration)
     plan_source: str | None = None
@@ -110,15 +110,15 @@ class StepSchedule:
 
 @dataclass(frozen=True)
 class CycleSchedule:
-    year: int
+    year: Any  # the cycle's key: the reporting year, or a Period (lkj_xl.core.periods)
     as_of: datetime
-    deadline: datetime
+    deadline: datetime | None  # None: no final deadline ("Aturan batas akhir" = tidak ada)
     steps: tuple[StepSchedule, ...]
     projected_finish: datetime
 
     @property
     def at_risk(self) -> bool:
-        return self.projected_finish > self.deadline
+        return self.deadline is not None and self.projected_finish > self.deadline
 
     @property
     def delivered(self) -> bool:
@@ -151,7 +151,7 @@ class CycleSchedule:
         """The cycle against the final deadline; a step overdue now does not make the cycle late."""
         if self.delivered:
             return CYCLE_DELIVERED
-        if self.as_of > self.deadline:
+        if self.deadline is not None and self.as_of > self.deadline:
             return CYCLE_LATE
         if self.at_risk:
             return CYCLE_AT_RISK
@@ -170,10 +170,17 @@ def schedule_cycle(
     as_of: datetime,
     deadline: datetime | None = None,
     plans: Mapping[int, StepPlan] | None = None,
+    *,
+    has_deadline: bool = True,
 ) -> CycleSchedule:
     """Compute every step's schedule and the cycle's projection at ``as_of``.  ``plans`` (step -> duration, see
-    :func:`lkj_xl.core.plan.step_plans`) default to the SOP's standards and Waktu Rencana, without history."""
-    if deadline is None:
+    :func:`lkj_xl.core.plan.step_plans`) default to the SOP's standards and Waktu Rencana, without history.
+
+    ``deadline`` None: SOP 3.1.2.6's rule for the year ``cycle.year``; ``has_deadline=False``: the cycle has no
+    final deadline (Pengaturan's "Aturan batas akhir" = tidak ada): no backward plan, never at risk."""
+    if not has_deadline:
+        deadline = None
+    elif deadline is None:
         deadline = default_deadline(cycle.year, calendar)
     if plans is None:
         plans = step_plans(sop)
@@ -183,12 +190,12 @@ def schedule_cycle(
         return plan.duration if plan is not None else None
 
     # Backward plan: latest finish of each step, from the last one to the first.
-    latest: dict[int, datetime] = {}
-    latest_start: dict[int, datetime] = {}
+    latest: dict[int, datetime | None] = {}
+    latest_start: dict[int, datetime | None] = {}
     finish = deadline
     for step in reversed(sop.steps):
         latest[step.number] = finish
-        finish = calendar.subtract(finish, planned(step.number))
+        finish = calendar.subtract(finish, planned(step.number)) if finish is not None else None
         latest_start[step.number] = finish
 
     # Steps not started that lie before a step already started were skipped in the records (validation reports the
@@ -252,7 +259,7 @@ def schedule_cycle(
             step=step.number, actor=step.actor, received=received, completed=completed, start=start, due=due,
             status=status, late_minutes=max(0, late), latest_finish=latest[step.number], actual_minutes=actual,
             plan_source=plan.source if plan is not None and duration is not None else None,
-            planned_minutes=_planned_minutes(calendar, duration, plan_start or latest_start[step.number]),
+            planned_minutes=_planned_minutes(calendar, duration, plan_start or latest_start[step.number] or as_of),
         ))
         previous_completed = completed
 

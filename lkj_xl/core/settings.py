@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
+from lkj_xl.core.periods import TAHUNAN, DeadlineRule, default_rule
 from lkj_xl.core.worktime import DEFAULT_WEEK, DayHours, SpecialHours
+from lkj_xl.core.zones import zone_named
 
 #: The agency and government of the default SOP (SOP 3.1.2.6 of Inspektorat Kota Madiun), for a tracker made
 #: without naming its own (``lkj new --agency``, the template workbook, the demo).
@@ -34,3 +36,24 @@ class Settings:
     #: The SMTP rows of Pengaturan as typed, label -> text ("Server SMTP", "Port SMTP", "Keamanan SMTP",
     #: "Pengguna SMTP", "Pengirim email"); blank rows absent.  Never a password.
     smtp: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: "Periode siklus": tahunan (SOP 3.1.2.6), semesteran, triwulanan, bulanan or per kegiatan
+    #: (lkj_xl.core.periods.PERIOD_KINDS).
+    period_kind: str = TAHUNAN
+    #: "Aturan batas akhir" as read; None = the kind's default (SOP 3.1.2.6's 31 March for tahunan, none otherwise).
+    deadline_rule: DeadlineRule | None = None
+    #: "Zona waktu": WIB (Kota Madiun, the default), WITA or WIT (Keppres 41/1987).
+    timezone: str = "WIB"
+
+    @property
+    def rule(self) -> DeadlineRule:
+        """The deadline rule in force (the kind's default when the row is blank)."""
+        return self.deadline_rule if self.deadline_rule is not None else default_rule(self.period_kind)
+
+    @property
+    def zone(self):
+        """The tzinfo of :attr:`timezone`."""
+        return zone_named(self.timezone)
+
+    @property
+    def yearly(self) -> bool:
+        return self.period_kind == TAHUNAN

@@ -63,6 +63,7 @@ from lkj_xl.core.entries import (
 )
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.nip import format_nip, parse_nip
+from lkj_xl.core.periods import TAHUNAN, Period, key_title, parse_period
 from lkj_xl.core.schedule import cycle_span
 from lkj_xl.core.sop import Sop, split_acting
 
@@ -178,12 +179,20 @@ def _year_in_range(year: int) -> int:
                      year)
 
 
-def cycle_years(entries: Iterable[StepEntry]) -> list[int]:
-    """The reporting years that have at least one readable row, ascending."""
+def parse_key(value: object, kind: str = TAHUNAN) -> int | Period | None:
+    """A step table's key cell: the year (``Tahun``) of a yearly SOP, else the :class:`Period` (``Periode``) of
+    ``kind``.  Blank -> None; unreadable -> :class:`ParseError`."""
+    if kind == TAHUNAN:
+        return parse_year(value)
+    return parse_period(kind, value, (YEAR_MIN, YEAR_MAX))
+
+
+def cycle_years(entries: Iterable[StepEntry], kind: str = TAHUNAN) -> list:
+    """The cycle keys (reporting years, or periods) that have at least one readable row, ascending."""
     years = set()
     for entry in entries:
         try:
-            year = parse_year(entry.year)
+            year = parse_key(entry.year, kind)
         except ParseError:
             continue
         if year is not None:
@@ -218,14 +227,19 @@ class _StepState:
         return self.entry is not None and not is_blank(self.entry.completed)
 
 
-def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int, as_of: datetime,
-               staff: Sequence[StaffEntry] = ()) -> tuple[Cycle, list[Problem]]:
-    """The cycle of reporting ``year`` and every problem found (see the module docstring for the rules)."""
-    return read_cycles(sop, entries, [year], as_of, staff)[year]
+def read_cycle(sop: Sop, entries: Iterable[StepEntry], year: int | Period, as_of: datetime,
+               staff: Sequence[StaffEntry] = (), kind: str = TAHUNAN) -> tuple[Cycle, list[Problem]]:
+    """The cycle of reporting ``year`` (a Period for a non-yearly SOP of ``kind``) and every problem found (see the
+    module docstring for the rules)."""
+    return read_cycles(sop, entries, [year], as_of, staff, kind)[year]
 
 
-def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable[int], as_of: datetime,
-                staff: Sequence[StaffEntry] = ()) -> dict[int, tuple[Cycle, list[Problem]]]:
+def _key_word(kind: str) -> str:
+    return "Tahun" if kind == TAHUNAN else "Periode"
+
+
+def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable, as_of: datetime,
+                staff: Sequence[StaffEntry] = (), kind: str = TAHUNAN) -> dict:
     """:func:`read_cycle` for each of ``years`` (same cycles, same problems in the same order), with the rows sorted
     and their Tahun read once for all years instead of once per year: a tracker with thousands of rows and many
     years is read in one pass."""
@@ -237,22 +251,24 @@ def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable[int], as
         if _blank_step_row(entry):
             continue
         try:
-            entry_year = parse_year(entry.year)
+            entry_year = parse_key(entry.year, kind)
         except ParseError as exc:
             common.append(_problem(_step_loc(entry, F_YEAR), TAHUN_TIDAK_TERBACA, exc.message))
             continue
         if entry_year is None:
-            common.append(_problem(_step_loc(entry, F_YEAR), TAHUN_KOSONG, "Tahun kosong, padahal baris ini berisi "
-                                                                         "data; isi tahun laporan, mis. 2025."))
+            hint = "tahun laporan, mis. 2025" if kind == TAHUNAN else f"periodenya, mis. {_period_example(kind)}"
+            common.append(_problem(_step_loc(entry, F_YEAR), TAHUN_KOSONG, f"{_key_word(kind)} kosong, padahal baris "
+                                                                         f"ini berisi data; isi {hint}."))
             continue
         by_year.setdefault(entry_year, []).append(entry)
     staff_index = _StaffIndex(staff, sop.roles)
-    return {year: _read_one_cycle(sop, by_year.get(year, ()), year, as_of, staff_index, common)
+    return {year: _read_one_cycle(sop, by_year.get(year, ()), year, as_of, staff_index, common, kind)
             for year in years}
 
 
-def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int, as_of: datetime, staff_index: "_StaffIndex",
-                    common: Sequence[Problem]) -> tuple[Cycle, list[Problem]]:
+def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int | Period, as_of: datetime,
+                    staff_index: "_StaffIndex", common: Sequence[Problem],
+                    kind: str = TAHUNAN) -> tuple[Cycle, list[Problem]]:
     """One cycle from the rows whose Tahun is ``year`` (sorted by step and row); ``common``: the problems of rows
     that belong to no year.  A row's problems all come from one of the two, so the stable sort at the end puts
     them in the order one pass over every row gives."""
@@ -269,9 +285,9 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int, as_of: da
         if entry.step in chosen:
             first = chosen[entry.step]
             problems.append(_problem(loc, SIKLUS_GANDA,
-                                     f"Dua siklus untuk tahun yang sama: tabel langkah {entry.step} sudah berisi "
-                                     f"tahun {year} pada baris data ke-{first.row + 1}. Hapus salah satu baris; "
-                                     f"baris ini diabaikan."))
+                                     f"Dua siklus untuk {_key_word(kind).lower()} yang sama: tabel langkah {entry.step} "
+                                     f"sudah berisi {key_title(year)} pada baris data ke-{first.row + 1}. Hapus "
+                                     f"salah satu baris; baris ini diabaikan."))
             continue
         chosen[entry.step] = entry
 
@@ -329,9 +345,42 @@ def _stamp(reading: DateReading, raw: object, end_of_day: bool) -> _Stamp:
     return _Stamp(value, reading.has_time, raw)
 
 
-def _check_range(field: str, stamp: _Stamp, year: int, as_of: datetime, loc: Location,
+def _period_example(kind: str) -> str:
+    from lkj_xl.core.periods import EXAMPLES
+
+    return EXAMPLES.get(kind, "2025")
+
+
+def _check_period_range(field: str, stamp: _Stamp, period: Period, as_of: datetime, loc: Location,
+                        problems: list[Problem]) -> None:
+    """A period's dates lie from its first day to the end of the year after the one it ends in (work on a
+    period's report may start within it); an activity's dates only not in the future."""
+    day = stamp.value.date()
+    if period.start is not None and period.end is not None:
+        last_day = date(period.end.year + 1, 12, 31)
+        if day < period.start:
+            problems.append(_problem(loc, TANGGAL_TERLALU_AWAL,
+                                     f"{field} ({stamp.show()}) terlalu awal: periode {period} dimulai "
+                                     f"{format_date_id(period.start)}."))
+            return
+        if day > last_day:
+            problems.append(_problem(loc, TANGGAL_TERLALU_AKHIR,
+                                     f"{field} ({stamp.show()}) terlalu jauh: periode {period} berakhir "
+                                     f"{format_date_id(period.end)}; tanggal setelah {format_date_id(last_day)} "
+                                     f"tidak masuk akal. Periksa tahunnya."))
+            return
+    if _after(stamp, as_of):
+        now = format_datetime_id(as_of) if stamp.has_time else format_date_id(as_of)
+        problems.append(_problem(loc, TANGGAL_DI_MASA_DEPAN,
+                                 f"{field} ({stamp.show()}) di masa depan: saat pemeriksaan adalah {now}."))
+
+
+def _check_range(field: str, stamp: _Stamp, year: int | Period, as_of: datetime, loc: Location,
                  problems: list[Problem]) -> None:
     """One problem at most per date: too early, else too late, else in the future."""
+    if isinstance(year, Period):
+        _check_period_range(field, stamp, year, as_of, loc, problems)
+        return
     day = stamp.value.date()
     first_day = date(year + 1, 1, 1)
     last_day = date(cycle_span(year)[-1], 12, 31)

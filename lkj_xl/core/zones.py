@@ -26,3 +26,29 @@ def to_local(moment: datetime, zone: tzinfo = WIB) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment
     return moment.astimezone(zone).replace(tzinfo=None)
+
+#: The choices of Pengaturan's "Zona waktu" (its dropdown), WIB first: the default (Kota Madiun).
+ZONE_NAMES: tuple[str, ...] = ("WIB", "WITA", "WIT")
+#: The IANA name of each zone (calendar files carry it).
+IANA_NAMES: dict[str, str] = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+def zone_named(name: str) -> tzinfo:
+    """``"WITA"`` -> the zone (unknown names -> WIB; Pengaturan's reader reports them)."""
+    return ZONES.get(name, WIB) if name in ZONE_NAMES else WIB
+
+
+def parse_zone_name(value: object) -> str | None:
+    """Pengaturan's "Zona waktu": WIB, WITA or WIT (case and spaces ignored; "UTC+8" and "Asia/Makassar" too);
+    blank -> "WIB"; None when unreadable (the caller reports it)."""
+    text = "" if value is None else " ".join(str(value).split()).upper()
+    if not text:
+        return "WIB"
+    if text in ZONE_NAMES:
+        return text
+    for name, iana in IANA_NAMES.items():
+        if text == iana.upper():
+            return name
+    offsets = {"UTC+7": "WIB", "UTC+07:00": "WIB", "GMT+7": "WIB", "UTC+8": "WITA", "UTC+08:00": "WITA",
+               "GMT+8": "WITA", "UTC+9": "WIT", "UTC+09:00": "WIT", "GMT+9": "WIT"}
+    return offsets.get(text.replace(" ", ""))

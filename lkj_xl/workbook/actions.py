@@ -8,7 +8,7 @@ shell's job (a file is saved atomically with a backup; a live workbook is Excel'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
@@ -22,9 +22,14 @@ from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import actual_history, step_plans
-from lkj_xl.core.schedule import CycleSchedule, cycle_span, default_deadline, schedule_cycle
-from lkj_xl.core.errors import ParseError
-from lkj_xl.core.validation import cycle_years, parse_year, read_cycles, validate_staff
+from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
+from lkj_xl.core.errors import LkjError, ParseError
+from lkj_xl.core.periods import (
+    EXAMPLES, PER_KEGIATAN, TAHUNAN, Period, current_period, deadline_for, key_label, key_title, key_years,
+)
+from lkj_xl.core.validation import cycle_years, parse_key, read_cycles, validate_staff
+from lkj_xl.core.zones import to_local
+from lkj_xl.workbook import layout
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_CLOSE, ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -57,7 +62,9 @@ class Analysis:
     """Everything an action knows about the tracker at ``as_of`` for one reporting year."""
 
     tracker: Tracker
-    year: int
+    #: the cycle's key: the reporting year (int) of a yearly SOP, else a Period (lkj_xl.core.periods)
+    year: Any
+    #: naive, on the tracker's clock (Pengaturan, "Zona waktu")
     as_of: datetime
     calendar: WorkingCalendar
     cycle: Cycle
@@ -97,40 +104,113 @@ def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]
     return tuple(located)
 
 
-def _entry_year(entry: Any) -> int | None:
+def _entry_year(entry: Any, kind: str = TAHUNAN) -> Any:
     try:
-        return parse_year(entry.year)
+        return parse_key(entry.year, kind)
     except ParseError:
         return None
 
 
-def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
-    """Read the tracker once, validate ``year`` (default: the workbook's reporting year) and schedule every year."""
+def choose_key(tracker: Tracker, keys: Sequence[Any], as_of: datetime, year: int | None = None,
+               period: Any = None) -> Any:
+    """The cycle an action is about: ``year`` for a yearly SOP (default: Pengaturan's Tahun pelaporan); ``period``
+    (text such as "2025-S1", or a Period) for the others (default: the latest period with an entry, else the one
+    before ``as_of``'s; an activity: the one typed last).  The wrong one of the two raises :class:`LkjError` with an
+    Indonesian message saying which to use."""
+    settings = tracker.settings
+    kind = settings.period_kind
+    if kind == TAHUNAN:
+        if period is not None:
+            raise LkjError(f"SOP pada buku kerja ini tahunan (Pengaturan, \"{layout.P_PERIOD_KIND}\" = {TAHUNAN}): "
+                           f"pilih siklusnya dengan --year, mis. --year {settings.year}, bukan --periode.")
+        return settings.year if year is None else year
+    if year is not None:
+        example = next((str(k) for k in reversed(keys)), EXAMPLES[kind])
+        raise LkjError(f"SOP pada buku kerja ini berperiode {kind} (Pengaturan, \"{layout.P_PERIOD_KIND}\"): pilih "
+                       f"siklusnya dengan --periode, mis. --periode \"{example}\", bukan --year.")
+    if period is not None:
+        if isinstance(period, Period):
+            return period
+        try:
+            chosen = parse_key(period, kind)
+        except ParseError as exc:
+            raise LkjError(f"--periode: {exc.message}") from None
+        if chosen is None:
+            raise LkjError(f"--periode kosong; tulis periodenya, mis. --periode \"{EXAMPLES[kind]}\".")
+        return chosen
+    if kind == PER_KEGIATAN:
+        last = None
+        for entry in sorted(tracker.entries, key=lambda e: (e.row, -e.step)):
+            found = _entry_year(entry, kind)
+            if found is not None:
+                last = found
+        return last if last is not None else Period(PER_KEGIATAN, text="-")
+    if keys:
+        return keys[-1]
+    current = current_period(kind, as_of.date())
+    previous = current_period(kind, current.start - timedelta(days=1)) if current and current.start else None
+    return previous
+
+
+def _years_needed(keys: Sequence[Any], cycles: dict[Any, Cycle], as_of: datetime, settings: Any) -> list[int]:
+    """Calendar years the working calendar must know: each cycle's span, the dates typed (an activity has no
+    span), the as-of year and the next."""
+    if settings.yearly:  # exactly the years the builder prefilled: no holidays package on a ribbon click
+        return sorted({y for key in keys for y in cycle_span(key)})
+    years = {as_of.year, as_of.year + 1}
+    for key in keys:
+        years.update(key_years(key))
+    for cycle in cycles.values():
+        for record in cycle.records:
+            for moment in (record.received, record.completed):
+                if moment is not None:
+                    years.update((moment.year, moment.year + 1))
+    return sorted(y for y in years if 1900 < y < 9000)
+
+
+def _first_start(cycle: Cycle) -> datetime | None:
+    """An activity's start: the earliest Diterima (or Selesai) typed."""
+    moments = [m for r in cycle.records for m in (r.received, r.completed) if m is not None]
+    return min(moments) if moments else None
+
+
+def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any = None) -> Analysis:
+    """Read the tracker once, validate the chosen cycle (``year`` for a yearly SOP, ``period`` for the others;
+    default: see :func:`choose_key`) and schedule every cycle present.
+
+    ``as_of`` may carry a time zone (the shells' "now"): it is read on the tracker's clock (Pengaturan, "Zona
+    waktu"); a naive ``as_of`` already is that clock."""
     # Without a readable Tahun pelaporan (reported as a problem), the year prepared at as_of: the previous one.
     tracker = reader.load_tracker(book, default_year=as_of.year - 1)
     settings = tracker.settings
-    year = settings.year if year is None else year
-    years = set(cycle_years(tracker.entries)) | {year}
-    calendar = reader.calendar_for(tracker, sorted({y for cycle in years for y in cycle_span(cycle)}))
+    kind = settings.period_kind
+    as_of = to_local(as_of, settings.zone)
+    keys = cycle_years(tracker.entries, kind)
+    year = choose_key(tracker, keys, as_of, year, period)
+    if year is None:  # pragma: no cover - choose_key always finds one for a calendar kind
+        year = current_period(kind, as_of.date())
+    all_keys = sorted(set(keys) | {year})
 
     problems: list[Problem] = list(tracker.problems)
     problems += validate_staff(tracker.staff, tracker.sop.roles)
     problems += contact_problems(tracker.staff)  # "No. WhatsApp" / "Email" that no reminder can use
 
-    schedules: dict[int, CycleSchedule] = {}
-    chosen_cycle = Cycle(year)
-    cycles = read_cycles(tracker.sop, tracker.entries, sorted(years), as_of, tracker.staff)
-    for cycle_year, (cycle, cycle_problems) in cycles.items():
-        deadline = settings.deadline_override if (cycle_year == settings.year and settings.deadline_override) \
-            else default_deadline(cycle_year, calendar)
+    read = read_cycles(tracker.sop, tracker.entries, all_keys, as_of, tracker.staff, kind)
+    cycles: dict[Any, Cycle] = {key: cycle for key, (cycle, _) in read.items()}
+    problems += read[year][1]
+    calendar = reader.calendar_for(tracker, _years_needed(all_keys, cycles, as_of, settings))
+
+    schedules: dict[Any, CycleSchedule] = {}
+    for key in all_keys:
+        if kind == TAHUNAN and key == settings.year and settings.deadline_override:
+            deadline = settings.deadline_override
+        else:
+            deadline = deadline_for(key, settings.rule, calendar, _first_start(cycles[key]))
         # Steps without a standard or Waktu Rencana are planned from what the earlier cycles took.
         history = actual_history(((y, s.step, s.actual_minutes) for y, done in schedules.items() for s in done.steps
-                                  if s.done), before=cycle_year)
-        schedules[cycle_year] = schedule_cycle(tracker.sop, calendar, cycle, as_of, deadline,
-                                               step_plans(tracker.sop, history))
-        if cycle_year == year:
-            chosen_cycle = cycle
-            problems += cycle_problems
+                                  if s.done), before=key)
+        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,
+                                        step_plans(tracker.sop, history), has_deadline=deadline is not None)
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
     from lkj_xl.workbook.closing import edit_warnings, read_closed
@@ -138,7 +218,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis
     closed = read_closed(book)
     problems += edit_warnings(tracker, closed)
     return Analysis(
-        tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=chosen_cycle, schedule=schedules[year],
+        tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=cycles[year], schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
         owned=ownership(tracker, book.sheet_names()), closed=closed,
     )
@@ -156,26 +236,42 @@ def _dedupe(problems: tuple[LocatedProblem, ...]) -> tuple[LocatedProblem, ...]:
 # --- the actions ---------------------------------------------------------------------------------------------------
 
 
-def validate(book: Book, *, as_of: datetime, year: int | None = None) -> Analysis:
+def validate(book: Book, *, as_of: datetime, year: int | None = None, period: Any = None) -> Analysis:
     """Read every sheet and report problems.  Changes nothing."""
-    return analyse(book, as_of=as_of, year=year)
+    return analyse(book, as_of=as_of, year=year, period=period)
+
+
+def _lines(extra_history: Any, as_of: datetime) -> Sequence[str]:
+    """``extra_history`` as lines: a callable gets the as-of instant on the tracker's clock (the day of its
+    sendings depends on the tracker's time zone)."""
+    return extra_history(as_of) if callable(extra_history) else extra_history
 
 
 def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
-            extra_history: Sequence[str] = (), recorded_at: datetime | None = None) -> Analysis:
+            extra_history: Any = (), period: Any = None, recorded_at: datetime | None = None) -> Analysis:
     """Write the computed columns of every step table, the Beranda sheet and the problem list.  No entry cell.
 
     ``extra_history``: lines for Riwayat the shell knows of and the workbook does not (the reminders sent today, from
-    the send log beside the file); each is added once, under the action "Pengingat".  ``recorded_at``: the real
-    time of the action, from the shell's clock (Riwayat's Waktu, Masalah's "Diperiksa pada"); default ``as_of``."""
-    analysis = analyse(book, as_of=as_of, year=year)
+    the send log beside the file; or a callable of the as-of instant giving them); each is added once, under the
+    action "Pengingat".  ``recorded_at``: the real time of the action, from the shell's clock (Riwayat's Waktu,
+    Masalah's "Diperiksa pada"), read on the tracker's clock like ``as_of``; default ``as_of``."""
+    analysis = analyse(book, as_of=as_of, year=year, period=period)
+    as_of = analysis.as_of
     book = GuardedBook(book, analysis.owned)
-    at = recorded_at if recorded_at is not None else as_of
+    at = _recorded(recorded_at, analysis)
     _write_refresh(book, analysis, at)
     who = user if user is not None else book.user_name()
-    _add_extra_history(book, at, as_of, who, extra_history)
+    _add_extra_history(book, at, as_of, who, _lines(extra_history, as_of))
     writers.append_history(book, at, who, ACTION_LABELS[ACTION_REFRESH], _summary(analysis), as_of=as_of)
     return analysis
+
+
+def _recorded(recorded_at: datetime | None, analysis: Analysis) -> datetime:
+    """The real time of an action on the tracker's clock (an instant with a zone is converted); ``as_of`` without
+    one."""
+    if recorded_at is None:
+        return analysis.as_of
+    return to_local(recorded_at, analysis.tracker.settings.zone)
 
 
 def _add_extra_history(book: Book, at: datetime, as_of: datetime, user: str, lines: Sequence[str]) -> None:
@@ -207,32 +303,35 @@ def reminders(analysis: Analysis, within_minutes: int | None = None) -> list[Rem
                             analysis.calendar)
 
 
-def update_reminders(book: Book, *, as_of: datetime, year: int | None = None) -> tuple[Analysis, list[Reminder]]:
+def update_reminders(book: Book, *, as_of: datetime, year: int | None = None,
+                     period: Any = None) -> tuple[Analysis, list[Reminder]]:
     """Rewrite Beranda's "Pengingat" block only (the ribbon's Pengingat button); returns the reminders."""
-    analysis = analyse(book, as_of=as_of, year=year)
+    analysis = analyse(book, as_of=as_of, year=year, period=period)
     found = reminders(analysis)
-    writers.write_reminders(GuardedBook(book, analysis.owned), analysis.tracker, found, analysis.year, as_of)
+    writers.write_reminders(GuardedBook(book, analysis.owned), analysis.tracker, found, analysis.year,
+                            analysis.as_of)
     return analysis, found
 
 
 def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | None = None,
-           extra_history: Sequence[str] = (), recorded_at: datetime | None = None) -> Analysis:
+           extra_history: Any = (), period: Any = None, recorded_at: datetime | None = None) -> Analysis:
     """Refresh, then write the ``Laporan`` sheet for ``year``.  Running it twice gives the same sheet.
     ``recorded_at`` as for :func:`refresh`."""
     from lkj_xl.core.report import build_report
     from lkj_xl.workbook.printing import fit_report
     from lkj_xl.workbook.report_sheet import write_report
 
-    analysis = analyse(book, as_of=as_of, year=year)
+    analysis = analyse(book, as_of=as_of, year=year, period=period)
+    as_of = analysis.as_of
     book = GuardedBook(book, analysis.owned)
-    at = recorded_at if recorded_at is not None else as_of
+    at = _recorded(recorded_at, analysis)
     _write_refresh(book, analysis, at)
     if analysis.year not in analysis.closed:  # a closed cycle's signed report is the file kept beside the tracker
         write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                         calendar=analysis.calendar, **_report_context(analysis)))
         fit_report(book, len(analysis.tracker.sop.steps))
     who = user if user is not None else book.user_name()
-    _add_extra_history(book, at, as_of, who, extra_history)
+    _add_extra_history(book, at, as_of, who, _lines(extra_history, as_of))
     writers.append_history(book, at, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis), as_of=as_of)
     return analysis
 
@@ -275,6 +374,9 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
 
     analysis = analyse(book, as_of=as_of, year=year)
     year = analysis.year
+    if isinstance(year, Period):
+        raise DataError(f"Menutup siklus baru dapat dilakukan untuk SOP tahunan; {key_title(year)} "
+                        f"({analysis.tracker.settings.period_kind}) tidak ditutup.")
     if not book.has_sheet(layout.SHEET_CLOSED):
         raise DataError(f"Buku kerja ini belum punya lembar \"{layout.SHEET_CLOSED}\" (tata letak lama). Jalankan "
                         f"`lkj upgrade` dulu, lalu tutup siklus {year}.")
@@ -294,6 +396,7 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
     if callable(files):
         files = files(year)
     guarded = GuardedBook(book, analysis.owned)
+    closed_at = _recorded(closed_at, analysis)
     _write_refresh(guarded, analysis, closed_at)
     write_report(guarded, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
                                        calendar=analysis.calendar, **_report_context(analysis)))
@@ -310,7 +413,7 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
         computed={s.step: writers.computed_values(s) for s in steps})
     number = closing.write_record(guarded, row)
     writers.append_history(guarded, closed_at, who, ACTION_LABELS[ACTION_CLOSE],
-                           f"Siklus {year} ditutup; laporan disimpan: {files or '-'}", as_of=as_of)
+                           f"Siklus {year} ditutup; laporan disimpan: {files or '-'}", as_of=analysis.as_of)
     return Closing(analysis, report_values, number)
 
 
@@ -322,7 +425,7 @@ def _report_context(analysis: Analysis) -> dict[str, Any]:
     names: dict[int, str] = {}
     notes: dict[int, str] = {}
     for entry in tracker.entries:
-        if _entry_year(entry) != year:
+        if _entry_year(entry, tracker.settings.period_kind) != year:
             continue
         if as_text(entry.pelaksana):
             names[entry.step] = as_text(entry.pelaksana)
@@ -349,7 +452,8 @@ def _report_context(analysis: Analysis) -> dict[str, Any]:
 
 def _summary(analysis: Analysis) -> str:
     done = sum(1 for s in analysis.schedule.steps if s.done)
-    return (f"Tahun {analysis.year}: {done} dari {len(analysis.schedule.steps)} langkah selesai, "
+    title = key_title(analysis.year)
+    return (f"{title[:1].upper()}{title[1:]}: {done} dari {len(analysis.schedule.steps)} langkah selesai, "
             f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan")
 
 
@@ -360,8 +464,13 @@ def _iso(value: datetime | None) -> str | None:
 def status_dict(analysis: Analysis) -> dict[str, Any]:
     """The machine-readable state printed by ``lkj status --json``."""
     sched = analysis.schedule
+    period = analysis.year
     return {
-        "year": analysis.year,
+        # a yearly SOP: the year (int); the others: null, and ``period`` names the cycle ("2025-S1")
+        "year": None if isinstance(period, Period) else period,
+        "period": key_label(period),
+        "period_kind": analysis.tracker.settings.period_kind,
+        "timezone": analysis.tracker.settings.timezone,
         "deadline": _iso(sched.deadline),
         "as_of": _iso(analysis.as_of),
         "at_risk": sched.at_risk,

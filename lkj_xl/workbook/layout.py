@@ -33,8 +33,10 @@ import re
 
 from lkj_xl.core.values import normalize_label  # noqa: F401 - layout labels compare this way
 from lkj_xl.core.entries import (
-    F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_RECEIVED, F_ULANG, F_YEAR,
+    F_CATATAN, F_COMPLETED, F_KELENGKAPAN, F_NOMOR, F_PELAKSANA, F_PERIOD, F_RECEIVED, F_ULANG, F_YEAR,
 )
+from lkj_xl.core.periods import PERIOD_KINDS
+from lkj_xl.core.zones import ZONE_NAMES
 
 #: Bumped whenever a change here would make an older reader misread a workbook.
 LAYOUT_VERSION = 3
@@ -243,10 +245,18 @@ P_SMTP_FROM = "Pengirim email"
 SMTP_LABELS: tuple[str, ...] = (P_SMTP_HOST, P_SMTP_PORT, P_SMTP_SECURITY, P_SMTP_USER, P_SMTP_FROM)
 #: The choices of "Keamanan SMTP" (dropdown).
 SMTP_SECURITY_CHOICES: tuple[str, ...] = ("Tanpa", "STARTTLS", "SSL")
+# The cycle and the clock (layout version 3): how often the SOP runs, when a period is due, the time zone.
+P_PERIOD_KIND = "Periode siklus"
+P_DEADLINE_RULE = "Aturan batas akhir"
+P_TIMEZONE = "Zona waktu"
+CYCLE_LABELS: tuple[str, ...] = (P_PERIOD_KIND, P_DEADLINE_RULE, P_TIMEZONE)
+#: The choices of "Periode siklus" and "Zona waktu" (dropdowns).
+PERIOD_KIND_CHOICES: tuple[str, ...] = PERIOD_KINDS
+TIMEZONE_CHOICES: tuple[str, ...] = ZONE_NAMES
 SETTINGS_LABELS: tuple[str, ...] = (P_YEAR, P_AGENCY, P_GOVERNMENT, P_DEADLINE, P_DUE_SOON, P_BACKUPS, P_VERSION,
-                                    *SMTP_LABELS)
+                                    *SMTP_LABELS, *CYCLE_LABELS)
 #: Rows an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
-SETTINGS_OPTIONAL: tuple[str, ...] = SMTP_LABELS
+SETTINGS_OPTIONAL: tuple[str, ...] = (*SMTP_LABELS, *CYCLE_LABELS)
 SETTINGS_HEADER = ("Pengaturan", "Nilai", "Keterangan / Sumber")
 SETTINGS_HEADER_ROW = 4
 SETTINGS_FIRST_ROW = 5
@@ -360,6 +370,19 @@ STEP_HEADERS: tuple[str, ...] = (tuple(h for h in STEP_ENTRY_HEADERS if h not in
 STEP_ATTRIBUTES = {F_YEAR: "year", F_RECEIVED: "received", F_COMPLETED: "completed", F_PELAKSANA: "pelaksana",
                    F_KELENGKAPAN: "kelengkapan", F_NOMOR: "nomor_output", F_CATATAN: "catatan", F_ULANG: "ulang"}
 STEP_DATE_HEADERS = (F_RECEIVED, F_COMPLETED)
+#: The key column of a step table: "Tahun" for a yearly SOP, "Periode" for the others (layout version 3).  Both
+#: read into the same field (``StepEntry.year`` holds the raw key, whichever its header).
+KEY_HEADERS: tuple[str, ...] = (F_YEAR, F_PERIOD)
+
+
+def key_header(kind: str) -> str:
+    """The key column's header for a period kind: ``Tahun`` for tahunan, else ``Periode``."""
+    return F_YEAR if kind == PERIOD_KINDS[0] else F_PERIOD
+
+
+def step_headers(kind: str) -> tuple[str, ...]:
+    """A step table's headers for a period kind (the key column first)."""
+    return (key_header(kind),) + STEP_HEADERS[1:]
 COMPUTED_NOTE = "dihitung otomatis"
 
 # --- Masalah, Riwayat ----------------------------------------------------------------------------------------------

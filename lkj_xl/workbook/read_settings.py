@@ -13,7 +13,9 @@ from typing import Any, Mapping, Sequence
 from lkj_xl.core.dates import DAY_NAMES_ID, parse_datetime
 from lkj_xl.core.entries import AREA_BOOK, AREA_SETTINGS, ERROR, WARNING, Location
 from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import TAHUNAN, DeadlineRule, default_rule, parse_kind, parse_rule
 from lkj_xl.core.settings import DEFAULT_BACKUPS, DEFAULT_DUE_SOON_HOURS, Settings
+from lkj_xl.core.zones import parse_zone_name
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.values import as_int, as_text, is_blank, naive, read_yes
 from lkj_xl.core.worktime import DEFAULT_WEEK, DayHours, SpecialHours
@@ -119,9 +121,37 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
     special = _read_special(reader, positions, values)
     # SMTP rows: text as typed (lkj_xl.delivery.mail.smtp_settings reads and checks them); blank rows left out.
     smtp = {label: as_text(value(label)) for label in layout.SMTP_LABELS if as_text(value(label))}
+    kind, rule, zone = _read_cycle_rows(value, bad)
     return Settings(year=year, agency=agency, government=government, deadline_override=deadline, week=week,
                     special=special,
-                    due_soon_hours=due_soon, backups=backups, smtp=smtp)
+                    due_soon_hours=due_soon, backups=backups, smtp=smtp, period_kind=kind, deadline_rule=rule,
+                    timezone=zone)
+
+
+def _read_cycle_rows(value, bad) -> tuple[str, DeadlineRule | None, str]:
+    """"Periode siklus", "Aturan batas akhir" and "Zona waktu" (layout version 3); absent or blank rows give the
+    defaults (tahunan, the kind's rule, WIB), an unreadable one its default and a located error."""
+    try:
+        kind = parse_kind(value(layout.P_PERIOD_KIND))
+    except ParseError as exc:
+        bad(layout.P_PERIOD_KIND, exc.message + " Dipakai tahunan.")
+        kind = TAHUNAN
+    rule = None
+    raw_rule = value(layout.P_DEADLINE_RULE)
+    if not is_blank(raw_rule):
+        try:
+            rule = parse_rule(raw_rule, kind)
+            if rule == default_rule(kind):
+                rule = None  # the kind's default, as the builder writes it
+        except ParseError as exc:
+            bad(layout.P_DEADLINE_RULE, exc.message + f" Dipakai aturan bawaan ({default_rule(kind).describe()}).")
+    raw_zone = value(layout.P_TIMEZONE)
+    zone = parse_zone_name(raw_zone)
+    if zone is None:
+        bad(layout.P_TIMEZONE, f"Zona waktu \"{as_text(raw_zone)}\" tidak dikenali; pilih WIB, WITA atau WIT "
+                               f"(Keppres No. 41 Tahun 1987). Dipakai WIB.")
+        zone = "WIB"
+    return kind, rule, zone
 
 
 def _hours_of_row(data: Mapping[str, Any], what: str, bad) -> tuple[bool, DayHours | None]:

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from lkj_xl.core.entries import AREA_CELL, AREA_BOOK, ERROR, WARNING, Location, StepEntry
+from lkj_xl.core.entries import AREA_BOOK, AREA_CELL, AREA_SOP, ERROR, WARNING, Location, StepEntry
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import TAHUNAN, parse_period
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.values import as_int, is_blank, normalize_label
@@ -65,7 +67,19 @@ class StepSheetPos:
 
 
 _STEP_LABELS = {normalize_label(label): label for label in layout.STEP_HEADERS}
+# "Periode" (a non-yearly SOP's key column, layout version 3) reads into the same field as "Tahun".
+_STEP_LABELS[normalize_label(layout.F_PERIOD)] = layout.F_YEAR
 _REQUIRED = (layout.F_YEAR, layout.F_RECEIVED, layout.F_COMPLETED)
+
+
+def _kind(reader: Any) -> str:
+    """The tracker's period kind (Pengaturan is read before the step sheets)."""
+    return getattr(reader, "period_kind", TAHUNAN)
+
+
+def _shown(reader: Any, label: str) -> str:
+    """A column's header as the tracker should have it: the key column is "Periode" for a non-yearly SOP."""
+    return layout.key_header(_kind(reader)) if label == layout.F_YEAR else label
 
 
 def _table_ref(reader: Any, sheet: str, values: Sequence[Sequence[Any]], number: int
@@ -132,7 +146,21 @@ def date_in_epoch(value: Any, date1904: bool) -> Any:
     return _EPOCH_1904 + timedelta(days=days, seconds=round((value - days) * 86400))
 
 
-def _is_year(value: Any) -> bool:
+def _key_of(reader: Any, value: Any) -> Any:
+    """The cycle key of a key cell (a year, or a Period), None when blank or unreadable."""
+    kind = _kind(reader)
+    if kind == TAHUNAN:
+        return as_int(value)
+    try:
+        return parse_period(kind, value, (YEAR_MIN, YEAR_MAX))
+    except ParseError:
+        return None
+
+
+def _is_key(reader: Any, value: Any) -> bool:
+    """A key cell worth reporting when typed below a table after a gap."""
+    if _kind(reader) != TAHUNAN:
+        return _key_of(reader, value) is not None
     year = as_int(value)
     return year is not None and YEAR_MIN <= year <= YEAR_MAX
 
@@ -151,17 +179,21 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
                     reader.outdated.append(note)
             elif label not in columns:
                 severity = ERROR if label in _REQUIRED else WARNING
+                shown = _shown(reader, label)
                 reader.problem(Location(AREA_BOOK, sheet, label), severity, "kolom_tidak_ada",
-                               f"Kolom \"{label}\" tidak ditemukan pada tabel {name} di lembar \"{sheet}\" (baris "
-                               f"judul {header_row}). Kembalikan judul kolom itu persis \"{label}\".")
+                               f"Kolom \"{shown}\" tidak ditemukan pada tabel {name} di lembar \"{sheet}\" (baris "
+                               f"judul {header_row}). Kembalikan judul kolom itu persis \"{shown}\".")
     else:
         # No table object: read the entries by their headers so validation still works, but write nothing here.
         name, first_col = None, 1
-        pos = reader.table(sheet, values, layout.STEP_HEADERS, _REQUIRED, 3, f"langkah {number}",
-                           layout.STEP_OPTIONAL)
+        key = layout.key_header(_kind(reader))
+        pos = reader.table(sheet, values, layout.step_headers(_kind(reader)), (key,) + _REQUIRED[1:], 3,
+                           f"langkah {number}", layout.STEP_OPTIONAL)
         if pos is None:
             return None, []
         header_row, columns = pos.header_row, dict(pos.columns)
+        if key != layout.F_YEAR and key in columns:
+            columns[layout.F_YEAR] = columns.pop(key)
         last_row = header_row + 1
         last_col = max(columns.values())
         reader.problem(Location(AREA_BOOK, sheet), ERROR, "tabel_langkah_tidak_ada",
@@ -188,10 +220,11 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
             absorbed.append(row)
             row += 1
         for stray in range(row, len(values) + 1):
-            if _is_year(cell(stray, year_col)):
+            if _is_key(reader, cell(stray, year_col)):
                 address = cell_address(stray, year_col)
+                what = _key_of(reader, cell(stray, year_col))
                 reader.problem(Location(AREA_CELL, (sheet, address)), WARNING, "baris_di_luar_tabel",
-                               f"Tahun {as_int(cell(stray, year_col))} di {sheet}!{address} berada di luar tabel "
+                               f"{_shown(reader, layout.F_YEAR)} {what} di {sheet}!{address} berada di luar tabel "
                                f"{name} (ada baris kosong di antaranya), sehingga baris itu tidak dibaca dan tidak "
                                f"dihitung. Pindahkan isiannya ke baris tepat di bawah tabel.")
     elif year_col is not None:
@@ -208,7 +241,7 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
             if label in data:
                 data[label] = date_in_epoch(data[label], date1904)
         blank = all(is_blank(v) for v in data.values())
-        rows.append((sheet_row, as_int(data.get(layout.F_YEAR)), blank))
+        rows.append((sheet_row, _key_of(reader, data.get(layout.F_YEAR)), blank))
         computed.append(tuple(cell(sheet_row, c) for c in computed_cols))
         if not blank:
             entries.append(StepEntry(number, index, **{layout.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
@@ -220,8 +253,17 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
 def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEntry]:
     entries: list[StepEntry] = []
     steps: dict[int, StepSheetPos] = {}
+    in_table = positions.get("sop_rows") or {}
     for step in sop.steps:
-        values = reader.sheet(layout.step_sheet(step.number))
+        sheet = layout.step_sheet(step.number)
+        if sheet not in reader.sheets and step.number in in_table:
+            # a step the admin added to tblSOP: a change of structure, which refresh does not make
+            reader.problem(Location(AREA_SOP, step.number, layout.S_NO), ERROR, "struktur_sop_berubah",
+                           f"Langkah {step.number} ada di tabel langkah SOP tetapi lembar \"{sheet}\" belum ada. "
+                           f"Perubahan susunan langkah diterapkan dengan perintah `lkj sop terapkan <nama berkas>` "
+                           f"(menambah lembar, tabel dan baris Laporan; isian lain tidak berubah).")
+            continue
+        values = reader.sheet(sheet)
         if values is None:
             continue
         pos, found = read_step_sheet(reader, step.number, values)
@@ -229,6 +271,16 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
             steps[step.number] = pos
             entries += found
     positions["steps"] = steps
+    if in_table:
+        numbers = {step.number for step in sop.steps}
+        for name in reader.sheets:
+            number = layout.step_of_sheet(name)
+            if number is not None and number not in numbers:
+                reader.problem(Location(AREA_BOOK, name), WARNING, "struktur_sop_berubah",
+                               f"Lembar \"{name}\" tidak ada lagi di tabel langkah SOP, jadi isiannya tidak dibaca. "
+                               f"Bila langkah {number} memang dihapus, jalankan `lkj sop terapkan <nama berkas>` "
+                               f"(lembar yang masih berisi isian tidak dihapus); bila tidak, kembalikan barisnya di "
+                               f"tabel langkah SOP.")
     return entries
 
 

@@ -35,10 +35,12 @@ from lkj_xl.core.entries import (
 from lkj_xl.core.values import as_int, as_text, is_blank, read_yes
 from lkj_xl.core.dates import format_date_id, parse_datetime
 from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import (
     DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu, split_participants,
 )
+from lkj_xl.core.validation import parse_key
 
 
 
@@ -85,13 +87,23 @@ class Tracker:
     holiday_names: Mapping[date, str] = field(default_factory=dict, compare=False)
     layout: ReadLayout = field(default_factory=ReadLayout, compare=False, repr=False)
 
-    def entries_for(self, year: int) -> list[StepEntry]:
-        """Rows of every step table whose Tahun reads as ``year``."""
-        return [e for e in self.entries if as_int(e.year) == year]
+    def key_of(self, raw: Any) -> Any:
+        """The cycle key a key cell (Tahun or Periode) reads as: the year for a yearly SOP, else a
+        :class:`~lkj_xl.core.periods.Period`; None when blank or unreadable."""
+        if self.settings.period_kind == TAHUNAN:
+            return as_int(raw)
+        try:
+            return parse_key(raw, self.settings.period_kind)
+        except ParseError:
+            return None
 
-    def years(self) -> list[int]:
-        """Reporting years found in the step tables, ascending."""
-        return sorted({y for y in (as_int(e.year) for e in self.entries) if y is not None})
+    def entries_for(self, year: Any) -> list[StepEntry]:
+        """Rows of every step table whose Tahun (or Periode) reads as ``year``."""
+        return [e for e in self.entries if self.key_of(e.year) == year]
+
+    def years(self) -> list[Any]:
+        """Reporting years (or periods) found in the step tables, ascending."""
+        return sorted({y for y in (self.key_of(e.year) for e in self.entries) if y is not None})
 
     def cell_of(self, location: Location) -> tuple[str, str | None]:
         """The sheet and cell address ("B7") a location points at; the address is None when there is no cell
@@ -139,6 +151,8 @@ class _Reader:
         self.problems: list[Problem] = []
         #: what an older layout lacks (optional columns and rows, an older version number): one warning in all
         self.outdated: list[str] = []
+        #: Pengaturan's "Periode siklus" (the step sheets' key column follows it)
+        self.period_kind = TAHUNAN
         self.version: int | None = None
 
     def problem(self, location: Location, severity: str, code: str, message: str) -> None:
@@ -202,6 +216,7 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     positions: dict[str, Any] = {"sheets": tuple(reader.sheets)}
 
     settings = read_settings(reader, positions, FALLBACK_YEAR if default_year is None else default_year)
+    reader.period_kind = settings.period_kind
     sop = _read_sop(reader, positions)
     holidays, years, removed, names = _read_holidays(reader, positions)
     staff = _read_staff(reader, positions)

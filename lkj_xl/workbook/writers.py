@@ -19,6 +19,10 @@ from lkj_xl.core.entries import ERROR
 from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS, STATUS_NOT_STARTED, CycleSchedule, StepSchedule
 from lkj_xl.core.sop import Step
 from lkj_xl.workbook.reader import Tracker
+from lkj_xl.core.periods import Period, key_label
+
+#: Beranda's "Batas akhir" of a cycle without one (Pengaturan's "Aturan batas akhir" = tidak ada).
+NO_DEADLINE_TEXT = "Tidak ada batas akhir"
 
 #: Beranda's column widths as the builder sets them (row heights of its value and reminder rows follow from them).
 BERANDA_WIDTHS: dict[str, float] = {"A": 28, "B": 70, "C": 22, "D": 34, "E": 20, "F": 30}
@@ -132,7 +136,7 @@ def write_step_headers(book: Book, tracker: Tracker) -> None:
 
 def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) -> str:
     for entry in tracker.entries:
-        if entry.step == current.step and as_int(entry.year) == schedule.year and not is_blank(entry.pelaksana):
+        if entry.step == current.step and tracker.key_of(entry.year) == schedule.year and not is_blank(entry.pelaksana):
             return as_text(entry.pelaksana)
     role = layout.normalize_label(current.actor)
     names = [as_text(s.nama) for s in tracker.staff
@@ -186,7 +190,11 @@ def beranda_fields(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
     """Beranda's value cells by field label (``layout.BERANDA_FIELDS``).  ``problem_counts``: (errors, warnings)."""
     as_of = naive(schedule.as_of)
     deadline = naive(schedule.deadline)
-    days_left = calendar.working_days_between(as_of.date(), deadline.date()) if as_of <= deadline else 0
+    if deadline is None:
+        days_left: Any = "-"
+        deadline = NO_DEADLINE_TEXT
+    else:
+        days_left = calendar.working_days_between(as_of.date(), deadline.date()) if as_of <= deadline else 0
     current = schedule.current
     if current is None:
         step_text, holder, due = "Semua langkah selesai (LKj terkirim)", "-", "-"
@@ -208,7 +216,8 @@ def beranda_fields(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
             due = "Tanpa standar waktu"
         projected = naive(schedule.projected_finish)
     return {
-        layout.B_YEAR: schedule.year, layout.B_DEADLINE: deadline, layout.B_DAYS_LEFT: days_left,
+        layout.B_YEAR: key_label(schedule.year) if isinstance(schedule.year, Period) else schedule.year,
+        layout.B_DEADLINE: deadline, layout.B_DAYS_LEFT: days_left,
         layout.B_CURRENT: step_text, layout.B_HOLDER: holder, layout.B_STEP_DUE: due,
         layout.B_OVERALL: CYCLE_LABELS.get(schedule.overall, schedule.overall), layout.B_PROJECTED: projected,
         layout.B_PLAN_NOTE: _plan_note(tracker, schedule), layout.B_OVERDUE: _overdue_text(schedule),

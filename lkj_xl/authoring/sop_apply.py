@@ -1,0 +1,224 @@
+"""``lkj sop terapkan PATH``: bring the tracker's structure in line with its SOP table after the admin added or
+removed steps in ``tblSOP`` (a change of structure, which refresh and the ribbon only report).
+
+What it does, under the ``lkj`` lock and through the safe replace (:func:`lkj_xl.files.backups.atomic_write`: not
+while Excel has the file open, the previous version to ``Cadangan LKj``, one atomic rename):
+
+* a step in ``tblSOP`` without its ``Langkah N`` sheet gets the sheet, its table ``tblLangkahN`` with the year's row,
+  and its rows on Laporan (the report template is made for the new number of steps);
+* the sheet of a step no longer in ``tblSOP`` is taken away only when its table holds no entry; a sheet that holds
+  entries is never deleted, renamed or shifted: the command refuses, naming the sheet and what to do;
+* everything else is carried as ``lkj upgrade`` carries it (the same code: every entry with its comment and format,
+  Pegawai, SOP, Pengaturan, Hari Libur, Riwayat, sheets and columns a person added), and then proved: the new file,
+  read back, has the same settings, SOP, holidays, staff and every entry of every step as the old one, and nothing
+  the upgrade could not carry (pictures, charts) was there.  Otherwise nothing is written.
+
+Steps are known by their number (``Langkah N`` is step N): renumbering steps in ``tblSOP`` moves the meaning of the
+entries and is not something this command guesses about.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lkj_xl.core.errors import UnusableFileError
+from lkj_xl.core.values import is_blank
+from lkj_xl.workbook import layout
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Steps of ``tblSOP`` without a sheet (``added``), step sheets without a ``tblSOP`` row (``removed``)."""
+
+    added: tuple[int, ...]
+    removed: tuple[int, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def structure_of(tracker) -> Structure:
+    """What ``lkj sop terapkan`` would change in a tracker as read (:class:`lkj_xl.workbook.reader.Tracker`)."""
+    numbers = {step.number for step in tracker.sop.steps}
+    sheets = {n for n in (layout.step_of_sheet(name) for name in tracker.layout.sheets) if n is not None}
+    read_from_table = set(tracker.layout.sop_rows)
+    added = tuple(sorted(n for n in numbers & read_from_table if n not in sheets))
+    removed = tuple(sorted(sheets - numbers)) if read_from_table else ()
+    return Structure(added, removed)
+
+
+def _entry_rows(workbook, number: int) -> int:
+    """Non-blank rows below the header of the step table on ``Langkah number`` (any column of the table)."""
+    from openpyxl.utils import range_boundaries
+
+    ws = workbook[layout.step_sheet(number)]
+    table = ws.tables.get(layout.step_table(number))
+    if table is not None:
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+    else:
+        c1, r1, c2, r2 = 1, layout.STEP_TABLE_HEADER_ROW, len(layout.STEP_HEADERS), ws.max_row
+    r2 = max(r2, ws.max_row)  # rows typed below the table count too
+    return sum(1 for row in ws.iter_rows(min_row=r1 + 1, max_row=r2, min_col=c1, max_col=c2, values_only=True)
+               if any(not is_blank(v) for v in row))
+
+
+def _facts(tracker, new_steps: tuple[int, ...] = ()) -> dict:
+    """What must be the same before and after: everything a person typed, as read (the new steps' sheets aside:
+    the builder gives each the year's row)."""
+    def entries(items):
+        return sorted(tuple((k, repr(v)) for k, v in vars(item).items() if k != "row") for item in items)
+
+    return {"settings": tracker.settings, "sop": tracker.sop, "holidays": (tracker.holidays, tracker.removed_holidays),
+            "staff": entries(tracker.staff),
+            "entries": entries(e for e in tracker.entries if e.step not in new_steps)}
+
+
+#: Sheets whose cells the engine writes (rebuilt or refilled by the next refresh): not compared.
+_ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY)
+
+
+def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...]) -> list[str]:
+    """Cells holding a value in the old workbook whose value the new one no longer holds on the same sheet (each
+    sheet's values compared as a multiset: rows of a list may close up, nothing may vanish).  Not compared: the
+    engine's sheets, a step sheet's title (A1: "Langkah 3 dari 9"), its top block and computed columns (refresh
+    rewrites them), the sheets of ``removed`` steps and their rows in the flow table."""
+    from collections import Counter
+
+    skipped_rows: dict[str, set[int]] = {layout.SHEET_SOP: set()}
+    skipped_cols: dict[str, set[int]] = {}
+    for number, pos in tracker.layout.steps.items():
+        computed = {pos.table.columns[c] for c in layout.STEP_COMPUTED_HEADERS if c in pos.table.columns}
+        skipped_cols[pos.sheet] = computed
+        if pos.top_block is not None:
+            first, _ = pos.top_block
+            skipped_rows.setdefault(pos.sheet, set()).update(range(first, first + len(layout.STEP_HEADER_LABELS)))
+    flow = tracker.layout.flow_table
+    if flow is not None and layout.SHEET_SOP in old_wb.sheetnames:
+        sop_ws = old_wb[layout.SHEET_SOP]
+        column = flow.columns[layout.A_STEP]
+        skipped_rows[layout.SHEET_SOP] |= {r for r in range(flow.header_row + 1, sop_ws.max_row + 1)
+                                           if sop_ws.cell(r, column).value in removed}
+    lost: list[str] = []
+    for ws in old_wb.worksheets:
+        name = ws.title
+        if name in _ENGINE_SHEETS or name not in new_wb.sheetnames:
+            continue
+        is_step = layout.step_of_sheet(name) is not None
+        header = tracker.layout.steps[layout.step_of_sheet(name)].table.header_row \
+            if is_step and layout.step_of_sheet(name) in tracker.layout.steps else 0
+        cells = []
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or (is_step and cell.coordinate == "A1"):
+                    continue
+                if cell.row in skipped_rows.get(name, ()) and (name != layout.SHEET_SOP
+                                                               or cell.column >= layout.FLOW_COLUMN):
+                    continue
+                if is_step and cell.row > header and cell.column in skipped_cols.get(name, ()):
+                    continue
+                cells.append(cell)
+        now = Counter(c.value for row in new_wb[name].iter_rows() for c in row if c.value is not None)
+        for cell in cells:
+            if now[cell.value] > 0:
+                now[cell.value] -= 1
+            else:
+                lost.append(f"{name}!{cell.coordinate}")
+    return lost
+
+
+def apply_structure(path: str | Path) -> str:
+    """Apply the SOP table's steps to the tracker at ``path``; return an Indonesian summary of what changed."""
+    from lkj_xl.authoring.upgrade import _write_new
+    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.files.backups import atomic_write
+    from lkj_xl.files.guard import check_workbook_file
+    from lkj_xl.files.locks import ensure_not_open_in_excel, real_path
+    from lkj_xl.files.session import _identity
+    from lkj_xl.workbook.reader import load_tracker
+
+    target = real_path(Path(path))
+    check_workbook_file(target)
+    ensure_not_open_in_excel(target)
+    read_as = _identity(target)
+    book = FileBook.open(target)
+    tracker = load_tracker(book)
+    structure = structure_of(tracker)
+    if not structure.changed:
+        return (f"Struktur '{target.name}' sudah sesuai tabel langkah SOP ({len(tracker.sop.steps)} langkah); tidak ada "
+                f"yang diubah.")
+    holding = [(n, _entry_rows(book.workbook, n)) for n in structure.removed]
+    holding = [(n, rows) for n, rows in holding if rows]
+    if holding:
+        sheets = ", ".join(f"\"{layout.step_sheet(n)}\" ({rows} baris isian)" for n, rows in holding)
+        raise UnusableFileError(
+            f"Langkah {', '.join(str(n) for n, _ in holding)} tidak ada lagi di tabel langkah SOP (tblSOP), tetapi "
+            f"lembar {sheets} berisi isian, jadi lembar itu tidak dihapus. Kembalikan baris langkahnya di tblSOP "
+            f"lembar SOP, atau salin isiannya ke tempat lain lalu kosongkan tabelnya, kemudian jalankan lagi "
+            f"`lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
+    skip = frozenset(layout.step_sheet(n) for n in structure.removed)
+
+    def write(tmp: Path) -> None:
+        if _identity(target) != read_as:
+            raise UnusableFileError(f"Buku kerja '{target.name}' disimpan orang lain selama perintah ini berjalan; "
+                                    f"jalankan lagi `lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
+        with tempfile.TemporaryDirectory(prefix="lkj-terapkan-") as folder:
+            xlsx = Path(folder) / "tracker.xlsx"
+            counts = _write_new(tracker, book.workbook, xlsx, skip)
+            if counts.not_carried:
+                raise UnusableFileError(
+                    f"Buku kerja '{target.name}' tidak diubah: yang berikut tidak dapat dibawa ke susunan baru: "
+                    + "; ".join(counts.not_carried) + ". Pindahkan dulu ke lembar lain atau berkas lain, lalu ulangi.")
+            built = xlsx
+            if target.suffix.lower() == ".xlsm":
+                from lkj_xl.authoring.xlsm import build_xlsm
+
+                built = build_xlsm(xlsx, Path(folder) / "tracker.xlsm")
+            tmp.write_bytes(built.read_bytes())
+
+    def prove(tmp: Path) -> None:
+        from lkj_xl.files.macro_check import check_package_kind
+
+        problems = check_package_kind(tmp, deep=target.suffix.lower() == ".xlsm")
+        if problems:
+            raise UnusableFileError("Buku kerja baru tidak lolos pemeriksaan: " + " ".join(problems))
+        after = load_tracker(FileBook.open(tmp, read_only=True))
+        before, now = _facts(tracker), _facts(after, structure.added)
+        differing = [key for key in before if before[key] != now[key]]
+        if differing:
+            raise UnusableFileError("isi yang dibaca berbeda setelah susunan baru dibuat (" + ", ".join(differing)
+                                    + "); tidak ada yang disimpan.")
+        import openpyxl
+
+        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed)
+        if lost:
+            raise UnusableFileError(
+                f"isi sel berikut tidak terbawa ke susunan baru: {', '.join(lost[:8])}"
+                + (f" dan {len(lost) - 8} sel lain" if len(lost) > 8 else "")
+                + ". Pindahkan isian di luar tabel ke lembar tambahan milik Anda (lembar seperti itu dibawa utuh), "
+                  "lalu ulangi.")
+        sheets = set(after.layout.sheets)
+        missing = [layout.step_sheet(n) for n in (s.number for s in after.sop.steps) if layout.step_sheet(n) not in sheets]
+        if missing:
+            raise UnusableFileError("lembar langkah tidak terbentuk: " + ", ".join(missing))
+
+    backup = atomic_write(target, write, prove, backups=tracker.settings.backups or 0)
+    lines = [f"Struktur '{target.name}' disesuaikan dengan tabel langkah SOP ({len(tracker.sop.steps)} langkah)."]
+    if structure.added:
+        lines.append("  Ditambahkan: " + ", ".join(f"lembar \"{layout.step_sheet(n)}\" dengan tabel "
+                                                   f"{layout.step_table(n)}" for n in structure.added)
+                     + "; baris Laporan untuk langkah itu.")
+    if structure.removed:
+        lines.append("  Dihapus (kosong, tidak ada lagi di tblSOP): "
+                     + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")
+    lines.append("  Semua isian, pegawai, pengaturan, hari libur dan lembar tambahan tetap sama (dibaca ulang dan "
+                 "dibandingkan).")
+    if backup is not None:
+        lines.append(f"  Versi sebelumnya: {backup.path}.")
+    lines.append(f"Jalankan `lkj refresh {target.name}` untuk menghitung langkah baru.")
+    return "\n".join(lines)
+
+
+__all__ = ["Structure", "apply_structure", "structure_of"]
