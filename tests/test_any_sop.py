@@ -549,3 +549,16 @@ def test_the_ribbon_reports_a_change_of_structure_naming_the_command(templates, 
     assert "lkj sop terapkan" in applied.alerts[0]["prompt"]
     if hasattr(test_ribbon.xw.Book, "_mock_caller"):
         del test_ribbon.xw.Book._mock_caller
+
+
+def test_an_actor_missing_from_the_roles_is_added_with_a_warning(tmp_path, capsys):
+    data = grouped_json()
+    data["roles"] = [r for r in data["roles"] if r != "Sekretaris"]  # step 2's actor
+    source = tmp_path / "kurang.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    path = tmp_path / "X.xlsx"
+    code, out, err = lkj(capsys, "new", path, "--year", 2025, "--sop", source)
+    assert code == 1 and "Langkah 2: pelaksana \"Sekretaris\" tidak ada di daftar jabatan" in err, err
+    ws = openpyxl.load_workbook(path)[layout.SHEET_SOP]
+    roles = [ws.cell(layout.ROLES_HEADER_ROW + i, layout.ROLES_COLUMN).value for i in range(1, 7)]
+    assert roles[:5] == [r for r in ROLES_14 if r != "Sekretaris"] + ["Sekretaris"] and roles[5] is None
