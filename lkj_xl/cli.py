@@ -178,9 +178,9 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from lkj_xl.workbook import actions
-
+    from lkj_xl.core.report import draft_line
     from lkj_xl.files.session import modify
+    from lkj_xl.workbook import actions
 
     now = _now(args)
     as_of = args.as_of if args.as_of is not None else now
@@ -193,8 +193,13 @@ def cmd_report(args) -> int:
         _out(f"Siklus {analysis.year} sudah ditutup; lembar Laporan tidak ditulis ulang. Laporan yang "
              f"ditandatangani: {closed.files or '-'} (di samping pelacak). Kolom terhitung, Beranda dan lembar "
              f"Masalah diperbarui: {args.path}")
-    else:
-        _out(f"Lembar Laporan ditulis: {args.path}")
+        return _exit_for(analysis)
+    if any(p.code == "laporan_tata_letak_lama" for p in analysis.problems):
+        _out(f"Lembar Laporan tidak ditulis (tata letak lama; jalankan `lkj upgrade`): {args.path}")
+        return _exit_for(analysis)
+    _out(f"Lembar Laporan ditulis: {args.path}")
+    if analysis.errors:  # the same line as the report's title rows
+        _out(draft_line(len(analysis.errors)))
     return _exit_for(analysis)
 
 

@@ -221,6 +221,10 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
             f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
             f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
+    if analysis.errors:
+        from lkj_xl.core.report import draft_line
+
+        text = f"{draft_line(len(analysis.errors))}.\n\n{text}"
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
 

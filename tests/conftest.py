@@ -70,11 +70,15 @@ class Templates:
                                                             government=government, staff=staff, **options))
 
     def demo(self, **blank: Any) -> Path:
-        """The blank tracker (default: the demo's staff) with the demo cycle typed in (``fill_demo_entries``)."""
-        from lkj_xl.authoring.demo import DEMO_STAFF, fill_demo_entries
+        """The blank tracker (default: the demo's staff and signature rows) with the demo cycle typed in
+        (``fill_demo_entries``)."""
+        from lkj_xl.authoring.demo import DEMO_PLACE, DEMO_PREPARER, DEMO_STAFF, fill_demo_entries
+        from lkj_xl.core.settings import Settings
         from lkj_xl.engines.openpyxl_book import FileBook
 
         blank.setdefault("staff", DEMO_STAFF)
+        # the demo's signature rows (Tempat, Penyusun laporan): a report of it has a complete signature block
+        blank.setdefault("settings", Settings(blank.get("year", YEAR), place=DEMO_PLACE, preparer=DEMO_PREPARER))
         source = self.blank(**blank)
 
         def make(folder: Path) -> Path:

@@ -37,7 +37,8 @@ def row_values(ws, row, first=1, count=None):
 
 def test_every_sheet_in_order(wb):
     assert wb.sheetnames == (["Beranda", "SOP", "Pengaturan", "Hari Libur", "Pegawai"]
-                             + [f"Langkah {n}" for n in range(1, 9)] + ["Laporan", "Masalah", "Riwayat", "Siklus Tertutup"])
+                             + [f"Langkah {n}" for n in range(1, 9)]
+                             + ["Evaluasi", "Laporan", "Masalah", "Riwayat", "Siklus Tertutup"])
     assert wb.active.title == "Beranda"
 
 
@@ -92,7 +93,8 @@ def test_tables_and_refs(wb):
     assert dict(wb["Pengaturan"].tables.items()) == {
         "tblJamKerja": f"A{week}:G{week + 7}", "tblJamKhusus": f"A{special}:I{special + layout.SPECIAL_FREE_ROWS}"}
     staff_ref = dict(wb["Pegawai"].tables.items())["tblPegawai"]
-    assert staff_ref == f"A3:F{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
+    assert staff_ref == f"A3:G{3 + len(STAFF) + layout.STAFF_FREE_ROWS}"
+    assert dict(wb["Evaluasi"].tables.items()) == {"tblEvaluasi": f"A4:G{4 + 8 + 7 + layout.EVALUATION_FREE_ROWS}"}
     holiday_ref = dict(wb["Hari Libur"].tables.items())["tblHariLibur"]
     assert holiday_ref.startswith("A3:E")
 
@@ -117,8 +119,8 @@ def test_step_sheet_formats_and_prefilled_year(wb):
     assert all(ws.cell(row=13, column=c).value is None for c in range(2, 14))
     assert ws.freeze_panes == "B13"
     for col in "BCHIM":
-        assert ws[f"{col}13"].number_format == "[$-421]dd mmmm yyyy hh:mm"
-        assert ws[f"{col}212"].number_format == "[$-421]dd mmmm yyyy hh:mm"
+        assert ws[f"{col}13"].number_format == '[$-421]d mmmm yyyy hh"."mm'  # "6 Januari 2026 08.00"
+        assert ws[f"{col}212"].number_format == '[$-421]d mmmm yyyy hh"."mm'
     for col in "HIJKLM":
         assert ws[f"{col}13"].fill.fgColor.rgb.endswith("E7E6E6")
     assert ws["K13"].number_format == "0.00"
@@ -159,7 +161,8 @@ def test_sop_round_trips(built):
 
 def test_settings_round_trip(built):
     settings = load_tracker(FileBook.open(built)).settings
-    assert settings == Settings(year=2025, agency=AGENCY, government="Pemerintah Kota Madiun")
+    # Tempat is prefilled from the government's name (a value the admin changes), never derived when reporting
+    assert settings == Settings(year=2025, agency=AGENCY, government="Pemerintah Kota Madiun", place="Madiun")
     assert settings.week == DEFAULT_WEEK
 
 
@@ -177,7 +180,7 @@ def test_custom_settings_and_short_sop(tmp_path):
     assert tracker.sop == sop
     assert tracker.settings == Settings(year=2026, agency="Dinas X", government="Pemerintah Kota Y",
                                         deadline_override=datetime(2027, 2, 26, 16, 0), due_soon_hours=8, backups=3,
-                                        week=DEFAULT_WEEK[:4] + (None, None, None))
+                                        week=DEFAULT_WEEK[:4] + (None, None, None), place="Y")
     thursday = layout.WEEK_HEADER_ROW + 4
     assert wb["Pengaturan"][f"B{thursday}"].value == "Ya" and wb["Pengaturan"][f"B{thursday + 1}"].value == "Tidak"
 

@@ -132,6 +132,9 @@ def fill(path: Path) -> None:
         for i, person in enumerate(STAFF):
             for j, value in enumerate(person):
                 ws.cell(first + i, j + 1, value)
+            ws.cell(first + i, layout.STAFF_HEADERS.index(layout.E_RANK) + 1, "Penata (III/c)")
+        # who prepares the report (the signature block), a name from Pegawai
+        wb[layout.SHEET_SETTINGS].cell(layout.settings_row(layout.P_PREPARER), 2, KASUBAG)
         for step in ENTRIES:  # `lkj new` prepared the year's row
             ws = wb[layout.step_sheet(step)]
             assert ws.cell(ROW, header_columns(ws)[layout.F_YEAR]).value == YEAR
@@ -329,28 +332,32 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
 
     lay = DEFAULT_LAYOUT
     assert first["A3"] == TITLE
-    assert first["A5"] == "Batas akhir penyampaian LKj: 31 Maret 2026 16.00"
+    assert first["A6"] == "Batas akhir penyampaian LKj: 31 Maret 2026 16.00"
     # One row per step: No, ..., Status.
     statuses = [first.get(f"I{lay.steps_last_row - 7 + i}") for i in range(8)]
-    assert [first.get(f"A{10 + i}") for i in range(8)] == list(range(1, 9))
+    assert [first.get(f"A{11 + i}") for i in range(8)] == list(range(1, 9))
     assert statuses == [EXPECTED[n][2] for n in range(1, 9)]
-    assert first["C12"] == f"Kasubag \u2014 {KASUBAG}"
-    assert first["D12"] == dt(2026, 1, 6, 8, 0) and first["E12"] == dt(2026, 1, 26, 10, 0)
-    assert first["H12"] == dt(2026, 1, 21, 8, 0)
+    assert first["C13"] == f"Kasubag \u2014 {KASUBAG}"
+    # instants as people read them; the date-only Selesai of step 4 ("6 Feb 2026") shows as a date
+    assert first["D13"] == "6 Januari 2026 08.00" and first["E13"] == "26 Januari 2026 10.00"
+    assert first["H13"] == "21 Januari 2026 08.00"
+    assert first["E14"] == "6 Februari 2026"
     # 1470 late minutes in working days of 450 min: 3 days and 120 min.
-    assert first["J12"] == "3 hari kerja 2 jam"
+    assert first["J13"] == "3 hari kerja 2 jam"
     # On time: steps 1 and 2, and 4 and 5 (done; no standard to miss) = 4 of 8.
     assert first[f"C{lay.summary_row}"].startswith("4 dari 8 langkah tepat waktu")
     assert "Langkah 3" in first[f"C{lay.summary_row}"]
-    evaluation = lay.eval_first_row + 2  # step 3
-    assert first[f"C{evaluation}"] == "Tidak berjalan dengan baik"
-    assert "3 hari kerja 2 jam" in first[f"G{evaluation}"]
-    # Signature: the head of the agency from Pegawai (jabatan as the SOP's "Disahkan oleh"), NIP formatted.
+    evaluation = lay.eval_first_row + 2  # step 3: nothing typed on Evaluasi, so the data's suggestion
+    assert first[f"D{evaluation}"] == "Tidak berjalan dengan baik (saran)"
+    assert "3 hari kerja 2 jam" in first[f"E{evaluation}"]
+    # Signature: the head of the agency from Pegawai (jabatan as the SOP's "Disahkan oleh"), NIP formatted; the
+    # preparer from Pengaturan.
     sig = lay.signature_row
-    assert first[f"H{sig}"] == "Madiun, 23 Februari 2026"
-    assert first[f"H{sig + 2}"] == "Inspektur"
-    assert first[f"H{sig + 6}"] == HEAD_NAME
-    assert first[f"H{sig + 7}"] == f"NIP. {HEAD_NIP}"
+    assert first[f"G{sig}"] == "Madiun, 23 Februari 2026"
+    assert first[f"B{sig + 2}"] == "Inspektur"
+    assert first[f"B{sig + 6}"] == HEAD_NAME
+    assert first[f"B{sig + 8}"] == f"NIP. {HEAD_NIP}"
+    assert first[f"G{sig + 6}"] == KASUBAG and first[f"G{sig + 7}"] == "Penata (III/c)"
 
     code, _, _ = lkj(capsys, "report", tracker, "--as-of", AS_OF)
     assert code == 0
@@ -490,7 +497,7 @@ def test_demo_creates_the_example_and_it_validates(tmp_path, capsys):
 def test_demo_takes_as_of_but_no_year(tmp_path, capsys):
     code, out, _ = lkj(capsys, "demo", tmp_path, "--as-of", "2026-03-02T10:00")
     assert code == 0
-    assert "keadaan per 02-03-2026 10.00" in out
+    assert "keadaan per 2 Maret 2026 10.00" in out
     with pytest.raises(SystemExit) as exc:  # the example is the 2025 cycle; --year would be silently ignored
         main(["demo", str(tmp_path), "--year", "2024"])
     assert exc.value.code == 2

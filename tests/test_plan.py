@@ -165,8 +165,8 @@ def test_blank_plan_uses_the_median_of_earlier_cycles(with_history, capsys):
     assert state["overall"] == "berisiko"  # step 5's five days from now pass 31 March
     assert lkj(capsys, "refresh", with_history, "--as-of", AS_OF)[0] == 0
     note = home(with_history)[layout.B_PLAN_NOTE]
-    assert note == ("Tanpa standar SOP, dihitung dengan Langkah 4: 75 jam kerja (median siklus sebelumnya); "
-                    "Langkah 5: 37 jam 30 menit kerja (median siklus sebelumnya).")
+    assert note == ("Tanpa standar SOP, dihitung dengan Langkah 4: 10 hari kerja (median siklus sebelumnya); "
+                    "Langkah 5: 5 hari kerja (median siklus sebelumnya).")  # one duration style (75 h, 37 h 30)
     # an earlier cycle is planned from the cycles before it only: 2023 from 2022 (10 days), 2022 from nothing
     state = json.loads(lkj(capsys, "status", with_history, "--json", "--year", 2023, "--as-of", AS_OF)[1])
     assert (state["steps"][3]["plan_source"], state["steps"][3]["planned_minutes"]) == ("riwayat", 10 * WORKING_DAY)
@@ -339,5 +339,6 @@ def test_demo_plans_step_4_by_waktu_rencana_and_step_5_by_history(demo_reported,
 def test_demo_summary_names_the_plans(tmp_path, capsys):
     code, out = lkj(capsys, "demo", tmp_path)
     assert code == 0
-    assert "Langkah 4 (JFU): Selesai, rencana 75 jam kerja (Waktu Rencana)" in out
-    assert "Langkah 5 (Kasubag): Selesai, rencana 44 jam 15 menit kerja (median siklus sebelumnya)" in out
+    # durations in the one style: a working day or more in days and hours (75 h, 44 h 15 min)
+    assert "Langkah 4 (JFU): Selesai, rencana 10 hari kerja (Waktu Rencana)" in out
+    assert "Langkah 5 (Kasubag): Selesai, rencana 5 hari kerja 6 jam 45 menit (median siklus sebelumnya)" in out

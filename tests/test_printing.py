@@ -21,7 +21,7 @@ from conftest import ROW, cycle, edit, fill_steps, soffice_convert
 
 AS_OF = "2026-02-23T10:00"
 PRINTED = [layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS, layout.SHEET_STAFF,
-           *(layout.step_sheet(n) for n in range(1, 9)), layout.SHEET_PROBLEMS, layout.SHEET_HISTORY,
+           *(layout.step_sheet(n) for n in range(1, 9)), layout.SHEET_EVALUATION, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY,
            layout.SHEET_CLOSED]
 
 

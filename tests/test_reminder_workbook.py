@@ -98,7 +98,7 @@ def test_new_tracker_has_contact_columns_with_input_messages(tmp_path):
     assert ws.cell(layout.LIST_HEADER_ROW + 1, 6).number_format == "@"
     prompts = {str(dv.sqref).split(":")[0][0]: dv.prompt for dv in ws.data_validations.dataValidation if dv.prompt}
     assert "0812-3456-7890" in prompts["E"] and "nama@madiunkota.go.id" in prompts["F"]
-    assert dict(ws.tables.items())[layout.STAFF_TABLE_NAME].startswith("A3:F")
+    assert dict(ws.tables.items())[layout.STAFF_TABLE_NAME].startswith("A3:G")  # ... Email, then Pangkat/Golongan (layout 3)
     tracker = load_tracker(FileBook.open(path))
     assert tracker.problems == []
 

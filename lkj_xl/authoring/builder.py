@@ -43,6 +43,7 @@ from lkj_xl.core.schedule import (
     STATUS_DONE, STATUS_DONE_LATE, STATUS_DONE_ON_TIME, STATUS_LABELS, STATUS_OVERDUE, STATUS_RUNNING, cycle_span,
 )
 from lkj_xl.core.settings import DEFAULT_GOVERNMENT
+from lkj_xl.core.report import place_of
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
 from lkj_xl.core.entries import StaffEntry
@@ -207,6 +208,7 @@ def build_tracker(
     _build_staff(wb, sheets[layout.SHEET_STAFF], staff)
     for step in sop.steps:
         _build_step(sheets[layout.step_sheet(step.number)], sop, step, year, settings.period_kind)
+    _build_evaluation(sheets[layout.SHEET_EVALUATION], sop, year)
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
@@ -473,6 +475,12 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
         layout.P_SMTP_FROM: (settings.smtp.get(layout.P_SMTP_FROM), layout.TEXT_FORMAT,
                              "Alamat pengirim, mis. LKj Inspektorat <lkj@madiunkota.go.id> (LKJ_SMTP_FROM)."),
         **cycle_rows(settings),
+        layout.P_PLACE: (settings.place or place_of(settings.government) or None, layout.TEXT_FORMAT,
+                         "Tempat pada tanda tangan laporan (\"Madiun, 6 Maret 2026\"); diisi awal dari nama "
+                         "pemerintah, ubah bila perlu."),
+        layout.P_PREPARER: (settings.preparer or None, layout.TEXT_FORMAT,
+                            f"Nama pegawai (dari lembar {layout.SHEET_STAFF}) yang menyusun laporan dan "
+                            "menandatanganinya; \"Mengetahui\" ditandatangani kepala (Jabatan pertama SOP)."),
     }
     for label in layout.SETTINGS_LABELS:
         row = layout.settings_row(label)
@@ -500,6 +508,9 @@ def _build_settings(wb: Workbook, ws, settings: Settings) -> None:
     _validation(ws, f"B{layout.settings_row(layout.P_SMTP_SECURITY)}", "list",
                 formula1='"' + ",".join(layout.SMTP_SECURITY_CHOICES) + '"', title=layout.P_SMTP_SECURITY,
                 error="Pilih Tanpa, STARTTLS atau SSL.")
+    _validation(ws, f"B{layout.settings_row(layout.P_PREPARER)}", "list", formula1=layout.STAFF_NAMES_NAME,
+                title=layout.P_PREPARER, style="warning",
+                error=f"Pilih nama dari lembar {layout.SHEET_STAFF}.")
     _validation(ws, f"B{layout.settings_row(layout.P_SMTP_PORT)}", "textLength", operator="lessThanOrEqual",
                 formula1="5", title=layout.P_SMTP_PORT, error="Isi nomor port, mis. 587, atau kosongkan.")
     cycle_validations(ws, {label: layout.settings_row(label) for label in layout.CYCLE_LABELS})
@@ -630,7 +641,8 @@ def _build_holidays(ws, year: int) -> None:
 def _staff_values(person: StaffEntry | Sequence[Any]) -> list[Any]:
     width = len(layout.STAFF_HEADERS)
     if isinstance(person, StaffEntry):
-        values = [person.nama, person.nip, person.jabatan, person.keterangan, person.whatsapp, person.email]
+        values = [person.nama, person.nip, person.jabatan, person.keterangan, person.whatsapp, person.email,
+                  person.pangkat]
     else:
         values = list(person)[:width] + [None] * (width - len(list(person)[:width]))
     if isinstance(values[1], int):
@@ -643,7 +655,8 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     ws["A1"].font = _TITLE
     ws["A2"] = ("Isi nama, NIP (18 angka, boleh dengan spasi) dan jabatan sesuai SOP. Pejabat Plt./Plh. ditulis di "
                 "kolom Keterangan. Nama di sini muncul sebagai pilihan Pelaksana di lembar Langkah. No. WhatsApp "
-                "dan Email (boleh kosong) dipakai untuk pengingat.")
+                "dan Email (boleh kosong) dipakai untuk pengingat. Pangkat/Golongan tercetak di tanda tangan "
+                "laporan.")
     ws["A2"].font = _NOTE
     header = layout.LIST_HEADER_ROW
     _header(ws, header, 1, layout.STAFF_HEADERS)
@@ -674,7 +687,7 @@ def _build_staff(wb: Workbook, ws, staff: Iterable[StaffEntry | Sequence[Any]]) 
     _validation(ws, _col_range(email, header + 1, below), "textLength", operator="lessThanOrEqual",
                 formula1="254", title=layout.E_EMAIL, style="warning", error="Alamat email terlalu panjang.",
                 prompt="Alamat email untuk pengingat dan undangan kalender, mis. nama@madiunkota.go.id.")
-    _widths(ws, {"A": 34, "B": 26, "C": 20, "D": 30, "E": 20, "F": 30})
+    _widths(ws, {"A": 34, "B": 26, "C": 20, "D": 30, "E": 20, "F": 30, "G": 28})
     ws.freeze_panes = f"A{header + 1}"
 
 
@@ -820,6 +833,13 @@ def _status_colours(ws, columns: dict[str, int], first: int, below: int) -> None
     for formula, colour in status_colour_rules(columns, first):
         fill, font = styles[colour]
         ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
+
+
+def _build_evaluation(ws, sop: Sop, year: int) -> None:
+    from lkj_xl.authoring.evaluation_sheet import build_evaluation_sheet
+
+    build_evaluation_sheet(ws, sop, year, header_font=_HEADER_FONT, header_fill=_HEADER_FILL, note_font=_NOTE,
+                           title_font=_TITLE, border=_BOX, table_style=_TABLE_STYLE)
 
 
 def _build_report(ws, sop: Sop, settings: Settings) -> None:

@@ -23,13 +23,29 @@ DEMO_AS_OF = datetime(2026, 2, 23, 10, 0)
 DEMO_FILE = "Contoh_LKj_2025.xlsx"
 DEMO_AGENCY = DEFAULT_AGENCY
 
-#: (Nama, NIP, Jabatan, Keterangan) - fictional people, NIPs well-formed.
-DEMO_STAFF: tuple[tuple[str, str, str, str], ...] = (
-    ("Drs. Bambang Sutrisno, M.Si.", "19700315 199503 1 002", "Kepala Dinas", ""),
-    ("Sri Wahyuni, S.E., M.M.", "19780812 200312 2 004", "Sekretaris", ""),
-    ("Agus Prasetyo, S.T.", "19800101 200501 1 001", "Kabid", "Inspektur Pembantu I"),
-    ("Dewi Lestari, S.Sos.", "19850520 201001 2 015", "Kasubag", "Perencanaan dan Kepegawaian"),
-    ("Rina Marlina, A.Md.", "19920214 201503 2 007", "JFU", "Pelaksana"),
+#: (Nama, NIP, Jabatan, Keterangan, No. WhatsApp, Email, Pangkat/Golongan) - fictional people, NIPs well-formed.
+DEMO_STAFF: tuple[tuple[str | None, ...], ...] = (
+    ("Drs. Bambang Sutrisno, M.Si.", "19700315 199503 1 002", "Kepala Dinas", "", None, None,
+     "Pembina Utama Muda (IV/c)"),
+    ("Sri Wahyuni, S.E., M.M.", "19780812 200312 2 004", "Sekretaris", "", None, None, "Pembina (IV/a)"),
+    ("Agus Prasetyo, S.T.", "19800101 200501 1 001", "Kabid", "Inspektur Pembantu I", None, None,
+     "Pembina (IV/a)"),
+    ("Dewi Lestari, S.Sos.", "19850520 201001 2 015", "Kasubag", "Perencanaan dan Kepegawaian", None, None,
+     "Penata Tingkat I (III/d)"),
+    ("Rina Marlina, A.Md.", "19920214 201503 2 007", "JFU", "Pelaksana", None, None, "Pengatur (II/c)"),
+)
+#: Pengaturan's signature rows of the example: the place and who prepares the report (the Kasubag).
+DEMO_PLACE = "Madiun"
+DEMO_PREPARER = "Dewi Lestari, S.Sos."
+#: What the example's evaluator typed on Evaluasi for 2025 (Bagian, No, Penilaian, Catatan, Tindakan): some steps
+#: and criteria are judged, the others are left to the report's suggestion.
+DEMO_EVALUATION: tuple[tuple[str, int, str, str, str], ...] = (
+    ("Langkah", 1, "Berjalan dengan baik", "Disposisi pada hari yang sama", "Pertahankan"),
+    ("Langkah", 3, "Tidak berjalan dengan baik", "Data capaian Irban II terlambat 4 hari kerja",
+     "Tetapkan batas penyerahan data capaian dari tiap Irban"),
+    ("Kriteria", 1, "Ya", "", ""),
+    ("Kriteria", 2, "Ya", "", ""),
+    ("Kriteria", 3, "Tidak", "Langkah 4 dan 5 belum punya standar waktu", ""),
 )
 
 #: Waktu Rencana typed on the SOP sheet for a step without a standard (the planning duration, not a standard).
@@ -82,23 +98,25 @@ class DemoResult:
 
     def summary(self) -> str:
         from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
-        from lkj_xl.core.sop import format_minutes
+        from lkj_xl.core.dates import format_datetime_id as when
+        from lkj_xl.core.durations import day_minutes, format_working
 
         sched = self.analysis.schedule
         lines = [f"Buku kerja contoh: {self.path.resolve()}"]
         if self.backup is not None:
             lines.append(f"Contoh sebelumnya (mungkin sudah diubah) disimpan di folder Cadangan LKj: {self.backup}")
         lines += [
-            f"Tahun pelaporan {sched.year}, keadaan per {sched.as_of:%d-%m-%Y %H.%M} WIB, "
-            f"batas akhir {sched.deadline:%d-%m-%Y %H.%M}.",
+            f"Tahun pelaporan {sched.year}, keadaan per {when(sched.as_of)} WIB, "
+            f"batas akhir {when(sched.deadline)}.",
             f"Status keseluruhan: {CYCLE_LABELS[sched.overall]}; perkiraan selesai "
-            f"{sched.projected_finish:%d-%m-%Y %H.%M}.",
+            f"{when(sched.projected_finish)}.",
         ]
         plan_words = {"rencana": "Waktu Rencana", "riwayat": "median siklus sebelumnya"}
         for step in sched.steps:
-            due = f", batas {step.due:%d-%m-%Y %H.%M}" if step.due else ""
-            late = f", terlambat {format_minutes(step.late_minutes)} kerja" if step.late_minutes else ""
-            plan = (f", rencana {format_minutes(step.planned_minutes)} kerja ({plan_words[step.plan_source]})"
+            due = f", batas {when(step.due)}" if step.due else ""
+            per_day = day_minutes(self.analysis.tracker.settings)
+            late = f", terlambat {format_working(step.late_minutes, per_day)}" if step.late_minutes else ""
+            plan = (f", rencana {format_working(step.planned_minutes, per_day)} ({plan_words[step.plan_source]})"
                     if step.plan_source in plan_words else "")
             lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}{plan}")
         lines.append(f"Validasi: {len(self.analysis.errors)} kesalahan, {len(self.analysis.warnings)} peringatan.")
@@ -154,6 +172,24 @@ def _years_in_order(book, years) -> None:
                           f"A{layout.STEP_TABLE_HEADER_ROW}:{last_column}{first + len(years) - 1}")
 
 
+def fill_demo_evaluation(book, rows=DEMO_EVALUATION, year: int = DEMO_YEAR) -> None:
+    """Type the evaluator's judgements into the year's block of the Evaluasi table, as a person would."""
+    from lkj_xl.workbook import layout
+
+    values = book.read(layout.SHEET_EVALUATION)
+    header = values[layout.EVALUATION_HEADER_ROW - 1]
+    columns = {layout.normalize_label(label): index + 1 for index, label in enumerate(header) if label}
+    col = {label: columns[layout.normalize_label(label)] for label in layout.EVALUATION_HEADERS}
+    for part, number, verdict, note, action in rows:
+        for offset, row in enumerate(values[layout.EVALUATION_HEADER_ROW:], start=layout.EVALUATION_HEADER_ROW + 1):
+            if (row[col[layout.V_YEAR] - 1] == year and row[col[layout.V_PART] - 1] == part
+                    and row[col[layout.V_NO] - 1] == number):
+                for label, value in ((layout.V_VERDICT, verdict), (layout.V_NOTE, note), (layout.V_ACTION, action)):
+                    if value:
+                        book.write(layout.SHEET_EVALUATION, offset, col[label], [[value]])
+                break
+
+
 #: The examples ``lkj demo --contoh`` makes: SOP 3.1.2.6 (the default) and another SOP imported from its signed PDF
 #: (:mod:`lkj_xl.authoring.examples`).
 EXAMPLES = ("lkj", "pengiriman")
@@ -177,14 +213,17 @@ def run_demo(folder: Path, *, as_of: datetime | None = None, example: str = "lkj
 
 def _make_lkj_example(draft: Path) -> None:
     from lkj_xl.authoring.builder import build_tracker
+    from lkj_xl.core.settings import Settings
     from lkj_xl.engines.openpyxl_book import FileBook
 
-    build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF, sop=demo_sop())
+    build_tracker(draft, year=DEMO_YEAR, agency=DEMO_AGENCY, staff=DEMO_STAFF, sop=demo_sop(),
+                  settings=Settings(DEMO_YEAR, place=DEMO_PLACE, preparer=DEMO_PREPARER))
     book = FileBook.open(draft)
     _years_in_order(book, (*sorted(DEMO_HISTORY), DEMO_YEAR))
     for year, entries in DEMO_HISTORY.items():
         fill_demo_entries(book, entries, year)
     fill_demo_entries(book)
+    fill_demo_evaluation(book)
     book.save()
 
 

@@ -30,6 +30,8 @@ def page_setups(sheet_names: list[str]) -> dict[str, PageSetup]:
         layout.SHEET_SETTINGS: PageSetup("landscape", None),
         layout.SHEET_HOLIDAYS: PageSetup("portrait", f"{layout.LIST_HEADER_ROW}:{layout.LIST_HEADER_ROW}"),
         layout.SHEET_STAFF: PageSetup("landscape", f"{layout.LIST_HEADER_ROW}:{layout.LIST_HEADER_ROW}"),
+        layout.SHEET_EVALUATION: PageSetup("landscape",
+                                           f"{layout.EVALUATION_HEADER_ROW}:{layout.EVALUATION_HEADER_ROW}"),
         layout.SHEET_PROBLEMS: PageSetup("landscape", "1:1"),
         layout.SHEET_HISTORY: PageSetup("landscape", "1:1"),
         layout.SHEET_CLOSED: PageSetup("landscape", "1:1"),

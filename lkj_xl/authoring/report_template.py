@@ -9,7 +9,10 @@ from typing import Any
 
 from lkj_xl.workbook.book import cell_address, column_letter  # noqa: F401
 from lkj_xl.workbook.report_sheet import (  # noqa: F401
-    STEPS_COL, STEPS_FIRST_ROW, TITLE_COL, TITLE_ROW, CHART_DATA_COL, CHART_DATA_HEADERS, CHART_TITLE, COLUMN_WIDTHS, DATE_FORMAT, EVAL_ACTION_COL, EVAL_COL, EVAL_COLUMNS, EVAL_NOTE_COL, FIRST_COL, HOURS_FORMAT, LAST_COL, ReportLayout, SIGNATURE_COL, SIGNATURE_ROWS, STEPS_HEADER_ROW, STEPS_SECTION_ROW, STEP_COLUMNS, STEP_DATE_COLUMNS, SUMMARY_COL, SUMMARY_LABELS, TITLE_LINES,
+    BODY_SIZE, CHART_DATA_COL, CHART_DATA_HEADERS, CHART_ROWS, CHART_TITLE, COLUMN_WIDTHS, CRITERIA_COLUMNS,
+    DAYS_FORMAT, FIRST_COL, LAST_COL, MONITORING_COLUMNS, PRINT_TITLE_LINES, SIGNATURE_LEFT, SIGNATURE_RIGHT,
+    SIGNATURE_ROWS, STEP_COLUMNS, STEPS_FIRST_ROW, STEPS_HEADER_ROW, STEPS_SECTION_ROW, SUMMARY_COL, SUMMARY_LABELS,
+    TITLE_COL, TITLE_LINES, TITLE_ROW, ReportLayout,
 )
 
 
@@ -30,9 +33,7 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
 
     Values are placeholders until :func:`write_report` runs; formats, merges, chart and print settings are final.
     """
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.axis import ChartLines
-    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.pagebreak import Break, RowBreak
     from openpyxl.worksheet.page import PageMargins
@@ -44,9 +45,11 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="D9E1F2")
     label_fill = PatternFill("solid", fgColor="F2F2F2")
+    body = Font(size=BODY_SIZE)
+    bold = Font(bold=True, size=BODY_SIZE)
     wrap_top = Alignment(wrap_text=True, vertical="top")
     wrap_center = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    bold = Font(bold=True)
+    center_top = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
     for letter, width in COLUMN_WIDTHS.items():
         ws.column_dimensions[letter].width = width
@@ -57,7 +60,7 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last_col)
 
     def style_row(row: int, first: int, last_col: int, *, border: bool = True, fill: Any = None,
-                  font: Any = None, align: Any = None) -> None:
+                  font: Any = body, align: Any = None) -> None:
         for col in range(first, last_col + 1):
             cell = ws.cell(row=row, column=col)
             if border:
@@ -69,13 +72,14 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
             if align is not None:
                 cell.alignment = align
 
-    # Title block: placeholders until the first report.
+    # Title block: placeholders until the first report.  Row 4 is the DRAF line (red, blank when no error).
     placeholders = (settings.government.upper(), settings.agency.upper(),
-                    f"Laporan Pelaksanaan SOP {sop.nama}", f"SOP Nomor {sop.nomor}, disahkan {sop.tanggal_pengesahan}",
-                    "", "Laporan belum dibuat: klik tombol \"Buat Laporan\" pada tab LKj.")
-    title_fonts = (Font(bold=True, size=13), Font(bold=True, size=13), Font(bold=True, size=12), Font(size=10),
-                   Font(size=10), Font(size=10, italic=True))
-    title_heights = (20, 20, 20, 16, 16, 16)
+                    f"Laporan Pelaksanaan SOP {sop.nama}", "",
+                    f"SOP Nomor {sop.nomor}, disahkan {sop.tanggal_pengesahan}", "",
+                    "Laporan belum dibuat: klik tombol \"Buat Laporan\" pada tab LKj.")
+    title_fonts = (Font(bold=True, size=13), Font(bold=True, size=13), Font(bold=True, size=12),
+                   Font(bold=True, size=12, color="C00000"), Font(size=10), Font(size=10), Font(size=10, italic=True))
+    title_heights = (20, 20, 20, 18, 15, 15, 15)
     for i in range(TITLE_LINES):
         row = TITLE_ROW + i
         merge(row, FIRST_COL, LAST_COL)
@@ -89,32 +93,45 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
         cell.font = Font(bold=True, size=11)
         ws.row_dimensions[row].height = 20
 
-    # Step table.
+    def form(header_row: int, first_row: int, rows: int, spans: Any, centered: tuple[int, ...]) -> None:
+        for text, first, last_col in spans:
+            ws.cell(row=header_row, column=first, value=text)
+            merge(header_row, first, last_col)
+        style_row(header_row, FIRST_COL, LAST_COL, fill=header_fill, font=bold, align=wrap_center)
+        ws.row_dimensions[header_row].height = 30
+        for row in range(first_row, first_row + rows):
+            for _, first, last_col in spans:
+                merge(row, first, last_col)
+            style_row(row, FIRST_COL, LAST_COL, align=wrap_top)
+            for col in centered:
+                ws.cell(row=row, column=col).alignment = center_top
+
+    # A. Step table.
     section(STEPS_SECTION_ROW, "A. Pelaksanaan Langkah SOP")
     for i, text in enumerate(STEP_COLUMNS):
-        ws.cell(row=STEPS_HEADER_ROW, column=STEPS_COL + i, value=text)
+        ws.cell(row=STEPS_HEADER_ROW, column=1 + i, value=text)
     style_row(STEPS_HEADER_ROW, FIRST_COL, LAST_COL, fill=header_fill, font=bold, align=wrap_center)
     ws.row_dimensions[STEPS_HEADER_ROW].height = 30
     for row in range(STEPS_FIRST_ROW, lay.steps_last_row + 1):
         style_row(row, FIRST_COL, LAST_COL, align=wrap_top)
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
-        for col in STEP_DATE_COLUMNS:
-            ws.cell(row=row, column=col).number_format = DATE_FORMAT
+        ws.cell(row=row, column=1).alignment = center_top
         ws.row_dimensions[row].height = 45
 
-    # Chart data (outside the print area, visible: Excel plots only visible cells by default).
-    ws.cell(row=STEPS_SECTION_ROW, column=CHART_DATA_COL, value="Data grafik (diisi otomatis)").font = Font(
-        italic=True, size=9, color="808080")
+    # Timeline data (outside the print area, visible: Excel plots only visible cells by default).
+    ws.cell(row=STEPS_SECTION_ROW, column=CHART_DATA_COL, value="Data lini waktu, dalam hari (diisi otomatis)").font = \
+        Font(italic=True, size=9, color="808080")
     for i, text in enumerate(CHART_DATA_HEADERS):
         ws.cell(row=STEPS_HEADER_ROW, column=CHART_DATA_COL + i, value=text)
-    style_row(STEPS_HEADER_ROW, CHART_DATA_COL, CHART_DATA_COL + 2, fill=header_fill, font=bold, align=wrap_center)
+    last_data_col = CHART_DATA_COL + len(CHART_DATA_HEADERS) - 1
+    style_row(STEPS_HEADER_ROW, CHART_DATA_COL, last_data_col, fill=header_fill, font=Font(bold=True, size=8),
+              align=wrap_center)
     for i, row in enumerate(range(STEPS_FIRST_ROW, lay.steps_last_row + 1)):
         ws.cell(row=row, column=CHART_DATA_COL, value=f"Langkah {sop.steps[i].number}")
-        style_row(row, CHART_DATA_COL, CHART_DATA_COL + 2, align=Alignment(vertical="top"))
-        for col in (CHART_DATA_COL + 1, CHART_DATA_COL + 2):
-            ws.cell(row=row, column=col).number_format = HOURS_FORMAT
+        style_row(row, CHART_DATA_COL, last_data_col, font=Font(size=8), align=Alignment(vertical="top"))
+        for col in range(CHART_DATA_COL + 1, last_data_col + 1):
+            ws.cell(row=row, column=col).number_format = DAYS_FORMAT
 
-    # Summary.
+    # B. Summary.
     section(lay.summary_section_row, "B. Ringkasan")
     for i, label in enumerate(SUMMARY_LABELS):
         row = lay.summary_row + i
@@ -123,70 +140,60 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
         ws.cell(row=row, column=FIRST_COL, value=label)
         style_row(row, FIRST_COL, SUMMARY_COL - 1, fill=label_fill, font=bold, align=wrap_top)
         style_row(row, SUMMARY_COL, LAST_COL, align=wrap_top)
-        ws.row_dimensions[row].height = 32
+        ws.row_dimensions[row].height = 30
 
-    # Evaluation (Permenpan RB 35/2012: monitoring dan evaluasi penerapan SOP).
-    section(lay.eval_section_row, "C. Evaluasi Penerapan SOP (Permenpan RB Nomor 35 Tahun 2012)")
-    spans = ((EVAL_COL, EVAL_COL), (EVAL_COL + 1, EVAL_COL + 1), (EVAL_COL + 2, EVAL_NOTE_COL - 1),
-             (EVAL_NOTE_COL, EVAL_ACTION_COL - 1), (EVAL_ACTION_COL, LAST_COL))
-    for (first, last_col), text in zip(spans, EVAL_COLUMNS):
-        ws.cell(row=lay.eval_header_row, column=first, value=text)
-        merge(lay.eval_header_row, first, last_col)
-    style_row(lay.eval_header_row, FIRST_COL, LAST_COL, fill=header_fill, font=bold, align=wrap_center)
-    ws.row_dimensions[lay.eval_header_row].height = 30
+    # C. Monitoring (Permenpan RB 35/2012, Lampiran) and D. evaluation of the SOP's application.
+    section(lay.eval_section_row, "C. Monitoring Pelaksanaan SOP (Permenpan RB Nomor 35 Tahun 2012)")
+    form(lay.eval_header_row, lay.eval_first_row, n, MONITORING_COLUMNS, (1,))
     for row in range(lay.eval_first_row, lay.eval_last_row + 1):
-        for first, last_col in spans:
-            merge(row, first, last_col)
-        style_row(row, FIRST_COL, LAST_COL, align=wrap_top)
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
         ws.row_dimensions[row].height = 45
+    section(lay.criteria_section_row, "D. Evaluasi Penerapan SOP (Permenpan RB Nomor 35 Tahun 2012)")
+    form(lay.criteria_header_row, lay.criteria_first_row, len(range(lay.criteria_first_row, lay.criteria_last_row + 1)),
+         CRITERIA_COLUMNS, (1, CRITERIA_COLUMNS[2][1], CRITERIA_COLUMNS[3][1]))
+    for row in range(lay.criteria_first_row, lay.criteria_last_row + 1):
+        ws.row_dimensions[row].height = 18
 
-    # Status colours (values written later; the rules stay).
+    # Colours from the values (the values are written later; the rules stay).
     red, green, amber = Font(color="C00000", bold=True), Font(color="00703C"), Font(color="9C5700")
     status_range = f"I{STEPS_FIRST_ROW}:I{lay.steps_last_row}"
-    verdict_range = f"C{lay.eval_first_row}:C{lay.eval_last_row}"
+    verdict_col = column_letter(MONITORING_COLUMNS[2][1])
+    verdict_range = f"{verdict_col}{lay.eval_first_row}:{verdict_col}{lay.eval_last_row}"
     for target, value, font in ((status_range, "Terlambat", red), (status_range, "Selesai terlambat", red),
-                                (status_range, "Selesai tepat waktu", green), (status_range, "Berjalan", amber),
-                                (verdict_range, "Tidak berjalan dengan baik", red),
-                                (verdict_range, "Berjalan dengan baik", green)):
+                                (status_range, "Selesai tepat waktu", green), (status_range, "Berjalan", amber)):
         ws.conditional_formatting.add(target, CellIsRule(operator="equal", formula=[f'"{value}"'], font=font))
+    first = f"{verdict_col}{lay.eval_first_row}"
+    # "Tidak berjalan dengan baik" first: it also contains "berjalan dengan baik".
+    ws.conditional_formatting.add(verdict_range, FormulaRule(formula=[f'LEFT({first},5)="Tidak"'], font=red,
+                                                             stopIfTrue=True))
+    ws.conditional_formatting.add(verdict_range, FormulaRule(formula=[f'LEFT({first},20)="Berjalan dengan baik"'],
+                                                             font=green))
 
-    # Chart: standard vs actual working hours per step, reading the chart data cells.
-    section(lay.chart_section_row, f"D. Grafik {CHART_TITLE}")
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.title = CHART_TITLE
-    chart.y_axis.title = "Jam kerja"
-    chart.x_axis.title = "Langkah"
-    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    data = Reference(ws, min_col=CHART_DATA_COL + 1, max_col=CHART_DATA_COL + 2, min_row=STEPS_HEADER_ROW,
-                     max_row=lay.steps_last_row)
-    cats = Reference(ws, min_col=CHART_DATA_COL, min_row=STEPS_FIRST_ROW, max_row=lay.steps_last_row)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    chart.y_axis.number_format = "0"
-    chart.y_axis.majorGridlines = ChartLines()
-    chart.width = 30  # cm
-    chart.height = 11
-    ws.add_chart(chart, cell_address(lay.chart_row, FIRST_COL))
+    # E. Timeline chart.
+    section(lay.chart_section_row, f"E. {CHART_TITLE}")
+    merge(lay.chart_note_row, FIRST_COL, LAST_COL)
+    note = ws.cell(row=lay.chart_note_row, column=FIRST_COL)
+    note.font, note.alignment = Font(size=9, italic=True), wrap_top
+    from lkj_xl.authoring.report_chart import timeline_chart
 
-    # Signature block.
+    ws.add_chart(timeline_chart(ws, lay), cell_address(lay.chart_row, FIRST_COL))
+
+    # Signature block: the head ("Mengetahui") on the left, the preparer with place and date on the right.
     for i in range(SIGNATURE_ROWS):
         row = lay.signature_row + i
-        merge(row, SIGNATURE_COL, LAST_COL)
-        cell = ws.cell(row=row, column=SIGNATURE_COL)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        if i == SIGNATURE_ROWS - 2:
-            cell.font = Font(bold=True, underline="single")
-    ws.cell(row=lay.signature_row + 1, column=SIGNATURE_COL, value="Mengetahui,")
-    ws.cell(row=lay.signature_row + 2, column=SIGNATURE_COL, value=sop.disahkan_oleh)
+        for first, last_col in (SIGNATURE_LEFT, SIGNATURE_RIGHT):
+            merge(row, first, last_col)
+            cell = ws.cell(row=row, column=first)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            cell.font = Font(bold=True, underline="single", size=11) if i == SIGNATURE_ROWS - 3 else Font(size=11)
+        ws.row_dimensions[row].height = 16
+    ws.cell(row=lay.signature_row + 1, column=SIGNATURE_LEFT[0], value="Mengetahui,")
+    ws.cell(row=lay.signature_row + 1, column=SIGNATURE_RIGHT[0], value="Penyusun laporan,")
+    ws.cell(row=lay.signature_row + 2, column=SIGNATURE_LEFT[0], value=sop.disahkan_oleh)
 
-    # Print: A4 landscape, one page wide, title rows repeated, agency and page numbers in header/footer.
+    # Print: A4 landscape, one page wide, the title rows (with the DRAF line) on every page, agency and page
+    # numbers in header/footer.
     ws.print_area = lay.print_area
-    ws.print_title_rows = f"{TITLE_ROW}:{TITLE_ROW + 2}"
+    ws.print_title_rows = f"{TITLE_ROW}:{TITLE_ROW + PRINT_TITLE_LINES - 1}"
     fit_a4(ws, "landscape", centered=True)
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.oddHeader.center.text = settings.agency
@@ -195,7 +202,7 @@ def build_report_template(ws: Any, sop: Any, settings: Any) -> None:
     ws.oddFooter.left.size = 8
     ws.oddFooter.center.text = "Halaman &P dari &N"
     ws.oddFooter.center.size = 8
-    # Page breaks keep the step table + summary, the evaluation, and the chart + signature each on their own page.
+    # Page breaks: steps + summary; the two forms; the timeline + signature.
     breaks = RowBreak()
     breaks.append(Break(id=lay.eval_section_row - 1))
     breaks.append(Break(id=lay.chart_section_row - 1))

@@ -9,7 +9,8 @@ local holidays included) and the Riwayat lines; with them the comments and forma
 columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a person added (openpyxl copy: values,
 formats, comments, merged cells, sizes).  What cannot be carried (pictures and charts, comments on cells that are
 not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
-never changed; NEW is written atomically and must not exist.
+never changed; NEW is written atomically and must not exist.  The Evaluasi table (layout 3) is carried row by row
+(:func:`lkj_xl.authoring.evaluation_sheet.carry_evaluation`); an older tracker gets the builder's prefilled block.
 
 One idea over 500 lines: one tracker's content carried into a freshly built one, a ``_copy_*`` function per sheet
 (``lkj sop terapkan`` carries a tracker into the build for its changed SOP with the same functions).
@@ -221,6 +222,10 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     _copy_list(src, wb, lay.staff_table, layout.SHEET_STAFF, layout.STAFF_HEADERS, layout.STAFF_TABLE_NAME, counts, "staff",
                layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts)
+    if lay.evaluation_table is not None and layout.SHEET_EVALUATION in src.sheetnames:
+        from lkj_xl.authoring.evaluation_sheet import carry_evaluation
+
+        carry_evaluation(src[layout.SHEET_EVALUATION], lay.evaluation_table, wb[layout.SHEET_EVALUATION], _copy)
     _copy_history(src, wb, counts)
     _copy_closed(src, wb)
     _copy_added_sheets(src, wb, counts, skip_sheets)

@@ -7,7 +7,7 @@ the workbook layer maps a :class:`Location` to a sheet name and a cell address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 ERROR = "error"
@@ -21,6 +21,7 @@ AREA_SETTINGS = "pengaturan"  # key = setting label
 AREA_HOLIDAYS = "hari_libur"  # key = row index, 0-based
 AREA_BOOK = "buku"  # key = sheet name (a missing sheet, table or column: field = the column label)
 AREA_CELL = "sel"  # key = (sheet name, "B7"): a cell the reader found outside every table
+AREA_EVALUATION = "evaluasi"  # key = row index in the Evaluasi table, 0-based
 
 # Field names of a step entry; the workbook's table headers use the same words.
 F_YEAR = "Tahun"
@@ -79,6 +80,7 @@ class StaffEntry:
     keterangan: object = None
     whatsapp: object = None  # "No. WhatsApp" (layout version 2)
     email: object = None  # "Email" (layout version 2)
+    pangkat: object = None  # "Pangkat/Golongan" (layout version 3), e.g. "Pembina Utama Muda (IV/c)"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,12 @@ class StepRecord:
     received: datetime | None = None
     completed: datetime | None = None
     pelaksana: str | None = None
+    #: whether a time was typed (a date alone is read as 00.00 for Diterima, 23.59 for Selesai; people read it as
+    #: the date alone)
+    received_has_time: bool = field(default=True, compare=False)
+    completed_has_time: bool = field(default=True, compare=False)
+    #: Kelengkapan as typed, read: True "Ya", False "Tidak", None blank or unknown
+    complete: bool | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Iterable, Mapping
 
-from lkj_xl.core.sop import MINUTES, Sop, TimeStandard, format_minutes
+from lkj_xl.core.durations import format_working
+from lkj_xl.core.sop import MINUTES, Sop, TimeStandard
 
 PLAN_SOP = "sop"
 PLAN_RENCANA = "rencana"
@@ -42,7 +43,7 @@ class StepPlan:
             return "tanpa standar maupun rencana waktu"
         if self.source == PLAN_HISTORY:
             span = f"{self.years[0]}" if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
-            return f"{format_minutes(self.duration.amount)} kerja (median waktu aktual {span})"
+            return f"{format_working(self.duration.amount)} (median waktu aktual {span})"
         text = self.duration.text or self.duration.describe()
         return f"{text} ({'standar SOP' if self.source == PLAN_SOP else 'Waktu Rencana'})"
 

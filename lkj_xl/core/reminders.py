@@ -25,6 +25,7 @@ from email.utils import getaddresses, parseaddr
 from urllib.parse import quote
 
 from lkj_xl.core.dates import format_datetime_id
+from lkj_xl.core.durations import format_working
 from lkj_xl.core.entries import AREA_STAFF, WARNING, Location, Problem
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import key_bounds
@@ -382,12 +383,13 @@ def procedure_title(sop: Sop) -> str:
 
 
 def status_phrase(reminder: Reminder) -> str:
-    """What the reminder is about, in one clause: "terlambat 1,5 jam kerja (batas waktu ...)"."""
+    """What the reminder is about, in one clause: "terlambat 1 jam 30 menit kerja (batas waktu ...)" (durations in
+    the one style of :mod:`lkj_xl.core.durations`)."""
     if reminder.reason == REASON_OVERDUE:
         due = f" (batas waktu {format_datetime_id(reminder.due)})" if reminder.due else ""
-        return f"terlambat {format_hours(reminder.late_minutes)} jam kerja{due}"
+        return f"terlambat {format_working(reminder.late_minutes)}{due}"
     if reminder.reason == REASON_DUE_SOON:
-        left = (f", sisa {format_hours(reminder.remaining_minutes)} jam kerja"
+        left = (f", sisa {format_working(reminder.remaining_minutes)}"
                 if reminder.remaining_minutes is not None else "")
         return f"batas waktu {format_datetime_id(reminder.due)}{left}"
     return "belum dimulai"

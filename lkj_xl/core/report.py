@@ -1,18 +1,20 @@
 """The cycle's final report: a pure model of the "Laporan" sheet (no I/O).
 
-:func:`build_report` turns a :class:`~lkj_xl.core.schedule.CycleSchedule` into a :class:`Report`: the title block, one row
-per step, a summary, the SOP monitoring evaluation that Permenpan RB No. 35 Tahun 2012 asks for (per step: whether it
-ran well, notes, the action to take), chart data (standard vs actual working hours) and the signature block.
-Every text is Indonesian and final; the sheet layer (:mod:`lkj_xl.workbook.report_sheet`) only places values.
+:func:`build_report` turns a :class:`~lkj_xl.core.schedule.CycleSchedule` into a :class:`Report`: the title block
+(with the "DRAF" line while validation finds errors), one row per step with its whole Uraian, a summary, the two
+forms of Permenpan RB No. 35 Tahun 2012 (monitoring per step and the evaluation of the SOP's application, as the
+evaluator typed them on ``Evaluasi``, with the data's suggestion where nothing was typed:
+:mod:`lkj_xl.core.report_monitoring`), a Gantt-style timeline (:mod:`lkj_xl.core.report_timeline`) and the signature
+block of two parties (:mod:`lkj_xl.core.signature`).  Every text is Indonesian and final; the sheet layer
+(:mod:`lkj_xl.workbook.report_sheet`) only places values.
 
-Durations are working time (the calendar's working minutes).  A step whose standard is in days, and a step without a
-standard that took a working day or more, is described in working days plus hours, a working day being the usual
-working minutes of a day in the settings' week (Perpres 21/2023 default: 450 = 7 jam 30 menit).
+Instants are written as people read them ("6 Januari 2026 08.00"; a date typed without a time as the date alone).
+Durations are working time in the one style of :mod:`lkj_xl.core.durations` ("4 hari kerja 5 jam", "56 menit
+kerja").
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
@@ -21,13 +23,19 @@ from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.periods import key_title
 from lkj_xl.core.dates import format_date_id, format_datetime_id
 from lkj_xl.core.plan import unplanned_message
+from lkj_xl.core.durations import day_minutes, format_working
+from lkj_xl.core.entries import Cycle, StepRecord
+from lkj_xl.core.evaluation import EvaluationInput
+from lkj_xl.core.report_monitoring import (  # noqa: F401 - the verdicts are part of this module's interface
+    EVAL_BAD, EVAL_GOOD, EVAL_NOT_DONE, EVAL_RUNNING, EVAL_UNKNOWN, CriterionRow, MonitoringRow, criterion_rows,
+    monitoring_rows,
+)
+from lkj_xl.core.report_timeline import StepSpan, TimelineBar, timeline
 from lkj_xl.core.schedule import (
     CYCLE_AT_RISK,
     CYCLE_DELIVERED,
     CYCLE_LATE,
-    STATUS_DONE,
     STATUS_DONE_LATE,
-    STATUS_DONE_ON_TIME,
     STATUS_LABELS,
     STATUS_OVERDUE,
     STATUS_RUNNING,
@@ -35,19 +43,14 @@ from lkj_xl.core.schedule import (
     StepSchedule,
 )
 from lkj_xl.core.settings import Settings
-from lkj_xl.core.sop import DAYS, MINUTES, Sop, Step, TimeStandard, format_minutes
+from lkj_xl.core.signature import BLANK_LINE, Signer
+from lkj_xl.core.sop import DAYS, MINUTES, Sop, Step, TimeStandard
 
 
-#: Shortened Uraian: at most this many characters (the ellipsis included).
+#: Shortened Uraian (no longer used by the report, which prints the whole text): at most this many characters.
 URAIAN_MAX = 80
 #: A first clause shorter than this ("Menerima") is joined with the next ones before shortening.
 URAIAN_MIN_CLAUSE = 25
-
-# Evaluation verdicts (Permenpan RB 35/2012, monitoring and evaluation of SOP application).
-EVAL_GOOD = "Berjalan dengan baik"
-EVAL_BAD = "Tidak berjalan dengan baik"
-EVAL_NOT_DONE = "Belum dilaksanakan"
-EVAL_UNKNOWN = "Tidak dapat dinilai"  # done, but its start was never recorded: timeliness cannot be judged
 
 DASH = "-"
 ELLIPSIS = "\u2026"
@@ -63,16 +66,17 @@ NIP_PLACEHOLDER = "NIP. ......................................."
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One step of the step table."""
+    """One step of the step table.  Instants are text as people read them ("5 Januari 2026 08.04"; a date typed
+    without a time shows as the date alone, never "23.59")."""
 
     number: int
-    uraian: str  # shortened
+    uraian: str  # the whole Uraian, never shortened
     pelaksana: str  # "Sekretaris — Budi Santoso"
-    received: datetime | None
-    completed: datetime | None
+    received: str  # "" when not recorded
+    completed: str
     standard: str  # "2 minggu (10 hari kerja)", "-" when none
-    actual: str  # "2 jam 56 menit", "-" when not started
-    due: datetime | None
+    actual: str  # "9 hari kerja 2 jam", "-" when not started
+    due: str  # "" when not known yet, "-" when the step has no standard
     has_standard: bool
     status: str  # STATUS_* code
     status_label: str  # Indonesian
@@ -88,33 +92,14 @@ class Summary:
     verdict: str  # one sentence on the whole cycle
     delivered_at: datetime | None
     overall: str  # CYCLE_* code
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Permenpan RB 35/2012 SOP monitoring, one step."""
-
-    number: int
-    uraian: str  # shortened
-    verdict: str  # EVAL_*
-    catatan: str  # the note typed for the step, "" when none
-    tindakan: str  # the action to take
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    label: str  # "Langkah 1"
-    standard_hours: float | None  # None: the step has no time standard
-    actual_hours: float | None  # None: not started (or start unknown)
+    judged: str = ""  # "Penilaian penilai: 3 dari 8 langkah; selebihnya saran dari data (lembar Evaluasi)"
 
 
 @dataclass(frozen=True)
 class Signature:
-    place_date: str  # "Madiun, 31 Maret 2026"
-    acknowledged: str  # "Mengetahui,"
-    jabatan: str  # "Inspektur", "Plt. Inspektur"
-    name: str
-    nip: str  # "NIP. 19800101 200501 1 001"
+    place_date: str  # "Madiun, 31 Maret 2026" (", 31 Maret 2026" when Tempat is blank: written by hand)
+    preparer: Signer  # Pengaturan "Penyusun laporan"
+    head: Signer  # "Mengetahui": the head of the agency
 
 
 @dataclass(frozen=True)
@@ -125,49 +110,42 @@ class Report:
     government: str  # "PEMERINTAH KOTA MADIUN"
     agency: str  # "INSPEKTORAT KOTA MADIUN"
     title: str  # "Laporan Pelaksanaan SOP Penyusunan Laporan Kinerja (LKj) Tahun 2025"
+    draft: str  # "DRAF - masih ada 2 kesalahan data, lihat lembar Masalah"; "" when validation found no error
     sop_line: str  # "SOP Nomor 3.1.2.6, disahkan 15 Desember 2022"
     deadline_line: str  # "Batas akhir penyampaian: 31 Maret 2026 16.00"
     as_of_line: str  # "Keadaan per 20 Maret 2026 10.00"
     rows: tuple[ReportRow, ...]
     summary: Summary
-    evaluations: tuple[Evaluation, ...]
-    chart: tuple[ChartPoint, ...]
+    monitoring: tuple[MonitoringRow, ...]
+    criteria: tuple[CriterionRow, ...]
+    timeline_origin: str  # the note above the chart: what day 0 is and how to read the bars
+    timeline: tuple[TimelineBar, ...]
     signature: Signature
 
     @property
     def title_lines(self) -> tuple[str, ...]:
-        return (self.government, self.agency, self.title, self.sop_line, self.deadline_line, self.as_of_line)
+        """The rows that repeat on every printed page, then the rest of the title block."""
+        return (self.government, self.agency, self.title, self.draft, self.sop_line, self.deadline_line,
+                self.as_of_line)
+
+
+def draft_line(errors: int) -> str:
+    """What the report says while validation finds errors (in its repeated title rows, and ``lkj report``)."""
+    return f"DRAF - masih ada {errors} kesalahan data, lihat lembar Masalah" if errors else ""
 
 
 # --- Indonesian text helpers -------------------------------------------------------------------------------------
 
 
-def day_minutes(settings: Settings) -> int:
-    """Working minutes of a usual working day in the settings' week (the most common value; 450 by default)."""
-    values = [d.minutes for d in settings.week if d is not None and d.minutes > 0]
-    if not values:
-        return 450
-    counts = Counter(values)
-    best = max(counts.values())
-    return max(v for v, c in counts.items() if c == best)
+def format_duration(minutes: int, per_day: int, *, in_days: bool = True) -> str:
+    """Working time in the one style (:func:`lkj_xl.core.durations.format_working`); ``in_days`` is kept for older
+    callers and no longer changes the text."""
+    return format_working(minutes, per_day)
 
 
-def format_duration(minutes: int, per_day: int, *, in_days: bool) -> str:
-    """Working time, human readable.  ``in_days``: "12 hari kerja 3 jam"; else "2 jam 56 menit"."""
-    minutes = max(0, int(minutes))
-    if not in_days or minutes < per_day:
-        return format_minutes(minutes)
-    days, rest = divmod(minutes, per_day)
-    text = f"{days} hari kerja"
-    return f"{text} {format_minutes(rest)}" if rest else text
-
-
-def format_lateness(minutes: int, per_day: int, *, in_days: bool) -> str:
+def format_lateness(minutes: int, per_day: int, *, in_days: bool = True) -> str:
     """Working time past due: "56 menit kerja", "2 hari kerja 3 jam"; "-" when not late."""
-    if minutes <= 0:
-        return DASH
-    text = format_duration(minutes, per_day, in_days=in_days)
-    return text if "hari kerja" in text else f"{text} kerja"
+    return DASH if minutes <= 0 else format_working(minutes, per_day)
 
 
 def shorten_uraian(text: str, limit: int = URAIAN_MAX) -> str:
@@ -247,38 +225,47 @@ def build_report(
     schedule: CycleSchedule,
     *,
     staff_names: Mapping[int, str] | None = None,
-    head: tuple[str, str, str] | None = None,
     notes: Mapping[int, str] | None = None,
     calendar: WorkingCalendar,
+    cycle: Cycle | None = None,
+    evaluation: EvaluationInput | None = None,
+    signers: tuple[Signer, Signer] | None = None,
+    errors: int = 0,
 ) -> Report:
     """The report of one cycle at ``schedule.as_of``.
 
-    ``staff_names``: step number -> the Pelaksana's name recorded; ``head``: (jabatan as shown, name, NIP formatted) of
-    the signature block; ``notes``: step number -> the Catatan typed.  ``calendar`` (the workbook's working calendar,
-    the same the schedule used) counts working days before/after the deadline.
+    ``staff_names``: step number -> the Pelaksana's name recorded; ``notes``: step number -> the Catatan typed on the
+    step sheet; ``cycle``: the records read (whether a date had a time, Kelengkapan); ``evaluation``: what the
+    evaluator typed on Evaluasi for this year; ``signers``: (preparer, head) from :func:`lkj_xl.core.signature.signers`;
+    ``errors``: the validation errors (a report with errors is a draft and says so).  ``calendar`` (the workbook's
+    working calendar, the same the schedule used) counts working days before/after the deadline.
     """
     staff_names = staff_names or {}
-    notes = notes or {}
+    notes = {n: " ".join(str(t).split()) for n, t in (notes or {}).items() if t}
+    evaluation = evaluation or EvaluationInput()
     per_day = day_minutes(settings)
     by_number = {s.step: s for s in schedule.steps}
+    records = {r.step: r for r in cycle.records} if cycle is not None else {}
+    for step in sop.steps:
+        if step.number not in by_number:
+            raise ValueError(f"Jadwal tidak memuat Langkah {step.number}.")
 
     rows: list[ReportRow] = []
-    evaluations: list[Evaluation] = []
-    chart: list[ChartPoint] = []
+    spans: list[StepSpan] = []
     for step in sop.steps:
-        sched = by_number.get(step.number)
-        if sched is None:
-            raise ValueError(f"Jadwal tidak memuat Langkah {step.number}.")
-        short = shorten_uraian(step.uraian)
-        in_days = _in_days(step, sched, per_day)
-        rows.append(_row(step, sched, short, staff_names.get(step.number), per_day, in_days))
-        evaluations.append(_evaluate(step, sched, short, notes.get(step.number), per_day, in_days, schedule.as_of))
+        sched = by_number[step.number]
+        record = records.get(step.number, StepRecord(step.number))
+        rows.append(_row(step, sched, record, staff_names.get(step.number), per_day))
+        end = sched.completed if sched.completed is not None else (
+            schedule.as_of if sched.status in (STATUS_RUNNING, STATUS_OVERDUE) else None)
+        actual = "belum mulai" if sched.actual_minutes is None else format_working(sched.actual_minutes, per_day)
         std = standard_minutes(step.standard, per_day)
-        chart.append(ChartPoint(
-            label=f"Langkah {step.number}",
-            standard_hours=None if std is None else round(std / 60, 2),
-            actual_hours=None if sched.actual_minutes is None else round(sched.actual_minutes / 60, 2),
-        ))
+        standard = "tanpa standar" if std is None else f"standar {format_working(std, per_day)}"
+        spans.append(StepSpan(f"Langkah {step.number}: {actual} ({standard})", sched.start, end, sched.due))
+    origin, bars = timeline(spans)
+    complete = {n: r.complete for n, r in records.items()}
+    monitoring = monitoring_rows(sop, by_number, complete, notes, evaluation, per_day, schedule.as_of)
+    preparer, head = signers if signers is not None else (Signer("", "", "", ""), Signer(sop.disahkan_oleh, "", "", ""))
 
     return Report(
         year=schedule.year,
@@ -287,15 +274,18 @@ def build_report(
         government=" ".join(settings.government.split()).upper(),
         agency=" ".join(settings.agency.split()).upper(),
         title=f"Laporan Pelaksanaan SOP {sop.nama} {_upper_first(key_title(schedule.year))}",
+        draft=draft_line(errors),
         sop_line=f"SOP Nomor {sop.nomor}, disahkan {sop.tanggal_pengesahan}",
         deadline_line=(f"Batas akhir penyampaian LKj: {format_datetime_id(schedule.deadline)}"
                        if schedule.deadline is not None else "Batas akhir penyampaian: tidak ditetapkan"),
         as_of_line=f"Keadaan per {format_datetime_id(schedule.as_of)}",
         rows=tuple(rows),
-        summary=_summary(schedule, calendar),
-        evaluations=tuple(evaluations),
-        chart=tuple(chart),
-        signature=_signature(sop, settings, schedule, head),
+        summary=_summary(schedule, calendar, monitoring),
+        monitoring=monitoring,
+        criteria=criterion_rows(evaluation),
+        timeline_origin=_timeline_note(origin, schedule.as_of),
+        timeline=bars,
+        signature=Signature(_place_date(settings, schedule.as_of), preparer, head),
     )
 
 
@@ -303,88 +293,48 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _in_days(step: Step, sched: StepSchedule, per_day: int) -> bool:
-    """Describe this step's durations in working days?"""
-    if step.standard is not None:
-        return step.standard.kind == DAYS
-    return (sched.actual_minutes or 0) >= per_day
+def _timeline_note(origin: datetime | None, as_of: datetime) -> str:
+    if origin is None:
+        return "Belum ada langkah yang dimulai."
+    return (f"Sumbu mendatar: hari kalender sejak {format_datetime_id(origin)} (hari ke-0). Biru: waktu aktual "
+            f"dalam standar; abu-abu: sisa waktu standar; merah: melebihi standar; hijau: langkah tanpa standar "
+            f"waktu. Langkah yang masih berjalan dihitung sampai {format_datetime_id(as_of)}. Batang yang sangat "
+            f"pendek dipanjangkan agar terlihat; lamanya tertulis pada label.")
 
 
-def _row(step: Step, sched: StepSchedule, short: str, name: str | None, per_day: int, in_days: bool) -> ReportRow:
+def _place_date(settings: Settings, as_of: datetime) -> str:
+    place = " ".join(str(getattr(settings, "place", "") or "").split())
+    return f"{place or BLANK_LINE[:20]}, {format_date_id(as_of.date())}"
+
+
+def _shown(instant: datetime | None, has_time: bool) -> str:
+    if instant is None:
+        return ""
+    return format_datetime_id(instant) if has_time else format_date_id(instant.date())
+
+
+def _row(step: Step, sched: StepSchedule, record: StepRecord, name: str | None, per_day: int) -> ReportRow:
     name = " ".join(str(name).split()) if name else ""
     pelaksana = f"{step.actor} {EM_DASH} {name}" if name else step.actor
-    actual = DASH if sched.actual_minutes is None else format_duration(sched.actual_minutes, per_day, in_days=in_days)
+    actual = DASH if sched.actual_minutes is None else format_working(sched.actual_minutes, per_day)
+    due = _shown(sched.due, True) if sched.due is not None else ("" if step.standard is not None else DASH)
     return ReportRow(
         number=step.number,
-        uraian=short,
+        uraian=" ".join(step.uraian.split()),
         pelaksana=pelaksana,
-        received=sched.received,
-        completed=sched.completed,
+        received=_shown(sched.received, record.received_has_time),
+        completed=_shown(sched.completed, record.completed_has_time),
         standard=describe_standard(step.standard),
         actual=actual,
-        due=sched.due,
+        due=due,
         has_standard=step.standard is not None,
         status=sched.status,
         status_label=STATUS_LABELS[sched.status],
-        lateness=format_lateness(sched.late_minutes, per_day, in_days=in_days),
+        lateness=format_lateness(sched.late_minutes, per_day),
     )
 
 
-def _evaluate(step: Step, sched: StepSchedule, short: str, note: str | None, per_day: int,
-              in_days: bool, as_of: datetime) -> Evaluation:
-    late = format_lateness(sched.late_minutes, per_day, in_days=in_days)
-    latest = format_datetime_id(sched.latest_finish) if sched.latest_finish is not None else ""
-    # Without a final deadline there is no backward plan: nothing is "past its latest finish".
-    past_latest = sched.latest_finish is not None and as_of > sched.latest_finish
-    status = sched.status
-    if status == STATUS_DONE_ON_TIME:
-        verdict, action = EVAL_GOOD, "Pertahankan"
-    elif status == STATUS_DONE_LATE:
-        verdict = EVAL_BAD
-        action = (f"Langkah melebihi standar waktu {late}; tinjau beban kerja pelaksana atau usulkan revisi "
-                  f"standar waktu SOP")
-    elif status == STATUS_DONE and step.standard is not None:
-        # Done with a standard but no start known (no Diterima, previous step not done): cannot be judged.
-        verdict = EVAL_UNKNOWN
-        action = "Waktu diterima tidak tercatat sehingga ketepatan waktu tidak dapat dinilai; lengkapi kolom Diterima"
-    elif status == STATUS_DONE:
-        verdict = EVAL_GOOD
-        if sched.actual_minutes is not None and sched.actual_minutes >= per_day:
-            took = format_duration(sched.actual_minutes, per_day, in_days=True)
-            action = (f"Langkah tanpa standar waktu ini memakan {took}; tetapkan standar waktu untuk langkah ini "
-                      f"pada revisi SOP")
-        else:
-            action = "Pertahankan"
-    elif status == STATUS_OVERDUE:
-        verdict = EVAL_BAD
-        action = f"Segera selesaikan; sudah terlambat {late} dari batas waktu {format_datetime_id(sched.due)}"
-    elif status == STATUS_RUNNING:
-        verdict = EVAL_GOOD
-        if past_latest:
-            action = f"Segera selesaikan; menurut jadwal mundur langkah ini seharusnya selesai paling lambat {latest}"
-        elif sched.due is not None:
-            action = f"Selesaikan sebelum batas waktu {format_datetime_id(sched.due)}"
-            if sched.latest_finish is not None and sched.latest_finish < sched.due:
-                action += f"; agar batas akhir terpenuhi, selesaikan paling lambat {latest}"
-        elif latest:
-            action = f"Selesaikan paling lambat {latest} agar batas akhir terpenuhi"
-        else:
-            action = "Selesaikan sesuai SOP"
-    else:  # STATUS_NOT_STARTED
-        verdict = EVAL_NOT_DONE
-        if past_latest:
-            action = (f"Segera laksanakan; menurut jadwal mundur langkah ini seharusnya selesai paling lambat "
-                      f"{latest}")
-        elif latest:
-            action = f"Laksanakan sesuai SOP; selesaikan paling lambat {latest} agar batas akhir terpenuhi"
-        else:
-            action = "Laksanakan sesuai SOP"
-    return Evaluation(step.number, short, verdict, " ".join(str(note).split()) if note else "", action)
-
-
-def _relative_to_deadline(instant: datetime, deadline: datetime | None, calendar: WorkingCalendar) -> str:
-    if deadline is None:
-        return "tanpa batas akhir"
+def _relative_to_deadline(instant: datetime, deadline: datetime, calendar: WorkingCalendar) -> str:
     if instant <= deadline:
         days = calendar.working_days_between(instant.date(), deadline.date())
         return "pada hari batas akhir" if days == 0 else f"{days} hari kerja sebelum batas akhir"
@@ -392,7 +342,7 @@ def _relative_to_deadline(instant: datetime, deadline: datetime | None, calendar
     return "melewati batas akhir" if days == 0 else f"{days} hari kerja setelah batas akhir"
 
 
-def _summary(schedule: CycleSchedule, calendar: WorkingCalendar) -> Summary:
+def _summary(schedule: CycleSchedule, calendar: WorkingCalendar, monitoring: tuple[MonitoringRow, ...]) -> Summary:
     n = len(schedule.steps)
     count = schedule.on_time_count
     late = [s.step for s in schedule.steps if s.status in (STATUS_DONE_LATE, STATUS_OVERDUE)]
@@ -439,33 +389,19 @@ def _summary(schedule: CycleSchedule, calendar: WorkingCalendar) -> Summary:
                         f"selesai; segera tindak lanjuti.")
         if schedule.unplanned_steps:
             verdict += f" {unplanned_message(schedule.unplanned_steps)}."
+    judged = sum(1 for row in monitoring if row.judged)
+    judged_line = (f"Penilaian penilai (lembar Evaluasi): {judged} dari {n} langkah"
+                   + ("." if judged == n else "; selebihnya saran dari data, ditandai \"(saran)\"."))
     return Summary(count, n, on_time, delivery, verdict, delivered_at,
-                   CYCLE_DELIVERED if delivered_at is not None else schedule.overall)
-
-
-def _signature(sop: Sop, settings: Settings, schedule: CycleSchedule, head: tuple[str, str, str] | None) -> Signature:
-    place = place_of(settings.government)
-    place_date = f"{place}, {format_date_id(schedule.as_of.date())}" if place else format_date_id(schedule.as_of)
-    if head is None:
-        jabatan, name, nip = sop.disahkan_oleh, "", ""
-    else:
-        jabatan, name, nip = (" ".join(str(v or "").split()) for v in head)
-    return Signature(
-        place_date=place_date,
-        acknowledged="Mengetahui,",
-        jabatan=jabatan or sop.disahkan_oleh,
-        name=name or NAME_PLACEHOLDER,
-        nip=f"NIP. {nip}" if nip else NIP_PLACEHOLDER,
-    )
+                   CYCLE_DELIVERED if delivered_at is not None else schedule.overall, judged_line)
 
 
 __all__ = [
-    "ChartPoint",
     "EVAL_BAD",
     "EVAL_GOOD",
     "EVAL_NOT_DONE",
+    "EVAL_RUNNING",
     "EVAL_UNKNOWN",
-    "Evaluation",
     "Report",
     "ReportRow",
     "Signature",
@@ -473,6 +409,7 @@ __all__ = [
     "build_report",
     "day_minutes",
     "describe_standard",
+    "draft_line",
     "format_date_id",
     "format_datetime_id",
     "format_duration",

@@ -36,6 +36,10 @@ class Settings:
     #: The SMTP rows of Pengaturan as typed, label -> text ("Server SMTP", "Port SMTP", "Keamanan SMTP",
     #: "Pengguna SMTP", "Pengirim email"); blank rows absent.  Never a password.
     smtp: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: The report's signature block: the place ("Madiun") and the name (from Pegawai) of who prepared the report;
+    #: "" when blank (a located warning says so; the place is never guessed from the government's name).
+    place: str = ""
+    preparer: str = ""
     #: "Periode siklus": tahunan (SOP 3.1.2.6), semesteran, triwulanan, bulanan or per kegiatan
     #: (lkj_xl.core.periods.PERIOD_KINDS).
     period_kind: str = TAHUNAN

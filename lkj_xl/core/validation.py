@@ -311,6 +311,9 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int | Period, 
             state.received.value if state.received else None,
             state.completed.value if state.completed else None,
             _clean_text(state.entry.pelaksana) if state.entry is not None else None,
+            received_has_time=state.received.has_time if state.received else True,
+            completed_has_time=state.completed.has_time if state.completed else True,
+            complete=_kelengkapan(state.entry.kelengkapan) if state.entry is not None else None,
         )
         for state in states
     )

@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lkj_xl.core.dates import format_datetime_id
+from lkj_xl.core.durations import format_working
 from lkj_xl.core.reminders import (
     REASON_LABELS,
     REASON_OVERDUE,
     Reminder,
-    format_hours,
     format_phone,
     message_text,
     procedure_title,
@@ -52,7 +52,7 @@ def render_html(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: da
             mailto = f"mailto:{r.email}?subject={quote(subject([r], sop, year), safe='')}&body={quote(text, safe='')}"
             links.append(f'<a href="{escape(mailto)}">{escape(r.email)}</a>')
         contact = "<br>".join(links) if links else "tanpa kontak"
-        late = f"{format_hours(r.late_minutes)} jam kerja" if r.late_minutes else "-"
+        late = format_working(r.late_minutes) if r.late_minutes else "-"
         rows.append(
             f'<tr class="{"terlambat" if r.reason == REASON_OVERDUE else ""}">'
             f"<td>{r.step}</td><td>{escape(r.actor)}</td>"

@@ -7,19 +7,18 @@ shell's job (a file is saved atomically with a backup; a live workbook is Excel'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
-from lkj_xl.core.sop import split_acting
 from lkj_xl.workbook import layout, reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
 from lkj_xl.workbook.reader import Tracker
 from lkj_xl.workbook import writers
+from lkj_xl.workbook.report_inputs import report_inputs
 from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
-from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import actual_history, step_plans
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
@@ -211,6 +210,8 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
                                   if s.done), before=key)
         schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,
                                         step_plans(tracker.sop, history), has_deadline=deadline is not None)
+    problems += report_inputs(tracker, year, cycles[year], signature=False,
+                              entry_key=lambda e: _entry_year(e, kind))[1]  # what the evaluator typed
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
     from lkj_xl.workbook.closing import edit_warnings, read_closed
@@ -323,13 +324,25 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
 
     analysis = analyse(book, as_of=as_of, year=year, period=period)
     as_of = analysis.as_of
+    # the signature block's warnings belong to making the report: listed on Masalah and printed by the shell
+    inputs, found = report_inputs(analysis.tracker, analysis.year, analysis.cycle, entry_key=_key_of(analysis))
+    analysis = replace(analysis, problems=_dedupe(analysis.problems + _locate(analysis.tracker, found)))
     book = GuardedBook(book, analysis.owned)
     at = _recorded(recorded_at, analysis)
     _write_refresh(book, analysis, at)
-    if analysis.year not in analysis.closed:  # a closed cycle's signed report is the file kept beside the tracker
+    from lkj_xl.workbook.report_sheet import template_matches
+
+    if analysis.year in analysis.closed:
+        pass  # a closed cycle's signed report is the file kept beside the tracker: Laporan stays as it is
+    elif template_matches(book, len(analysis.tracker.sop.steps)):
         write_report(book, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
-                                        calendar=analysis.calendar, **_report_context(analysis)))
+                                        calendar=analysis.calendar, errors=len(analysis.errors), **inputs))
         fit_report(book, len(analysis.tracker.sop.steps))
+    else:  # a Laporan of an older layout: its rows are elsewhere; `lkj upgrade` makes the current one
+        analysis = replace(analysis, problems=analysis.problems + (LocatedProblem(
+            layout.SHEET_REPORT, None, ERROR, "laporan_tata_letak_lama",
+            "Lembar Laporan dibuat dengan tata letak lama, jadi laporan baru tidak ditulis di situ (kolom terhitung, "
+            "Beranda dan Masalah tetap diperbarui). Jalankan `lkj upgrade`, lalu buat laporan lagi."),))
     who = user if user is not None else book.user_name()
     _add_extra_history(book, at, as_of, who, _lines(extra_history, as_of))
     writers.append_history(book, at, who, ACTION_LABELS[ACTION_REPORT], _summary(analysis), as_of=as_of)
@@ -398,8 +411,9 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
     guarded = GuardedBook(book, analysis.owned)
     closed_at = _recorded(closed_at, analysis)
     _write_refresh(guarded, analysis, closed_at)
+    inputs, _ = report_inputs(analysis.tracker, year, analysis.cycle, entry_key=_key_of(analysis))
     write_report(guarded, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
-                                       calendar=analysis.calendar, **_report_context(analysis)))
+                                       calendar=analysis.calendar, **inputs))
     fit_report(guarded, len(analysis.tracker.sop.steps))
     report_values = guarded.read(layout.SHEET_REPORT)
     tracker = analysis.tracker
@@ -417,37 +431,10 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
     return Closing(analysis, report_values, number)
 
 
-def _report_context(analysis: Analysis) -> dict[str, Any]:
-    """Who did each step, the notes typed, and who signs the report (from the Pegawai sheet)."""
-    from lkj_xl.core.nip import format_nip, parse_nip
-
-    tracker, year = analysis.tracker, analysis.year
-    names: dict[int, str] = {}
-    notes: dict[int, str] = {}
-    for entry in tracker.entries:
-        if _entry_year(entry, tracker.settings.period_kind) != year:
-            continue
-        if as_text(entry.pelaksana):
-            names[entry.step] = as_text(entry.pelaksana)
-        if as_text(entry.catatan):
-            notes[entry.step] = as_text(entry.catatan)
-    # The report is signed by the head of the agency: the SOP's first role (Kepala Dinas; in an Inspektorat the
-    # Inspektur, the SOP's "Disahkan oleh").  An acting head (Keterangan "Plt."/"Plh.") signs with that prefix.
-    head = None
-    head_role = tracker.sop.roles[0] if tracker.sop.roles else ""
-    for person in tracker.staff:
-        if as_text(person.jabatan).lower() == head_role.lower() and as_text(person.nama):
-            title = tracker.sop.disahkan_oleh or head_role
-            acting, _ = split_acting(as_text(person.keterangan))
-            if acting is not None:
-                title = f"{acting} {title}"
-            try:
-                nip = format_nip(parse_nip(person.nip))
-            except ParseError:
-                nip = as_text(person.nip)
-            head = (title, as_text(person.nama), nip)
-            break
-    return {"staff_names": names, "head": head, "notes": notes}
+def _key_of(analysis: Analysis) -> Any:
+    """The cycle key of a step entry (a year, or a period of a non-yearly SOP)."""
+    kind = analysis.tracker.settings.period_kind
+    return lambda entry: _entry_year(entry, kind)
 
 
 def _summary(analysis: Analysis) -> str:

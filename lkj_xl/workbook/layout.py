@@ -51,6 +51,7 @@ SHEET_SETTINGS = "Pengaturan"
 SHEET_HOLIDAYS = "Hari Libur"
 SHEET_STAFF = "Pegawai"
 SHEET_REPORT = "Laporan"
+SHEET_EVALUATION = "Evaluasi"  # layout version 3: what the SOP's evaluator decides, typed by a person
 SHEET_PROBLEMS = "Masalah"
 SHEET_HISTORY = "Riwayat"
 #: Layout version 3: the closed cycles (``lkj tutup``), one row each, written by the engine only.
@@ -84,7 +85,7 @@ def sheet_order(step_numbers) -> list[str]:
     """Every sheet of a tracker, in workbook order."""
     return ([SHEET_HOME, SHEET_SOP, SHEET_SETTINGS, SHEET_HOLIDAYS, SHEET_STAFF]
             + [step_sheet(n) for n in step_numbers]
-            + [SHEET_REPORT, SHEET_PROBLEMS, SHEET_HISTORY, SHEET_CLOSED])
+            + [SHEET_EVALUATION, SHEET_REPORT, SHEET_PROBLEMS, SHEET_HISTORY, SHEET_CLOSED])
 
 
 def quote_sheet(name: str) -> str:
@@ -94,9 +95,10 @@ def quote_sheet(name: str) -> str:
 
 # --- display formats -----------------------------------------------------------------------------------------------
 
-#: Indonesian (LCID 0421) date-time display, e.g. "06 Januari 2026 08:00" (the cell format; prose uses lkj_xl.core.dates).
-DATETIME_FORMAT = "[$-421]dd mmmm yyyy hh:mm"
-DATE_FORMAT = "[$-421]dd mmmm yyyy"
+#: Indonesian (LCID 0421) date-time display, the one style people read: "6 Januari 2026 08.00" (PUEBI: time with a
+#: dot), the same text lkj_xl.core.dates gives in prose.  A date without a time: DATE_FORMAT, "6 Januari 2026".
+DATETIME_FORMAT = '[$-421]d mmmm yyyy hh"."mm'
+DATE_FORMAT = "[$-421]d mmmm yyyy"
 TIME_FORMAT = "hh:mm"
 HOURS_FORMAT = "0.00"
 TEXT_FORMAT = "@"
@@ -245,6 +247,11 @@ P_SMTP_FROM = "Pengirim email"
 SMTP_LABELS: tuple[str, ...] = (P_SMTP_HOST, P_SMTP_PORT, P_SMTP_SECURITY, P_SMTP_USER, P_SMTP_FROM)
 #: The choices of "Keamanan SMTP" (dropdown).
 SMTP_SECURITY_CHOICES: tuple[str, ...] = ("Tanpa", "STARTTLS", "SSL")
+# The report's signature block (layout version 3): the place of "Madiun, 6 Maret 2026" and who prepared the report
+# (a name from Pegawai); the other signer, "Mengetahui", is the head of the agency found on Pegawai by Jabatan.
+P_PLACE = "Tempat"
+P_PREPARER = "Penyusun laporan"
+REPORT_SETTING_LABELS: tuple[str, ...] = (P_PLACE, P_PREPARER)
 # The cycle and the clock (layout version 3): how often the SOP runs, when a period is due, the time zone.
 P_PERIOD_KIND = "Periode siklus"
 P_DEADLINE_RULE = "Aturan batas akhir"
@@ -254,9 +261,9 @@ CYCLE_LABELS: tuple[str, ...] = (P_PERIOD_KIND, P_DEADLINE_RULE, P_TIMEZONE)
 PERIOD_KIND_CHOICES: tuple[str, ...] = PERIOD_KINDS
 TIMEZONE_CHOICES: tuple[str, ...] = ZONE_NAMES
 SETTINGS_LABELS: tuple[str, ...] = (P_YEAR, P_AGENCY, P_GOVERNMENT, P_DEADLINE, P_DUE_SOON, P_BACKUPS, P_VERSION,
-                                    *SMTP_LABELS, *CYCLE_LABELS)
+                                    *SMTP_LABELS, *CYCLE_LABELS, *REPORT_SETTING_LABELS)
 #: Rows an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
-SETTINGS_OPTIONAL: tuple[str, ...] = (*SMTP_LABELS, *CYCLE_LABELS)
+SETTINGS_OPTIONAL: tuple[str, ...] = (*SMTP_LABELS, *CYCLE_LABELS, *REPORT_SETTING_LABELS)
 SETTINGS_HEADER = ("Pengaturan", "Nilai", "Keterangan / Sumber")
 SETTINGS_HEADER_ROW = 4
 SETTINGS_FIRST_ROW = 5
@@ -327,11 +334,12 @@ E_ROLE = "Jabatan"
 E_NOTE = "Keterangan"
 E_WHATSAPP = "No. WhatsApp"  # = lkj_xl.core.reminders.F_WHATSAPP (layout version 2)
 E_EMAIL = "Email"  # = lkj_xl.core.reminders.F_EMAIL (layout version 2)
-STAFF_HEADERS: tuple[str, ...] = (E_NAME, E_NIP, E_ROLE, E_NOTE, E_WHATSAPP, E_EMAIL)
+E_RANK = "Pangkat/Golongan"  # the signature block's second line, e.g. "Pembina Utama Muda (IV/c)" (layout version 3)
+STAFF_HEADERS: tuple[str, ...] = (E_NAME, E_NIP, E_ROLE, E_NOTE, E_WHATSAPP, E_EMAIL, E_RANK)
 #: Columns an older layout lacks: absent, they read as blank, with the one "jalankan `lkj upgrade`" warning.
-STAFF_OPTIONAL: tuple[str, ...] = (E_WHATSAPP, E_EMAIL)
+STAFF_OPTIONAL: tuple[str, ...] = (E_WHATSAPP, E_EMAIL, E_RANK)
 STAFF_ATTRIBUTES = {E_NAME: "nama", E_NIP: "nip", E_ROLE: "jabatan", E_NOTE: "keterangan", E_WHATSAPP: "whatsapp",
-                    E_EMAIL: "email"}
+                    E_EMAIL: "email", E_RANK: "pangkat"}
 STAFF_TABLE_NAME = "tblPegawai"
 STAFF_FREE_ROWS = 20
 STAFF_NAME_ROWS = 500  # DaftarPegawai reaches this many rows below the header
@@ -384,6 +392,27 @@ def step_headers(kind: str) -> tuple[str, ...]:
     """A step table's headers for a period kind (the key column first)."""
     return (key_header(kind),) + STEP_HEADERS[1:]
 COMPUTED_NOTE = "dihitung otomatis"
+
+# --- Evaluasi (layout version 3) -----------------------------------------------------------------------------------
+# The SOP monitoring and evaluation of Permenpan RB 35/2012 as the evaluator decides it: one block of rows per
+# reporting year, a row per step ("Langkah", No = the step) and per criterion ("Kriteria", No = 1..7).  Typed by a
+# person; the report copies it and suggests a Penilaian only where nothing was typed.
+
+V_YEAR = "Tahun"
+V_PART = "Bagian"
+V_NO = "No"
+V_TEXT = "Prosedur / Kriteria"
+V_VERDICT = "Penilaian"
+V_NOTE = "Catatan Hasil Penilaian"
+V_ACTION = "Tindakan yang Harus Diambil"
+EVALUATION_HEADERS: tuple[str, ...] = (V_YEAR, V_PART, V_NO, V_TEXT, V_VERDICT, V_NOTE, V_ACTION)
+EVALUATION_REQUIRED: tuple[str, ...] = (V_YEAR, V_PART, V_NO, V_VERDICT)
+#: Column label -> attribute of :class:`lkj_xl.core.evaluation.EvaluationEntry`.
+EVALUATION_ATTRIBUTES = {V_YEAR: "year", V_PART: "part", V_NO: "number", V_TEXT: "text", V_VERDICT: "verdict",
+                         V_NOTE: "note", V_ACTION: "action"}
+EVALUATION_TABLE_NAME = "tblEvaluasi"
+EVALUATION_HEADER_ROW = 4
+EVALUATION_FREE_ROWS = 15  # empty table rows left below the prefilled block
 
 # --- Masalah, Riwayat ----------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from lkj_xl.core.entries import (
-    AREA_BOOK, AREA_CELL, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, Location,
+    AREA_BOOK, AREA_CELL, AREA_EVALUATION, AREA_HOLIDAYS, AREA_SETTINGS, AREA_SOP, AREA_STAFF, AREA_STEP, Location,
 )
 from lkj_xl.core.sop import IDENTITY_FIELDS
 from lkj_xl.core.values import normalize_label
@@ -26,10 +26,11 @@ _ATTRIBUTE_LABELS: dict[str, dict[str, str]] = {
     AREA_STEP: {normalize_label(attr): label for label, attr in layout.STEP_ATTRIBUTES.items()},
     AREA_STAFF: {normalize_label(attr): label for label, attr in layout.STAFF_ATTRIBUTES.items()},
     AREA_SOP: {normalize_label(attr): label for label, attr in layout.SOP_ATTRIBUTES.items()},
+    AREA_EVALUATION: {normalize_label(attr): label for label, attr in layout.EVALUATION_ATTRIBUTES.items()},
 }
 #: the sheet an area's problems are on when no cell is known
 _AREA_SHEETS = {AREA_STAFF: layout.SHEET_STAFF, AREA_HOLIDAYS: layout.SHEET_HOLIDAYS, AREA_SOP: layout.SHEET_SOP,
-                AREA_SETTINGS: layout.SHEET_SETTINGS}
+                AREA_SETTINGS: layout.SHEET_SETTINGS, AREA_EVALUATION: layout.SHEET_EVALUATION}
 
 
 def _field(area: str, field: str | None) -> str:
@@ -121,6 +122,9 @@ def build_index(read: Any) -> CellIndex:
     if read.holiday_table is not None:
         index.add_table(AREA_HOLIDAYS, read.holiday_table, _table_rows(read.holiday_table, read.holiday_rows),
                         layout.H_DATE)
+    if read.evaluation_table is not None:
+        index.add_table(AREA_EVALUATION, read.evaluation_table,
+                        _table_rows(read.evaluation_table, read.evaluation_rows), layout.V_YEAR)
     if read.sop_table is not None:
         index.add_table(AREA_SOP, read.sop_table, dict(read.sop_rows), layout.S_NO)
         for label, column in read.sop_table.columns.items():  # a column as a whole: its header cell

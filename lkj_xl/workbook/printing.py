@@ -104,25 +104,14 @@ def fit_problems(book: Book, rows: Sequence[Sequence[Any]], cleared: int) -> Non
 
 
 def fit_report(book: Book, steps: int) -> None:
-    """Laporan after a report: the step, summary and evaluation rows tall enough for their text (never lower than
-    the template's 30 points, so a short row still reads as a table row), and the print area down to the last used
-    row of the printed columns."""
-    from lkj_xl.workbook.report_sheet import COLUMN_WIDTHS, LAST_COL, STEPS_FIRST_ROW, SUMMARY_LABELS, ReportLayout
+    """Laporan after a report: the print area down to the last used row of the printed columns.  Its rows' heights
+    are set by :func:`lkj_xl.workbook.report_sheet.write_report` (``row_heights``), which knows each form's merged
+    spans."""
+    from lkj_xl.workbook.report_sheet import LAST_COL, ReportLayout
 
     sheet = layout.SHEET_REPORT
-    lay = ReportLayout(steps)
     values = book.read(sheet)
-
-    def rows(first: int, last: int) -> list[list[Any]]:
-        return [(values[r - 1][:LAST_COL] if r <= len(values) else []) for r in range(first, last + 1)]
-
-    # a step row has a cell per column; the summary and evaluation cells are merged over the empty cells right of
-    # them
-    for (first, last), span in (((STEPS_FIRST_ROW, lay.steps_last_row), False),
-                                ((lay.summary_row, lay.summary_row + len(SUMMARY_LABELS) - 1), True),
-                                ((lay.eval_first_row, lay.eval_last_row), True)):
-        fit_rows(book, sheet, first, rows(first, last), COLUMN_WIDTHS, span=span, minimum=30.0)
-    last = max(lay.last_row, last_used_row(values, LAST_COL))
+    last = max(ReportLayout(steps).last_row, last_used_row(values, LAST_COL))
     book.set_print_area(sheet, f"A1:{column_letter(LAST_COL)}{last}")
 
 

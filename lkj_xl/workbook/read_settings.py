@@ -125,7 +125,8 @@ def read_settings(reader: Any, positions: dict[str, Any], fallback_year: int) ->
     return Settings(year=year, agency=agency, government=government, deadline_override=deadline, week=week,
                     special=special,
                     due_soon_hours=due_soon, backups=backups, smtp=smtp, period_kind=kind, deadline_rule=rule,
-                    timezone=zone)
+                    timezone=zone, place=" ".join(as_text(value(layout.P_PLACE)).split()),
+                    preparer=" ".join(as_text(value(layout.P_PREPARER)).split()))
 
 
 def _read_cycle_rows(value, bad) -> tuple[str, DeadlineRule | None, str]:

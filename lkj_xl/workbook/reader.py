@@ -36,6 +36,7 @@ from lkj_xl.core.values import as_int, as_text, is_blank, read_yes
 from lkj_xl.core.dates import format_date_id, parse_datetime
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import TAHUNAN
+from lkj_xl.core.evaluation import EvaluationEntry
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import (
     DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu, split_participants,
@@ -67,6 +68,8 @@ class ReadLayout:
     holiday_rows: int = 0  # likewise for Hari Libur
     special_rows: tuple[int, ...] = ()  # sheet rows of the special-hours table read
     steps: Mapping[int, StepSheetPos] = field(default_factory=dict)
+    evaluation_table: TablePos | None = None  # tblEvaluasi (layout version 3)
+    evaluation_rows: int = 0
 
 
 # --- the tracker ---------------------------------------------------------------------------------------------------
@@ -84,6 +87,8 @@ class Tracker:
     entries: list[StepEntry]
     problems: list[Problem]
     removed_holidays: frozenset[date] = frozenset()  # dates marked "Bukan libur": never holidays
+    #: rows of the Evaluasi sheet's table, as typed (layout version 3; none in an older tracker)
+    evaluations: tuple[EvaluationEntry, ...] = ()
     holiday_names: Mapping[date, str] = field(default_factory=dict, compare=False)
     layout: ReadLayout = field(default_factory=ReadLayout, compare=False, repr=False)
 
@@ -170,8 +175,8 @@ class _Reader:
     def _unknown_sheets_hint(self) -> str:
         """Sheets the layout does not know (a renamed sheet shows up here), for the missing-sheet message."""
         known = {layout.normalize_label(n) for n in (layout.SHEET_HOME, layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS,
-                                                  layout.SHEET_STAFF, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY,
-                                                  layout.SHEET_CLOSED, "xlwings.conf")}
+                                                  layout.SHEET_STAFF, layout.SHEET_EVALUATION, layout.SHEET_REPORT, layout.SHEET_PROBLEMS,
+                                                  layout.SHEET_HISTORY, layout.SHEET_CLOSED, "xlwings.conf")}
         unknown = [n for n in self.sheets if layout.normalize_label(n) not in known and layout.step_of_sheet(n) is None]
         if not unknown:
             return ""
@@ -221,13 +226,14 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     holidays, years, removed, names = _read_holidays(reader, positions)
     staff = _read_staff(reader, positions)
     entries = read_steps(reader, positions, sop)
+    evaluations = _read_evaluation(reader, positions)
     for name in (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY):
         if name not in reader.sheets:
             reader.sheet(name, WARNING)
     _outdated_warning(reader)
 
     return Tracker(settings=settings, sop=sop, holidays=holidays, holiday_years=years, staff=staff, entries=entries,
-                   problems=reader.problems, removed_holidays=removed, holiday_names=names,
+                   problems=reader.problems, removed_holidays=removed, holiday_names=names, evaluations=evaluations,
                    layout=ReadLayout(**positions))
 
 
@@ -468,6 +474,23 @@ def _read_staff(reader: _Reader, positions: dict[str, Any]) -> list[StaffEntry]:
         if not blank:
             staff.append(StaffEntry(index, **{layout.STAFF_ATTRIBUTES[k]: v for k, v in data.items()}))
     return staff
+
+
+def _read_evaluation(reader: _Reader, positions: dict[str, Any]) -> tuple[EvaluationEntry, ...]:
+    """The Evaluasi sheet's table (layout version 3): absent in an older tracker, which the one upgrade warning
+    names."""
+    sheet = layout.SHEET_EVALUATION
+    if sheet not in reader.sheets:
+        reader.outdated.append(f"lembar \"{sheet}\"")
+        return ()
+    values = reader.sheet(sheet)
+    pos = reader.table(sheet, values, layout.EVALUATION_HEADERS, layout.EVALUATION_REQUIRED, 3, "evaluasi")
+    if pos is None or values is None:
+        return ()
+    positions["evaluation_table"] = pos
+    positions["evaluation_rows"] = max(len(values) - pos.header_row, 0)
+    return tuple(EvaluationEntry(index, **{layout.EVALUATION_ATTRIBUTES[k]: v for k, v in data.items()})
+                 for index, data, blank in table_values(values, pos, layout.EVALUATION_HEADERS) if not blank)
 
 
 # --- calendar ------------------------------------------------------------------------------------------------------

@@ -146,9 +146,10 @@ def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) ->
 
 def _plan_note(tracker: Tracker, schedule: CycleSchedule) -> str:
     """What the projection could not count, else where the durations of steps without a standard came from."""
+    from lkj_xl.core.durations import day_minutes, format_working
     from lkj_xl.core.plan import PLAN_HISTORY, PLAN_RENCANA, unplanned_message
-    from lkj_xl.core.sop import format_minutes
 
+    per_day = day_minutes(tracker.settings)
     if schedule.delivered:
         return "-"
     if schedule.unplanned_steps:
@@ -162,18 +163,18 @@ def _plan_note(tracker: Tracker, schedule: CycleSchedule) -> str:
                 text = tracker.sop.step(s.step).waktu_rencana
             except KeyError:
                 text = ""
-            parts.append(f"Langkah {s.step}: Waktu Rencana {text or format_minutes(s.planned_minutes) + ' kerja'}")
+            parts.append(f"Langkah {s.step}: Waktu Rencana {text or format_working(s.planned_minutes, per_day)}")
         elif s.plan_source == PLAN_HISTORY:
-            parts.append(f"Langkah {s.step}: {format_minutes(s.planned_minutes)} kerja (median siklus sebelumnya)")
+            parts.append(f"Langkah {s.step}: {format_working(s.planned_minutes, per_day)} (median siklus sebelumnya)")
     if not parts:
         return "Semua langkah yang belum selesai punya standar waktu SOP."
     return "Tanpa standar SOP, dihitung dengan " + "; ".join(parts) + "."
 
 
 def _overdue_text(schedule: CycleSchedule) -> str:
-    from lkj_xl.core.sop import format_minutes
+    from lkj_xl.core.durations import format_working  # the one duration style (a 450-minute working day)
 
-    items = [f"Langkah {s.step} ({s.actor}), lewat {format_minutes(s.late_minutes)} kerja dari batas waktunya"
+    items = [f"Langkah {s.step} ({s.actor}), lewat {format_working(s.late_minutes)} dari batas waktunya"
              for s in schedule.steps if s.step in schedule.overdue_steps]
     return "; ".join(items) if items else "Tidak ada"
 

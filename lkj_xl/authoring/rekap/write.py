@@ -18,7 +18,7 @@ from lkj_xl.core.schedule import (
     CYCLE_AT_RISK, CYCLE_DELIVERED, CYCLE_LABELS, CYCLE_LATE, CYCLE_ON_TRACK, STATUS_DONE, STATUS_DONE_LATE,
     STATUS_DONE_ON_TIME, STATUS_NOT_STARTED, STATUS_OVERDUE, STATUS_RUNNING,
 )
-from lkj_xl.core.sop import format_minutes
+from lkj_xl.core.durations import format_working
 from lkj_xl.workbook.layout import DATETIME_FORMAT
 
 SHEET_RECAP = "Rekap"
@@ -47,9 +47,9 @@ TITLE_ROWS = 3  # title, as-of line, blank; the header is the next row
 def step_short(status: str, late_minutes: int) -> str:
     """A matrix cell: the step's status in a few words."""
     if status == STATUS_OVERDUE:
-        return f"Terlambat {format_minutes(late_minutes)}"
+        return f"Terlambat {format_working(late_minutes)}"
     if status == STATUS_DONE_LATE:
-        return f"Selesai, terlambat {format_minutes(late_minutes)}"
+        return f"Selesai, terlambat {format_working(late_minutes)}"
     return {STATUS_NOT_STARTED: "Belum mulai", STATUS_RUNNING: "Berjalan", STATUS_DONE_ON_TIME: "Tepat waktu",
             STATUS_DONE: "Selesai"}.get(status, status)
 
