@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
-from lkj_xl.workbook import layout, reader
+from lkj_xl.workbook import reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
 from lkj_xl.workbook.reader import Tracker
 from lkj_xl.workbook import writers

@@ -37,6 +37,7 @@ from lkj_xl.core.dates import format_date_id, parse_datetime
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.core.evaluation import EvaluationEntry
+from lkj_xl.workbook.read_evaluation import read_evaluation_table
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import (
     DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu, split_participants,
@@ -226,7 +227,7 @@ def load_tracker(book: Book, *, default_year: int | None = None) -> Tracker:
     holidays, years, removed, names = _read_holidays(reader, positions)
     staff = _read_staff(reader, positions)
     entries = read_steps(reader, positions, sop)
-    evaluations = _read_evaluation(reader, positions)
+    evaluations = read_evaluation_table(reader, positions)
     for name in (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY):
         if name not in reader.sheets:
             reader.sheet(name, WARNING)
@@ -474,23 +475,6 @@ def _read_staff(reader: _Reader, positions: dict[str, Any]) -> list[StaffEntry]:
         if not blank:
             staff.append(StaffEntry(index, **{layout.STAFF_ATTRIBUTES[k]: v for k, v in data.items()}))
     return staff
-
-
-def _read_evaluation(reader: _Reader, positions: dict[str, Any]) -> tuple[EvaluationEntry, ...]:
-    """The Evaluasi sheet's table (layout version 3): absent in an older tracker, which the one upgrade warning
-    names."""
-    sheet = layout.SHEET_EVALUATION
-    if sheet not in reader.sheets:
-        reader.outdated.append(f"lembar \"{sheet}\"")
-        return ()
-    values = reader.sheet(sheet)
-    pos = reader.table(sheet, values, layout.EVALUATION_HEADERS, layout.EVALUATION_REQUIRED, 3, "evaluasi")
-    if pos is None or values is None:
-        return ()
-    positions["evaluation_table"] = pos
-    positions["evaluation_rows"] = max(len(values) - pos.header_row, 0)
-    return tuple(EvaluationEntry(index, **{layout.EVALUATION_ATTRIBUTES[k]: v for k, v in data.items()})
-                 for index, data, blank in table_values(values, pos, layout.EVALUATION_HEADERS) if not blank)
 
 
 # --- calendar ------------------------------------------------------------------------------------------------------
