@@ -18,7 +18,7 @@ from lkj_xl.engines.package_parts import (
 
 from lkj_xl.core.errors import UnusableFileError
 from lkj_xl.engines.package_splice import (
-    _ATTRS, _DIM_REF, _SD_OPEN, _scan_rows,
+    _ATTRS, _DIM_REF, _SD_OPEN, _plain_region, _scan_rows,
 )
 
 
@@ -232,8 +232,7 @@ def _sheet_layout(data: bytes) -> tuple[re.Match, dict, int] | None:
     if scanned is None:
         return None
     rows, close_sd = scanned
-    region = data[opening.end():close_sd]
-    if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
+    if not _plain_region(data, opening.end(), close_sd):
         return None
     return opening, rows, close_sd
 
