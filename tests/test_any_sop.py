@@ -379,6 +379,9 @@ def test_the_second_example_is_another_sop_imported_once(tmp_path, capsys):
     path = folder / "Contoh_Pengiriman_Dokumen_2025.xlsx"
     assert str(path.resolve()) in out and out.count("  Langkah ") == 8
     assert "Langkah 7 (Jasa pengiriman): Terlambat" in out and "Validasi: 0 kesalahan, 0 peringatan." in out
+    code, status, _ = lkj(capsys, "status", folder / "Contoh_Pengiriman_Dokumen_2025.xlsx", "--json",
+                          "--as-of", "2026-01-14T10:00")
+    assert [s["sent_back"] for s in json.loads(status)["steps"]] == [0, 0, 0, 1, 0, 0, 0, 0]
     wb = openpyxl.load_workbook(path)
     assert [n for n in wb.sheetnames if layout.step_of_sheet(n)] == [layout.step_sheet(n) for n in range(1, 9)]
     sop = wb[layout.SHEET_SOP]
@@ -521,3 +524,41 @@ def test_a_cell_the_rebuild_cannot_carry_stops_terapkan(templates, tmp_path, cap
     code, out, err = lkj(capsys, "sop", "terapkan", path)
     assert code == 2 and "Langkah 2!B30" in err and "belum diubah" in err, err
     assert path.read_bytes() == data
+
+
+def test_the_ribbon_reports_a_change_of_structure_naming_the_command(templates, tmp_path, monkeypatch):
+    import test_ribbon
+    from lkj_xl import ribbon
+    from test_ribbon import live_result
+    from xlwings_payload import json_engine_xlwings
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # as test_ribbon's _engine fixture does
+    monkeypatch.setenv(ribbon.LOG_DIR_ENV, str(tmp_path / "log"))
+    monkeypatch.setattr(test_ribbon, "xw", json_engine_xlwings())
+
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    add_sop_row(wb, 9, "Mengarsipkan tanda terima", "JFU", "30 menit")
+    wb.save(path)
+    live, applied, _ = live_result(path, "refresh", monkeypatch, tmp_path)
+    problems = openpyxl.load_workbook(live)[layout.SHEET_PROBLEMS]
+    rows = [[problems.cell(r, c).value for c in range(1, 6)] for r in range(2, 40)]
+    found = [row for row in rows if row[3] == "struktur_sop_berubah"]
+    assert len(found) == 1 and found[0][:3] == [layout.SHEET_SOP, "A28", "Kesalahan"], rows
+    assert "`lkj sop terapkan" in found[0][4]
+    assert "lkj sop terapkan" in applied.alerts[0]["prompt"]
+    if hasattr(test_ribbon.xw.Book, "_mock_caller"):
+        del test_ribbon.xw.Book._mock_caller
+
+
+def test_an_actor_missing_from_the_roles_is_added_with_a_warning(tmp_path, capsys):
+    data = grouped_json()
+    data["roles"] = [r for r in data["roles"] if r != "Sekretaris"]  # step 2's actor
+    source = tmp_path / "kurang.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    path = tmp_path / "X.xlsx"
+    code, out, err = lkj(capsys, "new", path, "--year", 2025, "--sop", source)
+    assert code == 1 and "Langkah 2: pelaksana \"Sekretaris\" tidak ada di daftar jabatan" in err, err
+    ws = openpyxl.load_workbook(path)[layout.SHEET_SOP]
+    roles = [ws.cell(layout.ROLES_HEADER_ROW + i, layout.ROLES_COLUMN).value for i in range(1, 7)]
+    assert roles[:5] == [r for r in ROLES_14 if r != "Sekretaris"] + ["Sekretaris"] and roles[5] is None

@@ -371,7 +371,7 @@ def test_report_writes_laporan_and_twice_gives_the_same_sheet(tracker, capsys):
 
 ISO_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 STEP_KEYS = {"step", "actor", "received", "completed", "due", "status", "late_minutes", "latest_finish",
-             "planned_minutes", "plan_source"}
+             "planned_minutes", "plan_source", "sent_back"}
 PROBLEM_KEYS = {"sheet", "cell", "severity", "code", "message"}
 
 

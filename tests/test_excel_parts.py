@@ -129,7 +129,8 @@ def test_package_is_sound(made, tracker, name):
     assert xp.package_problems(path) == []
     assert xp.worksheet_order_problems(path) == []
     wb = _load(path)
-    assert wb.sheetnames[:16] == _load(tracker, read_only=True).sheetnames
+    names = _load(tracker, read_only=True).sheetnames
+    assert wb.sheetnames[:len(names)] == names
 
 
 @pytest.mark.parametrize("name", FIXTURES)

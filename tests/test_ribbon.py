@@ -188,6 +188,29 @@ def test_live_click_equals_cli_on_every_cell(which, action, request, monkeypatch
     assert len(applied.alerts) == 1 and applied.alerts[0]["title"] == ribbon.TITLE
 
 
+def test_a_click_runs_with_what_is_alive_frozen_for_the_collector_and_unfreezes_after(tracker_file, monkeypatch):
+    """The payload and the modules a click imported are kept out of the garbage collector's full walks while the
+    action runs (each walk would go over all of them again), and handed back afterwards."""
+    import gc
+
+    import lkj_xl.engines.xlwings_book
+
+    seen = []
+
+    class _Recording(LiveBook):
+        def read(self, sheet):
+            seen.append(gc.get_freeze_count())
+            return super().read(sheet)
+
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(lkj_xl.engines.xlwings_book, "LiveBook", _Recording)
+    book = xw.Book(json=payload_from_file(tracker_file))
+    book.set_mock_caller()
+    assert isinstance(ribbon.dispatch("refresh", as_of=AS_OF), actions.Analysis)
+    assert seen and min(seen) > 0
+    assert gc.get_freeze_count() == 0
+
+
 def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatch, tmp_path):
     live, applied, _ = live_result(tracker_file, "refresh", monkeypatch, tmp_path)
     wb = openpyxl.load_workbook(live)

@@ -463,8 +463,12 @@ def _iso(value: datetime | None) -> str | None:
 
 def status_dict(analysis: Analysis) -> dict[str, Any]:
     """The machine-readable state printed by ``lkj status --json``."""
+    from lkj_xl.core.validation import read_ulang
+
     sched = analysis.schedule
     period = analysis.year
+    # "Ulang" of the cycle's row of each step (how many times it was sent back; None when unreadable)
+    sent_back = {e.step: read_ulang(e.ulang) for e in analysis.tracker.entries_for(analysis.year)}
     return {
         # a yearly SOP: the year (int); the others: null, and ``period`` names the cycle ("2025-S1")
         "year": None if isinstance(period, Period) else period,
@@ -488,6 +492,7 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
                 "latest_finish": _iso(s.latest_finish),
                 "planned_minutes": s.planned_minutes,
                 "plan_source": s.plan_source,
+                "sent_back": sent_back.get(s.step),
             }
             for s in sched.steps
         ],
