@@ -86,14 +86,10 @@ class Analysis:
         return tuple(p for p in self.problems if p.severity == WARNING)
 
     @property
-    def years_with_rows(self) -> list[int]:
-        """The reporting years that have at least one readable row in the step tables, ascending."""
-        return cycle_years(self.tracker.entries)
-
-    @property
-    def has_rows(self) -> bool:
-        """Whether any step table has a row for :attr:`year` (without one, nothing of that year was checked)."""
-        return self.year in self.years_with_rows
+    def years_with_rows(self) -> list:
+        """The cycle keys (years or periods) with a readable row in a step table; without :attr:`year` among them
+        nothing of that cycle was checked."""
+        return cycle_years(self.tracker.entries, self.tracker.settings.period_kind)
 
 
 def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]:
@@ -267,8 +263,7 @@ def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str |
 
 
 def _recorded(recorded_at: datetime | None, analysis: Analysis) -> datetime:
-    """The real time of an action on the tracker's clock (an instant with a zone is converted); ``as_of`` without
-    one."""
+    """The real time of an action on the tracker's clock (an instant is converted); ``as_of`` without one."""
     if recorded_at is None:
         return analysis.as_of
     return to_local(recorded_at, analysis.tracker.settings.zone)
