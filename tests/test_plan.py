@@ -179,8 +179,13 @@ def test_waktu_rencana_wins_over_history_and_the_sop_standard_over_both(with_his
     edit(with_history, lambda wb: (wb[layout.SHEET_SOP].__setitem__(f"{PLAN_COLUMN}{SOP_ROW[4]}", "2 hari"),
                                    wb[layout.SHEET_SOP].__setitem__(f"{PLAN_COLUMN}{SOP_ROW[3]}", "1 hari")))
     code, out = lkj(capsys, "status", with_history, "--json", "--as-of", AS_OF)
-    by_step = {s["step"]: s for s in json.loads(out)["steps"]}
+    state = json.loads(out)
+    by_step = {s["step"]: s for s in state["steps"]}
     assert (by_step[3]["plan_source"], by_step[3]["planned_minutes"]) == ("sop", 10 * WORKING_DAY)
+    # a Waktu Rencana beside a standard is not used, and the admin is told so at the cell
+    assert [(p["sheet"], p["cell"], p["severity"], p["code"]) for p in state["problems"]] == [
+        ("SOP", f"G{SOP_ROW[3]}", "warning", "waktu_rencana_diabaikan")]
+    assert "\"2 minggu\"" in state["problems"][0]["message"] and "\"1 hari\"" in state["problems"][0]["message"]
     assert (by_step[4]["plan_source"], by_step[4]["planned_minutes"]) == ("rencana", 2 * WORKING_DAY)
     assert by_step[5]["plan_source"] == "riwayat"
 

@@ -16,7 +16,6 @@ Only the SOP standard makes a step late (Batas Waktu, Status); a plan never does
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import median
 from typing import Iterable, Mapping
 
 from lkj_xl.core.sop import MINUTES, Sop, TimeStandard, format_minutes
@@ -67,6 +66,8 @@ def step_plans(sop: Sop, history: Mapping[int, Mapping[int, int]] | None = None)
         elif step.plan is not None:
             plans[step.number] = StepPlan(PLAN_RENCANA, step.plan)
         elif history and history.get(step.number):
+            from statistics import median  # only with history: a ribbon click without it does not pay the import
+
             by_year = history[step.number]
             minutes = int(round(median(by_year.values())))
             plans[step.number] = StepPlan(PLAN_HISTORY, TimeStandard(MINUTES, minutes, None, ""),
