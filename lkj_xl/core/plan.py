@@ -16,7 +16,7 @@ Only the SOP standard makes a step late (Batas Waktu, Status); a plan never does
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from lkj_xl.core.sop import MINUTES, Sop, TimeStandard, format_minutes
 
@@ -77,6 +77,13 @@ def step_plans(sop: Sop, history: Mapping[int, Mapping[int, int]] | None = None)
     return plans
 
 
+def plans_from_earlier(sop: Sop, schedules: Mapping[Any, Any], before: Any) -> dict[int, StepPlan]:
+    """:func:`step_plans` with the history of ``schedules`` (key -> :class:`~lkj_xl.core.schedule.CycleSchedule`):
+    the actual working time of the steps done in the cycles before ``before``."""
+    return step_plans(sop, actual_history(((key, s.step, s.actual_minutes) for key, done in schedules.items()
+                                           for s in done.steps if s.done), before))
+
+
 def join_steps(numbers: Iterable[int]) -> str:
     """[4] -> "Langkah 4", [4, 5] -> "Langkah 4 dan 5", [3, 4, 5] -> "Langkah 3, 4 dan 5"."""
     items = [str(n) for n in numbers]
@@ -95,4 +102,4 @@ def unplanned_message(numbers: Iterable[int]) -> str:
 
 
 __all__ = ["PLAN_HISTORY", "PLAN_RENCANA", "PLAN_SOP", "PLAN_SOURCES", "StepPlan", "actual_history", "join_steps",
-           "step_plans", "unplanned_message"]
+           "plans_from_earlier", "step_plans", "unplanned_message"]
