@@ -224,6 +224,13 @@ def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatc
     problems = wb[layout.SHEET_PROBLEMS]
     codes = [problems.cell(row=r, column=4).value for r in range(2, 40)]
     assert any(codes), "the wrong role on step 3 is reported"
+    # Beranda's layout-3 rows through the live engine: the count of problems beside the builder's link to Masalah
+    errors = sum(1 for r in range(2, 40) if problems.cell(row=r, column=3).value == layout.LEVEL_ERROR)
+    warnings = sum(1 for r in range(2, 40) if problems.cell(row=r, column=3).value == layout.LEVEL_WARNING)
+    row = layout.beranda_row(layout.B_PROBLEMS)
+    assert home.cell(row=row, column=2).value == f"{errors} kesalahan, {warnings} peringatan (lihat lembar Masalah)"
+    assert home.cell(row=row, column=layout.BERANDA_LINK_COLUMN).hyperlink.location == "'Masalah'!A1"
+    assert home.cell(row=layout.beranda_row(layout.B_OVERDUE), column=2).value
     # the note typed as text stays text through a live click (report copies notes; here: entry cells untouched)
     assert wb[layout.step_sheet(2)].cell(row=FIRST_DATA_ROW, column=COL["Catatan"]).value == "=terlambat karena rapat"
 

@@ -21,7 +21,7 @@ from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.values import as_text
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
-from lkj_xl.core.plan import actual_history, step_plans
+from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
 from lkj_xl.core.errors import LkjError, ParseError
 from lkj_xl.core.periods import (
@@ -29,7 +29,6 @@ from lkj_xl.core.periods import (
 )
 from lkj_xl.core.validation import cycle_years, parse_key, read_cycles, validate_staff
 from lkj_xl.core.zones import to_local
-from lkj_xl.workbook import layout
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_CLOSE, ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -202,11 +201,8 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
             deadline = settings.deadline_override
         else:
             deadline = deadline_for(key, settings.rule, calendar, _first_start(cycles[key]))
-        # Steps without a standard or Waktu Rencana are planned from what the earlier cycles took.
-        history = actual_history(((y, s.step, s.actual_minutes) for y, done in schedules.items() for s in done.steps
-                                  if s.done), before=key)
-        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,
-                                        step_plans(tracker.sop, history), has_deadline=deadline is not None)
+        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,  # plans: with history
+                                        plans_from_earlier(tracker.sop, schedules, key), has_deadline=bool(deadline))
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
     from lkj_xl.workbook.closing import edit_warnings, read_closed
@@ -485,8 +481,7 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
                 "status": s.status,
                 "late_minutes": s.late_minutes,
                 "latest_finish": _iso(s.latest_finish),
-                "planned_minutes": s.planned_minutes,
-                "plan_source": s.plan_source,
+                "planned_minutes": s.planned_minutes, "plan_source": s.plan_source,
                 "sent_back": sent_back.get(s.step),
             }
             for s in sched.steps
