@@ -31,12 +31,16 @@ PROG = "lkj"
 
 def _print_problems(analysis, stream=None) -> None:
     stream = stream or sys.stdout
-    if not analysis.has_rows:
+    has_rows = analysis.year in analysis.years_with_rows
+    if not has_rows:
+        from lkj_xl.core.periods import TAHUNAN
+
+        word = "tahun" if analysis.tracker.settings.period_kind == TAHUNAN else "periode"
         others = ", ".join(str(y) for y in analysis.years_with_rows) or "tidak ada"
-        print(f"Tidak ada baris tahun {analysis.year} di tabel langkah mana pun (tahun yang ada: {others}); "
-              f"isian tahun itu belum dapat diperiksa.", file=stream)
+        print(f"Tidak ada baris {word} {analysis.year} di tabel langkah mana pun ({word} yang ada: {others}); "
+              f"isian {word} itu belum dapat diperiksa.", file=stream)
     if not analysis.problems:
-        if analysis.has_rows:
+        if has_rows:
             print("Tidak ada masalah ditemukan.", file=stream)
         return
     for problem in analysis.problems:

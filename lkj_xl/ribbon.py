@@ -140,7 +140,10 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
             from lkj_xl.runtime import now_instant
 
             as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
-        return handler(xl_book, as_of)
+        from lkj_xl.files.session import long_lived
+
+        with long_lived():  # the workbook's values and the modules just imported stay out of the collector's walks
+            return handler(xl_book, as_of)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -186,7 +189,7 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
     analysis = actions.refresh(book, as_of=as_of, extra_history=lambda local: _sent_today(xl_book, local))
     text = (f"Batas waktu {_cycle(analysis)} dihitung ulang per {_when(analysis.as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
-            f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            f"Status terhadap batas akhir: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Simpan buku kerja untuk menyimpan hasilnya.")
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
@@ -219,7 +222,7 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
     book.activate(layout.SHEET_REPORT)
     text = (f"Lembar Laporan {_cycle(analysis)} ditulis per {_when(analysis.as_of)} "
             f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
-            f"Status keseluruhan: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            f"Status terhadap batas akhir: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
     if analysis.errors:
         from lkj_xl.core.report import draft_line
@@ -418,9 +421,13 @@ def _listing(problems: Any) -> str:
 
 
 def _overall(analysis: Any) -> str:
+    """The cycle against the final deadline, then (a fact of its own) the steps overdue now."""
+    from lkj_xl.core.plan import join_steps
     from lkj_xl.core.schedule import CYCLE_LABELS
 
-    return CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
+    text = CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
+    overdue = analysis.schedule.overdue_steps
+    return f"{text}; terlambat saat ini: {join_steps(overdue)}" if overdue else text
 
 
 def _cycle(analysis: Any) -> str:

@@ -510,6 +510,38 @@ def test_proof_from_the_parts_as_read_equals_the_proof_from_the_bytes(demo, tmp_
     assert package_differences(parts, demo, owned) == []
 
 
+def test_proof_of_a_sheet_whose_only_change_is_in_its_rows_still_sees_every_change(demo, tmp_path):
+    """When nothing outside a sheet's rows changed, the check parses only the changed rows; a changed person's cell
+    among them is still named, and a change after the rows (or before the root) takes the whole-sheet comparison."""
+    from lkj_xl.engines import package_proof
+
+    book = PackageBook.open(demo)
+    book.write("Langkah 1", 13, 8, COMPUTED)
+    out = book.save(tmp_path / "out.xlsx")
+    owned = owned_by(book)
+    part = sheet_part(demo, "Langkah 1")
+    old_xml, new_xml = members(demo)[part], members(out)[part]
+    assert package_proof._reduced_sheets(old_xml, new_xml)[2] is True  # the rows-only comparison is taken
+    assert package_differences(demo, out, owned) == []
+
+    def touch_d13(xml: bytes) -> bytes:
+        return re.sub(rb'(<c r="D13"[^>]*><is><t>)', rb"\1X", xml, count=1)
+
+    changed = rezip(out, tmp_path / "cell.xlsx", {part: touch_d13})
+    assert package_differences(demo, changed, owned) == ["Sel Langkah 1!D13 berubah."]
+    margins = rezip(out, tmp_path / "margins.xlsx", {part: lambda x: x.replace(b'<pageMargins left="0.75"',
+                                                                              b'<pageMargins left="0.5"', 1)})
+    assert package_proof._reduced_sheets(old_xml, members(margins)[part])[2] is False
+    assert package_differences(demo, margins, owned) == [
+        'Lembar "Langkah 1" (bagian ' + part + "): <pageMargins> berubah."]
+    both = rezip(out, tmp_path / "both.xlsx", {part: lambda x: touch_d13(x).replace(
+        b"<sheetData>", b"<sheetData>", 1).replace(b'<pageMargins left="0.75"', b'<pageMargins left="0.5"', 1)})
+    assert sorted(package_differences(demo, both, owned)) == sorted(
+        ["Sel Langkah 1!D13 berubah.", 'Lembar "Langkah 1" (bagian ' + part + "): <pageMargins> berubah."])
+    commented = rezip(out, tmp_path / "comment.xlsx", {part: lambda x: b"<!-- x -->" + touch_d13(x)})
+    assert package_differences(demo, commented, owned) == ["Sel Langkah 1!D13 berubah."]
+
+
 def test_save_over_the_original_and_closes_files(demo, tmp_path):
     path = Path(shutil.copy(demo, tmp_path / "sama.xlsx"))
     with warnings.catch_warnings():

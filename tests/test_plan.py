@@ -179,8 +179,13 @@ def test_waktu_rencana_wins_over_history_and_the_sop_standard_over_both(with_his
     edit(with_history, lambda wb: (wb[layout.SHEET_SOP].__setitem__(f"{PLAN_COLUMN}{SOP_ROW[4]}", "2 hari"),
                                    wb[layout.SHEET_SOP].__setitem__(f"{PLAN_COLUMN}{SOP_ROW[3]}", "1 hari")))
     code, out = lkj(capsys, "status", with_history, "--json", "--as-of", AS_OF)
-    by_step = {s["step"]: s for s in json.loads(out)["steps"]}
+    state = json.loads(out)
+    by_step = {s["step"]: s for s in state["steps"]}
     assert (by_step[3]["plan_source"], by_step[3]["planned_minutes"]) == ("sop", 10 * WORKING_DAY)
+    # a Waktu Rencana beside a standard is not used, and the admin is told so at the cell
+    assert [(p["sheet"], p["cell"], p["severity"], p["code"]) for p in state["problems"]] == [
+        ("SOP", f"G{SOP_ROW[3]}", "warning", "waktu_rencana_diabaikan")]
+    assert "\"2 minggu\"" in state["problems"][0]["message"] and "\"1 hari\"" in state["problems"][0]["message"]
     assert (by_step[4]["plan_source"], by_step[4]["planned_minutes"]) == ("rencana", 2 * WORKING_DAY)
     assert by_step[5]["plan_source"] == "riwayat"
 
@@ -325,7 +330,8 @@ def test_demo_plans_step_4_by_waktu_rencana_and_step_5_by_history(demo_reported,
     for step in range(1, 9):
         ws = wb[layout.step_sheet(step)]
         assert [ws.cell(r, 1).value for r in range(13, 16)] == [2023, 2024, 2025]
-        assert ws.tables[layout.step_table(step)].ref == "A12:M15"
+        last = openpyxl.utils.get_column_letter(len(layout.STEP_HEADERS))
+        assert ws.tables[layout.step_table(step)].ref == f"A12:{last}15"
     # step 5 took 45 h (2023) and 43 h 30 min (2024): Waktu Aktual shows them, the plan takes the median
     ws = wb[layout.step_sheet(5)]
     assert [ws.cell(r, layout.STEP_HEADERS.index(layout.C_ACTUAL) + 1).value for r in (13, 14)] == [45, 43.5]

@@ -188,6 +188,29 @@ def test_live_click_equals_cli_on_every_cell(which, action, request, monkeypatch
     assert len(applied.alerts) == 1 and applied.alerts[0]["title"] == ribbon.TITLE
 
 
+def test_a_click_runs_with_what_is_alive_frozen_for_the_collector_and_unfreezes_after(tracker_file, monkeypatch):
+    """The payload and the modules a click imported are kept out of the garbage collector's full walks while the
+    action runs (each walk would go over all of them again), and handed back afterwards."""
+    import gc
+
+    import lkj_xl.engines.xlwings_book
+
+    seen = []
+
+    class _Recording(LiveBook):
+        def read(self, sheet):
+            seen.append(gc.get_freeze_count())
+            return super().read(sheet)
+
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(lkj_xl.engines.xlwings_book, "LiveBook", _Recording)
+    book = xw.Book(json=payload_from_file(tracker_file))
+    book.set_mock_caller()
+    assert isinstance(ribbon.dispatch("refresh", as_of=AS_OF), actions.Analysis)
+    assert seen and min(seen) > 0
+    assert gc.get_freeze_count() == 0
+
+
 def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatch, tmp_path):
     live, applied, _ = live_result(tracker_file, "refresh", monkeypatch, tmp_path)
     wb = openpyxl.load_workbook(live)
@@ -201,6 +224,13 @@ def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatc
     problems = wb[layout.SHEET_PROBLEMS]
     codes = [problems.cell(row=r, column=4).value for r in range(2, 40)]
     assert any(codes), "the wrong role on step 3 is reported"
+    # Beranda's layout-3 rows through the live engine: the count of problems beside the builder's link to Masalah
+    errors = sum(1 for r in range(2, 40) if problems.cell(row=r, column=3).value == layout.LEVEL_ERROR)
+    warnings = sum(1 for r in range(2, 40) if problems.cell(row=r, column=3).value == layout.LEVEL_WARNING)
+    row = layout.beranda_row(layout.B_PROBLEMS)
+    assert home.cell(row=row, column=2).value == f"{errors} kesalahan, {warnings} peringatan (lihat lembar Masalah)"
+    assert home.cell(row=row, column=layout.BERANDA_LINK_COLUMN).hyperlink.location == "'Masalah'!A1"
+    assert home.cell(row=layout.beranda_row(layout.B_OVERDUE), column=2).value
     # the note typed as text stays text through a live click (report copies notes; here: entry cells untouched)
     assert wb[layout.step_sheet(2)].cell(row=FIRST_DATA_ROW, column=COL["Catatan"]).value == "=terlambat karena rapat"
 

@@ -399,11 +399,6 @@ def _build_sop(wb: Workbook, ws, sop: Sop) -> None:
                 prompt="Lama yang direncanakan untuk langkah tanpa standar Waktu, mis. 20 hari kerja. Dipakai untuk "
                        "rencana dan perkiraan selesai, bukan untuk menilai terlambat. Kosong: median siklus "
                        "sebelumnya.")
-    plan_header = ws.cell(row=header, column=columns[layout.S_WAKTU_RENCANA])
-    plan_header.comment = Comment(
-        "Waktu Rencana: lama yang direncanakan bagi langkah yang tidak punya standar Waktu di SOP (tulisan sama "
-        "dengan Waktu, mis. \"20 hari kerja\"). Dipakai untuk Batas Akhir Rencana dan perkiraan selesai; tidak "
-        "membuat langkah terlambat. Bila kosong, dipakai median waktu aktual siklus tahun-tahun sebelumnya.", "lkj-xl")
     _build_flow(ws, sop)
     _widths(ws, {"A": 24, "B": 60, "C": 16, "D": 16, "E": 26, "F": 14, "G": 16, "H": 30, "I": 28, "J": 3, "K": 22,
                  "L": 3, "M": 10, "N": 14, "O": 30, "P": 16})

@@ -16,8 +16,7 @@ Only the SOP standard makes a step late (Batas Waktu, Status); a plan never does
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import median
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from lkj_xl.core.durations import format_working
 from lkj_xl.core.sop import MINUTES, Sop, TimeStandard
@@ -68,6 +67,8 @@ def step_plans(sop: Sop, history: Mapping[int, Mapping[int, int]] | None = None)
         elif step.plan is not None:
             plans[step.number] = StepPlan(PLAN_RENCANA, step.plan)
         elif history and history.get(step.number):
+            from statistics import median  # only with history: a ribbon click without it does not pay the import
+
             by_year = history[step.number]
             minutes = int(round(median(by_year.values())))
             plans[step.number] = StepPlan(PLAN_HISTORY, TimeStandard(MINUTES, minutes, None, ""),
@@ -75,6 +76,13 @@ def step_plans(sop: Sop, history: Mapping[int, Mapping[int, int]] | None = None)
         else:
             plans[step.number] = StepPlan()
     return plans
+
+
+def plans_from_earlier(sop: Sop, schedules: Mapping[Any, Any], before: Any) -> dict[int, StepPlan]:
+    """:func:`step_plans` with the history of ``schedules`` (key -> :class:`~lkj_xl.core.schedule.CycleSchedule`):
+    the actual working time of the steps done in the cycles before ``before``."""
+    return step_plans(sop, actual_history(((key, s.step, s.actual_minutes) for key, done in schedules.items()
+                                           for s in done.steps if s.done), before))
 
 
 def join_steps(numbers: Iterable[int]) -> str:
@@ -95,4 +103,4 @@ def unplanned_message(numbers: Iterable[int]) -> str:
 
 
 __all__ = ["PLAN_HISTORY", "PLAN_RENCANA", "PLAN_SOP", "PLAN_SOURCES", "StepPlan", "actual_history", "join_steps",
-           "step_plans", "unplanned_message"]
+           "plans_from_earlier", "step_plans", "unplanned_message"]

@@ -18,7 +18,7 @@ from lkj_xl.engines.package_parts import (
 
 from lkj_xl.core.errors import UnusableFileError
 from lkj_xl.engines.package_splice import (
-    _DIM_REF, _SD_OPEN, _scan_rows,
+    _ATTRS, _DIM_REF, _SD_OPEN, _plain_region, _scan_rows,
 )
 
 
@@ -232,17 +232,23 @@ def _sheet_layout(data: bytes) -> tuple[re.Match, dict, int] | None:
     if scanned is None:
         return None
     rows, close_sd = scanned
-    region = data[opening.end():close_sd]
-    if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
+    if not _plain_region(data, opening.end(), close_sd):
         return None
     return opening, rows, close_sd
 
 
-def _reduced_sheets(old: bytes, new: bytes) -> tuple[bytes, bytes] | None:
+_ROOT_OPEN = re.compile(rb"<worksheet\b" + _ATTRS + rb">")
+
+
+def _reduced_sheets(old: bytes, new: bytes) -> tuple[bytes, bytes, bool] | None:
     """Both worksheets without the rows whose bytes are the same in each (and the whitespace between rows), for a
     comparison that parses only what differs.  None (compare the whole parts) unless both are laid out as the byte
     scanner expects, everything before the rows is the same apart from the dimension's ref, and only whitespace
-    lies between rows: then a row with the same bytes means the same in both."""
+    lies between rows: then a row with the same bytes means the same in both.
+
+    The flag says everything outside the rows is the same (the parts after ``</sheetData>`` are equal too): then
+    the two documents are only the root's start tag, the sheetData tag and the differing rows, since nothing else
+    can differ."""
     layouts = _sheet_layout(old), _sheet_layout(new)
     if layouts[0] is None or layouts[1] is None:
         return None
@@ -250,10 +256,14 @@ def _reduced_sheets(old: bytes, new: bytes) -> tuple[bytes, bytes] | None:
     blank = b'\\1""'
     if _DIM_REF.sub(blank, old[:o_open.end()], 1) != _DIM_REF.sub(blank, new[:n_open.end()], 1):
         return None
+    root = _ROOT_OPEN.search(old, 0, o_open.start())
+    # the root first (after the XML declaration only) and nothing after the rows differs
+    rows_only = root is not None and old[:root.start()] == _declaration(old) and old[o_close:] == new[n_close:]
     out = []
     for data, rows, opening, close_sd, other, other_rows in ((old, o_rows, o_open, o_close, new, n_rows),
                                                              (new, n_rows, n_open, n_close, old, o_rows)):
-        kept = [data[:opening.end()]]
+        kept = [old[root.start():root.end()] + data[opening.start():opening.end()]] if rows_only \
+            else [data[:opening.end()]]
         pos = opening.end()
         for r, (start, _t, _c, end) in sorted(rows.items(), key=lambda item: item[1][0]):
             if data[pos:start].strip():
@@ -265,23 +275,26 @@ def _reduced_sheets(old: bytes, new: bytes) -> tuple[bytes, bytes] | None:
             pos = end
         if data[pos:close_sd].strip():
             return None
-        kept.append(data[close_sd:])
+        kept.append(b"</sheetData></worksheet>" if rows_only else data[close_sd:])
         out.append(b"".join(kept))
-    return out[0], out[1]
+    return out[0], out[1], rows_only
 
 
 def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, height_rows,
                        grown: list[tuple[int, int, int, int]], links: bool = False) -> list[str]:
     problems = []
     a = b = None
+    rows_only = False
     reduced = _reduced_sheets(old, new)
     if reduced is not None:
         try:
             a = _parse_xml(reduced[0], "lama", part).getroot()
             b = _parse_xml(reduced[1], "baru", part).getroot()
+            rows_only = reduced[2]
         except UnusableFileError:
             a = b = None
     if a is None or b is None:
+        rows_only = False
         a = _parse_xml(old, "lama", part).getroot()
         b = _parse_xml(new, "baru", part).getroot()
     if a.tag != b.tag or dict(a.attrib) != dict(b.attrib) or a.nsmap != b.nsmap:
@@ -292,7 +305,8 @@ def _sheet_differences(sheet: str, part: str, old: bytes, new: bytes, owned, hei
     def others(root):
         return [(el.tag, _canon(el)) for el in root if el.tag not in skipped]
 
-    old_others, new_others = others(a), others(b)
+    # rows_only: the bytes outside the rows are equal (but for the dimension's ref), so are the elements there
+    old_others, new_others = ([], []) if rows_only else (others(a), others(b))
     if old_others != new_others:
         old_set, new_set = set(old_others), set(new_others)
         names = sorted({etree.QName(tag).localname if isinstance(tag, str) else "?"

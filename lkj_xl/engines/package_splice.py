@@ -189,6 +189,18 @@ def _start_tag(row: etree._Element, declared: dict) -> bytes:
     return _fragment(shallow, declared)[:-2] + b">"
 
 
+_PREFIXED_TAG = re.compile(rb"</?[A-Za-z_][\w.-]*:")
+
+
+@lru_cache(maxsize=16)
+def _plain_region(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` (a sheetData's content) holds no comment, CDATA, processing instruction or
+    prefixed tag, which the byte scanner does not read.  Kept for the last few parts, as :func:`_scan_rows`: the
+    splice and the save check ask it of the same old bytes."""
+    region = data[start:end]
+    return not (b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or _PREFIXED_TAG.search(region))
+
+
 def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     """The changed worksheet as the original bytes with only the changed rows' start tags, the changed cells, the
     new cells and rows and the dimension replaced: every other byte stays.  None when the part is not laid out as
@@ -201,8 +213,7 @@ def _splice_sheet(data: bytes, sh: _Sheet) -> bytes | None:
     if opening is None:
         return None
     end = data.find(b"</sheetData>", opening.end())
-    region = data[opening.end():end] if end != -1 else b""
-    if b"<!--" in region or b"<![CDATA[" in region or b"<?" in region or re.search(rb"</?[A-Za-z_][\w.-]*:", region):
+    if not _plain_region(data, opening.end(), end if end != -1 else opening.end()):
         return None
     if opening.group(1):  # <sheetData/>
         rows, close_sd = {}, opening.start()

@@ -145,7 +145,7 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
             data = target.read_bytes()
             read_as = _identity(target, data)
             book = PackageBook(data, target)
-            with _long_lived():
+            with long_lived():
                 result = change(book)
                 owned = getattr(result, "owned", None)
                 if owned is None:
@@ -168,13 +168,14 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
 
 
 @contextlib.contextmanager
-def _long_lived() -> Iterator[None]:
+def long_lived() -> Iterator[None]:
     """Keep what is alive now (above all the workbook just loaded, which lives until the save is done) out of the
     cyclic garbage collector's generations for the block.  The change and the verification's re-read allocate
     enough to trigger full collections, and each would walk the loaded workbook's hundreds of thousands of objects
     again: about a tenth of a refresh (benchmarks/refresh.py).  Nothing is collected less: ``gc.unfreeze`` on the
     way out hands everything back to the collector.  Skipped when the host process disabled the collector or froze
-    objects itself (its freeze is not ours to undo)."""
+    objects itself (its freeze is not ours to undo).  The ribbon runs each click inside it too: there the json
+    payload (or what Excel sent) and every imported module are what the collector would walk again and again."""
     if not gc.isenabled() or gc.get_freeze_count():
         yield
         return

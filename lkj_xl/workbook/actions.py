@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
-from lkj_xl.workbook import reader
+from lkj_xl.workbook import layout, reader
 from lkj_xl.workbook.owned import GuardedBook, Ownership, ownership
 from lkj_xl.workbook.reader import Tracker
 from lkj_xl.workbook import writers
@@ -20,7 +20,7 @@ from lkj_xl.workbook.report_inputs import report_inputs
 from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
-from lkj_xl.core.plan import actual_history, step_plans
+from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
 from lkj_xl.core.errors import LkjError, ParseError
 from lkj_xl.core.periods import (
@@ -28,7 +28,6 @@ from lkj_xl.core.periods import (
 )
 from lkj_xl.core.validation import cycle_years, parse_key, read_cycles, validate_staff
 from lkj_xl.core.zones import to_local
-from lkj_xl.workbook import layout
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_CLOSE, ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -85,14 +84,10 @@ class Analysis:
         return tuple(p for p in self.problems if p.severity == WARNING)
 
     @property
-    def years_with_rows(self) -> list[int]:
-        """The reporting years that have at least one readable row in the step tables, ascending."""
-        return cycle_years(self.tracker.entries)
-
-    @property
-    def has_rows(self) -> bool:
-        """Whether any step table has a row for :attr:`year` (without one, nothing of that year was checked)."""
-        return self.year in self.years_with_rows
+    def years_with_rows(self) -> list:
+        """The cycle keys (years or periods) with a readable row in a step table; without :attr:`year` among them
+        nothing of that cycle was checked."""
+        return cycle_years(self.tracker.entries, self.tracker.settings.period_kind)
 
 
 def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]:
@@ -205,11 +200,8 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
             deadline = settings.deadline_override
         else:
             deadline = deadline_for(key, settings.rule, calendar, _first_start(cycles[key]))
-        # Steps without a standard or Waktu Rencana are planned from what the earlier cycles took.
-        history = actual_history(((y, s.step, s.actual_minutes) for y, done in schedules.items() for s in done.steps
-                                  if s.done), before=key)
-        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,
-                                        step_plans(tracker.sop, history), has_deadline=deadline is not None)
+        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,  # plans: with history
+                                        plans_from_earlier(tracker.sop, schedules, key), has_deadline=bool(deadline))
     problems += report_inputs(tracker, year, cycles[year], signature=False,
                               entry_key=lambda e: _entry_year(e, kind))[1]  # what the evaluator typed
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
@@ -268,8 +260,7 @@ def refresh(book: Book, *, as_of: datetime, year: int | None = None, user: str |
 
 
 def _recorded(recorded_at: datetime | None, analysis: Analysis) -> datetime:
-    """The real time of an action on the tracker's clock (an instant with a zone is converted); ``as_of`` without
-    one."""
+    """The real time of an action on the tracker's clock (an instant is converted); ``as_of`` without one."""
     if recorded_at is None:
         return analysis.as_of
     return to_local(recorded_at, analysis.tracker.settings.zone)
@@ -477,8 +468,7 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
                 "status": s.status,
                 "late_minutes": s.late_minutes,
                 "latest_finish": _iso(s.latest_finish),
-                "planned_minutes": s.planned_minutes,
-                "plan_source": s.plan_source,
+                "planned_minutes": s.planned_minutes, "plan_source": s.plan_source,
                 "sent_back": sent_back.get(s.step),
             }
             for s in sched.steps

@@ -379,6 +379,11 @@ def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
     except ParseError as exc:
         reader.problem(Location(AREA_SOP, number, layout.S_WAKTU_RENCANA), ERROR, "waktu_rencana_tidak_dikenali",
                        f"Langkah {number}, {layout.S_WAKTU_RENCANA}: {exc.message}")
+    if plan is not None and standard is not None:
+        reader.problem(Location(AREA_SOP, number, layout.S_WAKTU_RENCANA), WARNING, "waktu_rencana_diabaikan",
+                       f"Langkah {number} punya standar Waktu \"{waktu_text}\" di SOP; {layout.S_WAKTU_RENCANA} "
+                       f"\"{plan_text}\" tidak dipakai (hanya untuk langkah tanpa standar). Kosongkan selnya, atau "
+                       f"kosongkan Waktu bila SOP memang tidak menetapkan standar.")
     step = Step(number, as_text(data.get(layout.S_URAIAN)), actor, _split_roles(data.get(layout.S_PELAKSANA_LAIN)),
                 as_text(data.get(layout.S_KELENGKAPAN)), "" if bad_waktu else waktu_text, as_text(data.get(layout.S_OUTPUT)),
                 as_text(data.get(layout.S_KETERANGAN)), standard, waktu_rencana="", plan=plan)
