@@ -45,8 +45,6 @@ from lkj_xl.core.sop import (
 from lkj_xl.core.validation import parse_key
 
 
-
-
 # --- where things were found -----------------------------------------------------------------------------------------
 
 
@@ -69,7 +67,7 @@ class ReadLayout:
     holiday_rows: int = 0  # likewise for Hari Libur
     special_rows: tuple[int, ...] = ()  # sheet rows of the special-hours table read
     steps: Mapping[int, StepSheetPos] = field(default_factory=dict)
-    evaluation_table: TablePos | None = None  # tblEvaluasi (layout version 3)
+    evaluation_table: TablePos | None = None  # tblEvaluasi (layout version 3), and the rows read below it
     evaluation_rows: int = 0
 
 
@@ -88,8 +86,7 @@ class Tracker:
     entries: list[StepEntry]
     problems: list[Problem]
     removed_holidays: frozenset[date] = frozenset()  # dates marked "Bukan libur": never holidays
-    #: rows of the Evaluasi sheet's table, as typed (layout version 3; none in an older tracker)
-    evaluations: tuple[EvaluationEntry, ...] = ()
+    evaluations: tuple[EvaluationEntry, ...] = ()  # tblEvaluasi rows as typed (layout 3; none in an older one)
     holiday_names: Mapping[date, str] = field(default_factory=dict, compare=False)
     layout: ReadLayout = field(default_factory=ReadLayout, compare=False, repr=False)
 
@@ -176,8 +173,8 @@ class _Reader:
     def _unknown_sheets_hint(self) -> str:
         """Sheets the layout does not know (a renamed sheet shows up here), for the missing-sheet message."""
         known = {layout.normalize_label(n) for n in (layout.SHEET_HOME, layout.SHEET_SOP, layout.SHEET_SETTINGS, layout.SHEET_HOLIDAYS,
-                                                  layout.SHEET_STAFF, layout.SHEET_EVALUATION, layout.SHEET_REPORT, layout.SHEET_PROBLEMS,
-                                                  layout.SHEET_HISTORY, layout.SHEET_CLOSED, "xlwings.conf")}
+                                                  layout.SHEET_STAFF, layout.SHEET_EVALUATION, layout.SHEET_REPORT,
+                                                  layout.SHEET_PROBLEMS, layout.SHEET_HISTORY, layout.SHEET_CLOSED, "xlwings.conf")}
         unknown = [n for n in self.sheets if layout.normalize_label(n) not in known and layout.step_of_sheet(n) is None]
         if not unknown:
             return ""
