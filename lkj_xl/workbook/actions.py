@@ -190,7 +190,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
     problems += validate_staff(tracker.staff, tracker.sop.roles)
     problems += contact_problems(tracker.staff)  # "No. WhatsApp" / "Email" that no reminder can use
 
-    read = read_cycles(tracker.sop, tracker.entries, all_keys, as_of, tracker.staff, kind)
+    read = read_cycles(tracker.sop, tracker.entries, all_keys, as_of, tracker.staff, kind, settings.zone)
     cycles: dict[Any, Cycle] = {key: cycle for key, (cycle, _) in read.items()}
     problems += read[year][1]
     calendar = reader.calendar_for(tracker, _years_needed(all_keys, cycles, as_of, settings))
