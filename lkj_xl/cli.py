@@ -113,8 +113,17 @@ def cmd_new(args) -> int:
     from lkj_xl.authoring.macro_workbook import create_tracker
 
     sop, notes = _sop_for_new(args.sop) if args.sop else (None, [])
+    from lkj_xl.core.errors import ParseError
+    from lkj_xl.core.periods import parse_rule
+
+    cycle = {key: value for key, value in (("period_kind", args.siklus), ("deadline_rule", args.aturan_batas),
+                                           ("timezone", args.zona_waktu)) if value is not None}
+    try:  # a rule the period kind cannot use ("31 Maret" for per kegiatan): nothing is written
+        parse_rule(args.aturan_batas, args.siklus or "tahunan")
+    except ParseError as exc:
+        raise UnusableFileError(f"--aturan-batas: {exc.message}") from None
     path, backup = create_tracker(Path(args.path), year=args.year, agency=args.agency, government=args.government,
-                                  overwrite=args.force, sop=sop)
+                                  overwrite=args.force, sop=sop, cycle=cycle)
     kind = ("buku kerja bermakro dengan tab LKj" if path.suffix.lower() == ".xlsm"
             else "buku kerja biasa, tanpa tab LKj")
     what = f"SOP {sop.nomor} {sop.nama} ({len(sop.steps)} langkah)" if sop is not None else "LKj"
@@ -394,6 +403,7 @@ def cmd_pengingat(args) -> int:
 
             module = import_module(f"lkj_xl.delivery.{writer}")
             extra = {"tracker_path": args.path} if writer == "ics" else {}
+            extra["zone"] = zone
             try:
                 getattr(module, f"write_{writer}")(option, run.reminders, sop=sop, year=year, as_of=as_of, **extra)
             except OSError as exc:
@@ -401,7 +411,7 @@ def cmd_pengingat(args) -> int:
             lines.append(f"{what} ditulis: {option}")
     if args.email or args.dry_run:
         settings = None if args.dry_run else mail.smtp_settings(smtp_rows(analysis.tracker))
-        outcome = mail.send_reminders(run.reminders, settings, sop=sop, year=year, as_of=as_of,
+        outcome = mail.send_reminders(run.reminders, settings, sop=sop, year=year, as_of=as_of, zone=zone,
                                       calendar=analysis.calendar, force=args.force, dry_run=args.dry_run,
                                       log_path=mail.send_log_path(args.path, BACKUP_DIR_NAME))
         state["email"] = [{"recipient": x.recipient, "holder": x.holder, "steps": list(x.steps), "status": x.status,
@@ -587,7 +597,9 @@ def build_parser() -> argparse.ArgumentParser:
     new = add("new", "Buat buku kerja pelacak baru: .xlsm dengan tab LKj (makro), atau .xlsx biasa.",
               'lkj new LKj_2026.xlsm --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
               'lkj new LKj_2026.xlsx --year 2026 --agency "Dinas Kesehatan Kota Madiun"\n'
-              'lkj new Naskah_2026.xlsm --year 2026 --sop "SOP Pembuatan Naskah Dinas.pdf"', cmd_new, timed=False)
+              'lkj new Naskah_2026.xlsm --year 2026 --sop "SOP Pembuatan Naskah Dinas.pdf"\n'
+              'lkj new Monitoring_2026.xlsx --year 2026 --siklus triwulanan --aturan-batas "10 hari kerja" '
+              '--zona-waktu WITA', cmd_new, timed=False)
     new.add_argument("--year", type=_year_type, required=True, metavar="TAHUN", help="tahun pelaporan (LKj tahun ini, disusun tahun depan)")
     from lkj_xl.core.settings import DEFAULT_AGENCY, DEFAULT_GOVERNMENT
 
@@ -598,6 +610,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="bangun pelacak untuk SOP ini (.pdf, .docx, .xlsx/.xlsm, JSON dari `lkj sop import`); "
                           "bawaan: SOP 3.1.2.6 Penyusunan LKj. Peringatan impor dicetak (kode keluar 1); SOP yang "
                           "tidak dapat dipakai: kode keluar 2, tidak ada berkas yang ditulis")
+    from lkj_xl.core.periods import PERIOD_KINDS
+    from lkj_xl.core.zones import ZONE_NAMES
+
+    new.add_argument("--siklus", choices=PERIOD_KINDS, default=None, metavar="SIKLUS",
+                     help="periode siklus SOP: " + ", ".join(PERIOD_KINDS) + " (bawaan: tahunan, kolom Tahun; "
+                          "lainnya memakai kolom Periode, mis. 2025-S1)")
+    new.add_argument("--aturan-batas", dest="aturan_batas", default=None, metavar="ATURAN",
+                     help="aturan batas akhir tiap periode, mis. \"31 Maret berikutnya\", \"15/01\", "
+                          "\"10 hari kerja\" atau \"tidak ada\" (bawaan: 31 Maret berikutnya untuk tahunan)")
+    new.add_argument("--zona-waktu", dest="zona_waktu", choices=ZONE_NAMES, default=None, metavar="ZONA",
+                     help="WIB, WITA atau WIT (Keppres 41/1987; bawaan: WIB)")
 
     add("validate", "Periksa semua isian; tidak mengubah apa pun.",
         "lkj validate LKj_2025.xlsx --as-of 2026-03-02T10:00", cmd_validate)

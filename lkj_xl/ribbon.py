@@ -7,7 +7,7 @@ The VBA callback (``macros/LKjRibbon.bas``) runs, for a whitelisted button tag o
 :func:`dispatch` accepts only the names in :data:`lkj_xl.workbook.commands.RIBBON_ACTIONS`; anything else gets an Indonesian
 message box and nothing runs.  ``validate`` / ``refresh`` / ``report`` run the *same* core functions as the ``lkj``
 CLI (:mod:`lkj_xl.workbook.actions`), over the calling workbook (``xw.Book.caller()``) through
-:class:`lkj_xl.engines.xlwings_book.LiveBook`, at ``as_of = clock.now_wib()``.  Results and errors reach the user only as
+:class:`lkj_xl.engines.xlwings_book.LiveBook`, at ``as_of = runtime.now_instant()`` (read on the workbook's clock).  Results and errors reach the user only as
 Excel message boxes in Indonesian; a Python exception never shows as a traceback: :func:`dispatch` logs it to
 :func:`log_path` and says where.  Saving stays Excel's (the user's) job.
 
@@ -238,7 +238,7 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
     from pathlib import Path
 
     from lkj_xl.authoring import archive
-    from lkj_xl.runtime import now_wib
+    from lkj_xl.runtime import now_instant
     from lkj_xl.workbook import actions, layout
 
     book = _live(xl_book)
@@ -249,7 +249,7 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
     except Exception:  # noqa: BLE001 - a workbook without a file
         path = None
     excel_host.set_status(xl_book, "LKj: menutup siklus...")
-    closed_at = now_wib()
+    closed_at = now_instant()  # an instant: recorded on the workbook's clock (Zona waktu)
     closing = actions.close_cycle(
         book, as_of=as_of, closed_at=closed_at,
         files=(lambda year: archive.files_text(path, year)) if path is not None else "")

@@ -257,3 +257,71 @@ def test_upgrade_keeps_a_half_yearly_trackers_periods_and_settings(semester, tmp
     code, out, _ = lkj(capsys, "status", new, "--json", "--as-of", "2025-07-02T10:00")
     state = json.loads(out)
     assert (state["period"], state["timezone"], state["deadline"]) == ("2025-S1", "WITA", "2025-07-31T16:00")
+
+
+def test_rekap_lists_yearly_and_half_yearly_trackers_side_by_side(semester, demo_tracker, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(semester, folder / "Semester.xlsx")
+    shutil.copy(demo_tracker, folder / "Tahunan.xlsx")
+    fill_steps(folder / "Semester.xlsx", {1: cycle(dt(2026, 1, 5, 8, 0), year="2025-S2")}, row=ROW + 1)
+    code, out, err = lkj(capsys, "rekap", folder, "--json", "--out", tmp_path / "Rekap.xlsx",
+                         "--as-of", "2026-01-05T10:00+07:00")
+    assert code == 0, out + err
+    state = json.loads(out)
+    rows = {(r["file"], r["period"]): r for r in state["trackers"]}
+    assert set(rows) == {("Semester.xlsx", "2025-S1"), ("Semester.xlsx", "2025-S2"), ("Tahunan.xlsx", 2025)}
+    assert rows[("Semester.xlsx", "2025-S2")]["deadline"] == "2026-07-31T16:30"
+    assert rows[("Semester.xlsx", "2025-S2")]["timezone"] == "WITA"
+    assert rows[("Tahunan.xlsx", 2025)]["timezone"] == "WIB"
+    assert state["as_of"] == "2026-01-05T10:00"  # the recap's own clock: WIB
+    sheet = openpyxl.load_workbook(tmp_path / "Rekap.xlsx")["Rekap"]
+    periods = {c.value for row in sheet.iter_rows() for c in row if c.value in ("2025-S1", "2025-S2", 2025)}
+    assert periods == {"2025-S1", "2025-S2", 2025}
+    # --year keeps that year's periods of a non-yearly SOP
+    code, out, _ = lkj(capsys, "rekap", folder, "--json", "--year", "2025", "--as-of", "2026-01-05T10:00")
+    assert {(r["file"], r["period"]) for r in json.loads(out)["trackers"]} == set(rows)
+
+
+def test_reminders_calendar_and_page_follow_the_trackers_zone(semester, tmp_path, capsys):
+    ics, html = tmp_path / "p.ics", tmp_path / "p.html"
+    code, out, err = lkj(capsys, "pengingat", semester, "--json", "--ics", ics, "--html", html,
+                         "--as-of", "2025-07-15T14:00")
+    state = json.loads(out)
+    assert state["timezone"] == "Asia/Makassar" and state["as_of"] == "2025-07-15T14:00"
+    assert (state["year"], state["period"]) == (None, "2025-S1")
+    [running] = [r for r in state["reminders"] if r["step"] == 3]
+    assert running["due"] == "2025-07-16T08:00"
+    calendar = ics.read_text(encoding="utf-8")
+    assert "X-WR-TIMEZONE:Asia/Makassar" in calendar and "TZID:Asia/Makassar" in calendar
+    assert "DTSTART;TZID=Asia/Makassar:20250716T080000" in calendar
+    assert "Asia/Jakarta" not in calendar
+    assert "keadaan per 15 Juli 2025 14.00 WITA" in html.read_text(encoding="utf-8")
+    lkj(capsys, "refresh", semester, "--as-of", "2025-07-15T14:00")
+    home = openpyxl.load_workbook(semester)[layout.SHEET_HOME]
+    texts = [c.value for row in home.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Keadaan per 15 Juli 2025 14.00 WITA.") for t in texts)
+
+
+def test_a_time_typed_with_another_zone_is_read_on_the_trackers_clock(semester, capsys):
+    fill_steps(semester, {3: {layout.F_RECEIVED: "02/07/2025 08.00 WIB"}})  # 09.00 WITA
+    code, out, _ = lkj(capsys, "status", semester, "--json", "--as-of", "2025-07-02T10:00")
+    step3 = json.loads(out)["steps"][2]
+    assert step3["received"] == "2025-07-02T09:00" and step3["due"] == "2025-07-16T09:00"
+
+
+def test_lkj_new_builds_a_quarterly_tracker_in_wita(tmp_path, capsys):
+    path = tmp_path / "Monitoring.xlsx"
+    code, out, err = lkj(capsys, "new", path, "--year", "2026", "--siklus", "triwulanan", "--aturan-batas",
+                         "10 hari kerja", "--zona-waktu", "WITA")
+    assert code == 0, out + err
+    code, out, _ = lkj(capsys, "status", path, "--json", "--as-of", "2026-04-02T10:00")
+    state = json.loads(out)
+    # 2026-TW1 ends 31 March; 10 working days after it (3 April: Good Friday) is Wednesday 15 April
+    assert (state["period"], state["timezone"], state["deadline"]) == ("2026-TW1", "WITA", "2026-04-15T16:00")
+    code, out, err = lkj(capsys, "new", tmp_path / "Audit.xlsx", "--year", "2026", "--siklus", "per kegiatan",
+                         "--aturan-batas", "31 Maret")
+    assert code == 2 and "periode per kegiatan tidak punya akhir periode" in err
+    assert not (tmp_path / "Audit.xlsx").exists()

@@ -64,7 +64,7 @@ def new_tracker(path: str | Path, *, year: int, agency: str, government: str, ov
 
 
 def create_tracker(path: str | Path, *, year: int, agency: str, government: str,
-                   overwrite: bool = False, sop: Any = None) -> tuple[Path, Any]:
+                   overwrite: bool = False, sop: Any = None, cycle: dict[str, Any] | None = None) -> tuple[Path, Any]:
     """The tracker for ``agency`` and ``year`` at ``path``, and the backup made of the file it replaced (or None).
 
     ``.xlsx`` gives the plain workbook (no macros, no ribbon); ``.xlsm`` the full macro-enabled tracker (VBA project,
@@ -91,6 +91,7 @@ def create_tracker(path: str | Path, *, year: int, agency: str, government: str,
         with tempfile.TemporaryDirectory(prefix="lkj-new-") as tmp:
             xlsx = Path(tmp) / "tracker.xlsx"
             extra = {"sop": sop} if sop is not None else {}  # None: SOP 3.1.2.6
+            extra.update(cycle or {})  # period_kind, deadline_rule, timezone (lkj new --siklus ...)
             build_tracker(xlsx, year=year, agency=agency, government=government, **extra)
             built = xlsx
             if suffix == ".xlsm":

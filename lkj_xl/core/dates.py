@@ -165,15 +165,17 @@ class DateReading:
 # --- public API ----------------------------------------------------------------------------------------------------
 
 
-def read_datetime(value: object) -> DateReading | None:
-    """Read a cell as a date and time.  None for an empty or blank cell; :class:`ParseError` when unreadable."""
+def read_datetime(value: object, zone: tzinfo = WIB) -> DateReading | None:
+    """Read a cell as a date and time.  None for an empty or blank cell; :class:`ParseError` when unreadable.
+    A value carrying another zone ("08.00 WITA", an aware datetime) is converted to ``zone``: the tracker's clock
+    (Pengaturan, "Zona waktu"; WIB by default)."""
     if value is None:
         return None
     if isinstance(value, bool):
         raise ParseError(f"Nilai logika {'TRUE' if value else 'FALSE'} (BENAR/SALAH) bukan tanggal. "
                          "Ketik tanggalnya, mis. \"6 Jan 2026 08.00\".", value)
     if isinstance(value, datetime):
-        dt = _round_to_second(to_local(value))
+        dt = _round_to_second(to_local(value, zone))
         return DateReading(dt, dt.time() != time(0, 0))
     if isinstance(value, date):
         return DateReading(datetime(value.year, value.month, value.day), False)
@@ -184,7 +186,7 @@ def read_datetime(value: object) -> DateReading | None:
         dt = excel_serial_to_datetime(value)
         return DateReading(dt, dt.time() != time(0, 0))
     if isinstance(value, str):
-        return _read_text(value)
+        return _read_text(value, zone=zone)
     raise ParseError(f"Nilai \"{value}\" tidak dapat dibaca sebagai tanggal.", value)
 
 
@@ -303,7 +305,7 @@ def _plain(text: str) -> DateReading | None:
     return DateReading(datetime(year, month, day, hour, minute, second), True)
 
 
-def _read_text(raw: str, fast: bool = True) -> DateReading | None:
+def _read_text(raw: str, fast: bool = True, zone: tzinfo = WIB) -> DateReading | None:
     """Text as a date (``fast``: the plain form is read without dateutil; the result is the same)."""
     text = " ".join(raw.split())
     if text == "":
@@ -370,7 +372,7 @@ def _read_text(raw: str, fast: bool = True) -> DateReading | None:
                 f"Tanggal \"{shown}\" tidak cocok: {format_date_id(first)} jatuh pada hari "
                 f"{DAY_NAMES_ID[first.weekday()]}, bukan {DAY_NAMES_ID[named]}.", raw)
 
-    value = _round_to_second(to_local(first))
+    value = _round_to_second(to_local(first, zone))
     if machine_iso:  # a cell's value written out by a program: midnight means a date without a time, as in Excel
         return DateReading(value, value.time() != time(0, 0))
     return DateReading(value, hour_written)

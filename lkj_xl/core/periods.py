@@ -148,6 +148,11 @@ def key_title(key: object) -> str:
     return f"periode {key}" if isinstance(key, Period) else f"tahun {key}"
 
 
+def key_phrase(key: object) -> str:
+    """``tahun pelaporan 2025`` / ``periode 2025-S1`` (reminder texts)."""
+    return f"periode {key}" if isinstance(key, Period) else f"tahun pelaporan {key}"
+
+
 def key_bounds(key: object) -> tuple[date, date] | None:
     """First and last day of a cycle key's period (None for an activity)."""
     if isinstance(key, Period):

@@ -28,7 +28,7 @@ from lkj_xl.core.dates import format_datetime_id
 from lkj_xl.core.durations import format_working
 from lkj_xl.core.entries import AREA_STAFF, WARNING, Location, Problem
 from lkj_xl.core.errors import ParseError
-from lkj_xl.core.periods import key_bounds
+from lkj_xl.core.periods import key_bounds, key_phrase
 from lkj_xl.core.schedule import (
     STATUS_LABELS,
     STATUS_NOT_STARTED,
@@ -426,7 +426,7 @@ def message_text(reminders: Sequence[Reminder], sop: Sop, year: int, as_of: date
     """The message for one holder (WhatsApp text and e-mail body): a greeting, one block per step, the footer."""
     first = reminders[0]
     greeting = f"Yth. {first.holder} ({first.actor})," if first.holder else f"Yth. {first.actor},"
-    parts = [greeting, f"Pengingat dari pelacak {procedure_title(sop)}, tahun pelaporan {year}:"]
+    parts = [greeting, f"Pengingat dari pelacak {procedure_title(sop)}, {key_phrase(year)}:"]
     parts += [step_block(r, sop) for r in reminders]
     parts.append(f"Keadaan per {format_datetime_id(as_of)}. Pesan ini dibuat otomatis oleh pelacak LKj; bila langkah "
                  f"sudah dikerjakan, mohon catat tanggal Diterima/Selesai di buku kerja.")

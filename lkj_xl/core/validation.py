@@ -37,10 +37,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from lkj_xl.core.values import is_blank
-from lkj_xl.core.zones import to_local
+from lkj_xl.core.zones import WIB, to_local
 from lkj_xl.core.dates import DateReading, format_date_id, format_datetime_id, read_datetime
 from lkj_xl.core.dates import MONTH_ABBREVIATIONS_ID
 from lkj_xl.core.entries import (
@@ -239,7 +239,7 @@ def _key_word(kind: str) -> str:
 
 
 def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable, as_of: datetime,
-                staff: Sequence[StaffEntry] = (), kind: str = TAHUNAN) -> dict:
+                staff: Sequence[StaffEntry] = (), kind: str = TAHUNAN, zone: tzinfo = WIB) -> dict:
     """:func:`read_cycle` for each of ``years`` (same cycles, same problems in the same order), with the rows sorted
     and their Tahun read once for all years instead of once per year: a tracker with thousands of rows and many
     years is read in one pass."""
@@ -262,13 +262,13 @@ def read_cycles(sop: Sop, entries: Iterable[StepEntry], years: Iterable, as_of: 
             continue
         by_year.setdefault(entry_year, []).append(entry)
     staff_index = _StaffIndex(staff, sop.roles)
-    return {year: _read_one_cycle(sop, by_year.get(year, ()), year, as_of, staff_index, common, kind)
+    return {year: _read_one_cycle(sop, by_year.get(year, ()), year, as_of, staff_index, common, kind, zone)
             for year in years}
 
 
 def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int | Period, as_of: datetime,
                     staff_index: "_StaffIndex", common: Sequence[Problem],
-                    kind: str = TAHUNAN) -> tuple[Cycle, list[Problem]]:
+                    kind: str = TAHUNAN, zone: tzinfo = WIB) -> tuple[Cycle, list[Problem]]:
     """One cycle from the rows whose Tahun is ``year`` (sorted by step and row); ``common``: the problems of rows
     that belong to no year.  A row's problems all come from one of the two, so the stable sort at the end puts
     them in the order one pass over every row gives."""
@@ -294,7 +294,7 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int | Period, 
     states = [_StepState(step.number, chosen.get(step.number)) for step in sop.steps]
     for state in states:
         if state.entry is not None:
-            _read_dates(state, year, as_of, problems)
+            _read_dates(state, year, as_of, problems, zone)
 
     previous: _StepState | None = None
     for step, state in zip(sop.steps, states):
@@ -321,13 +321,14 @@ def _read_one_cycle(sop: Sop, entries: Sequence[StepEntry], year: int | Period, 
     return Cycle(year, records), problems
 
 
-def _read_dates(state: _StepState, year: int, as_of: datetime, problems: list[Problem]) -> None:
+def _read_dates(state: _StepState, year: int, as_of: datetime, problems: list[Problem],
+                zone: tzinfo = WIB) -> None:
     entry = state.entry
     assert entry is not None
     for field, raw in ((F_RECEIVED, entry.received), (F_COMPLETED, entry.completed)):
         loc = _step_loc(entry, field)
         try:
-            reading = read_datetime(raw)
+            reading = read_datetime(raw, zone)  # "08.00 WITA" is read on the tracker's clock
         except ParseError as exc:
             problems.append(_problem(loc, TANGGAL_TIDAK_TERBACA, exc.message))
             continue

@@ -38,7 +38,7 @@ a.wa{color:#128c4b;font-weight:600}
 """
 
 
-def render_html(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: datetime) -> str:
+def render_html(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: datetime, zone: str = "WIB") -> str:
     """The page as text."""
     title = f"Pengingat LKj {year}"
     rows = []
@@ -70,15 +70,15 @@ def render_html(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: da
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
             f"<h1>{escape(title)}</h1>\n"
-            f'<p class="sub">{escape(procedure_title(sop))}, keadaan per {escape(format_datetime_id(as_of))} WIB</p>\n'
+            f'<p class="sub">{escape(procedure_title(sop))}, keadaan per {escape(format_datetime_id(as_of))} {escape(zone)}</p>\n'
             f"{body}\n</body>\n</html>\n")
 
 
 def write_html(path: str | os.PathLike[str], reminders: Sequence[Reminder], *, sop: Sop, year: int,
-               as_of: datetime) -> Path:
+               as_of: datetime, zone: str = "WIB") -> Path:
     """Write :func:`render_html` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
-    target.write_text(render_html(reminders, sop=sop, year=year, as_of=as_of), encoding="utf-8")
+    target.write_text(render_html(reminders, sop=sop, year=year, as_of=as_of, zone=zone), encoding="utf-8")
     return target
 
 

@@ -2,7 +2,8 @@
 
 One VEVENT per step with a pending deadline (overdue or running with a due time), whatever the number of holders:
 its holders with a known e-mail are ATTENDEEs (``mailto:``), a VALARM rings before the due time.  Times are in
-Asia/Jakarta (WIB, with its VTIMEZONE).  The UID is stable for a tracker, a cycle and a step (SHA-1 of the tracker's
+the tracker's zone (Pengaturan, "Zona waktu": Asia/Jakarta for WIB, Asia/Makassar for WITA, Asia/Jayapura for
+WIT, with its VTIMEZONE).  The UID is stable for a tracker, a cycle and a step (SHA-1 of the tracker's
 absolute path, the year and the step, ``@lkj-xl``): importing the file again, or a newer one, updates the event
 instead of adding a copy.  DTSTAMP is the given ``as_of``, never the clock, so the same state gives the same file.
 """
@@ -28,6 +29,8 @@ from lkj_xl.core.reminders import (
     step_block,
 )
 from lkj_xl.core.sop import Sop
+from lkj_xl.core.periods import key_phrase
+from lkj_xl.core.zones import IANA_NAMES
 
 TIMEZONE = "Asia/Jakarta"
 PRODID = "-//lkj-xl//Pengingat LKj//ID"
@@ -38,16 +41,17 @@ DEFAULT_ALARM_MINUTES = 60
 EVENT_MINUTES = 15
 
 
-def jakarta() -> ZoneInfo:
-    """Asia/Jakarta from the system's time-zone database, or the ``tzdata`` package (Windows)."""
-    return ZoneInfo(TIMEZONE)
+def jakarta(zone: str = "WIB") -> ZoneInfo:
+    """The IANA zone of a tracker's Zona waktu (WIB: Asia/Jakarta) from the system's time-zone database, or the
+    ``tzdata`` package (Windows)."""
+    return ZoneInfo(IANA_NAMES.get(zone, TIMEZONE))
 
 
-def local(moment: datetime) -> datetime:
-    """A tracker datetime (naive WIB) as an aware Asia/Jakarta datetime."""
+def local(moment: datetime, zone: str = "WIB") -> datetime:
+    """A tracker datetime (naive, on the tracker's clock) as an aware datetime in its IANA zone."""
     if moment.tzinfo is not None:
-        return moment.astimezone(jakarta())
-    return moment.replace(tzinfo=jakarta())
+        return moment.astimezone(jakarta(zone))
+    return moment.replace(tzinfo=jakarta(zone))
 
 
 def event_uid(tracker_path: str | os.PathLike[str], year: int, step: int) -> str:
@@ -67,8 +71,8 @@ def pending(reminders: Sequence[Reminder]) -> dict[int, list[Reminder]]:
 
 
 def build_calendar(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: datetime,
-                   tracker_path: str | os.PathLike[str], alarm_minutes: int = DEFAULT_ALARM_MINUTES
-                   ) -> icalendar.Calendar:
+                   tracker_path: str | os.PathLike[str], alarm_minutes: int = DEFAULT_ALARM_MINUTES,
+                   zone: str = "WIB") -> icalendar.Calendar:
     """The calendar of the pending step deadlines among ``reminders``."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -76,11 +80,11 @@ def build_calendar(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Pengingat LKj {year}")
-    cal.add("x-wr-timezone", TIMEZONE)
-    stamp = local(as_of).astimezone(timezone.utc)
+    cal.add("x-wr-timezone", IANA_NAMES.get(zone, TIMEZONE))
+    stamp = local(as_of, zone).astimezone(timezone.utc)
     for step, group in pending(reminders).items():
         first = group[0]
-        due = local(first.due)
+        due = local(first.due, zone)
         event = icalendar.Event()
         event.add("uid", event_uid(tracker_path, year, step))
         event.add("dtstamp", stamp)
@@ -89,7 +93,7 @@ def build_calendar(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of:
         late = "TERLAMBAT: " if first.reason == REASON_OVERDUE else ""
         event.add("summary", f"{late}LKj {year} Langkah {step} ({first.actor}): batas waktu")
         names = ", ".join(r.holder for r in group if r.holder) or "belum ada pegawai dengan jabatan ini"
-        event.add("description", f"{procedure_title(sop)}, tahun pelaporan {year}.\n\n{step_block(first, sop)}\n\n"
+        event.add("description", f"{procedure_title(sop)}, {key_phrase(year)}.\n\n{step_block(first, sop)}\n\n"
                                  + sentence(f"Pemegang langkah: {names}"))
         event.add("categories", ["LKj"])
         event.add("transp", "TRANSPARENT")
@@ -113,11 +117,12 @@ def build_calendar(reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of:
 
 
 def write_ics(path: str | os.PathLike[str], reminders: Sequence[Reminder], *, sop: Sop, year: int, as_of: datetime,
-              tracker_path: str | os.PathLike[str], alarm_minutes: int = DEFAULT_ALARM_MINUTES) -> Path:
+              tracker_path: str | os.PathLike[str], alarm_minutes: int = DEFAULT_ALARM_MINUTES,
+              zone: str = "WIB") -> Path:
     """Write :func:`build_calendar` to ``path`` (CRLF lines, UTF-8) and return the path."""
     target = Path(path)
     data = build_calendar(reminders, sop=sop, year=year, as_of=as_of, tracker_path=tracker_path,
-                          alarm_minutes=alarm_minutes).to_ical()
+                          alarm_minutes=alarm_minutes, zone=zone).to_ical()
     target.write_bytes(data)
     return target
 

@@ -38,7 +38,7 @@ from lkj_xl.core.reminders import (
 )
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.worktime import WorkingCalendar
-from lkj_xl.core.zones import WIB
+from lkj_xl.core.zones import WIB, zone_named  # noqa: F401 - WIB: the default clock
 from lkj_xl.delivery.sendlog import (  # noqa: F401 - the send log, part of this module's API
     CHANNEL_EMAIL, SEND_LOG_SUFFIX, Sending, append_log as _append_log, history_lines, read_send_log, send_log_path,
     sendings_on,
@@ -224,7 +224,7 @@ class SendOutcome:
 
 
 def build_message(recipient: str, reminders: Sequence[Reminder], settings: SmtpSettings, *, sop: Sop, year: int,
-                  as_of: datetime) -> EmailMessage:
+                  as_of: datetime, zone: str = "WIB") -> EmailMessage:
     """The e-mail for one recipient: Indonesian subject and plain-text body (UTF-8)."""
     from email.message import EmailMessage
 
@@ -232,7 +232,7 @@ def build_message(recipient: str, reminders: Sequence[Reminder], settings: SmtpS
     message["Subject"] = subject(reminders, sop, year)
     message["From"] = settings.sender
     message["To"] = formataddr((reminders[0].holder or "", recipient))
-    message["Date"] = format_datetime(as_of.replace(tzinfo=WIB) if as_of.tzinfo is None else as_of)
+    message["Date"] = format_datetime(as_of.replace(tzinfo=zone_named(zone)) if as_of.tzinfo is None else as_of)
     domain = settings.sender.rsplit("@", 1)[-1].strip(" >") or "lkj-xl"
     message["Message-ID"] = make_msgid("lkj-pengingat", domain=domain)
     message.set_content(message_text(reminders, sop, year, as_of))
@@ -332,12 +332,13 @@ def non_working_day_note(day: date, calendar: WorkingCalendar | None = None) -> 
 def send_reminders(reminders: Sequence[Reminder], settings: SmtpSettings | None, *, sop: Sop, year: int,
                    as_of: datetime, calendar: WorkingCalendar, log_path: str | os.PathLike[str],
                    password: str | None = None, force: bool = False, dry_run: bool = False,
-                   timeout: float = DEFAULT_TIMEOUT,
+                   timeout: float = DEFAULT_TIMEOUT, zone: str = "WIB",
                    connect: Callable[[SmtpSettings, str | None, float], smtplib.SMTP] | None = None) -> SendOutcome:
     """E-mail each recipient their reminders (see the module docstring).  ``settings`` may be None for a dry run."""
     import smtplib
     log = Path(log_path)
     day = as_of.date()
+    year = year if isinstance(year, int) else str(year)  # a period ("2025-S1") is logged by its label
     if not calendar.is_working_day(day):
         return SendOutcome(working_day=False, note=non_working_day_note(day, calendar))
     without = tuple(r for r in reminders if not r.email)
@@ -369,7 +370,7 @@ def send_reminders(reminders: Sequence[Reminder], settings: SmtpSettings | None,
             if fatal is not None:
                 results.append(SendResult(recipient, holder, steps, RESULT_FAILED, fatal))
                 continue
-            message = build_message(recipient, todo, settings, sop=sop, year=year, as_of=as_of)
+            message = build_message(recipient, todo, settings, sop=sop, year=year, as_of=as_of, zone=zone)
             outcome = None
             for attempt in (1, 2):  # a connection the server dropped is opened again, once
                 try:

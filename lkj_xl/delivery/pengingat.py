@@ -20,6 +20,7 @@ from lkj_xl.core.reminders import (
     window_minutes,
 )
 from lkj_xl.core.sop import TimeStandard
+from lkj_xl.core.zones import IANA_NAMES
 from lkj_xl.delivery.ics import TIMEZONE
 from lkj_xl.workbook.actions import Analysis, LocatedProblem
 
@@ -67,8 +68,9 @@ def reminders_dict(run: ReminderRun) -> dict[str, Any]:
     """``{"as_of", "timezone", "year", "within_minutes", "reminders": [...], "problems": [...]}``."""
     return {
         "as_of": run.as_of.isoformat(timespec="minutes"),
-        "timezone": TIMEZONE,
-        "year": run.year,
+        "timezone": IANA_NAMES.get(run.analysis.tracker.settings.timezone, TIMEZONE),
+        "year": run.year if isinstance(run.year, int) else None,
+        "period": str(run.year),  # a non-yearly SOP's period ("2025-S1"); the year for a yearly one
         "within_minutes": run.within_minutes,
         "reminders": [r.as_dict() for r in run.reminders],
         "problems": [p.as_dict() for p in run.problems],

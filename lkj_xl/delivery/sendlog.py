@@ -29,7 +29,7 @@ class Sending:
 
     day: date
     at: datetime
-    year: int
+    year: int | str  # the reporting year; a non-yearly SOP's period label ("2025-S1")
     step: int
     recipient: str
     holder: str | None
@@ -59,7 +59,7 @@ def read_send_log(log_path: str | os.PathLike[str]) -> list[Sending]:
         try:
             data = json.loads(line)
             found.append(Sending(day=date.fromisoformat(data["date"]), at=datetime.fromisoformat(data["at"]),
-                                 year=int(data["year"]), step=int(data["step"]), recipient=str(data["recipient"]),
+                                 year=_cycle(data["year"]), step=int(data["step"]), recipient=str(data["recipient"]),
                                  holder=data.get("holder"), channel=str(data["channel"])))
         except (ValueError, KeyError, TypeError):
             continue
@@ -93,3 +93,9 @@ def append_log(log_path: Path, sendings: Iterable[Sending]) -> None:
         handle.write(lines)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _cycle(value: object) -> int | str:
+    """A logged cycle: the year as a number, a period's label as text."""
+    text = str(value)
+    return int(text) if text.isdigit() else text

@@ -8,7 +8,7 @@ shell's job (a file is saved atomically with a backup; a live workbook is Excel'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
@@ -22,12 +22,11 @@ from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
-from lkj_xl.core.errors import LkjError, ParseError
-from lkj_xl.core.periods import (
-    EXAMPLES, PER_KEGIATAN, TAHUNAN, Period, current_period, deadline_for, key_label, key_title, key_years,
-)
-from lkj_xl.core.validation import cycle_years, parse_key, read_cycles, validate_staff
+from lkj_xl.core.errors import ParseError
+from lkj_xl.core.periods import TAHUNAN, Period, current_period, deadline_for, key_label, key_title
+from lkj_xl.core.validation import cycle_years, read_cycles, validate_staff
 from lkj_xl.core.zones import to_local
+from lkj_xl.workbook import cycles
 
 from lkj_xl.workbook.commands import (  # noqa: F401
     ACTION_CLOSE, ACTION_LABELS, ACTION_REFRESH, ACTION_REMINDERS, ACTION_REPORT, RIBBON_ACTIONS,
@@ -98,79 +97,9 @@ def _locate(tracker: Any, problems: list[Problem]) -> tuple[LocatedProblem, ...]
     return tuple(located)
 
 
-def _entry_year(entry: Any, kind: str = TAHUNAN) -> Any:
-    try:
-        return parse_key(entry.year, kind)
-    except ParseError:
-        return None
-
-
-def choose_key(tracker: Tracker, keys: Sequence[Any], as_of: datetime, year: int | None = None,
-               period: Any = None) -> Any:
-    """The cycle an action is about: ``year`` for a yearly SOP (default: Pengaturan's Tahun pelaporan); ``period``
-    (text such as "2025-S1", or a Period) for the others (default: the latest period with an entry, else the one
-    before ``as_of``'s; an activity: the one typed last).  The wrong one of the two raises :class:`LkjError` with an
-    Indonesian message saying which to use."""
-    settings = tracker.settings
-    kind = settings.period_kind
-    if kind == TAHUNAN:
-        if period is not None:
-            raise LkjError(f"SOP pada buku kerja ini tahunan (Pengaturan, \"{layout.P_PERIOD_KIND}\" = {TAHUNAN}): "
-                           f"pilih siklusnya dengan --year, mis. --year {settings.year}, bukan --periode.")
-        return settings.year if year is None else year
-    if year is not None:
-        example = next((str(k) for k in reversed(keys)), EXAMPLES[kind])
-        raise LkjError(f"SOP pada buku kerja ini berperiode {kind} (Pengaturan, \"{layout.P_PERIOD_KIND}\"): pilih "
-                       f"siklusnya dengan --periode, mis. --periode \"{example}\", bukan --year.")
-    if period is not None:
-        if isinstance(period, Period):
-            return period
-        try:
-            chosen = parse_key(period, kind)
-        except ParseError as exc:
-            raise LkjError(f"--periode: {exc.message}") from None
-        if chosen is None:
-            raise LkjError(f"--periode kosong; tulis periodenya, mis. --periode \"{EXAMPLES[kind]}\".")
-        return chosen
-    if kind == PER_KEGIATAN:
-        last = None
-        for entry in sorted(tracker.entries, key=lambda e: (e.row, -e.step)):
-            found = _entry_year(entry, kind)
-            if found is not None:
-                last = found
-        return last if last is not None else Period(PER_KEGIATAN, text="-")
-    if keys:
-        return keys[-1]
-    current = current_period(kind, as_of.date())
-    previous = current_period(kind, current.start - timedelta(days=1)) if current and current.start else None
-    return previous
-
-
-def _years_needed(keys: Sequence[Any], cycles: dict[Any, Cycle], as_of: datetime, settings: Any) -> list[int]:
-    """Calendar years the working calendar must know: each cycle's span, the dates typed (an activity has no
-    span), the as-of year and the next."""
-    if settings.yearly:  # exactly the years the builder prefilled: no holidays package on a ribbon click
-        return sorted({y for key in keys for y in cycle_span(key)})
-    years = {as_of.year, as_of.year + 1}
-    for key in keys:
-        years.update(key_years(key))
-    for cycle in cycles.values():
-        for record in cycle.records:
-            for moment in (record.received, record.completed):
-                if moment is not None:
-                    years.update((moment.year, moment.year + 1))
-    return sorted(y for y in years if 1900 < y < 9000)
-
-
-def _first_start(cycle: Cycle) -> datetime | None:
-    """An activity's start: the earliest Diterima (or Selesai) typed."""
-    moments = [m for r in cycle.records for m in (r.received, r.completed) if m is not None]
-    return min(moments) if moments else None
-
-
 def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any = None) -> Analysis:
     """Read the tracker once, validate the chosen cycle (``year`` for a yearly SOP, ``period`` for the others;
-    default: see :func:`choose_key`) and schedule every cycle present.
+    default: see :func:`lkj_xl.workbook.cycles.choose_key`) and schedule every cycle present.
 
     ``as_of`` may carry a time zone (the shells' "now"): it is read on the tracker's clock (Pengaturan, "Zona
     waktu"); a naive ``as_of`` already is that clock."""
@@ -180,7 +109,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
     kind = settings.period_kind
     as_of = to_local(as_of, settings.zone)
     keys = cycle_years(tracker.entries, kind)
-    year = choose_key(tracker, keys, as_of, year, period)
+    year = cycles.choose_key(tracker, keys, as_of, year, period)
     if year is None:  # pragma: no cover - choose_key always finds one for a calendar kind
         year = current_period(kind, as_of.date())
     all_keys = sorted(set(keys) | {year})
@@ -189,21 +118,21 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
     problems += validate_staff(tracker.staff, tracker.sop.roles)
     problems += contact_problems(tracker.staff)  # "No. WhatsApp" / "Email" that no reminder can use
 
-    read = read_cycles(tracker.sop, tracker.entries, all_keys, as_of, tracker.staff, kind)
-    cycles: dict[Any, Cycle] = {key: cycle for key, (cycle, _) in read.items()}
+    read = read_cycles(tracker.sop, tracker.entries, all_keys, as_of, tracker.staff, kind, settings.zone)
+    found: dict[Any, Cycle] = {key: cycle for key, (cycle, _) in read.items()}
     problems += read[year][1]
-    calendar = reader.calendar_for(tracker, _years_needed(all_keys, cycles, as_of, settings))
+    calendar = reader.calendar_for(tracker, cycles.years_needed(all_keys, found, as_of, settings))
 
     schedules: dict[Any, CycleSchedule] = {}
     for key in all_keys:
         if kind == TAHUNAN and key == settings.year and settings.deadline_override:
             deadline = settings.deadline_override
         else:
-            deadline = deadline_for(key, settings.rule, calendar, _first_start(cycles[key]))
-        schedules[key] = schedule_cycle(tracker.sop, calendar, cycles[key], as_of, deadline,  # plans: with history
+            deadline = deadline_for(key, settings.rule, calendar, cycles.first_start(found[key]))
+        schedules[key] = schedule_cycle(tracker.sop, calendar, found[key], as_of, deadline,  # plans: with history
                                         plans_from_earlier(tracker.sop, schedules, key), has_deadline=bool(deadline))
     problems += report_inputs(tracker, year, cycles[year], signature=False,
-                              entry_key=lambda e: _entry_year(e, kind))[1]  # what the evaluator typed
+                              entry_key=lambda e: cycles.entry_key(e, kind))[1]  # what the evaluator typed
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
     from lkj_xl.workbook.closing import edit_warnings, read_closed
@@ -211,7 +140,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
     closed = read_closed(book)
     problems += edit_warnings(tracker, closed)
     return Analysis(
-        tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=cycles[year], schedule=schedules[year],
+        tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=found[year], schedule=schedules[year],
         problems=_dedupe(_locate(tracker, problems)), schedules=schedules,
         owned=ownership(tracker, book.sheet_names()), closed=closed,
     )
@@ -425,7 +354,7 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
 def _key_of(analysis: Analysis) -> Any:
     """The cycle key of a step entry (a year, or a period of a non-yearly SOP)."""
     kind = analysis.tracker.settings.period_kind
-    return lambda entry: _entry_year(entry, kind)
+    return lambda entry: cycles.entry_key(entry, kind)
 
 
 def _summary(analysis: Analysis) -> str:

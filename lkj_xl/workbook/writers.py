@@ -419,7 +419,7 @@ def write_reminders(book: Book, tracker: Tracker, reminders: Sequence[Any], year
     old_last = _last_filled_row(values, first - 1, width) + 1  # 1-based; first - 1 when none
     rows = reminder_rows(tracker, reminders, year, as_of)
     block: list[list[Any]] = [
-        [layout.REMINDERS_TITLE, f"Keadaan per {_when(as_of)} WIB. Klik nomor WhatsApp untuk membuka pesan yang "
+        [layout.REMINDERS_TITLE, f"Keadaan per {_when(as_of)} {tracker.settings.timezone}. Klik nomor WhatsApp untuk membuka pesan yang "
                                  f"sudah terisi di WhatsApp Desktop/Web."] + [None] * (width - 2),
         list(layout.REMINDER_HEADERS)]
     if rows:

@@ -44,7 +44,10 @@ def collect(folder: str | os.PathLike[str], *, as_of: datetime, year: int | None
     :class:`UnusableFileError` (exit 2)."""
     scan: Scan = scan_folder(folder, recap=recap_path)
     root = scan.folder
-    recap = Recap(root, as_of)
+    from lkj_xl.core.zones import to_local
+
+    # the recap's own "Keadaan per" is on WIB; each tracker reads the same instant on its own clock (Zona waktu)
+    recap = Recap(root, to_local(as_of))
     recap.skipped = {reason: [_rel(p, root) for p in files] for reason, files in scan.skipped.items()}
     if not scan.candidates:
         extra = f" ({recap.skipped_summary()})" if recap.skipped else ""

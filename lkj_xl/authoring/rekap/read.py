@@ -32,13 +32,13 @@ class CycleRow:
     instansi: str
     sop_nomor: str
     sop_nama: str
-    year: int
+    year: int | str  # the reporting year; a non-yearly SOP's period label ("2025-S1")
     overall: str
     at_risk: bool
     current_step: int | None
     current_text: str
     holder: str | None
-    deadline: datetime
+    deadline: datetime | None  # None: the SOP's rule sets no final deadline
     projected_finish: datetime
     #: working days left to the deadline (from delivery when delivered); negative: working days past it
     days: int
@@ -49,6 +49,7 @@ class CycleRow:
     #: (step, actor, status, late_minutes) for each step of the SOP
     steps: list[tuple[int, str, str, int]] = field(default_factory=list)
     open_by: str | None = None  # Excel has the file open: who ("" when the owner file is unreadable)
+    timezone: str = "WIB"  # the tracker's Zona waktu: its deadlines are on that clock
 
     def json(self, as_of: datetime) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
@@ -62,6 +63,7 @@ class CycleRow:
             "late_steps": self.late_steps, "problem_counts": {"errors": self.errors, "warnings": self.warnings},
             "updated": iso(self.updated) if isinstance(self.updated, datetime) else None,
             "open_in_excel": self.open_by is not None,
+            "timezone": self.timezone,
         }
 
 
@@ -149,13 +151,20 @@ def _read_once(path: Path, rel: str, as_of: datetime, year: int | None) -> FileR
     del data
     if not is_tracker(book):
         return FileResult(rel, KIND_SKIPPED)
-    first = actions.analyse(book, as_of=as_of, year=year)
-    years = [first.year] if year is not None else sorted(first.schedules)
+    first = actions.analyse(book, as_of=as_of)
+    yearly = first.tracker.settings.yearly
+    if year is not None and yearly and first.year != year:
+        first = actions.analyse(book, as_of=as_of, year=year)
+    if year is not None and yearly:
+        years = [first.year]
+    else:  # a non-yearly SOP: every period present (with --year, the periods of that year)
+        years = [k for k in sorted(first.schedules) if year is None or getattr(k, "year", k) == year]
     open_by = _excel_owner(path)
     updated = _updated(book)
     rows = []
     for cycle_year in years:
-        analysis = first if cycle_year == first.year else actions.analyse(book, as_of=as_of, year=cycle_year)
+        option = {"year": cycle_year} if yearly else {"period": cycle_year}
+        analysis = first if cycle_year == first.year else actions.analyse(book, as_of=as_of, **option)
         rows.append(cycle_row(analysis, rel, updated=updated, open_by=open_by))
     return FileResult(rel, KIND_TRACKER, rows=rows)
 
@@ -195,7 +204,9 @@ def cycle_row(analysis: Any, rel: str, *, updated: Any = None, open_by: str | No
     step_text, holder = fields[layout.B_CURRENT], fields[layout.B_HOLDER]
     current = sched.current
     reference = sched.delivered_at if sched.delivered else sched.as_of
-    if reference <= sched.deadline:
+    if sched.deadline is None:
+        days = 0  # no final deadline: nothing left or past
+    elif reference <= sched.deadline:
         days = calendar.working_days_between(reference.date(), sched.deadline.date())
     else:
         days = -calendar.working_days_between(sched.deadline.date(), reference.date())
@@ -203,12 +214,12 @@ def cycle_row(analysis: Any, rel: str, *, updated: Any = None, open_by: str | No
         file=rel,
         instansi=as_text(tracker.settings.agency) or as_text(tracker.sop.instansi),
         sop_nomor=as_text(tracker.sop.nomor), sop_nama=as_text(tracker.sop.nama),
-        year=analysis.year, overall=state["overall"], at_risk=state["at_risk"],
+        year=state["year"] if state["year"] is not None else state["period"], overall=state["overall"], at_risk=state["at_risk"],
         current_step=current.step if current is not None else None, current_text=step_text,
         holder=holder if current is not None else None,
         deadline=sched.deadline, projected_finish=sched.projected_finish, days=days,
         late_steps=[s.step for s in sched.steps if s.status in (STATUS_OVERDUE, STATUS_DONE_LATE)],
         errors=len(analysis.errors), warnings=len(analysis.warnings), updated=updated,
         steps=[(s["step"], s["actor"], s["status"], s["late_minutes"]) for s in state["steps"]],
-        open_by=open_by,
+        open_by=open_by, timezone=state["timezone"],
     )

@@ -69,12 +69,13 @@ def recap_frame(recap: Recap):
             "projected": row.projected_finish, "days": row.days,
             "late_steps": ", ".join(str(s) for s in row.late_steps) or "-", "errors": row.errors,
             "warnings": row.warnings, "updated": row.updated, "open_by": row.open_by, "row": row,
+            "year_sort": str(row.year),  # years and period labels ("2025-S1") sort together as text
         })
     frame = pd.DataFrame.from_records(records, columns=[
         "file", "instansi", "sop", "year", "current", "holder", "overall", "status", "deadline", "projected", "days",
-        "late_steps", "errors", "warnings", "updated", "open_by", "row"])
+        "late_steps", "errors", "warnings", "updated", "open_by", "row", "year_sort"])
     frame["rank"] = frame["overall"].map({s: i for i, s in enumerate(STATUS_ORDER)}).fillna(len(STATUS_ORDER))
-    frame = frame.sort_values(["rank", "days", "errors", "file", "year"], ascending=[True, True, False, True, True],
+    frame = frame.sort_values(["rank", "days", "errors", "file", "year_sort"], ascending=[True, True, False, True, True],
                               kind="stable")
     return frame.reset_index(drop=True)
 
@@ -176,7 +177,7 @@ def _excel_value(value: Any) -> Any:
     from datetime import datetime
 
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return None if str(value) == "NaT" else value.replace(tzinfo=None)  # NaT: a cycle without a deadline
     return value
 
 
@@ -312,7 +313,7 @@ def _summary_sheet(ws, recap: Recap, frame) -> None:
     _header(ws, r, headers)
     for col, width in zip("CDEFG", (18, 22, 16, 40, 30)):
         ws.column_dimensions[col].width = width
-    open_ = frame[frame["overall"] != CYCLE_DELIVERED]
+    open_ = frame[(frame["overall"] != CYCLE_DELIVERED) & frame["deadline"].notna()]  # a cycle with a deadline
     tight = open_.sort_values(["days", "deadline", "file"], kind="stable").head(10)
     for item in tight.itertuples(index=False):
         r += 1
