@@ -22,7 +22,6 @@ from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
-from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import TAHUNAN, Period, current_period, deadline_for, key_label, key_title
 from lkj_xl.core.validation import cycle_years, read_cycles, validate_staff
 from lkj_xl.core.zones import to_local
@@ -131,7 +130,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
             deadline = deadline_for(key, settings.rule, calendar, cycles.first_start(found[key]))
         schedules[key] = schedule_cycle(tracker.sop, calendar, found[key], as_of, deadline,  # plans: with history
                                         plans_from_earlier(tracker.sop, schedules, key), has_deadline=bool(deadline))
-    problems += report_inputs(tracker, year, cycles[year], signature=False,
+    problems += report_inputs(tracker, year, found[year], signature=False,
                               entry_key=lambda e: cycles.entry_key(e, kind))[1]  # what the evaluator typed
     # Problems about rows of other years are not this year's business, except unreadable years themselves, which
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
