@@ -259,9 +259,11 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
         if sheet not in reader.sheets and step.number in in_table:
             # a step the admin added to tblSOP: a change of structure, which refresh does not make
             reader.problem(Location(AREA_SOP, step.number, layout.S_NO), ERROR, "struktur_sop_berubah",
-                           f"Langkah {step.number} ada di tabel langkah SOP tetapi lembar \"{sheet}\" belum ada. "
-                           f"Perubahan susunan langkah diterapkan dengan perintah `lkj sop terapkan <nama berkas>` "
-                           f"(menambah lembar, tabel dan baris Laporan; isian lain tidak berubah).")
+                           f"Lembar \"{sheet}\" tidak ditemukan, padahal langkah {step.number} ada di tabel langkah "
+                           f"SOP. Bila langkah itu baru ditambahkan, terapkan perubahan susunan langkah dengan perintah "
+                           f"`lkj sop terapkan <nama berkas>` (menambah lembar, tabel dan baris Laporan; isian lain "
+                           f"tidak berubah). Bila lembar itu terhapus atau namanya diganti, kembalikan namanya atau "
+                           f"pulihkan cadangan (`lkj restore`)." + reader._unknown_sheets_hint())
             continue
         values = reader.sheet(sheet)
         if values is None:
