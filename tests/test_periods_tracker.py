@@ -153,6 +153,10 @@ def test_no_deadline_rule(semester, capsys):
     assert wb[layout.SHEET_HOME].cell(layout.beranda_row(layout.B_DEADLINE), 2).value == "Tidak ada batas akhir"
     step3 = wb[layout.step_sheet(3)]
     assert step3.cell(ROW, header_columns(step3)[layout.C_LATEST]).value is None
+    # the report runs too, and says the cycle has no final deadline instead of measuring against one
+    report_text = " ".join(str(c.value) for row in wb[layout.SHEET_REPORT].iter_rows() for c in row if c.value)
+    assert "tidak punya batas akhir penyampaian" in report_text
+    assert "sebelum batas akhir" not in report_text and "setelah batas akhir" not in report_text
     report = [c.value for row in wb[layout.SHEET_REPORT].iter_rows(max_row=8) for c in row if c.value]
     assert "Batas akhir penyampaian: tidak ditetapkan" in report
     assert any("Periode 2025-S1" in str(v) for v in report)

@@ -262,10 +262,14 @@ def test_renamed_sheet_is_a_problem_naming_the_sheet(path):
     edit(path, lambda wb: setattr(wb["Langkah 3"], "title", "Langkah3"))
     tracker = load(path)
     [problem] = tracker.problems
-    assert problem.code == "lembar_tidak_ada" and problem.severity == ERROR
-    assert problem.location == Location(AREA_BOOK, "Langkah 3")
-    assert "\"Langkah 3\"" in problem.message
-    assert tracker.cell_of(problem.location) == ("Langkah 3", None)
+    # a step of tblSOP without its sheet: renamed/deleted, or a step the admin added (`lkj sop terapkan`); the
+    # problem sits on the step's row of the SOP table and names the sheet, the sheet found instead and both remedies
+    assert problem.code == "struktur_sop_berubah" and problem.severity == ERROR
+    assert problem.location == Location(AREA_SOP, 3, layout.S_NO)
+    assert "\"Langkah 3\"" in problem.message and "Langkah3" in problem.message
+    assert "lkj sop terapkan" in problem.message and "kembalikan namanya" in problem.message
+    sheet, cell = tracker.cell_of(problem.location)
+    assert sheet == "SOP" and cell.startswith("A")
     assert 3 not in {e.step for e in tracker.entries}
 
 

@@ -334,12 +334,15 @@ def _row(step: Step, sched: StepSchedule, record: StepRecord, name: str | None, 
     )
 
 
-def _relative_to_deadline(instant: datetime, deadline: datetime, calendar: WorkingCalendar) -> str:
+def _relative_to_deadline(instant: datetime, deadline: datetime | None, calendar: WorkingCalendar) -> str:
+    """", 3 hari kerja sebelum batas akhir" (with its leading comma), or "" for a cycle without a final deadline."""
+    if deadline is None:
+        return ""
     if instant <= deadline:
         days = calendar.working_days_between(instant.date(), deadline.date())
-        return "pada hari batas akhir" if days == 0 else f"{days} hari kerja sebelum batas akhir"
+        return ", pada hari batas akhir" if days == 0 else f", {days} hari kerja sebelum batas akhir"
     days = calendar.working_days_between(deadline.date(), instant.date())
-    return "melewati batas akhir" if days == 0 else f"{days} hari kerja setelah batas akhir"
+    return ", melewati batas akhir" if days == 0 else f", {days} hari kerja setelah batas akhir"
 
 
 def _summary(schedule: CycleSchedule, calendar: WorkingCalendar, monitoring: tuple[MonitoringRow, ...]) -> Summary:
@@ -360,7 +363,7 @@ def _summary(schedule: CycleSchedule, calendar: WorkingCalendar, monitoring: tup
     delivered_at = schedule.delivered_at
     if delivered_at is not None:
         when = _relative_to_deadline(delivered_at, deadline, calendar)
-        delivery = f"Disampaikan {format_datetime_id(delivered_at)}, {when}"
+        delivery = f"Disampaikan {format_datetime_id(delivered_at)}{when}"
         if deadline is None or delivered_at <= deadline:
             verdict = ("Prosedur berjalan dengan baik: LKj disampaikan tepat waktu dan semua langkah memenuhi standar "
                        "waktu SOP." if not late else
@@ -372,11 +375,13 @@ def _summary(schedule: CycleSchedule, calendar: WorkingCalendar, monitoring: tup
     else:
         projected = schedule.projected_finish
         when = _relative_to_deadline(projected, deadline, calendar)
-        delivery = f"Belum disampaikan; perkiraan selesai {format_datetime_id(projected)}, {when}"
+        delivery = f"Belum disampaikan; perkiraan selesai {format_datetime_id(projected)}{when}"
         current = schedule.current
         holder = f" (saat ini di Langkah {current.step}, {current.actor})" if current is not None else ""
         overall = schedule.overall
-        if overall == CYCLE_LATE:
+        if deadline is None:
+            verdict = f"Siklus ini tidak punya batas akhir penyampaian; belum disampaikan{holder}."
+        elif overall == CYCLE_LATE:
             verdict = f"Terlambat: batas akhir penyampaian sudah lewat dan LKj belum disampaikan{holder}."
         elif overall == CYCLE_AT_RISK:
             verdict = f"Berisiko terlambat: perkiraan penyelesaian melewati batas akhir penyampaian{holder}."
