@@ -73,7 +73,7 @@ def test_refresh_fits_masalah_to_its_problems(demo_tracker, capsys):
     ws = wb[layout.SHEET_PROBLEMS]
     last = max(r for r in range(2, 60) if ws.cell(row=r, column=1).value)
     assert last >= 3
-    assert _area(ws) == f"'{layout.SHEET_PROBLEMS}'!$A$1:$F${last}"
+    assert _area(ws) == f"'{layout.SHEET_PROBLEMS}'!$A$1:$I${last}"
     message = layout.PROBLEM_HEADERS.index(layout.M_MESSAGE) + 1
     long_row = next(r for r in range(2, last + 1) if bad.strip()[:20] in str(ws.cell(row=r, column=message).value))
     assert ws.row_dimensions[long_row].height >= 2 * LINE_POINTS
@@ -91,7 +91,7 @@ def test_refresh_fits_masalah_to_its_problems(demo_tracker, capsys):
     ws = openpyxl.load_workbook(demo_tracker)[layout.SHEET_PROBLEMS]
     remaining = [r for r in range(2, 60) if ws.cell(row=r, column=1).value]
     assert len(remaining) < last - 1
-    assert _area(ws) == f"'{layout.SHEET_PROBLEMS}'!$A$1:$F${max(remaining + [2])}"
+    assert _area(ws) == f"'{layout.SHEET_PROBLEMS}'!$A$1:$I${max(remaining + [2])}"
     assert ws.row_dimensions[long_row].height in (None, LINE_POINTS) or long_row in remaining
 
 

@@ -61,7 +61,7 @@ def apply_page_setup(wb: Any) -> list[str]:
         ws.oddFooter.right.size = 8
         done.append(name)
     # the engine's lists start empty: their print area is the header row (refresh moves it with the rows it writes)
-    for name, last_col in ((layout.SHEET_PROBLEMS, layout.PROBLEM_LINK_COLUMN),
+    for name, last_col in ((layout.SHEET_PROBLEMS, layout.PROBLEM_PRINT_LAST_COLUMN),
                            (layout.SHEET_HISTORY, len(layout.HISTORY_HEADERS)),
                            (layout.SHEET_CLOSED, len(layout.CLOSED_HEADERS) - 1)):
         if name in wb.sheetnames:

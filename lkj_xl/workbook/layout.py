@@ -433,6 +433,8 @@ M_CHECKED = "Diperiksa pada"
 M_AS_OF = "Keadaan per"
 PROBLEM_CHECKED_HEADERS: tuple[str, ...] = (M_CHECKED, M_AS_OF)
 PROBLEM_CHECKED_COLUMN = PROBLEM_LINK_COLUMN + 2  # H
+#: Masalah prints from A to the end of the "Diperiksa pada" stamp (I), so a printed list says when it was made.
+PROBLEM_PRINT_LAST_COLUMN = PROBLEM_CHECKED_COLUMN + len(PROBLEM_CHECKED_HEADERS) - 1
 #: Written in the first row when the check found nothing.
 NO_PROBLEMS = "Tidak ada masalah"
 PROBLEM_LINK_ROWS = 1000  # rows prefilled with the HYPERLINK formula

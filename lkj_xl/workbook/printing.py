@@ -100,7 +100,7 @@ def fit_problems(book: Book, rows: Sequence[Sequence[Any]], cleared: int) -> Non
         fit_rows(book, sheet, 2, rows, PROBLEM_WIDTHS)
     if cleared:
         book.set_row_height(sheet, 2 + len(rows), LINE_POINTS, cleared)
-    book.set_print_area(sheet, f"A1:{column_letter(layout.PROBLEM_LINK_COLUMN)}{max(2, len(rows) + 1)}")
+    book.set_print_area(sheet, f"A1:{column_letter(layout.PROBLEM_PRINT_LAST_COLUMN)}{max(2, len(rows) + 1)}")
 
 
 def fit_report(book: Book, steps: int) -> None:
