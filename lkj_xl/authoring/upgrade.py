@@ -390,9 +390,14 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
 def _copy_history(src, wb, counts: _Counts) -> None:
     if layout.SHEET_HISTORY not in src.sheetnames:
         return
-    old, new = src[layout.SHEET_HISTORY], wb[layout.SHEET_HISTORY]
+    counts.history = _copy_engine_rows(src[layout.SHEET_HISTORY], wb[layout.SHEET_HISTORY], layout.HISTORY_HEADERS)
+
+
+def _copy_engine_rows(old, new, headers) -> int:
+    """An engine list sheet (header on row 1): every non-blank row, column by header label, into ``headers``' order
+    from row 2 of ``new``; returns how many rows were copied."""
     columns = _columns_of(old, 1)
-    wanted = [columns.get(layout.normalize_label(label)) for label in layout.HISTORY_HEADERS]
+    wanted = [columns.get(layout.normalize_label(label)) for label in headers]
     k = 0
     for r in range(2, old.max_row + 1):
         cells = [old.cell(row=r, column=c) if c else None for c in wanted]
@@ -402,25 +407,15 @@ def _copy_history(src, wb, counts: _Counts) -> None:
         for i, cell in enumerate(cells, start=1):
             if cell is not None:
                 _copy(cell, new.cell(row=1 + k, column=i))
-    counts.history = k
+    return k
 
 
 def _copy_closed(src, wb) -> None:
     """The closed cycles (layout 3 on): every row, by header label, so a signed cycle stays closed."""
     if layout.SHEET_CLOSED not in src.sheetnames or layout.SHEET_CLOSED not in wb.sheetnames:
         return
-    old, new = src[layout.SHEET_CLOSED], wb[layout.SHEET_CLOSED]
-    columns = _columns_of(old, 1)
-    wanted = [columns.get(layout.normalize_label(label)) for label in layout.CLOSED_HEADERS]
-    k = 0
-    for r in range(2, old.max_row + 1):
-        cells = [old.cell(row=r, column=c) if c else None for c in wanted]
-        if all(c is None or is_blank(c.value) for c in cells):
-            continue
-        k += 1
-        for i, cell in enumerate(cells, start=1):
-            if cell is not None:
-                _copy(cell, new.cell(row=1 + k, column=i))
+    new = wb[layout.SHEET_CLOSED]
+    k = _copy_engine_rows(src[layout.SHEET_CLOSED], new, layout.CLOSED_HEADERS)
     if k:
         new.print_area = f"A1:G{k + 1}"
 
