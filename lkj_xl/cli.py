@@ -224,14 +224,14 @@ def cmd_tutup(args) -> int:
 
     from lkj_xl.core.zones import to_local
 
-    closed_at = to_local(_now(args))  # the real time of the action (WIB); --as-of is the state the cycle is seen in
+    closed_at = _now(args)  # the real time of the action, read on the tracker's clock; --as-of: the state seen
     as_of = args.as_of if args.as_of is not None else closed_at
     target = real_path(args.path)
     closing = modify(args.path, lambda book: actions.close_cycle(
         book, as_of=as_of, closed_at=closed_at, year=args.year, files=lambda year: archive.files_text(target, year)))
     tracker = closing.tracker
     files = archive.keep_report(target, closing.year, closing.report_values, tracker.sop, tracker.settings,
-                                closed_at)
+                                to_local(closed_at, tracker.settings.zone))
     _out(f"Siklus {closing.year} ditutup (lembar Siklus Tertutup baris {closing.row}): kolom terhitungnya tidak "
          f"dihitung ulang lagi; perubahan isiannya dilaporkan sebagai peringatan.")
     _out(f"Laporan disimpan: {files.xlsx}")

@@ -238,6 +238,7 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
     from pathlib import Path
 
     from lkj_xl.authoring import archive
+    from lkj_xl.core.zones import to_local
     from lkj_xl.runtime import now_instant
     from lkj_xl.workbook import actions, layout
 
@@ -258,7 +259,7 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
     if path is not None:
         tracker = closing.tracker
         files = archive.keep_report(path, closing.year, closing.report_values, tracker.sop, tracker.settings,
-                                    closed_at)
+                                    to_local(closed_at, tracker.settings.zone))
         lines.append(f"Laporan disimpan: {files.xlsx}")
         lines.append(f"PDF: {files.pdf}" if files.pdf is not None else f"PDF tidak dibuat: {files.pdf_missing}.")
     else:
