@@ -246,3 +246,26 @@ def test_problem_links_show_without_a_recalculation(workbooks, tmp_path):
     assert cached.cell(2, 2).value == "B13" and cached.cell(2, link).value == "Buka"
     assert formulas.cell(2, link).value.startswith("=IF($B2")  # the formula stays
     assert cached.cell(3, 2).value is None and cached.cell(3, link).value in (None, "")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xlsm"])
+def test_closing_a_cycle_keeps_everything_people_added(workbooks, tmp_path, kind):
+    """`lkj tutup` writes Siklus Tertutup, Laporan and the computed cells through the same safe save: every picture,
+    text box, rich-text note and block a person added keeps its bytes, and the report files go beside the tracker."""
+    source, items = workbooks[kind]
+    path = tmp_path / source.name
+    shutil.copyfile(source, path)
+    book = PackageBook.open(path)  # the rest of the cycle typed in, cell by cell (the engine that keeps everything)
+    row = layout.STEP_TABLE_HEADER_ROW + 1
+    book.write(layout.step_sheet(6), row, 3, [["23/02/2026 11:00"]])
+    book.write(layout.step_sheet(7), row, 2, [["24/02/2026 08:00", "24/02/2026 08:30", DEMO_STAFF[0][0], "Ya"]])
+    book.write(layout.step_sheet(8), row, 2, [["24/02/2026 09:00", "24/02/2026 09:10", DEMO_STAFF[4][0], "Ya"]])
+    book.save()
+    before = {key: xp.fingerprint(path, items[key]) for key in xp.EVERYTHING}
+    code, output = _cli("tutup", str(path), "--year", "2025", "--as-of", "2026-02-25T10:00")
+    assert code == 0, output
+    assert "Traceback" not in output
+    for key in xp.EVERYTHING:
+        assert xp.fingerprint(path, items[key]) == before[key], key
+    assert PackageBook.open(path).read(layout.SHEET_CLOSED)[1][0] == 2025  # the record of the closed cycle
+    assert list(tmp_path.glob("* - Laporan 2025.xlsx"))
