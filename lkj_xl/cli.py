@@ -198,8 +198,8 @@ def cmd_report(args) -> int:
     now = _now(args)
     as_of = args.as_of if args.as_of is not None else now
     sent = _sent_today(args.path, as_of)
-    analysis = modify(args.path, lambda book: actions.report(book, as_of=as_of, year=args.year, extra_history=sent,
-                                                             recorded_at=now))
+    analysis = modify(args.path, lambda book: actions.report(book, as_of=as_of, extra_history=sent,
+                                                             recorded_at=now, **_cycle(args)))
     _print_problems(analysis)
     closed = analysis.closed.get(analysis.year)
     if closed is not None:
@@ -228,7 +228,7 @@ def cmd_tutup(args) -> int:
     as_of = args.as_of if args.as_of is not None else closed_at
     target = real_path(args.path)
     closing = modify(args.path, lambda book: actions.close_cycle(
-        book, as_of=as_of, closed_at=closed_at, year=args.year, files=lambda year: archive.files_text(target, year)))
+        book, as_of=as_of, closed_at=closed_at, files=lambda year: archive.files_text(target, year), **_cycle(args)))
     tracker = closing.tracker
     files = archive.keep_report(target, closing.year, closing.report_values, tracker.sop, tracker.settings,
                                 to_local(closed_at, tracker.settings.zone))
@@ -630,8 +630,10 @@ def build_parser() -> argparse.ArgumentParser:
         "lkj report LKj_2025.xlsx --year 2025", cmd_report)
     add("tutup", "Tutup siklus yang sudah selesai dan laporannya ditandatangani: kolom terhitungnya tidak dihitung "
         "ulang lagi, SOP dan pengaturan yang berlaku dicatat di lembar Siklus Tertutup, dan laporannya disimpan "
-        "sebagai berkas .xlsx (dan PDF bila LibreOffice terpasang) di samping pelacak.",
-        "lkj tutup LKj_2025.xlsx --year 2025", cmd_tutup)
+        "sebagai berkas .xlsx (dan PDF bila LibreOffice terpasang) di samping pelacak. SOP yang tidak tahunan: "
+        "--periode (bawaan: periode terakhir yang langkah terakhirnya selesai dan belum ditutup).",
+        "lkj tutup LKj_2025.xlsx --year 2025\n"
+        "lkj tutup Monitoring_2025.xlsx --periode 2025-TW3", cmd_tutup)
     status = add("status", "Tampilkan keadaan siklus (dengan --json untuk mesin).",
                  "lkj status LKj_2025.xlsx --json --as-of 2026-03-02T10:00\n"
                  "lkj status Monitoring_2025.xlsx --periode 2025-TW3", cmd_status)

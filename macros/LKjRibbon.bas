@@ -44,7 +44,8 @@ Public Sub LKj_OnAction(control As IRibbonControl)
         Case "check_system"
             If Not LKj_PythonReady() Then Exit Sub
         Case "close_cycle"
-            If MsgBox("Tutup siklus tahun pelaporan pada lembar Pengaturan?" & vbCrLf & vbCrLf & _
+            If MsgBox("Tutup siklus tahun pelaporan pada lembar Pengaturan? (SOP yang tidak tahunan: periode " & _
+                      "terakhir yang sudah terkirim dan belum ditutup.)" & vbCrLf & vbCrLf & _
                       "Kolom terhitung siklus itu tidak akan dihitung ulang lagi, dan laporannya disimpan " & _
                       "sebagai berkas tersendiri di samping buku kerja ini. Lakukan setelah LKj terkirim " & _
                       "dan laporannya ditandatangani.", vbYesNo + vbQuestion + vbDefaultButton2, LKJ_TITLE) <> vbYes Then

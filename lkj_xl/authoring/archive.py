@@ -33,9 +33,13 @@ class ReportFiles:
     pdf_missing: str | None = None
 
 
-def report_paths(tracker: Path, year: int) -> tuple[Path, Path]:
-    """Where the closed cycle's report files go: beside the tracker, "<tracker> - Laporan 2025.xlsx" / ".pdf"."""
-    base = f"{tracker.stem} - Laporan {year}"
+def report_paths(tracker: Path, year: Any) -> tuple[Path, Path]:
+    """Where the closed cycle's report files go: beside the tracker, "<tracker> - Laporan 2025.xlsx" / ".pdf" (a
+    period: "... - Laporan 2025-TW3.xlsx"; an activity's name made a valid file name on Windows too)."""
+    from pathvalidate import sanitize_filename
+
+    label = sanitize_filename(str(year), platform="windows", replacement_text="-", max_len=80).strip() or "siklus"
+    base = f"{tracker.stem} - Laporan {label}"
     return tracker.with_name(base + ".xlsx"), tracker.with_name(base + ".pdf")
 
 
@@ -43,7 +47,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def files_text(tracker: Path, year: int) -> str:
+def files_text(tracker: Path, year: Any) -> str:
     """What ``Siklus Tertutup`` records under "Berkas laporan" (names, beside the tracker)."""
     xlsx, pdf = report_paths(tracker, year)
     if soffice() is None:
@@ -114,7 +118,7 @@ def convert_to_pdf(xlsx: Path, pdf: Path) -> str | None:
     return None
 
 
-def keep_report(tracker: Path, year: int, values: Sequence[Sequence[Any]], sop: Any, settings: Any,
+def keep_report(tracker: Path, year: Any, values: Sequence[Sequence[Any]], sop: Any, settings: Any,
                 now: datetime) -> ReportFiles:
     """Write the closed cycle's report files beside ``tracker`` (earlier ones of the same name to Cadangan LKj)."""
     xlsx, pdf = report_paths(tracker, year)

@@ -208,11 +208,11 @@ def build_tracker(
     _build_staff(wb, sheets[layout.SHEET_STAFF], staff)
     for step in sop.steps:
         _build_step(sheets[layout.step_sheet(step.number)], sop, step, year, settings.period_kind)
-    _build_evaluation(sheets[layout.SHEET_EVALUATION], sop, year)
+    _build_evaluation(sheets[layout.SHEET_EVALUATION], sop, year, settings.period_kind)
     _build_report(sheets[layout.SHEET_REPORT], sop, settings)
     _build_problems(sheets[layout.SHEET_PROBLEMS])
     _build_history(sheets[layout.SHEET_HISTORY])
-    _build_closed(sheets[layout.SHEET_CLOSED])
+    _build_closed(sheets[layout.SHEET_CLOSED], settings.period_kind)
 
     apply_page_setup(wb)
 
@@ -830,10 +830,10 @@ def _status_colours(ws, columns: dict[str, int], first: int, below: int) -> None
         ws.conditional_formatting.add(flagged, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True))
 
 
-def _build_evaluation(ws, sop: Sop, year: int) -> None:
+def _build_evaluation(ws, sop: Sop, year: int, kind: str = TAHUNAN) -> None:
     from lkj_xl.authoring.evaluation_sheet import build_evaluation_sheet
 
-    build_evaluation_sheet(ws, sop, year, header_font=_HEADER_FONT, header_fill=_HEADER_FILL, note_font=_NOTE,
+    build_evaluation_sheet(ws, sop, _first_key(kind, year), kind=kind, header_font=_HEADER_FONT, header_fill=_HEADER_FILL, note_font=_NOTE,
                            title_font=_TITLE, border=_BOX, table_style=_TABLE_STYLE)
 
 
@@ -876,10 +876,13 @@ def _build_history(ws) -> None:
     ws.freeze_panes = "A2"
 
 
-def _build_closed(ws) -> None:
-    """The closed cycles (``lkj tutup``): the engine writes one row per closed year; see lkj_xl.workbook.closing."""
-    _header(ws, 1, 1, layout.CLOSED_HEADERS)
+def _build_closed(ws, kind: str = TAHUNAN) -> None:
+    """The closed cycles (``lkj tutup``): the engine writes one row per closed cycle (key column Tahun, or Periode
+    for a non-yearly SOP); see lkj_xl.workbook.closing."""
+    _header(ws, 1, 1, layout.closed_headers(kind))
     for r in range(2, 2 + 50):
+        if kind != TAHUNAN:  # "2025-03" stays text (Excel would make it a date)
+            ws.cell(row=r, column=1).number_format = layout.TEXT_FORMAT
         ws.cell(row=r, column=2).number_format = layout.DATETIME_FORMAT
         ws.cell(row=r, column=5).number_format = layout.DATETIME_FORMAT
         for c in (4, 6, 7):

@@ -1,9 +1,12 @@
 """The ``Evaluasi`` sheet (layout version 3): the entry table ``tblEvaluasi`` where the SOP's evaluator types the
 monitoring and evaluation of Permenpan RB 35/2012, made once by the builder with openpyxl.
 
-One block of rows per reporting year, prefilled for the tracker's year: a row per step (Bagian "Langkah", the step's
+One block of rows per reporting cycle, prefilled for the tracker's year: a row per step (Bagian "Langkah", the step's
 Uraian as a guide) and a row per criterion (Bagian "Kriteria", the seven criteria).  The evaluator picks Penilaian
-from a dropdown and types Catatan and Tindakan; for another year the block is copied below and Tahun changed.  The
+from a dropdown and types Catatan and Tindakan; for another year the block is copied below and Tahun changed.  A
+non-yearly SOP's table is keyed by "Periode" (text: "2025-TW1", "2025-03", an activity's name), prefilled with the
+year's first period (an activity: blank, its name typed when it is evaluated); another period is added the same way,
+by copying the block and changing Periode.  The
 engine only reads this sheet (:func:`lkj_xl.core.evaluation.read_evaluation`); the report copies it.
 """
 
@@ -12,22 +15,24 @@ from __future__ import annotations
 from typing import Any
 
 from lkj_xl.core.evaluation import CRITERIA, PART_CRITERION, PART_STEP, VERDICT_CHOICES
+from lkj_xl.core.periods import EXAMPLES, LABEL_MAX, PER_KEGIATAN, TAHUNAN
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.workbook import layout
 
 SOURCE = "Permenpan RB 35/2012, Lampiran"
 
 
-def evaluation_rows(sop: Any, year: int) -> list[list[Any]]:
-    """The prefilled block of ``year``: Tahun, Bagian, No, the step's Uraian / the criterion, blank judgements."""
+def evaluation_rows(sop: Any, year: Any) -> list[list[Any]]:
+    """The prefilled block of the cycle ``year`` (a year, a period's label, None for an activity): Tahun, Bagian, No, the step's Uraian / the criterion, blank judgements."""
     rows = [[year, PART_STEP, step.number, " ".join(step.uraian.split()), None, None, None] for step in sop.steps]
     rows += [[year, PART_CRITERION, i, text, None, None, None] for i, text in enumerate(CRITERIA, start=1)]
     return rows
 
 
-def build_evaluation_sheet(ws: Any, sop: Any, year: int, *, header_font: Any, header_fill: Any, note_font: Any,
-                           title_font: Any, border: Any, table_style: Any) -> None:
-    """Lay out the sheet on an empty openpyxl worksheet (the builder's styles passed in)."""
+def build_evaluation_sheet(ws: Any, sop: Any, year: Any, *, header_font: Any, header_fill: Any, note_font: Any,
+                           title_font: Any, border: Any, table_style: Any, kind: str = TAHUNAN) -> None:
+    """Lay out the sheet on an empty openpyxl worksheet (the builder's styles passed in); ``year`` is the first
+    block's key (the year; a non-yearly ``kind``: the first period's label, None for an activity)."""
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,12 +43,20 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: int, *, header_font: Any, he
     ws["A2"] = (f"Diisi oleh penilai ({SOURCE}). Bagian \"{PART_STEP}\": Penilaian terhadap penerapan tiap langkah "
                 f"(Berjalan dengan baik / Tidak berjalan dengan baik), catatan hasil penilaian dan tindakan yang harus "
                 f"diambil. Bagian \"{PART_CRITERION}\": Ya/Tidak untuk tiap kriteria evaluasi penerapan SOP.")
+    yearly = kind == TAHUNAN
+    headers = layout.evaluation_headers(kind)
+    key = headers[0]
+    other = ("tahun lain, salin blok ini ke baris kosong di bawahnya dan ganti Tahun." if yearly else
+             f"periode lain, salin blok ini ke baris kosong di bawahnya dan ganti Periode (mis. {EXAMPLES[kind]}).")
+    if kind == PER_KEGIATAN:
+        other = ("setiap kegiatan, isi Periode dengan nama kegiatan seperti pada lembar Langkah; untuk kegiatan lain, "
+                 "salin blok ini ke baris kosong di bawahnya dan ganti Periode.")
     ws["A3"] = ("Lembar Laporan menyalin isian ini; yang kosong diisi saran dari data dan ditandai \"(saran)\". Untuk "
-                "tahun lain, salin blok ini ke baris kosong di bawahnya dan ganti Tahun.")
+                + other)
     for cell in (ws["A2"], ws["A3"]):
         cell.font = note_font
     header = layout.EVALUATION_HEADER_ROW
-    for offset, label in enumerate(layout.EVALUATION_HEADERS):
+    for offset, label in enumerate(headers):
         cell = ws.cell(row=header, column=1 + offset, value=label)
         cell.font, cell.fill, cell.border = header_font, header_fill, border
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -56,6 +69,8 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: int, *, header_font: Any, he
             cell.alignment = wrap
             if c == 4:
                 cell.fill = guide
+            if c == 1 and not yearly:
+                cell.number_format = layout.TEXT_FORMAT
         ws.row_dimensions[r].height = 15 * max(1, -(-len(str(values[3])) // 60))
     last = header + len(rows) + layout.EVALUATION_FREE_ROWS
     width = len(layout.EVALUATION_HEADERS)
@@ -70,15 +85,24 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: int, *, header_font: Any, he
         letter = get_column_letter(layout.EVALUATION_HEADERS.index(label) + 1)
         return f"{letter}{header + 1}:{letter}{below}"
 
+    if not yearly:  # "2025-03" typed in a copied block stays text (Excel would make it a date)
+        for r in range(header + len(rows) + 1, below + 1):
+            ws.cell(row=r, column=1).number_format = layout.TEXT_FORMAT
+
     def validation(sqref: str, kind: str, title: str, error: str, prompt: str, **kw: Any) -> None:
         dv = DataValidation(type=kind, allow_blank=True, showErrorMessage=True, errorTitle=title, error=error,
                             showInputMessage=True, promptTitle=title, prompt=prompt, **kw)
         dv.add(sqref)
         ws.add_data_validation(dv)
 
-    validation(column(layout.V_YEAR), "whole", "Tahun", f"Isi tahun empat angka antara {YEAR_MIN} dan {YEAR_MAX}.",
-               "Tahun pelaporan yang dinilai, mis. 2025.", operator="between", formula1=str(YEAR_MIN),
-               formula2=str(YEAR_MAX))
+    if yearly:
+        validation(column(layout.V_YEAR), "whole", "Tahun", f"Isi tahun empat angka antara {YEAR_MIN} dan "
+                   f"{YEAR_MAX}.", "Tahun pelaporan yang dinilai, mis. 2025.", operator="between",
+                   formula1=str(YEAR_MIN), formula2=str(YEAR_MAX))
+    else:
+        validation(column(layout.V_YEAR), "textLength", key, f"Isi periode seperti {EXAMPLES[kind]} (paling banyak "
+                   f"{LABEL_MAX} karakter).", f"Periode yang dinilai ({kind}), ditulis seperti pada lembar Langkah, "
+                   f"mis. {EXAMPLES[kind]}.", operator="lessThanOrEqual", formula1=str(LABEL_MAX))
     validation(column(layout.V_PART), "list", "Bagian", f"Pilih {PART_STEP} atau {PART_CRITERION}.",
                f"{PART_STEP}: penilaian per langkah SOP. {PART_CRITERION}: evaluasi penerapan SOP.",
                formula1=f'"{PART_STEP},{PART_CRITERION}"')

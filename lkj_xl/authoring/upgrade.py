@@ -414,8 +414,12 @@ def _copy_closed(src, wb) -> None:
     """The closed cycles (layout 3 on): every row, by header label, so a signed cycle stays closed."""
     if layout.SHEET_CLOSED not in src.sheetnames or layout.SHEET_CLOSED not in wb.sheetnames:
         return
-    new = wb[layout.SHEET_CLOSED]
-    k = _copy_engine_rows(src[layout.SHEET_CLOSED], new, layout.CLOSED_HEADERS)
+    new, old = wb[layout.SHEET_CLOSED], src[layout.SHEET_CLOSED]
+    # the key column is "Tahun" or "Periode" (a non-yearly SOP): the old sheet's, whichever it has, goes first
+    headers = layout.CLOSED_HEADERS
+    if layout.normalize_label(layout.K_YEAR) not in _columns_of(old, 1):
+        headers = (layout.K_PERIOD,) + headers[1:]
+    k = _copy_engine_rows(old, new, headers)
     if k:
         new.print_area = f"A1:G{k + 1}"
 

@@ -8,8 +8,8 @@ Permenpan RB No. 35 Tahun 2012 (Lampiran) asks for two forms on how an SOP is ap
   (:data:`CRITERIA`).
 
 Those judgements are a person's, so they are typed in the table ``tblEvaluasi`` (one block of rows per reporting
-year: a row per step, Bagian "Langkah", and per criterion, Bagian "Kriteria") and the report copies them.
-:func:`read_evaluation` turns the rows of one year into :class:`EvaluationInput`, with a located problem for each
+year, or per period of a non-yearly SOP, key column "Periode": a row per step, Bagian "Langkah", and per criterion,
+Bagian "Kriteria") and the report copies them.  :func:`read_evaluation` turns the rows of one cycle into :class:`EvaluationInput`, with a located problem for each
 row it cannot use.  The engine never writes that sheet; the report's own suggestion (from the data) only fills what
 nobody typed, and says it is a suggestion.
 """
@@ -21,7 +21,8 @@ from typing import Iterable, Mapping
 
 from lkj_xl.core.entries import AREA_EVALUATION, WARNING, Location, Problem
 from lkj_xl.core.errors import ParseError
-from lkj_xl.core.validation import parse_year
+from lkj_xl.core.periods import TAHUNAN, key_title
+from lkj_xl.core.validation import parse_key, parse_year
 from lkj_xl.core.values import as_text, is_blank, normalize_label
 
 #: The seven criteria of the SOP application evaluation, in the order the Permenpan RB 35/2012 Lampiran form and
@@ -109,23 +110,36 @@ def _clean(value: object) -> str:
     return " ".join(as_text(value).split()) if not is_blank(value) else ""
 
 
-def read_evaluation(entries: Iterable[EvaluationEntry], year: int, step_numbers: Iterable[int],
-                    labels: Mapping[str, str]) -> tuple[EvaluationInput, list[Problem]]:
-    """The judgements typed for reporting ``year`` and a warning per row that cannot be used (never an error: a
-    report without an evaluation is still a report).  ``labels``: attribute -> the column label, for messages."""
+def _bare_year(value: object) -> int | None:
+    try:
+        return parse_year(value)
+    except ParseError:
+        return None
+
+
+def read_evaluation(entries: Iterable[EvaluationEntry], year: object, step_numbers: Iterable[int],
+                    labels: Mapping[str, str], kind: str = TAHUNAN) -> tuple[EvaluationInput, list[Problem]]:
+    """The judgements typed for the cycle ``year`` (the reporting year; a non-yearly SOP of period ``kind``: the
+    Period, its rows keyed by the period's label) and a warning per row that cannot be used (never an error: a report
+    without an evaluation is still a report).  A non-yearly SOP's rows holding a bare year (a block made before the
+    period kind was set) are one warning, at the first of them.  ``labels``: attribute -> the column label."""
     steps: dict[int, Judgement] = {}
     criteria: dict[int, Judgement] = {}
     problems: list[Problem] = []
     known_steps = set(step_numbers)
+    bare_years: list[EvaluationEntry] = []
 
     def warn(entry: EvaluationEntry, attr: str, code: str, message: str) -> None:
         problems.append(Problem(_loc(entry, labels.get(attr, attr)), WARNING, code, message))
 
     for entry in sorted(entries, key=lambda e: e.row):
         try:
-            entry_year = parse_year(entry.year)
+            entry_year = parse_key(entry.year, kind)
         except ParseError as exc:
-            warn(entry, "year", EVALUASI_TIDAK_TERBACA, exc.message)
+            if kind != TAHUNAN and _bare_year(entry.year) is not None:
+                bare_years.append(entry)
+            else:
+                warn(entry, "year", EVALUASI_TIDAK_TERBACA, exc.message)
             continue
         if entry_year != year:
             continue
@@ -154,10 +168,18 @@ def read_evaluation(entries: Iterable[EvaluationEntry], year: int, step_numbers:
         target = steps if part == PART_STEP else criteria
         if number in target:
             warn(entry, "number", EVALUASI_GANDA,
-                 f"{part} {number} tahun {year} sudah dinilai pada baris data ke-{target[number].row + 1} tabel "
+                 f"{part} {number} {key_title(year)} sudah dinilai pada baris data ke-{target[number].row + 1} tabel "
                  f"Evaluasi; baris ini diabaikan.")
             continue
         target[number] = Judgement(good, _clean(entry.note), _clean(entry.action), entry.row)
+    if bare_years:
+        from lkj_xl.core.periods import EXAMPLES
+
+        first = bare_years[0]
+        warn(first, "year", EVALUASI_TIDAK_TERBACA,
+             f"{len(bare_years)} baris tabel Evaluasi berisi tahun ({_clean(first.year)}), padahal SOP ini berperiode "
+             f"{kind}: ganti dengan periode yang dinilai, ditulis seperti pada lembar Langkah (mis. "
+             f"{EXAMPLES.get(kind, '2025-S1')}). Baris itu diabaikan.")
     return EvaluationInput(steps, criteria), problems
 
 

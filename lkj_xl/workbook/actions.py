@@ -70,8 +70,8 @@ class Analysis:
     schedules: dict[int, CycleSchedule]
     #: the cells the engine may write in this workbook (what the save check proves nothing else changed against)
     owned: Ownership
-    #: the closed cycles (``lkj tutup``) by year: their computed cells are not recomputed
-    closed: Mapping[int, Any] = field(default_factory=dict)
+    #: the closed cycles (``lkj tutup``) by cycle key (year or period): their computed cells are not recomputed
+    closed: Mapping[Any, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[LocatedProblem, ...]:
@@ -136,7 +136,7 @@ def analyse(book: Book, *, as_of: datetime, year: int | None = None, period: Any
     # read_cycles reports for every row (no year can be given to them); and an edit to a closed cycle's entries.
     from lkj_xl.workbook.closing import edit_warnings, read_closed
 
-    closed = read_closed(book)
+    closed = read_closed(book, kind)
     problems += edit_warnings(tracker, closed)
     return Analysis(
         tracker=tracker, year=year, as_of=as_of, calendar=calendar, cycle=found[year], schedule=schedules[year],
@@ -286,29 +286,45 @@ class Closing:
         return self.analysis.tracker
 
     @property
-    def year(self) -> int:
+    def year(self) -> Any:
+        """The closed cycle's key: the year (int) of a yearly SOP, else a Period."""
         return self.analysis.year
 
 
+def _period_to_close(book: Book, as_of: datetime) -> Any:
+    """The period ``lkj tutup`` / "Tutup Siklus" closes when none is named, on a non-yearly SOP: the latest one whose
+    last step is done and that is not closed yet (the default period of other actions, the latest with an entry, is
+    usually the next one already running).  None (the usual default) when there is no such period."""
+    first = analyse(book, as_of=as_of)
+    if first.tracker.settings.period_kind == TAHUNAN:
+        return None
+    done = [key for key, sched in first.schedules.items()
+            if key not in first.closed and sched.steps and sched.steps[-1].done]
+    if isinstance(first.year, Period) and first.year in done:
+        return first.year
+    return max(done) if done else None
+
+
 def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int | None = None,
-                user: str | None = None, files: str | Callable[[int], str] = "") -> Closing:
-    """Close the cycle of ``year`` (``lkj tutup``, the ribbon's "Tutup Siklus"): refresh, write its Laporan, and
-    record on ``Siklus Tertutup`` the time (``closed_at``, the real time of the action), the SOP and settings that
-    applied, the report ``files`` kept beside the tracker, and its entries and computed cells as they are now
-    (:mod:`lkj_xl.workbook.closing`).  Refused (:class:`DataError`, nothing written) when the workbook has no
-    ``Siklus Tertutup`` sheet (layout 2: `lkj upgrade`), the year is already closed, its last step is not done, or
-    validation finds errors."""
+                user: str | None = None, files: str | Callable[[Any], str] = "", period: Any = None) -> Closing:
+    """Close the cycle of ``year`` (a yearly SOP) or ``period`` (the others) (``lkj tutup``, the ribbon's "Tutup
+    Siklus"): refresh, write its Laporan, and record on ``Siklus Tertutup`` the time (``closed_at``, the real time of
+    the action), the SOP and settings that applied, the report ``files`` kept beside the tracker, and its entries and
+    computed cells as they are now (:mod:`lkj_xl.workbook.closing`).  Without ``period``, a non-yearly SOP closes its
+    latest delivered period that is not closed yet.  Refused (:class:`DataError`, nothing written) when the workbook
+    has no ``Siklus Tertutup`` sheet (layout 2: `lkj upgrade`), the cycle is already closed, its last step is not
+    done, or validation finds errors."""
     from lkj_xl.core.errors import DataError
+    from lkj_xl.core.periods import key_years
     from lkj_xl.core.report import build_report
     from lkj_xl.workbook import closing
     from lkj_xl.workbook.printing import fit_report
     from lkj_xl.workbook.report_sheet import write_report
 
-    analysis = analyse(book, as_of=as_of, year=year)
+    if period is None and year is None:
+        period = _period_to_close(book, as_of)
+    analysis = analyse(book, as_of=as_of, year=year, period=period)
     year = analysis.year
-    if isinstance(year, Period):
-        raise DataError(f"Menutup siklus baru dapat dilakukan untuk SOP tahunan; {key_title(year)} "
-                        f"({analysis.tracker.settings.period_kind}) tidak ditutup.")
     if not book.has_sheet(layout.SHEET_CLOSED):
         raise DataError(f"Buku kerja ini belum punya lembar \"{layout.SHEET_CLOSED}\" (tata letak lama). Jalankan "
                         f"`lkj upgrade` dulu, lalu tutup siklus {year}.")
@@ -337,7 +353,12 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
     report_values = guarded.read(layout.SHEET_REPORT)
     tracker = analysis.tracker
     who = user if user is not None else book.user_name()
-    years = cycle_span(year)
+    if isinstance(year, Period):  # a period's calendar years; an activity's: those of its dates
+        years = key_years(year)[:-1] or tuple(sorted({m.year for r in analysis.cycle.records
+                                                      for m in (r.received, r.completed) if m is not None}))
+        years = years or (analysis.as_of.year,)
+    else:
+        years = cycle_span(year)
     row = closing.record_row(
         year=year, closed_at=closed_at, user=who, sop_text=closing.describe_sop(tracker.sop),
         deadline=analysis.schedule.deadline,

@@ -1,8 +1,8 @@
 """Closed cycles (``lkj tutup``, the ribbon's "Tutup Siklus"): once the LKj of a reporting year is delivered and its
 report signed, later edits (a new SOP revision, another plan or holiday list) must not rewrite that cycle.
 
-Where it is recorded: the engine's own sheet ``Siklus Tertutup`` (layout version 3), one row per closed year:
-Tahun, Ditutup pada (the real time of the action), Oleh, the SOP that applied (number, revision date, each step's
+Where it is recorded: the engine's own sheet ``Siklus Tertutup`` (layout version 3), one row per closed cycle:
+Tahun (a non-yearly SOP: Periode, "2025-TW3" or an activity's name), Ditutup pada (the real time of the action), Oleh, the SOP that applied (number, revision date, each step's
 Waktu and Pelaksana), the deadline, the settings that applied (working week, special hours, holidays in the
 cycle's years, early warning), the report files kept beside the tracker, and a ``Data`` cell: JSON holding each
 step's entries as they were when the cycle closed and its computed cells (Mulai, Batas Waktu, Status, ...).
@@ -29,8 +29,9 @@ from datetime import date, datetime, time
 from typing import Any, Mapping, Sequence
 
 from lkj_xl.core.entries import AREA_BOOK, AREA_STEP, WARNING, Location, Problem
+from lkj_xl.core.periods import TAHUNAN, key_label, key_title
 from lkj_xl.core.values import as_text, is_blank, naive
-from lkj_xl.core.validation import parse_year
+from lkj_xl.core.validation import parse_key
 from lkj_xl.core.errors import ParseError
 from lkj_xl.workbook import layout
 from lkj_xl.workbook.book import Book
@@ -44,7 +45,7 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 class ClosedCycle:
     """One row of ``Siklus Tertutup``."""
 
-    year: int
+    year: Any  # the cycle's key: the year (int) of a yearly SOP, else a Period (lkj_xl.core.periods)
     row: int  # 1-based sheet row
     closed_at: Any
     user: str
@@ -75,15 +76,16 @@ def _restored(value: Any) -> Any:
     return value
 
 
-def _year_of(value: Any) -> int | None:
+def _key_of(value: Any, kind: str = TAHUNAN) -> Any:
     try:
-        return parse_year(value)
+        return parse_key(value, kind)
     except ParseError:
         return None
 
 
-def read_closed(book: Book) -> dict[int, ClosedCycle]:
-    """The closed cycles recorded in the workbook, by year ({} for a tracker without the sheet: layout 2)."""
+def read_closed(book: Book, kind: str = TAHUNAN) -> dict[Any, ClosedCycle]:
+    """The closed cycles recorded in the workbook, by cycle key ({} for a tracker without the sheet: layout 2).
+    The key column is "Tahun" or "Periode" (either header), read by the tracker's period ``kind``."""
     sheet = layout.SHEET_CLOSED
     if not book.has_sheet(sheet):
         return {}
@@ -93,15 +95,17 @@ def read_closed(book: Book) -> dict[int, ClosedCycle]:
     header = {layout.normalize_label(as_text(v)): i for i, v in enumerate(values[0]) if not is_blank(v)}
     column = {label: header.get(layout.normalize_label(label)) for label in layout.CLOSED_HEADERS}
     if column[layout.K_YEAR] is None:
+        column[layout.K_YEAR] = header.get(layout.normalize_label(layout.K_PERIOD))
+    if column[layout.K_YEAR] is None:
         return {}
-    found: dict[int, ClosedCycle] = {}
+    found: dict[Any, ClosedCycle] = {}
 
     def cell(row: Sequence[Any], label: str) -> Any:
         i = column[label]
         return row[i] if i is not None and i < len(row) else None
 
     for r0, row in enumerate(values[1:], start=2):
-        year = _year_of(cell(row, layout.K_YEAR))
+        year = _key_of(cell(row, layout.K_YEAR), kind)
         if year is None or year in found:
             continue
         try:
@@ -116,21 +120,26 @@ def read_closed(book: Book) -> dict[int, ClosedCycle]:
     return found
 
 
-def frozen_values(closed: Mapping[int, ClosedCycle]) -> dict[int, dict[int, list[Any]]]:
-    """year -> step -> the computed values refresh writes for that year's row (``writers.write_computed``)."""
+def frozen_values(closed: Mapping[Any, ClosedCycle]) -> dict[Any, dict[int, list[Any]]]:
+    """cycle key -> step -> the computed values refresh writes for that year's row (``writers.write_computed``)."""
     return {year: dict(c.computed) for year, c in closed.items() if c.computed}
 
 
-def year_entries(tracker: Any, year: int) -> dict[int, Any]:
-    """step -> the first entry row of ``year`` on its step sheet (StepEntry)."""
+def _kind(tracker: Any) -> str:
+    return getattr(getattr(tracker, "settings", None), "period_kind", TAHUNAN)
+
+
+def year_entries(tracker: Any, year: Any) -> dict[int, Any]:
+    """step -> the first entry row of the cycle ``year`` (a year, or a period) on its step sheet (StepEntry)."""
     found: dict[int, Any] = {}
+    kind = _kind(tracker)
     for entry in sorted(tracker.entries, key=lambda e: (e.step, e.row)):
-        if entry.step not in found and _year_of(entry.year) == year:
+        if entry.step not in found and _key_of(entry.year, kind) == year:
             found[entry.step] = entry
     return found
 
 
-def entry_snapshot(tracker: Any, year: int) -> dict[int, dict[str, Any]]:
+def entry_snapshot(tracker: Any, year: Any) -> dict[int, dict[str, Any]]:
     return {step: {label: plain(getattr(entry, attr)) for label, attr in ENTRY_FIELDS}
             for step, entry in year_entries(tracker, year).items()}
 
@@ -151,7 +160,7 @@ def _when(value: Any) -> str:
     return format_datetime_id(naive(value)) if isinstance(value, datetime) else as_text(value)
 
 
-def edit_warnings(tracker: Any, closed: Mapping[int, ClosedCycle]) -> list[Problem]:
+def edit_warnings(tracker: Any, closed: Mapping[Any, ClosedCycle]) -> list[Problem]:
     """A located warning for every entry of a closed cycle that differs from what was archived when it closed."""
     problems: list[Problem] = []
     for year, record in sorted(closed.items()):
@@ -162,7 +171,7 @@ def edit_warnings(tracker: Any, closed: Mapping[int, ClosedCycle]) -> list[Probl
             if entry is None:
                 problems.append(Problem(
                     Location(AREA_BOOK, layout.step_sheet(step)), WARNING, "siklus_tertutup_diubah",
-                    f"Siklus {year} sudah ditutup pada {when}, tetapi baris tahun {year} di lembar "
+                    f"Siklus {year} sudah ditutup pada {when}, tetapi baris {key_title(year)} di lembar "
                     f"{layout.step_sheet(step)} sudah tidak ada. Laporan yang ditandatangani tidak berubah; "
                     f"kembalikan barisnya."))
                 continue
@@ -200,12 +209,13 @@ def describe_settings(settings: Any, calendar: Any, years: Sequence[int]) -> str
             f"Peringatan dini: {settings.due_soon_hours} jam kerja.")
 
 
-def record_row(*, year: int, closed_at: datetime, user: str, sop_text: str, deadline: datetime | None,
+def record_row(*, year: Any, closed_at: datetime, user: str, sop_text: str, deadline: datetime | None,
                settings_text: str, files: str, entries: Mapping[int, Mapping[str, Any]],
                computed: Mapping[int, Sequence[Any]]) -> list[Any]:
     data = {"entries": {str(k): dict(v) for k, v in sorted(entries.items())},
             "computed": {str(k): [plain(x) for x in v] for k, v in sorted(computed.items())}}
-    return [year, naive(closed_at), user, sop_text, naive(deadline) if deadline else None, settings_text, files,
+    key = year if isinstance(year, int) else key_label(year)  # a period is recorded by its label
+    return [key, naive(closed_at), user, sop_text, naive(deadline) if deadline else None, settings_text, files,
             json.dumps(data, ensure_ascii=False, separators=(",", ":"))]
 
 

@@ -410,6 +410,16 @@ EVALUATION_REQUIRED: tuple[str, ...] = (V_YEAR, V_PART, V_NO, V_VERDICT)
 #: Column label -> attribute of :class:`lkj_xl.core.evaluation.EvaluationEntry`.
 EVALUATION_ATTRIBUTES = {V_YEAR: "year", V_PART: "part", V_NO: "number", V_TEXT: "text", V_VERDICT: "verdict",
                          V_NOTE: "note", V_ACTION: "action"}
+#: The key column of tblEvaluasi: "Tahun" for a yearly SOP, "Periode" for the others (as in the step tables); both
+#: read into the same field (``EvaluationEntry.year`` holds the raw key, whichever its header).
+V_PERIOD = F_PERIOD
+
+
+def evaluation_headers(kind: str) -> tuple[str, ...]:
+    """tblEvaluasi's headers for a period kind (the key column first)."""
+    return (V_YEAR if kind == PERIOD_KINDS[0] else V_PERIOD,) + EVALUATION_HEADERS[1:]
+
+
 EVALUATION_TABLE_NAME = "tblEvaluasi"
 EVALUATION_HEADER_ROW = 4
 EVALUATION_FREE_ROWS = 15  # empty table rows left below the prefilled block
@@ -461,6 +471,16 @@ K_SETTINGS = "Pengaturan yang berlaku"
 K_FILES = "Berkas laporan"
 K_DATA = "Data (jangan diubah)"
 CLOSED_HEADERS: tuple[str, ...] = (K_YEAR, K_CLOSED_AT, K_USER, K_SOP, K_DEADLINE, K_SETTINGS, K_FILES, K_DATA)
+#: A non-yearly SOP's closed cycles are keyed by the period ("2025-TW3", an activity's name) under "Periode"; a
+#: reader takes either header and reads the key by the tracker's period kind.
+K_PERIOD = F_PERIOD
+
+
+def closed_headers(kind: str) -> tuple[str, ...]:
+    """Siklus Tertutup's headers for a period kind (the key column first)."""
+    return (K_YEAR if kind == PERIOD_KINDS[0] else K_PERIOD,) + CLOSED_HEADERS[1:]
+
+
 CLOSED_WIDTHS: dict[str, float] = {"A": 8, "B": 22, "C": 16, "D": 48, "E": 22, "F": 60, "G": 40, "H": 12}
 
 # --- defined names -------------------------------------------------------------------------------------------------

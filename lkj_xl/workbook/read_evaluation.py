@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, Sequence
 
 from lkj_xl.core.evaluation import EvaluationEntry
+from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.workbook import layout
+from lkj_xl.workbook.tables import find_header
 from lkj_xl.workbook.tables import table_values
 
 
@@ -18,13 +21,31 @@ def read_evaluation_table(reader: Any, positions: dict[str, Any]) -> tuple[Evalu
         reader.outdated.append(f"lembar \"{sheet}\"")
         return ()
     values = reader.sheet(sheet)
-    pos = reader.table(sheet, values, layout.EVALUATION_HEADERS, layout.EVALUATION_REQUIRED, 3, "evaluasi")
+    # The key column is "Tahun" (a yearly SOP) or "Periode" (the others); either header reads into the same field.
+    labels = _labels(values, getattr(reader, "period_kind", TAHUNAN))
+    required = (labels[0],) + layout.EVALUATION_REQUIRED[1:]
+    pos = reader.table(sheet, values, labels, required, 3, "evaluasi")
     if pos is None or values is None:
         return ()
+    if labels[0] != layout.V_YEAR:
+        pos = replace(pos, columns={(layout.V_YEAR if k == labels[0] else k): c for k, c in pos.columns.items()})
     positions["evaluation_table"] = pos
     positions["evaluation_rows"] = max(len(values) - pos.header_row, 0)
     return tuple(EvaluationEntry(index, **{layout.EVALUATION_ATTRIBUTES[k]: v for k, v in data.items()})
                  for index, data, blank in table_values(values, pos, layout.EVALUATION_HEADERS) if not blank)
+
+
+def _labels(values: Sequence[Sequence[Any]] | None, kind: str) -> tuple[str, ...]:
+    """The table's headers as this tracker has them: the kind's key header, or the other one when only that one is
+    in the sheet (a table made before the tracker's period kind was changed)."""
+    own = layout.evaluation_headers(kind)
+    if values is None:
+        return own
+    other = (layout.V_PERIOD if own[0] == layout.V_YEAR else layout.V_YEAR,) + own[1:]
+    found = find_header(values, own + other[:1], 3)
+    if found is not None and own[0] not in found[1] and other[0] in found[1]:
+        return other
+    return own
 
 
 __all__ = ["read_evaluation_table"]

@@ -36,7 +36,8 @@ def report_inputs(tracker: Any, year: Any, cycle: Cycle, *, signature: bool = Tr
     key of a step entry (default: its Tahun read as a year)."""
     key_of = entry_key or _year_of
     sop, settings = tracker.sop, tracker.settings
-    evaluation, problems = read_evaluation(tracker.evaluations, year, [s.number for s in sop.steps], _LABELS)
+    evaluation, problems = read_evaluation(tracker.evaluations, year, [s.number for s in sop.steps], _LABELS,
+                                           settings.period_kind)
     incomplete = [r.step for r in cycle.records if r.complete is False and r.completed is not None]
     problems += judgement_problems(evaluation, incomplete, _LABELS)
 
