@@ -297,14 +297,43 @@ def cmd_backups(args) -> int:
         return EXIT_OK
     from lkj_xl.console import size_text
     from lkj_xl.core.dates import format_datetime_id
-    from lkj_xl.core.zones import WIB
+    from lkj_xl.core.zones import zone_named
 
+    name, note = _backup_zone(args.path, [info.path for info in found])
+    if note:
+        _out(note)
+    zone = zone_named(name)
     for index, info in enumerate(found, start=1):
-        # the backup's name holds this computer's clock: shown in WIB, the office's time
-        created = info.created.astimezone(WIB)
-        when = f"{format_datetime_id(created)}.{created.second:02d} WIB"
-        _out(f"{index:>3}. {when:<29} {size_text(info.size):>8}  {info.path}")
+        # the backup's name holds this computer's clock (naive, its local time): shown on the tracker's clock
+        created = info.created.astimezone(zone)
+        when = f"{format_datetime_id(created)}.{created.second:02d} {name}"
+        _out(f"{index:>3}. {when:<30} {size_text(info.size):>8}  {info.path}")
     return EXIT_OK
+
+
+def _tracker_zone(path) -> str:
+    """Pengaturan's "Zona waktu" of the tracker at ``path`` (WIB, WITA or WIT)."""
+    from lkj_xl.files.session import open_book
+    from lkj_xl.workbook.reader import load_tracker
+
+    return load_tracker(open_book(path)).settings.timezone
+
+
+def _backup_zone(path, backups: Sequence[Path]) -> tuple[str, str | None]:
+    """The zone ``lkj backups`` shows times in: the tracker's (Pengaturan, "Zona waktu"); when the tracker cannot be
+    read (often why its backups are listed), the newest readable backup's; else WIB.  Returns (zone, a line saying
+    where it came from when not from the tracker)."""
+    try:
+        return _tracker_zone(path), None
+    except Exception:  # noqa: BLE001 - a damaged or missing tracker still lists its backups
+        pass
+    for backup in backups[:3]:
+        try:
+            zone = _tracker_zone(backup)
+        except Exception:  # noqa: BLE001 - a damaged backup: try the next
+            continue
+        return zone, f"Pelacak tidak terbaca; waktu ditampilkan menurut Zona waktu cadangan terbaru ({zone})."
+    return "WIB", "Pelacak tidak terbaca; waktu ditampilkan dalam WIB."
 
 
 def cmd_restore(args) -> int:
@@ -652,7 +681,8 @@ def build_parser() -> argparse.ArgumentParser:
     from lkj_xl.authoring.macro_workbook import DEFAULT_OUT
 
     build.add_argument("--out", metavar="BERKAS", default=str(DEFAULT_OUT), help="berkas keluaran")
-    add("backups", "Daftar cadangan buku kerja (terbaru dahulu).", "lkj backups LKj_2025.xlsx", cmd_backups,
+    add("backups", "Daftar cadangan buku kerja (terbaru dahulu), dengan waktu menurut Zona waktu pelacak (Pengaturan) "
+        "dan ukurannya.", "lkj backups LKj_2025.xlsx", cmd_backups,
         timed=False)
     restore = add("restore", "Pulihkan buku kerja dari cadangan.", "lkj restore LKj_2025.xlsx --backup 1",
                   cmd_restore, timed=False)

@@ -329,3 +329,61 @@ def test_lkj_new_builds_a_quarterly_tracker_in_wita(tmp_path, capsys):
                          "--aturan-batas", "31 Maret")
     assert code == 2 and "periode per kegiatan tidak punya akhir periode" in err
     assert not (tmp_path / "Audit.xlsx").exists()
+
+
+def _machine_zone(monkeypatch, tz: str) -> None:
+    """This computer's clock runs in ``tz``: a backup's name carries its (naive) time."""
+    import time
+
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+
+
+def _backup_names(tracker: Path, stamps: list[str]) -> list[Path]:
+    folder = tracker.parent / "Cadangan LKj"
+    folder.mkdir(exist_ok=True)
+    made = []
+    for stamp in stamps:
+        path = folder / f"{tracker.stem}_{stamp}{tracker.suffix}"
+        path.write_bytes(b"x" * 2048)
+        made.append(path)
+    return made
+
+
+def test_backups_are_listed_on_the_trackers_clock(semester, capsys, monkeypatch):
+    """A WITA tracker on a computer whose clock runs in UTC, then a WIT tracker on a computer in WIB: each backup's
+    time is shown on the tracker's clock, with the zone's name."""
+    import time
+
+    try:
+        _machine_zone(monkeypatch, "UTC")
+        first, second = _backup_names(semester, ["20260223-030005-000000", "20260224-171500-000000"])
+        code, out, _ = lkj(capsys, "backups", semester)
+        lines = [" ".join(line.split()) for line in out.splitlines()]
+        assert code == 0
+        assert lines == [f"1. 25 Februari 2026 01.15.00 WITA 2 KB {second}",
+                         f"2. 23 Februari 2026 11.00.05 WITA 2 KB {first}"]
+
+        def to_wit(wb):
+            ws = wb[layout.SHEET_SETTINGS]
+            row = next(r for r in range(1, 40) if ws.cell(r, 1).value == layout.P_TIMEZONE)
+            ws.cell(row, 2).value = "WIT"
+        edit(semester, to_wit)
+        _machine_zone(monkeypatch, "Asia/Jakarta")  # a file server in WIB keeping a Papua office's tracker
+        code, out, _ = lkj(capsys, "backups", semester)
+        lines = [" ".join(line.split()) for line in out.splitlines()]
+        assert lines[0] == f"1. 24 Februari 2026 19.15.00 WIT 2 KB {second}"  # 17.15 WIB
+        assert lines[1] == f"2. 23 Februari 2026 05.00.05 WIT 2 KB {first}"
+
+        # the tracker damaged (why its backups are listed): the zone comes from the newest readable backup
+        newest = _backup_names(semester, ["20260301-080000-000000"])[0]
+        newest.write_bytes(semester.read_bytes())
+        semester.write_bytes(b"rusak")
+        code, out, _ = lkj(capsys, "backups", semester)
+        lines = [" ".join(line.split()) for line in out.splitlines()]
+        assert code == 0
+        assert lines[0] == "Pelacak tidak terbaca; waktu ditampilkan menurut Zona waktu cadangan terbaru (WIT)."
+        assert lines[1].startswith("1. 1 Maret 2026 10.00.00 WIT ")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
