@@ -184,7 +184,7 @@ def apply_structure(path: str | Path) -> str:
         problems = check_package_kind(tmp, deep=target.suffix.lower() == ".xlsm")
         if problems:
             raise UnusableFileError("Buku kerja baru tidak lolos pemeriksaan: " + " ".join(problems))
-        after = load_tracker(FileBook.open(tmp, read_only=True))
+        after = load_tracker(FileBook.open(tmp))  # not read-only: openpyxl reads no tables there
         before, now = _facts(tracker), _facts(after, structure.added)
         differing = [key for key in before if before[key] != now[key]]
         if differing:

@@ -66,8 +66,9 @@ def _layout_version(tracker, workbook) -> int:
         return 0
 
 
-#: Source cells whose comment was carried (``id(cell)``): every other comment of the old workbook is reported.
-_carried_comments: set[int] = set()
+#: Source cells a copier carried (``id(cell)``), with their comment: every other cell of a layout sheet goes through
+#: :func:`_carry_outside`, and every comment not carried is reported.
+_carried: set[int] = set()
 
 
 def _copy(src, dst) -> None:
@@ -83,7 +84,7 @@ def _copy(src, dst) -> None:
             setattr(dst, attribute, copy(getattr(src, attribute)))
     if src.comment is not None:
         dst.comment = _copied_comment(src.comment)
-        _carried_comments.add(id(src))
+    _carried.add(id(src))
 
 
 def _copied_comment(comment):
@@ -100,14 +101,25 @@ class UpgradeReport(str):
     not_carried: tuple[str, ...] = ()
 
 
-def _rows_of(ws, pos, labels) -> list[dict[str, Any]]:
-    """Non-blank table rows below ``pos``'s header: label -> source cell."""
+def _rows_of(ws, pos, labels) -> list[tuple[int, dict[str, Any]]]:
+    """Non-blank table rows below ``pos``'s header: (offset below the header, label -> source cell).  A row keeps
+    its offset in the new file: rows do not close up, so what a person typed beside a row stays beside it."""
     rows = []
     for r in range(pos.header_row + 1, ws.max_row + 1):
         cells = {label: ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in labels}
         if any(not is_blank(c.value) for c in cells.values()):
-            rows.append(cells)
+            rows.append((r - pos.header_row, cells))
     return rows
+
+
+def _old_table_end(ws, name: str, header_row: int) -> int:
+    """How many rows below its header the old sheet's table ``name`` reaches (0 without that table)."""
+    from openpyxl.utils import range_boundaries
+
+    table = ws.tables.get(name)
+    if table is None:
+        return 0
+    return max(range_boundaries(table.ref)[3] - header_row, 0)
 
 
 def _extend_table(ws, name: str, last_row: int, last_col: int | None = None) -> None:
@@ -213,8 +225,10 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
                   sop=tracker.sop, settings=settings)
     wb = openpyxl.load_workbook(target)
     counts = _Counts()
-    _carried_comments.clear()
+    _carried.clear()
     lay = tracker.layout
+    fresh = {ws.title: {cell.coordinate for row in ws.iter_rows() for cell in row if cell.value is not None}
+             for ws in wb.worksheets}
     _copy_sop(src, wb, lay, counts)
     _copy_settings(src, wb, lay, counts)
     _copy_list(src, wb, lay.holiday_table, layout.SHEET_HOLIDAYS, layout.HOLIDAY_HEADERS, layout.HOLIDAY_TABLE_NAME, counts,
@@ -229,6 +243,10 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     _copy_history(src, wb, counts)
     _copy_closed(src, wb)
     _copy_added_sheets(src, wb, counts, skip_sheets)
+    from lkj_xl.authoring.upgrade_outside import carry_outside
+
+    counts.not_carried += carry_outside(src, wb, lay, version=_layout_version(tracker, src), carried=_carried,
+                                        copy_cell=_copy, fresh=fresh, skip=skip_sheets, added=counts.added_sheets)
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
 
@@ -261,14 +279,16 @@ def _copy_sop(src, wb, lay, counts: _Counts) -> None:
     if lay.sop_table is not None:
         columns = {label: i for i, label in enumerate(layout.SOP_HEADERS, start=1)}
         rows = _rows_of(old, lay.sop_table, layout.SOP_HEADERS)
-        for r in range(layout.SOP_TABLE_HEADER_ROW + 1, layout.SOP_TABLE_HEADER_ROW + 1 + max(len(rows), 1) + 50):
+        last = max([k for k, _ in rows] + [len(rows)])
+        for r in range(layout.SOP_TABLE_HEADER_ROW + 1, layout.SOP_TABLE_HEADER_ROW + 1 + last + 50):
             for c in columns.values():
                 new.cell(row=r, column=c).value = None
-        for k, cells in enumerate(rows, start=1):
+        for k, cells in rows:
             for label, cell in cells.items():
                 _copy(cell, new.cell(row=layout.SOP_TABLE_HEADER_ROW + k, column=columns[label]))
         counts.sop_steps = len(rows)
-        _extend_table(new, layout.SOP_TABLE_NAME, layout.SOP_TABLE_HEADER_ROW + max(len(rows), 1))
+        end = _old_table_end(old, layout.SOP_TABLE_NAME, lay.sop_table.header_row) or last
+        _extend_table(new, layout.SOP_TABLE_NAME, layout.SOP_TABLE_HEADER_ROW + max(end, 1))
 
 
 def _copy_settings(src, wb, lay, counts: _Counts) -> None:
@@ -295,10 +315,12 @@ def _copy_settings(src, wb, lay, counts: _Counts) -> None:
     if lay.special_table is not None:
         columns = {label: i for i, label in enumerate(layout.SPECIAL_HEADERS, start=1)}
         rows = _rows_of(old, lay.special_table, layout.SPECIAL_HEADERS)
-        for k, cells in enumerate(rows, start=1):
+        for k, cells in rows:
             for label, cell in cells.items():
                 _copy(cell, new.cell(row=layout.SPECIAL_HEADER_ROW + k, column=columns[label]))
-        _extend_table(new, layout.SPECIAL_TABLE_NAME, layout.SPECIAL_HEADER_ROW + max(len(rows), layout.SPECIAL_FREE_ROWS))
+        end = _old_table_end(old, layout.SPECIAL_TABLE_NAME, lay.special_table.header_row) or max(
+            [k for k, _ in rows], default=0)
+        _extend_table(new, layout.SPECIAL_TABLE_NAME, layout.SPECIAL_HEADER_ROW + max(end, layout.SPECIAL_FREE_ROWS))
         counts.special_rows = len(rows)
 
 
@@ -317,19 +339,17 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
         counts.extra_column_names.append(f"{sheet}: {old.cell(row=pos.header_row, column=col).value}")
     counts.extra_columns += len(extras)
     rows = _rows_of(old, pos, headers)
-    source_rows = [next(iter(cells.values())).row for cells in rows]
     for r in range(layout.LIST_HEADER_ROW + 1, new.max_row + 1):  # the builder's rows give way to the old ones
         for c in columns.values():
             new.cell(row=r, column=c).value = None
-    for k, cells in enumerate(rows, start=1):
+    for k, cells in rows:
         for label, cell in cells.items():
             _copy(cell, new.cell(row=layout.LIST_HEADER_ROW + k, column=columns[label]))
-        if extras and k - 1 < len(source_rows):
-            for col, target in extra_target.items():
-                _copy(old.cell(row=source_rows[k - 1], column=col),
-                      new.cell(row=layout.LIST_HEADER_ROW + k, column=target))
-    _extend_table(new, table, layout.LIST_HEADER_ROW + len(rows) + free,
-                  (len(headers) + len(extras)) if extras else None)
+        for col, target in extra_target.items():
+            _copy(old.cell(row=pos.header_row + k, column=col), new.cell(row=layout.LIST_HEADER_ROW + k, column=target))
+    last = max([k for k, _ in rows], default=0)
+    end = max(_old_table_end(old, table, pos.header_row), last + free if not old.tables.get(table) else last)
+    _extend_table(new, table, layout.LIST_HEADER_ROW + end, (len(headers) + len(extras)) if extras else None)
     if extras:
         _name_table_columns(new, table)
     if what == "staff":
@@ -337,8 +357,8 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
     else:
 
         counts.holidays = len(rows)
-        counts.cancelled = sum(1 for cells in rows if layout.H_CANCELLED in cells and read_yes(cells[layout.H_CANCELLED].value))
-        counts.local = sum(1 for cells in rows if layout.H_KIND in cells
+        counts.cancelled = sum(1 for _, cells in rows if layout.H_CANCELLED in cells and read_yes(cells[layout.H_CANCELLED].value))
+        counts.local = sum(1 for _, cells in rows if layout.H_KIND in cells
                            and layout.normalize_label(cells[layout.H_KIND].value) == layout.normalize_label(layout.KIND_LOCAL))
 
 
@@ -362,18 +382,20 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             extra_target[col] = next_col
             src_head = old.cell(row=pos.header_row, column=col)
             new.cell(row=header, column=next_col).value = src_head.value
+            _carried.add(id(src_head))
             new.cell(row=header, column=next_col).font = copy(new.cell(row=header, column=1).font)
             new.cell(row=header, column=next_col).fill = copy(new.cell(row=header, column=1).fill)
             next_col += 1
         counts.extra_columns += len(extras)
         for label in layout.STEP_ENTRY_HEADERS:
             new.cell(row=header + 1, column=new_cols[label]).value = None  # the builder's empty row for its year
-        k = 0
+        last = _old_table_end(old, info.table_name, pos.header_row) if info.table_name else 0
         for sheet_row, _year, blank in info.rows:
             extra_cells = [old.cell(row=sheet_row, column=col) for col in extras]
             if blank and all(is_blank(c.value) for c in extra_cells):
                 continue
-            k += 1
+            k = sheet_row - pos.header_row  # each row keeps its place below the header
+            last = max(last, k)
             for label in layout.STEP_ENTRY_HEADERS:
                 col = pos.columns.get(label)
                 if col is not None:
@@ -384,7 +406,7 @@ def _copy_steps(src, wb, lay, counts: _Counts) -> None:
             # the key the reader parsed: a year (in the accepted range), or a non-yearly SOP's period
             if _year is not None and (not isinstance(_year, int) or YEAR_MIN <= _year <= YEAR_MAX):
                 counts.years.add(_year)
-        _extend_table(new, layout.step_table(number), header + max(k, 1), next_col - 1)
+        _extend_table(new, layout.step_table(number), header + max(last, 1), next_col - 1)
 
 
 def _copy_history(src, wb, counts: _Counts) -> None:
@@ -484,11 +506,11 @@ def _report_leftovers(src, wb, counts: _Counts) -> None:
             counts.not_carried.append(f"lembar \"{ws.title}\": {pictures} gambar/grafik")
         for row in ws.iter_rows():
             for cell in row:
-                if cell.comment is not None and id(cell) not in _carried_comments \
+                if cell.comment is not None and id(cell) not in _carried \
                         and (ws.title, cell.comment.text.strip()) not in layout_notes:
                     counts.not_carried.append(f"komentar di {ws.title}!{cell.coordinate}")
         counts.comments += sum(1 for row in ws.iter_rows() for cell in row
-                               if cell.comment is not None and id(cell) in _carried_comments)
+                               if cell.comment is not None and id(cell) in _carried)
 
 
 def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
