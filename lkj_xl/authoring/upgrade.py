@@ -7,7 +7,8 @@ every year (and columns the user added, placed right of the computed columns), P
 steps, roles), Pengaturan (settings and working hours), Hari Libur (every row as written, "Bukan libur" marks and
 local holidays included) and the Riwayat lines; with them the comments and formats a person gave those cells,
 columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a person added (openpyxl copy: values,
-formats, comments, merged cells, sizes).  What cannot be carried (pictures and charts, comments on cells that are
+formats, comments, merged cells, sizes).  Table rows keep their row.  Every other cell a person typed on a layout
+sheet, outside its tables, goes to the same cell (:mod:`lkj_xl.authoring.upgrade_outside`).  What cannot be carried (pictures and charts, comments on cells that are
 not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
 never changed; NEW is written atomically and must not exist.  The Evaluasi table (layout 3) is carried row by row
 (:func:`lkj_xl.authoring.evaluation_sheet.carry_evaluation`); an older tracker gets the builder's prefilled block.
