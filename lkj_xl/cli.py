@@ -253,7 +253,8 @@ def cmd_status(args) -> int:
         _out_json(state)
     else:
         from lkj_xl.core.dates import format_datetime_id
-        from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
+        from lkj_xl.core.schedule import STATUS_LABELS
+        from lkj_xl.workbook.summary import summary_lines
 
         # People read this: dates in Indonesian ("31 Maret 2026 16.00"), as on the sheets; ISO is for --json.
         def when(iso: str | None) -> str:
@@ -263,12 +264,14 @@ def cmd_status(args) -> int:
                  else f"Periode {state['period']} ({state['period_kind']})")
         _out(f"{cycle}, batas akhir {when(state['deadline']) if state['deadline'] else 'tidak ada'}, keadaan per "
              f"{when(state['as_of'])} {state['timezone']}")
-        _out(f"Status keseluruhan: {CYCLE_LABELS[state['overall']]}; perkiraan selesai "
-             f"{when(state['projected_finish'])}")
+        # the same labels and texts as Beranda (Status terhadap batas akhir, Langkah terlambat saat ini, ...)
+        summary = summary_lines(analysis)
+        _out(summary[0])
         for step in state["steps"]:
             _out(f"  Langkah {step['step']} ({step['actor']}): {STATUS_LABELS[step['status']]}, batas "
                  f"{when(step['due'])}")
-        _out(f"{len(analysis.errors)} kesalahan, {len(analysis.warnings)} peringatan (lihat `lkj validate`).")
+        for line in summary[1:]:
+            _out(line)
     return _exit_for(analysis)
 
 

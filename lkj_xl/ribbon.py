@@ -189,7 +189,7 @@ def _do_refresh(xl_book: Any, as_of: Any) -> Any:
     analysis = actions.refresh(book, as_of=as_of, extra_history=lambda local: _sent_today(xl_book, local))
     text = (f"Batas waktu {_cycle(analysis)} dihitung ulang per {_when(analysis.as_of)}.\n"
             f"Kolom terhitung, Beranda dan lembar Masalah sudah diperbarui. "
-            f"Status terhadap batas akhir: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            f"{_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Simpan buku kerja untuk menyimpan hasilnya.")
     _alert(xl_book, text, critical=bool(analysis.errors))
     return analysis
@@ -222,7 +222,7 @@ def _do_report(xl_book: Any, as_of: Any) -> Any:
     book.activate(layout.SHEET_REPORT)
     text = (f"Lembar Laporan {_cycle(analysis)} ditulis per {_when(analysis.as_of)} "
             f"(batas waktu, Beranda dan lembar Masalah ikut diperbarui). "
-            f"Status terhadap batas akhir: {_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
+            f"{_overall(analysis)}.\n\n{_problem_part(analysis)}\n\n"
             "Periksa lembar Laporan, simpan buku kerja, lalu cetak.")
     if analysis.errors:
         from lkj_xl.core.report import draft_line
@@ -422,13 +422,12 @@ def _listing(problems: Any) -> str:
 
 
 def _overall(analysis: Any) -> str:
-    """The cycle against the final deadline, then (a fact of its own) the steps overdue now."""
-    from lkj_xl.core.plan import join_steps
-    from lkj_xl.core.schedule import CYCLE_LABELS
+    """The cycle against the final deadline, then (a fact of its own) the steps overdue now, in Beranda's words
+    (:mod:`lkj_xl.workbook.summary`); a closed cycle says so."""
+    from lkj_xl.workbook.summary import summary_lines
 
-    text = CYCLE_LABELS.get(analysis.schedule.overall, analysis.schedule.overall)
-    overdue = analysis.schedule.overdue_steps
-    return f"{text}; terlambat saat ini: {join_steps(overdue)}" if overdue else text
+    lines = summary_lines(analysis)
+    return ".\n".join([lines[0], lines[1]] + lines[3:])
 
 
 def _cycle(analysis: Any) -> str:

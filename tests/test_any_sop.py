@@ -384,7 +384,7 @@ def test_the_second_example_is_another_sop_imported_once(tmp_path, capsys):
     assert code == 0, err
     path = folder / "Contoh_Pengiriman_Dokumen_2025.xlsx"
     assert str(path.resolve()) in out and out.count("  Langkah ") == 8
-    assert "Langkah 7 (Jasa pengiriman): Terlambat" in out and "Validasi: 0 kesalahan, 0 peringatan." in out
+    assert "Langkah 7 (Jasa pengiriman): Terlambat" in out and "Masalah data: Tidak ada masalah." in out
     code, status, _ = lkj(capsys, "status", folder / "Contoh_Pengiriman_Dokumen_2025.xlsx", "--json",
                           "--as-of", "2026-01-14T10:00")
     assert [s["sent_back"] for s in json.loads(status)["steps"]] == [0, 0, 0, 1, 0, 0, 0, 0]

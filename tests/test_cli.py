@@ -306,6 +306,13 @@ def test_as_of_changes_statuses(tracker, capsys):
     assert (state["steps"][5]["status"], state["steps"][5]["late_minutes"]) == ("terlambat", 120)
     # one step overdue is not the cycle late: the final deadline (31 March) is five weeks away
     assert state["overall"] == "sesuai_jadwal"
+    # the text form says it in Beranda's words: the cycle's status, then the step overdue now, then the data
+    _, out, _ = lkj(capsys, "status", tracker, "--as-of", "2026-02-23T14:00")
+    lines = out.splitlines()
+    assert lines[1].startswith("Status terhadap batas akhir: Sesuai jadwal; perkiraan selesai ")
+    assert lines[-2:] == ["Langkah terlambat saat ini: Langkah 6 (Sekretaris), lewat 2 jam kerja dari batas "
+                          "waktunya", "Masalah data: 0 kesalahan, 1 peringatan (lihat `lkj validate`)"]
+    assert "Status keseluruhan" not in out
 
     code, _, _ = lkj(capsys, "refresh", tracker, "--as-of", "2026-02-23T14:00")
     assert code == 0
@@ -399,8 +406,9 @@ def test_status_json_matches_the_documented_schema(tracker, capsys):
     state = json.loads(out)
     assert {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} <= set(state)
     assert set(state) - {"year", "deadline", "as_of", "at_risk", "projected_finish", "steps", "problems"} \
-        <= {"overall", "problem_counts", "period", "period_kind", "timezone"}
+        <= {"overall", "problem_counts", "period", "period_kind", "timezone", "closed"}
     assert state["problem_counts"] == {"errors": 0, "warnings": 1}
+    assert state["closed"] is None  # not closed (`lkj tutup`): see tests/test_tutup.py
     assert isinstance(state["year"], int) and state["year"] == 2025
     assert (state["period"], state["period_kind"], state["timezone"]) == ("2025", "tahunan", "WIB")
     for key in ("deadline", "as_of", "projected_finish"):
@@ -485,7 +493,13 @@ def test_demo_creates_the_example_and_it_validates(tmp_path, capsys):
     files = list(folder.glob("*.xlsx"))
     assert len(files) == 1
     assert str(files[0].resolve()) in out
-    assert "Tahun pelaporan 2025" in out and "Status keseluruhan:" in out
+    assert "Tahun pelaporan 2025" in out
+    assert "Status keseluruhan" not in out  # the labels of Beranda, the one definition (layout.B_*)
+    lines = out.splitlines()
+    assert "Status terhadap batas akhir: Sesuai jadwal; perkiraan selesai " in out
+    assert "Langkah terlambat saat ini: Langkah 3 (Kasubag), lewat" not in out  # step 3 is done, late: not "now"
+    assert "Langkah terlambat saat ini: Tidak ada." in lines
+    assert "Masalah data: Tidak ada masalah." in lines
     assert out.count("  Langkah ") == 8
     code, out, _ = lkj(capsys, "validate", files[0], "--as-of", "2026-02-23T10:00")
     assert code == 0, out

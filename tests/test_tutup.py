@@ -242,3 +242,32 @@ def test_a_layout_2_tracker_reads_with_one_warning_and_upgrade_adds_the_sheet(tr
     assert layout.SHEET_CLOSED in openpyxl.load_workbook(new).sheetnames
     capsys.readouterr()
     assert main(["tutup", str(new), "--year", "2025", "--as-of", AS_OF]) == 0
+
+
+def test_a_closed_cycle_shows_in_status_json_and_on_beranda(tracker, capsys, monkeypatch):
+    """Before closing `closed` is null; after, `lkj status --json` gives when (the tracker's clock), by whom, the
+    kept files and the row, and Beranda's "Langkah saat ini" says so, after `lkj tutup` and after every refresh."""
+    from lkj_xl.core.zones import WIB
+
+    monkeypatch.setenv("USERNAME", "dewi")
+    monkeypatch.setenv("USER", "dewi")
+    assert main(["status", str(tracker), "--json", "--as-of", AS_OF]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["closed"] is None
+    clock = lambda: datetime(2026, 3, 6, 10, 0, tzinfo=WIB)  # noqa: E731 - the real time, injected
+    assert main(["tutup", str(tracker), "--year", "2025", "--as-of", AS_OF], clock=clock) == 0
+    capsys.readouterr()
+    home = openpyxl.load_workbook(tracker)[layout.SHEET_HOME]
+    current = home.cell(layout.beranda_row(layout.B_CURRENT), 2).value
+    who = openpyxl.load_workbook(tracker)[layout.SHEET_CLOSED]["C2"].value
+    assert current == (f"Semua langkah selesai (LKj terkirim). Siklus ditutup pada 6 Maret 2026 10.00 WIB oleh {who} "
+                       f"(lembar Siklus Tertutup baris 2); kolom terhitungnya tidak dihitung ulang.")
+    assert main(["status", str(tracker), "--json", "--as-of", LATER]) in (0, 1)
+    closed = json.loads(capsys.readouterr().out)["closed"]
+    assert closed == {"closed_at": "2026-03-06T10:00", "by": who, "row": 2,
+                      "files": openpyxl.load_workbook(tracker)[layout.SHEET_CLOSED]["G2"].value}
+    assert main(["status", str(tracker), "--as-of", LATER]) in (0, 1)
+    assert "Siklus ditutup pada 6 Maret 2026 10.00 WIB" in capsys.readouterr().out
+    # a later refresh keeps saying it
+    assert main(["refresh", str(tracker), "--as-of", LATER]) in (0, 1)
+    home = openpyxl.load_workbook(tracker)[layout.SHEET_HOME]
+    assert home.cell(layout.beranda_row(layout.B_CURRENT), 2).value == current

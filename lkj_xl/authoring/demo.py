@@ -97,19 +97,21 @@ class DemoResult:
     backup: Path | None = None  # where the example it replaced went
 
     def summary(self) -> str:
-        from lkj_xl.core.schedule import CYCLE_LABELS, STATUS_LABELS
+        from lkj_xl.core.schedule import STATUS_LABELS
         from lkj_xl.core.dates import format_datetime_id as when
         from lkj_xl.core.durations import day_minutes, format_working
+        from lkj_xl.workbook.summary import summary_lines
 
         sched = self.analysis.schedule
+        # the same labels and texts as Beranda (Status terhadap batas akhir, Langkah terlambat saat ini, ...)
+        summary = summary_lines(self.analysis, problems_hint="lihat lembar Masalah")
         lines = [f"Buku kerja contoh: {self.path.resolve()}"]
         if self.backup is not None:
             lines.append(f"Contoh sebelumnya (mungkin sudah diubah) disimpan di folder Cadangan LKj: {self.backup}")
         lines += [
             f"Tahun pelaporan {sched.year}, keadaan per {when(sched.as_of)} WIB, "
             f"batas akhir {when(sched.deadline)}.",
-            f"Status keseluruhan: {CYCLE_LABELS[sched.overall]}; perkiraan selesai "
-            f"{when(sched.projected_finish)}.",
+            f"{summary[0]}.",
         ]
         plan_words = {"rencana": "Waktu Rencana", "riwayat": "median siklus sebelumnya"}
         for step in sched.steps:
@@ -119,7 +121,7 @@ class DemoResult:
             plan = (f", rencana {format_working(step.planned_minutes, per_day)} ({plan_words[step.plan_source]})"
                     if step.plan_source in plan_words else "")
             lines.append(f"  Langkah {step.step} ({step.actor}): {STATUS_LABELS[step.status]}{due}{late}{plan}")
-        lines.append(f"Validasi: {len(self.analysis.errors)} kesalahan, {len(self.analysis.warnings)} peringatan.")
+        lines += [f"{line}." for line in summary[1:]]
         lines.append(f"Buka berkas itu di Excel atau LibreOffice: lembar Beranda, Langkah 1-{len(sched.steps)}, "
                      f"Masalah dan Laporan.")
         return "\n".join(lines)

@@ -24,6 +24,7 @@ from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
 from lkj_xl.core.periods import TAHUNAN, Period, current_period, deadline_for, key_label, key_title
 from lkj_xl.core.validation import cycle_years, read_cycles, validate_staff
+from lkj_xl.core.values import naive
 from lkj_xl.core.zones import to_local
 from lkj_xl.workbook import cycles
 
@@ -206,7 +207,7 @@ def _write_refresh(book: Book, analysis: Analysis, recorded_at: datetime | None 
 
     writers.write_computed(book, tracker, analysis.schedules, frozen_values(analysis.closed))
     writers.write_beranda(book, tracker, analysis.schedule, analysis.calendar,
-                          (len(analysis.errors), len(analysis.warnings)))
+                          (len(analysis.errors), len(analysis.warnings)), analysis.closed.get(analysis.year))
     writers.write_reminders(book, tracker, reminders(analysis), analysis.year, analysis.as_of)
     writers.write_problems(book, tracker, analysis.problems,
                            checked_at=recorded_at if recorded_at is not None else analysis.as_of,
@@ -366,6 +367,10 @@ def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int |
         entries=closing.entry_snapshot(tracker, year),
         computed={s.step: writers.computed_values(s) for s in steps})
     number = closing.write_record(guarded, row)
+    # Beranda says the cycle is closed from now on (the refresh above ran before the row existed)
+    record = closing.ClosedCycle(year, number, naive(closed_at), who, files, {}, {})
+    writers.write_beranda(guarded, tracker, analysis.schedule, analysis.calendar,
+                          (len(analysis.errors), len(analysis.warnings)), record)
     writers.append_history(guarded, closed_at, who, ACTION_LABELS[ACTION_CLOSE],
                            f"Siklus {year} ditutup; laporan disimpan: {files or '-'}", as_of=analysis.as_of)
     return Closing(analysis, report_values, number)
@@ -391,6 +396,7 @@ def _iso(value: datetime | None) -> str | None:
 def status_dict(analysis: Analysis) -> dict[str, Any]:
     """The machine-readable state printed by ``lkj status --json``."""
     from lkj_xl.core.validation import read_ulang
+    from lkj_xl.workbook.closing import closed_dict
 
     sched = analysis.schedule
     period = analysis.year
@@ -424,6 +430,8 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
         ],
         "problem_counts": {"errors": len(analysis.errors), "warnings": len(analysis.warnings)},
         "problems": [p.as_dict() for p in analysis.problems],
+        # the cycle's row of Siklus Tertutup (`lkj tutup`): {closed_at, by, files, row}; null when not closed
+        "closed": closed_dict(analysis.closed.get(analysis.year)),
     }
 
 

@@ -160,6 +160,27 @@ def _when(value: Any) -> str:
     return format_datetime_id(naive(value)) if isinstance(value, datetime) else as_text(value)
 
 
+def closed_text(record: ClosedCycle, zone: str = "") -> str:
+    """One line for people (Beranda, ``lkj status``): "Siklus ditutup pada 6 Maret 2026 10.00 WIB oleh Dewi (lembar
+    Siklus Tertutup baris 2); kolom terhitungnya tidak dihitung ulang"."""
+    when = _when(record.closed_at)
+    if zone and isinstance(record.closed_at, datetime):
+        when = f"{when} {zone}"
+    who = f" oleh {record.user}" if record.user else ""
+    return (f"Siklus ditutup pada {when or '-'}{who} (lembar {layout.SHEET_CLOSED} baris {record.row}); kolom "
+            f"terhitungnya tidak dihitung ulang")
+
+
+def closed_dict(record: ClosedCycle | None) -> dict[str, Any] | None:
+    """``lkj status --json``'s ``closed``: when (ISO, the tracker's clock), by whom, the kept report files and the
+    row of Siklus Tertutup; None for a cycle that is not closed."""
+    if record is None:
+        return None
+    when = record.closed_at
+    return {"closed_at": naive(when).isoformat(timespec="minutes") if isinstance(when, datetime) else plain(when),
+            "by": record.user or None, "files": record.files or None, "row": record.row}
+
+
 def edit_warnings(tracker: Any, closed: Mapping[Any, ClosedCycle]) -> list[Problem]:
     """A located warning for every entry of a closed cycle that differs from what was archived when it closed."""
     problems: list[Problem] = []
@@ -233,5 +254,5 @@ def write_record(book: Book, row_values: list[Any]) -> int:
     return row
 
 
-__all__ = ["ClosedCycle", "describe_settings", "describe_sop", "edit_warnings", "entry_snapshot", "frozen_values",
+__all__ = ["ClosedCycle", "closed_dict", "closed_text", "describe_settings", "describe_sop", "edit_warnings", "entry_snapshot", "frozen_values",
            "plain", "read_closed", "record_row", "write_record", "year_entries"]

@@ -179,16 +179,18 @@ def _overdue_text(schedule: CycleSchedule) -> str:
     return "; ".join(items) if items else "Tidak ada"
 
 
-def problems_text(errors: int, warnings: int) -> str:
-    """Beranda's "Masalah data": the counts of the last validation."""
+def problems_text(errors: int, warnings: int, hint: str = "lihat lembar Masalah") -> str:
+    """Beranda's "Masalah data": the counts of the last validation (``hint``: where they are listed)."""
     if not errors and not warnings:
         return "Tidak ada masalah"
-    return f"{errors} kesalahan, {warnings} peringatan (lihat lembar Masalah)"
+    return f"{errors} kesalahan, {warnings} peringatan ({hint})"
 
 
 def beranda_fields(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar,
-                   problem_counts: tuple[int, int] = (0, 0)) -> dict[str, Any]:
-    """Beranda's value cells by field label (``layout.BERANDA_FIELDS``).  ``problem_counts``: (errors, warnings)."""
+                   problem_counts: tuple[int, int] = (0, 0), closed: Any = None) -> dict[str, Any]:
+    """Beranda's value cells by field label (``layout.BERANDA_FIELDS``).  ``problem_counts``: (errors, warnings).
+    ``closed``: the cycle's row of Siklus Tertutup (:class:`lkj_xl.workbook.closing.ClosedCycle`), said in the
+    "Langkah saat ini" row (no row of its own: the layout stays as it is)."""
     as_of = naive(schedule.as_of)
     deadline = naive(schedule.deadline)
     if deadline is None:
@@ -216,6 +218,10 @@ def beranda_fields(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
         else:
             due = "Tanpa standar waktu"
         projected = naive(schedule.projected_finish)
+    if closed is not None:
+        from lkj_xl.workbook.closing import closed_text
+
+        step_text = f"{step_text}. {closed_text(closed, tracker.settings.timezone)}."
     return {
         layout.B_YEAR: key_label(schedule.year) if isinstance(schedule.year, Period) else schedule.year,
         layout.B_DEADLINE: deadline, layout.B_DAYS_LEFT: days_left,
@@ -234,12 +240,12 @@ def beranda_values(tracker: Tracker, schedule: CycleSchedule, calendar: WorkingC
 
 
 def write_beranda(book: Book, tracker: Tracker, schedule: CycleSchedule, calendar: WorkingCalendar,
-                  problem_counts: tuple[int, int] = (0, 0)) -> None:
+                  problem_counts: tuple[int, int] = (0, 0), closed: Any = None) -> None:
     """The cycle at a glance, in Beranda's value cells, found by their labels (a tracker of an older layout has
     fewer rows: only those are written); the projection's label turns into "Terkirim pada" once delivered."""
     if not book.has_sheet(layout.SHEET_HOME):
         return
-    fields = beranda_fields(tracker, schedule, calendar, problem_counts)
+    fields = beranda_fields(tracker, schedule, calendar, problem_counts, closed)
     rows = layout.beranda_rows(book.read(layout.SHEET_HOME))
     if not rows:  # labels gone: the current layout's rows
         rows = {label: layout.beranda_row(label) for label in layout.BERANDA_FIELDS}
