@@ -123,7 +123,8 @@ def test_step_sheet_formats_and_prefilled_year(wb):
         assert ws[f"{col}212"].number_format == '[$-421]d mmmm yyyy hh"."mm'
     for col in "HIJKLM":
         assert ws[f"{col}13"].fill.fgColor.rgb.endswith("E7E6E6")
-    assert ws["K13"].number_format == "0.00"
+    for col in "KL":  # Terlambat / Waktu Aktual (jam kerja): "35", not "35.00" (tests/test_printing.py renders it)
+        assert ws[f"{col}13"].number_format == "General" and ws[f"{col}212"].number_format == "General"
     assert ws["B3"].value == DEFAULT_SOP.step(5).uraian
     assert ws["B4"].value == "Kasubag"
 

@@ -143,3 +143,30 @@ def test_libreoffice_prints_every_sheet_on_its_pages(demo_reported, tmp_path, so
     counts = Counter(_pages_by_sheet(pdf))
     expected = {"Pelacak LKj": 1, **{name: 1 for name in PRINTED}, "Inspektorat Kota Madiun": 3}
     assert dict(counts) == expected
+
+
+def test_working_hours_columns_read_as_people_write_them(demo_reported, tmp_path, soffice_profile):
+    """The step tables' "(jam kerja)" columns as LibreOffice shows them (its CSV export writes cells as shown): a
+    whole number of hours is "35", not "35.00"; a fraction keeps its decimals ("72.5").  The format is the builder's
+    (General), refresh only writes the numbers."""
+    from conftest import SOFFICE
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    sheet = layout.step_sheet(3)
+    index = openpyxl.load_workbook(demo_reported, read_only=True).sheetnames.index(sheet) + 1
+    out = tmp_path / "csv"
+    # the CSV filter's last option picks one sheet (LibreOffice 7.2+); "as shown" is the 9th option
+    options = f"44,34,76,1,,0,false,true,true,false,false,{index}"
+    subprocess.run([SOFFICE, f"-env:UserInstallation={soffice_profile.as_uri()}", "--headless", "--convert-to",
+                    f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(out), str(demo_reported)],
+                   capture_output=True, text=True, timeout=600)
+    shown = next(out.glob("*.csv"), None)
+    assert shown is not None, list(out.iterdir()) if out.exists() else "no output"
+    import csv
+
+    rows = {row[0]: row for row in csv.reader(shown.read_text(encoding="utf-8").splitlines()) if row}
+    late = layout.STEP_HEADERS.index(layout.C_LATE)
+    actual = layout.STEP_HEADERS.index(layout.C_ACTUAL)
+    assert (rows["2025"][late], rows["2025"][actual]) == ("35", "110")  # 35 and 110 working hours
+    assert (rows["2023"][late], rows["2023"][actual]) in {("0", "72.5"), ("0", "72,5")}

@@ -100,7 +100,10 @@ def quote_sheet(name: str) -> str:
 DATETIME_FORMAT = '[$-421]d mmmm yyyy hh"."mm'
 DATE_FORMAT = "[$-421]d mmmm yyyy"
 TIME_FORMAT = "hh:mm"
-HOURS_FORMAT = "0.00"
+#: The step tables' "(jam kerja)" columns hold hours as numbers (rounded to 0.01 h, so they sort and add up): shown
+#: as a person writes them, "35" for whole hours and "1,25" / "1.25" (the PC's decimal mark) otherwise, never "35.00".
+#: Excel's "0.##" would show "35." for a whole number; General shows the rounded value as it is.
+HOURS_FORMAT = "General"
 TEXT_FORMAT = "@"
 
 #: Data validation, conditional formatting and formats reach this many rows below a table's header.
