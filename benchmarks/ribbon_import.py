@@ -10,18 +10,34 @@ SharePoint / PYTHONPATH settings.  Without Excel, the workbook is xlwings' json 
 tracker (every sheet's values, as the VBA/JS clients send them); the one statement standing in for Excel's COM
 (load that payload, ``Book(json=...).set_mock_caller()``) is put between the preamble and our command.
 
-Printed, each the best of N fresh interpreters, in the same run:
+How it is timed (the machine may be busy with other work, so wall time is mostly noise): every command runs as a
+fresh ``python -B -c ...`` process, many rounds, each round running every command once in a rotated order (a change in
+the machine's state falls on all of them alike); each process's own CPU time (user + system, from
+``RUSAGE_CHILDREN``; numpy's BLAS limited to one thread) is what counts; the figures are medians with their interquartile range.  Wall time is printed
+too, for information.  Commands, in the same run:
 
 * ``python -B -c "import xlwings.utils"``: what every click pays for xlwings alone (with pandas/numpy if installed);
+  every ratio is to this process of the same round;
+* the preamble plus the mock (xlwings' floor and the stand-in for Excel);
 * the whole refresh click, warm (``.pyc`` files of lkj_xl present, as after ``pip install``) and first-run (no
   ``__pycache__`` for lkj_xl: ``-B`` never writes one, so a copy installed without bytecode pays this on EVERY
-  click), each as a ratio to the xlwings import, and "our share" = (click - xlwings import) / xlwings import,
-  target <= 0.3x;
-* the same for ``import lkj_xl.ribbon`` alone after the preamble (the import part of our share);
-* which heavy packages a click loaded, and the json engine's write actions per click for 1 and 20 years of history
-  (they must not grow with history).
+  click);
+* the same click with the process's CPU clock read after xlwings' preamble, before our command, between its import
+  and its dispatch, and after it (the "probe": the real command unchanged between the reads).
 
-    python benchmarks/ribbon_import.py [--runs 5] [--years 10]
+"Our share" (target <= 0.3x) is given two ways, each as median [IQR] over the rounds, warm and first-run:
+
+* whole process: (click - preamble+mock) / xlwings import, the three from one round (a round whose click came out
+  below its reference gives a negative share, and the count of such rounds is printed);
+* in process: the CPU our command used inside the probe / the CPU the same process used up to the end of xlwings'
+  preamble (no subtraction, and both from one process a second apart, so a busy moment of the machine weighs on
+  both: the steadier figure; it leaves out the interpreter's exit, which the whole-process figure includes), split
+  into import and dispatch.
+
+Also printed: which heavy packages a click loaded, and the json engine's write actions per click for 1 and 20 years
+of history (they must not grow with history).
+
+    python benchmarks/ribbon_import.py [--runs 12] [--years 10]
 """
 
 from __future__ import annotations
@@ -31,13 +47,20 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows: wall time only
+    resource = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
 BAS = ROOT / "macros" / "LKjRibbon.bas"
@@ -159,25 +182,140 @@ def payload_from_file(path: Path) -> dict:
 
 
 def _env(pythonpath: Path | None) -> dict[str, str]:
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial")}
+    # numpy's OpenBLAS starts one thread per core at import (xlwings imports numpy): one thread for all commands
+    # alike, so that their start-up does not add its own noise to the CPU times (this makes the xlwings import
+    # cheaper, so the ratios come out a little higher, not lower)
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
+           "OPENBLAS_NUM_THREADS": "1"}
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     return env
 
 
-def best_time(code: str, runs: int, *, pythonpath: Path | None = None, cwd: Path | None = None) -> float:
-    """Best wall time (s) of ``python -B -c code`` in a fresh interpreter over ``runs`` runs, after one warm-up."""
-    best = float("inf")
-    for i in range(runs + 1):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-B", "-c", code], env=_env(pythonpath), cwd=cwd, capture_output=True,
-                              text=True)
-        elapsed = time.perf_counter() - start
-        if done.returncode != 0:
-            raise SystemExit(f"failed: {code[:200]}...\n{done.stderr[-2000:]}")
-        if i:
-            best = min(best, elapsed)
-    return best
+PROBE_MARK = "LKJ-BENCH-CPU"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One command line timed in every round."""
+
+    label: str
+    code: str
+    pythonpath: Path
+    cwd: Path
+
+
+@dataclass(frozen=True)
+class Run:
+    cpu: float
+    wall: float
+    stdout: str
+
+
+def run_once(variant: Variant) -> Run:
+    """One fresh ``python -B -c code``: its CPU seconds, wall seconds and output.
+
+    CPU is the child's own user + system time (the growth of ``RUSAGE_CHILDREN`` across the one run: the child
+    is the only process this script waits for meanwhile), so other work on the machine barely moves it; wall time
+    grows with the machine's load.  Without ``resource`` (Windows) the CPU figure is the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource is not None else None
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-B", "-c", variant.code], env=_env(variant.pythonpath), cwd=variant.cwd,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({variant.label}): {variant.code[:200]}...\n{done.stderr[-2000:]}")
+    if before is None:
+        return Run(wall, wall, done.stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Run((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall, done.stdout)
+
+
+def measure(variants: list[Variant], rounds: int) -> dict[str, list[Run]]:
+    """label -> its runs over ``rounds`` rounds, after one uncounted warm-up round.
+
+    Every round runs every variant once, the order rotated each round, so a change in the machine's state (load,
+    caches, clock speed) falls on all of them alike and no variant always runs first or last."""
+    runs: dict[str, list[Run]] = {v.label: [] for v in variants}
+    for r in range(rounds + 1):
+        shift = r % len(variants)
+        for variant in variants[shift:] + variants[:shift]:
+            result = run_once(variant)
+            if r:
+                runs[variant.label].append(result)
+    return runs
+
+
+def probe_split(run: Run) -> tuple[float, float, float]:
+    """(xlwings, import, work) CPU seconds the probe printed: up to the end of xlwings' preamble (interpreter
+    start-up included), our command's import, our command's dispatch."""
+    for line in reversed(run.stdout.splitlines()):
+        if line.startswith(PROBE_MARK):
+            xlwings, imported, worked = line.split()[1:4]
+            return float(xlwings), float(imported), float(worked)
+    raise SystemExit(f"the probe printed no {PROBE_MARK} line:\n{run.stdout[-2000:]}")
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, lower quartile, upper quartile)."""
+    if len(values) < 2:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q2, q1, q3
+
+
+def _ms(values: list[float]) -> str:
+    mid, low, high = spread(values)
+    return f"{mid * 1000:7.1f} ms [IQR {low * 1000:7.1f} - {high * 1000:7.1f}]"
+
+
+def _ratio(values: list[float]) -> str:
+    mid, low, high = spread(values)
+    return f"{mid:5.2f}x [IQR {low:5.2f} - {high:5.2f}]"
+
+
+def _verdict(shares: list[float]) -> str:
+    return f"  target <= {TARGET_SHARE}x {'OK' if spread(shares)[0] <= TARGET_SHARE else 'OVER'}"
+
+
+def report_times(runs: dict[str, list[Run]], years: int, *, wall: bool) -> dict[str, float]:
+    """Print the processes' times and the whole-process shares (CPU, or wall when ``wall``); return the median
+    shares by name ("warm", "first run").
+
+    Each share is computed within one round, (click - preamble+mock) / xlwings import, never as a difference of
+    two medians; a round where the click came out below its reference (noise larger than the difference) gives a
+    negative share, and the count of such rounds is printed."""
+    col = {label: [r.wall if wall else r.cpu for r in rs] for label, rs in runs.items()}
+    base = col["base"]
+    for label, text in (("base", 'python -B -c "import xlwings.utils"'),
+                        ("mock", f"  + the {years}-year payload (mock for Excel)"),
+                        ("click_warm", "refresh click, warm (.pyc present)"),
+                        ("click_cold", "refresh click, first run (no .pyc)")):
+        ratio = [x / b for x, b in zip(col[label], base)]
+        print(f"  {text:40s}: {_ms(col[label])}  ratio {_ratio(ratio)}")
+    medians = {}
+    for name, label in (("warm", "click_warm"), ("first run", "click_cold")):
+        shares = [(c - m) / b for c, m, b in zip(col[label], col["mock"], base)]
+        negative = sum(1 for x in shares if x < 0)
+        note = f"  ({negative} of {len(shares)} rounds negative: noise)" if negative else ""
+        print(f"  our share, whole process, {name:13s}: {_ratio(shares)}{_verdict(shares)}{note}")
+        medians[name] = spread(shares)[0]
+    return medians
+
+
+def report_probe(runs: dict[str, list[Run]]) -> dict[str, float]:
+    """Print the in-process shares: the CPU our command used / the CPU the same process used up to the end of
+    xlwings' preamble (both read from the one process's clock, a second apart, so a busy moment of the machine
+    weighs on both); return the medians by name ("warm", "first run")."""
+    medians = {}
+    for name, label in (("warm", "probe_warm"), ("first run", "probe_cold")):
+        split = [probe_split(r) for r in runs[label]]
+        total = [(i + w) / x for x, i, w in split]
+        print(f"  our share, in process,    {name:13s}: {_ratio(total)}{_verdict(total)}")
+        print(f"    = import lkj_xl.ribbon {_ratio([i / x for x, i, _ in split])} + dispatch('refresh') "
+              f"{_ratio([w / x for x, _, w in split])}; xlwings' part in process {_ms([x for x, _, _ in split])}")
+        medians[name] = spread(total)[0]
+    return medians
 
 
 def loaded(code: str, pythonpath: Path, cwd: Path) -> list[str]:
@@ -213,7 +351,7 @@ def write_counts(payload: dict) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=12, help="rounds (each runs every command once)")
     parser.add_argument("--years", type=int, default=10)
     args = parser.parse_args(argv)
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
@@ -232,23 +370,29 @@ def main(argv: list[str] | None = None) -> int:
         preamble = xlwings_preamble(str(work / "LKj_Tracker.xlsm"))
         command = ribbon_command("refresh")
         click = preamble + mock_excel(payload_file) + command
-        imports = preamble + ribbon_command("refresh").split("r.dispatch(")[0].rstrip("; ")
         mock_only = preamble + mock_excel(payload_file).rstrip("; ")
+        # the probe: the same command line with the process's CPU clock read after xlwings' preamble, before our
+        # command, between its import and its dispatch, and after it
+        head, tail = command.split("r.dispatch(")
+        probe = (preamble + "import time as _bt; _ba = _bt.process_time(); " + mock_excel(payload_file)
+                 + "_b0 = _bt.process_time(); " + head + "_b1 = _bt.process_time(); " + "r.dispatch(" + tail
+                 + f"; _b2 = _bt.process_time(); print('{PROBE_MARK}', _ba, _b1 - _b0, _b2 - _b1)")
 
         print(f"command (as xlwings' VBA runs it, the mock in the middle standing in for Excel):\n  python -B -c \"{click}\"")
-        base = best_time("import xlwings.utils", args.runs, pythonpath=warm, cwd=excel_dir)
-        mock = best_time(mock_only, args.runs, pythonpath=warm, cwd=excel_dir)
-        print(f"python -B -c \"import xlwings.utils\"      : {base * 1000:7.1f} ms  (1.00x, every click pays this)")
-        print(f"  + loading the {args.years}-year payload (mock) : {mock * 1000:7.1f} ms  ({mock / base:.2f}x; Excel "
-              "does this part over COM)")
-        for label, folder in (("warm (.pyc present)", warm), ("first run (no .pyc)", cold)):
-            whole = best_time(click, args.runs, pythonpath=folder, cwd=excel_dir)
-            imported = best_time(imports, args.runs, pythonpath=folder, cwd=excel_dir)
-            share = (whole - mock) / base
-            print(f"refresh click, {label:20s}: {whole * 1000:7.1f} ms  ratio {whole / base:.2f}x; our share "
-                  f"{share:.2f}x (target <= {TARGET_SHARE}x) {'OK' if share <= TARGET_SHARE else 'OVER'}")
-            print(f"  of which import lkj_xl.ribbon        : {(imported - base) * 1000:7.1f} ms  "
-                  f"({(imported - base) / base:.2f}x)")
+        variants = [Variant("base", "import xlwings.utils", warm, excel_dir),
+                    Variant("mock", mock_only, warm, excel_dir),
+                    Variant("click_warm", click, warm, excel_dir),
+                    Variant("click_cold", click, cold, excel_dir),
+                    Variant("probe_warm", probe, warm, excel_dir),
+                    Variant("probe_cold", probe, cold, excel_dir)]
+        runs = measure(variants, args.runs)
+        cpu = "CPU time (user+sys)" if resource is not None else "wall time (no per-process CPU time here)"
+        print(f"{cpu} of each process, median [IQR] of {args.runs} rounds, the commands interleaved; ratios to the "
+              "xlwings import of the same round:")
+        report_times(runs, args.years, wall=False)
+        report_probe(runs)
+        print("wall time, for information only (other processes on the machine inflate it), same runs:")
+        report_times(runs, args.years, wall=True)
         print(f"loaded by a refresh click: {loaded(click, warm, excel_dir)}")
 
         one = payload_from_file(make_tracker(work / "one.xlsx", 1))
