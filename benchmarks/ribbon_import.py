@@ -246,6 +246,13 @@ def measure(variants: list[Variant], rounds: int) -> dict[str, list[Run]]:
     return runs
 
 
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):  # Windows
+        return "?"
+
+
 def probe_split(run: Run) -> tuple[float, float, float]:
     """(xlwings, import, work) CPU seconds the probe printed: up to the end of xlwings' preamble (interpreter
     start-up included), our command's import, our command's dispatch."""
@@ -385,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                     Variant("click_cold", click, cold, excel_dir),
                     Variant("probe_warm", probe, warm, excel_dir),
                     Variant("probe_cold", probe, cold, excel_dir)]
+        load_before = _load()
         runs = measure(variants, args.runs)
+        print(f"load average of the machine (1 min) before / after the rounds: {load_before} / {_load()} "
+              "(CPU times grow with it too, ours a little more than xlwings' import: compare runs at similar load)")
         cpu = "CPU time (user+sys)" if resource is not None else "wall time (no per-process CPU time here)"
         print(f"{cpu} of each process, median [IQR] of {args.runs} rounds, the commands interleaved; ratios to the "
               "xlwings import of the same round:")

@@ -54,6 +54,7 @@ def test_ribbon_benchmark_runs_without_pytest_and_prints_its_figures(tmp_path):
     assert "r.dispatch('refresh')" in out
     assert "CPU time (user+sys) of each process, median [IQR] of 2 rounds" in out
     assert "wall time, for information only" in out
+    assert re.search(r"load average of the machine \(1 min\) before / after the rounds: [\d.?]+ / [\d.?]+", out)
     for label in ('python -B -c "import xlwings.utils"', "+ the 3-year payload (mock for Excel)",
                   "refresh click, warm (.pyc present)", "refresh click, first run (no .pyc)"):
         # once for CPU, once for wall time

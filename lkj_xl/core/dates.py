@@ -8,7 +8,7 @@ number (openpyxl without number formats, formulas), or text typed in Indonesian 
 Nothing is guessed silently.  Text is parsed with python-dateutil (``dayfirst=True``, no fuzzy parsing) and an
 Indonesian :class:`IndonesianParserInfo`, with these guards around it:
 
-* the text must have one of the shapes people write (``_SHAPE_RE``): optional day name, a date (numeric day first,
+* the text must have one of the shapes people write (``_SHAPE``): optional day name, a date (numeric day first,
   ISO year first, or with a month name), optional time ("08.00", "08:00:30", "pukul 08.00", "8:00 PM") with
   optional zone.  dateutil alone accepts much more and reads it wrongly: "6 6 Januari 2026" is 6 January 2006 at
   20.26 to it, "20260106" is 1 June;
@@ -121,7 +121,9 @@ def _alternatives(names: list) -> str:
 
 # The shapes people write (matched after "08.00" became "08:00"); dateutil does the reading, this says what may be
 # read.  Optional day name, optional "tgl."; a date; optional time with optional "pukul"/"jam", am/pm and zone.
-_SHAPE_RE = re.compile(
+# Kept as text, compiled by re's own cache on first use (:func:`_shape_match`): compiling it takes about 4 ms, which
+# every ribbon click (a fresh Python) would pay at import although most clicks read no date typed as text.
+_SHAPE = (
     rf"""^
     (?:(?:{_alternatives(IndonesianParserInfo.WEEKDAYS)})\.?\s*,?\s*)?
     (?:(?:tanggal|tgl)\.?\s*)?
@@ -139,9 +141,13 @@ _SHAPE_RE = re.compile(
         (?:\s?(?:am|pm|a\.m\.|p\.m\.))?
         (?:\s?(?:wib|wita|wit|utc|gmt|z|[+\-]\d{{2}}:?\d{{2}}))?
     )?
-    $""",
-    re.IGNORECASE | re.VERBOSE,
+    $"""
 )
+_SHAPE_FLAGS = re.IGNORECASE | re.VERBOSE
+
+
+def _shape_match(text: str) -> re.Match[str] | None:
+    return re.match(_SHAPE, text, _SHAPE_FLAGS)
 
 # Two defaults that differ in every field: a field left unwritten shows up as a difference between the two parses.
 # Their days are two weeks apart, so they still differ after dateutil moves a missing day to a named weekday.
@@ -359,7 +365,7 @@ def _read_text(raw: str, fast: bool = True, zone: tzinfo = WIB) -> DateReading |
         raise ParseError(f"Jam pada \"{shown}\" tidak lengkap: tulis jam dan menit, mis. \"08.00\".", raw)
     if ymd is not None and (first.year, first.month, first.day) != ymd:  # defensive: dateutil must agree
         raise ParseError(f"Tanggal \"{shown}\" tidak dapat dibaca dengan pasti. {_EXAMPLES}", raw)
-    if not _SHAPE_RE.match(text):
+    if not _shape_match(text):
         # dateutil accepts far more than people write ("6 6 Januari 2026" is 6 January 2006 at 20.26 to it).
         raise ParseError(_diagnose(text, shown, strict=True), raw)
     if first.year < MIN_YEAR:
@@ -424,7 +430,7 @@ def _diagnose(text: str, shown: str, strict: bool = False) -> str:
         except ParseError as exc:
             return exc.message
     hour_only = _TRAILING_HOUR_RE.search(text)
-    if hour_only and _SHAPE_RE.match(text[:hour_only.start()]):
+    if hour_only and _shape_match(text[:hour_only.start()]):
         return f"Jam pada \"{shown}\" tidak lengkap: tulis jam dan menit, mis. \"08.00\"."
     for match in _TIME_RE.finditer(text):
         hour, minute = int(match.group(1)), int(match.group(2))

@@ -40,6 +40,8 @@ F_ULANG = "Ulang"
 
 @dataclass(frozen=True)
 class Location:
+    """Where a problem is: an area (sheet or table), the row's key and the field."""
+
     area: str
     key: object = None
     field: str | None = None
@@ -47,6 +49,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
+    """A data problem found while reading or checking, with its Indonesian message."""
+
     location: Location
     severity: str  # ERROR or WARNING
     code: str  # stable, machine readable, e.g. "tanggal_tidak_terbaca"

@@ -30,6 +30,8 @@ _SEPARATORS_RE = re.compile(r"[\s\u00a0]+")
 
 @dataclass(frozen=True)
 class Nip:
+    """A NIP (Nomor Induk Pegawai) taken apart into its fields."""
+
     digits: str  # the 18 digits, no spaces
     birth_date: date
     tmt: tuple[int, int]  # (year, month) of TMT CPNS

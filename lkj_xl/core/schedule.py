@@ -83,6 +83,8 @@ def default_deadline(year: int, calendar: WorkingCalendar) -> datetime:
 
 @dataclass(frozen=True)
 class StepSchedule:
+    """One step of a cycle as scheduled at ``as_of``: its start, due time, status and lateness."""
+
     step: int
     actor: str
     received: datetime | None
@@ -110,6 +112,8 @@ class StepSchedule:
 
 @dataclass(frozen=True)
 class CycleSchedule:
+    """A cycle's schedule at ``as_of``: every step, the final deadline and the projected finish."""
+
     year: Any  # the cycle's key: the reporting year, or a Period (lkj_xl.core.periods)
     as_of: datetime
     deadline: datetime | None  # None: no final deadline ("Aturan batas akhir" = tidak ada)

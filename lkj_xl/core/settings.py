@@ -22,6 +22,8 @@ DEFAULT_DUE_SOON_HOURS = 4
 
 @dataclass(frozen=True)
 class Settings:
+    """The Pengaturan sheet as read: reporting year, agency, deadline rule, working hours and the rest."""
+
     year: int  # the reporting year (tahun pelaporan); the LKj is prepared in year + 1
     agency: str = DEFAULT_AGENCY
     government: str = DEFAULT_GOVERNMENT

@@ -174,6 +174,8 @@ def split_participants(text: str, roles: tuple[str, ...] = ()) -> tuple[str, ...
 
 @dataclass(frozen=True)
 class Step:
+    """One step of the SOP's table: who does it, what it needs and produces, its time standard."""
+
     number: int
     uraian: str
     actor: str  # the Pelaksana role that holds the step

@@ -217,6 +217,8 @@ class _Stamp:
 
 @dataclass
 class _StepState:
+    """What a cycle's reading knows of one step so far: its row and its stamps."""
+
     step: int
     entry: StepEntry | None = None
     received: _Stamp | None = None
@@ -566,6 +568,8 @@ def _kelengkapan(raw: object) -> bool | None:
 
 @dataclass(frozen=True)
 class _Person:
+    """A staff member as the actor check needs them: the Jabatan as typed and the roles it allows."""
+
     jabatan_text: str
     roles: frozenset[str] | None  # normalized roles this person may act in; None = any (acting, role unnamed)
 

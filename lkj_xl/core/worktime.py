@@ -156,6 +156,8 @@ def _registry_indonesia():
 
 @dataclass(frozen=True)
 class WorkingCalendar:
+    """Working days and hours: the week, the holidays, and the periods with other hours."""
+
     week: tuple[DayHours | None, ...] = DEFAULT_WEEK
     holidays: frozenset[date] = frozenset()
     #: periods with other hours (Ramadan); the first period covering a day decides its hours

@@ -50,6 +50,8 @@ from lkj_xl.core.validation import parse_key
 
 @dataclass(frozen=True)
 class ReadLayout:
+    """Where the reader found each table and labelled row (the writers write back there)."""
+
     sheets: tuple[str, ...] = ()
     sop_table: TablePos | None = None
     sop_rows: Mapping[int, int] = field(default_factory=dict)  # step number -> sheet row on SOP
@@ -490,11 +492,4 @@ def calendar_for(tracker: Tracker, years: Iterable[int]) -> WorkingCalendar:
                           special=tracker.settings.special)
 
 
-__all__ = [
-    "ReadLayout",
-    "StepSheetPos",
-    "TablePos",
-    "Tracker",
-    "calendar_for",
-    "load_tracker",
-]
+__all__ = ["ReadLayout", "StepSheetPos", "TablePos", "Tracker", "calendar_for", "load_tracker"]
