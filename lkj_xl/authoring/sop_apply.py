@@ -13,14 +13,17 @@ while Excel has the file open, the previous version to ``Cadangan LKj``, one ato
   read back, has the same settings, SOP, holidays, staff and every entry of every step as the old one, and nothing
   the upgrade could not carry (pictures, charts) was there.  Otherwise nothing is written.
 
-Steps are known by their number (``Langkah N`` is step N): renumbering steps in ``tblSOP`` moves the meaning of the
-entries and is not something this command guesses about.
+Steps are known by their number (``Langkah N`` is step N), and each step sheet's top block holds the Uraian it was
+built (or last refreshed) for.  When the admin renumbers steps in ``tblSOP`` (a step inserted, taken out or moved),
+a sheet whose Uraian now belongs to exactly one other number is moved there with every entry, note and comment
+(:func:`lkj_xl.workbook.read_steps.moved_sheets`; refresh reports it and leaves that top block alone).  What it does
+not guess about is refused with what to do: ``tblSOP`` rows whose numbers go down, two sheets built for one Uraian.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lkj_xl.core.errors import UnusableFileError
@@ -30,24 +33,47 @@ from lkj_xl.workbook import layout
 
 @dataclass(frozen=True)
 class Structure:
-    """Steps of ``tblSOP`` without a sheet (``added``), step sheets without a ``tblSOP`` row (``removed``)."""
+    """Steps of ``tblSOP`` without a sheet (``added``), step sheets that no step of ``tblSOP`` takes (``removed``),
+    step sheets built for a step ``tblSOP`` now numbers differently (``moved``: new number -> the sheet's number, its
+    entries go along), sheets two steps claim (``ambiguous``), and the first two rows of ``tblSOP`` whose numbers go
+    down (``out_of_order``: (number, sheet row) twice)."""
 
     added: tuple[int, ...]
     removed: tuple[int, ...]
+    moved: dict[int, int] = field(default_factory=dict)
+    ambiguous: tuple[int, ...] = ()
+    out_of_order: tuple[tuple[int, int], tuple[int, int]] | None = None
+    #: old step sheet number -> the step whose sheet its content goes to (every sheet not removed)
+    targets: dict[int, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed)
+        return bool(self.added or self.removed or self.moved or self.ambiguous or self.out_of_order)
 
 
 def structure_of(tracker) -> Structure:
     """What ``lkj sop terapkan`` would change in a tracker as read (:class:`lkj_xl.workbook.reader.Tracker`)."""
+    from lkj_xl.workbook.read_steps import moved_sheets
+
     numbers = {step.number for step in tracker.sop.steps}
     sheets = {n for n in (layout.step_of_sheet(name) for name in tracker.layout.sheets) if n is not None}
     read_from_table = set(tracker.layout.sop_rows)
-    added = tuple(sorted(n for n in numbers & read_from_table if n not in sheets))
-    removed = tuple(sorted(sheets - numbers)) if read_from_table else ()
-    return Structure(added, removed)
+    texts = {n: pos.built_for for n, pos in tracker.layout.steps.items()} | dict(tracker.layout.unlisted_steps)
+    built_for = moved_sheets(tracker.sop, texts)  # sheet -> the step it was built for
+    claimed: dict[int, list[int]] = {}
+    for sheet, now in built_for.items():
+        claimed.setdefault(now, []).append(sheet)
+    ambiguous = tuple(sorted(s for sheets_ in claimed.values() if len(sheets_) > 1 for s in sheets_))
+    moved = {now: found[0] for now, found in claimed.items() if len(found) == 1}
+    targets = {old: new for new, old in moved.items()}
+    targets.update({n: n for n in numbers if n in sheets and n not in built_for and n not in moved})
+    added = tuple(sorted(n for n in numbers & read_from_table if n not in targets.values()))
+    removed = tuple(sorted(n for n in sheets if n not in targets and n not in ambiguous)) if read_from_table else ()
+    if not read_from_table:
+        targets.update({n: n for n in sheets if n not in targets})
+    rows = sorted((row, number) for number, row in tracker.layout.sop_rows.items())
+    out_of_order = next((((a, ra), (b, rb)) for (ra, a), (rb, b) in zip(rows, rows[1:]) if b < a), None)
+    return Structure(added, removed, moved, ambiguous, out_of_order, targets)
 
 
 def _entry_rows(workbook, number: int) -> int:
@@ -65,11 +91,12 @@ def _entry_rows(workbook, number: int) -> int:
                if any(not is_blank(v) for v in row))
 
 
-def _facts(tracker, new_steps: tuple[int, ...] = ()) -> dict:
+def _facts(tracker, new_steps: tuple[int, ...] = (), targets: dict[int, int] | None = None) -> dict:
     """What must be the same before and after: everything a person typed, as read (the new steps' sheets aside:
-    the builder gives each the year's row)."""
+    the builder gives each the year's row; ``targets``: old step -> the step its sheet's entries go to)."""
     def entries(items):
-        return sorted(tuple((k, repr(v)) for k, v in vars(item).items() if k != "row") for item in items)
+        return sorted(tuple((k, repr(targets.get(v, v) if k == "step" and targets else v))
+                            for k, v in vars(item).items() if k != "row") for item in items)
 
     return {"settings": tracker.settings, "sop": tracker.sop, "holidays": (tracker.holidays, tracker.removed_holidays),
             "staff": entries(tracker.staff),
@@ -80,7 +107,7 @@ def _facts(tracker, new_steps: tuple[int, ...] = ()) -> dict:
 _ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY)
 
 
-def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...]) -> list[str]:
+def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[str, str] | None = None) -> list[str]:
     """Cells holding a value in the old workbook whose value the new one no longer holds on the same sheet (each
     sheet's values compared as a multiset: rows of a list may close up, nothing may vanish).  Not compared: the
     engine's sheets, a step sheet's title (A1: "Langkah 3 dari 9"), its top block and computed columns (refresh
@@ -96,15 +123,19 @@ def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...]) -> list[str]:
             first, _ = pos.top_block
             skipped_rows.setdefault(pos.sheet, set()).update(range(first, first + len(layout.STEP_HEADER_LABELS)))
     flow = tracker.layout.flow_table
+    numbers = {step.number for step in tracker.sop.steps}  # a flow row of a number tblSOP no longer has goes
     if flow is not None and layout.SHEET_SOP in old_wb.sheetnames:
         sop_ws = old_wb[layout.SHEET_SOP]
         column = flow.columns[layout.A_STEP]
         skipped_rows[layout.SHEET_SOP] |= {r for r in range(flow.header_row + 1, sop_ws.max_row + 1)
-                                           if sop_ws.cell(r, column).value in removed}
+                                           if sop_ws.cell(r, column).value in removed
+                                           or sop_ws.cell(r, column).value not in numbers}
     lost: list[str] = []
     for ws in old_wb.worksheets:
         name = ws.title
-        if name in _ENGINE_SHEETS or name not in new_wb.sheetnames:
+        into = (renamed or {}).get(name, name)
+        if name in _ENGINE_SHEETS or into not in new_wb.sheetnames or (renamed and layout.step_of_sheet(name)
+                                                                        and name not in renamed):
             continue
         is_step = layout.step_of_sheet(name) is not None
         header = tracker.layout.steps[layout.step_of_sheet(name)].table.header_row \
@@ -120,13 +151,31 @@ def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...]) -> list[str]:
                 if is_step and cell.row > header and cell.column in skipped_cols.get(name, ()):
                     continue
                 cells.append(cell)
-        now = Counter(c.value for row in new_wb[name].iter_rows() for c in row if c.value is not None)
+        now = Counter(c.value for row in new_wb[into].iter_rows() for c in row if c.value is not None)
         for cell in cells:
             if now[cell.value] > 0:
                 now[cell.value] -= 1
             else:
                 lost.append(f"{name}!{cell.coordinate}")
     return lost
+
+
+def _refuse_unclear(structure: Structure, name: str) -> None:
+    """A change this command does not guess about: rows of tblSOP out of order, two sheets built for one step."""
+    if structure.out_of_order is not None:
+        (a, row_a), (b, row_b) = structure.out_of_order
+        raise UnusableFileError(
+            f"Nomor langkah di tabel langkah SOP (tblSOP) tidak berurutan: langkah {a} (baris {row_a}) berada di atas "
+            f"langkah {b} (baris {row_b}). Langkah dikenali dari nomornya, jadi perintah ini tidak menebak urutan "
+            f"yang dimaksud. Bila urutan langkah memang berubah, beri nomor baru sesuai urutan (lembar langkah "
+            f"beserta isiannya akan dipindahkan ke nomor barunya); bila tidak, urutkan kembali barisnya menurut "
+            f"nomor. Lalu jalankan lagi `lkj sop terapkan {name}`. Buku kerja tidak diubah.")
+    if structure.ambiguous:
+        sheets = ", ".join(f"\"{layout.step_sheet(n)}\"" for n in structure.ambiguous)
+        raise UnusableFileError(
+            f"Lembar {sheets} dibuat untuk uraian langkah yang sama, jadi tidak jelas lembar mana milik langkah itu "
+            f"sekarang. Bedakan uraiannya di tabel langkah SOP atau pindahkan isiannya sendiri, lalu jalankan lagi "
+            f"`lkj sop terapkan {name}`. Buku kerja tidak diubah.")
 
 
 def apply_structure(path: str | Path) -> str:
@@ -149,6 +198,7 @@ def apply_structure(path: str | Path) -> str:
     if not structure.changed:
         return (f"Struktur '{target.name}' sudah sesuai tabel langkah SOP ({len(tracker.sop.steps)} langkah); tidak ada "
                 f"yang diubah.")
+    _refuse_unclear(structure, target.name)
     holding = [(n, _entry_rows(book.workbook, n)) for n in structure.removed]
     holding = [(n, rows) for n, rows in holding if rows]
     if holding:
@@ -159,6 +209,8 @@ def apply_structure(path: str | Path) -> str:
             f"lembar SOP, atau salin isiannya ke tempat lain lalu kosongkan tabelnya, kemudian jalankan lagi "
             f"`lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
     skip = frozenset(layout.step_sheet(n) for n in structure.removed)
+    targets = structure.targets
+    renamed = {layout.step_sheet(old): layout.step_sheet(new) for old, new in targets.items()}
 
     def write(tmp: Path) -> None:
         if _identity(target) != read_as:
@@ -166,7 +218,7 @@ def apply_structure(path: str | Path) -> str:
                                     f"jalankan lagi `lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
         with tempfile.TemporaryDirectory(prefix="lkj-terapkan-") as folder:
             xlsx = Path(folder) / "tracker.xlsx"
-            counts = _write_new(tracker, book.workbook, xlsx, skip)
+            counts = _write_new(tracker, book.workbook, xlsx, skip, targets)
             if counts.not_carried:
                 raise UnusableFileError(
                     f"Buku kerja '{target.name}' tidak diubah: yang berikut tidak dapat dibawa ke susunan baru: "
@@ -185,14 +237,16 @@ def apply_structure(path: str | Path) -> str:
         if problems:
             raise UnusableFileError("Buku kerja baru tidak lolos pemeriksaan: " + " ".join(problems))
         after = load_tracker(FileBook.open(tmp))  # not read-only: openpyxl reads no tables there
-        before, now = _facts(tracker), _facts(after, structure.added)
+        # a sheet tblSOP had no number for was not read: its cells are compared below (lost_cells), not its entries
+        unread = tuple(new for old, new in targets.items() if old in tracker.layout.unlisted_steps)
+        before, now = _facts(tracker, targets=targets), _facts(after, structure.added + unread)
         differing = [key for key in before if before[key] != now[key]]
         if differing:
             raise UnusableFileError("isi yang dibaca berbeda setelah susunan baru dibuat (" + ", ".join(differing)
                                     + "); tidak ada yang disimpan.")
         import openpyxl
 
-        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed)
+        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed, renamed)
         if lost:
             raise UnusableFileError(
                 f"isi sel berikut tidak terbawa ke susunan baru: {', '.join(lost[:8])}"
@@ -210,6 +264,10 @@ def apply_structure(path: str | Path) -> str:
         lines.append("  Ditambahkan: " + ", ".join(f"lembar \"{layout.step_sheet(n)}\" dengan tabel "
                                                    f"{layout.step_table(n)}" for n in structure.added)
                      + "; baris Laporan untuk langkah itu.")
+    if structure.moved:
+        lines.append("  Dipindahkan beserta isiannya: " + ", ".join(
+            f"lembar \"{layout.step_sheet(old)}\" -> \"{layout.step_sheet(new)}\"" for new, old in sorted(structure.moved.items()))
+            + " (nomor langkah di tabel langkah SOP berubah).")
     if structure.removed:
         lines.append("  Dihapus (kosong, tidak ada lagi di tblSOP): "
                      + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")

@@ -68,23 +68,31 @@ def _shown(value: Any) -> str:
 
 
 def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: Callable[[Any, Any], None],
-                  fresh: dict[str, set[str]], skip: frozenset[str], added: Iterable[str]) -> list[str]:
+                  fresh: dict[str, set[str]], skip: frozenset[str], added: Iterable[str],
+                  renamed: dict[str, str] | None = None) -> list[str]:
     """Carry every cell of ``src``'s layout sheets that no copier carried (``carried``: ``id`` of the source cells
     copied) into the same cell of ``wb``; return what could not be carried, by sheet and cell.  ``fresh``: the
-    addresses the build wrote a value to, per sheet (before anything was copied); ``version``: the old layout's."""
+    addresses the build wrote a value to, per sheet (before anything was copied); ``version``: the old layout's;
+    ``renamed`` (``lkj sop terapkan``): old step sheet -> the step sheet its content goes to (others not carried)."""
     from openpyxl.cell.cell import MergedCell
 
     not_carried: list[str] = []
     added = set(added)
     for old in src.worksheets:
         title = old.title
-        if title not in wb.sheetnames or title in added or title in skip or title in _ENGINE_SHEETS:
+        if renamed is not None and layout.step_of_sheet(title) is not None:
+            if title not in renamed:
+                continue
+            into = renamed[title]
+        else:
+            into = title
+        if into not in wb.sheetnames or title in added or title in skip or title in _ENGINE_SHEETS:
             continue
-        new = wb[title]
+        new = wb[into]
         handled = _rects(old, only_layout=True)
         taken = _rects(new, only_layout=False)
         engine = _engine_cells(lay, title)
-        built = fresh.get(title, set())
+        built = fresh.get(into, set())
         for row in old.iter_rows():
             for cell in row:
                 if isinstance(cell, MergedCell) or id(cell) in carried:

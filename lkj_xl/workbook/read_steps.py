@@ -16,7 +16,7 @@ the builder wrote there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
@@ -49,6 +49,8 @@ class StepSheetPos:
     top_block: tuple[int, int] | None = None
     #: the table's first and last column (of its ref)
     span: tuple[int, int] = (1, 1)
+    #: the Uraian the top block holds (what the sheet was built or last refreshed for), None when blank or not found
+    built_for: str | None = None
 
     @property
     def sheet(self) -> str:
@@ -245,9 +247,44 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
         computed.append(tuple(cell(sheet_row, c) for c in computed_cols))
         if not blank:
             entries.append(StepEntry(number, index, **{layout.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
-    pos = StepSheetPos(table, name, tuple(rows), tuple(absorbed), tuple(computed),
-                       _top_block(reader, sheet, values, number), (first_col, last_col))
+    top = _top_block(reader, sheet, values, number)
+    pos = StepSheetPos(table, name, tuple(rows), tuple(absorbed), tuple(computed), top, (first_col, last_col),
+                       _built_for(values, top))
     return pos, entries
+
+
+def _built_for(values: Sequence[Sequence[Any]], top: tuple[int, int] | None) -> str | None:
+    if top is None or top[0] - 1 >= len(values) or top[1] - 1 >= len(values[top[0] - 1]):
+        return None
+    text = values[top[0] - 1][top[1] - 1]
+    return None if is_blank(text) else str(text)
+
+
+def moved_sheets(sop: Sop, built: dict[int, str | None]) -> dict[int, int]:
+    """Step sheets built for a step that tblSOP now numbers differently: sheet number -> the step number whose
+    Uraian its top block holds (``built``: sheet number -> that Uraian; only where it belongs to exactly one step of
+    tblSOP and is not its own step's).  Steps are known by their number, so such a sheet's entries would silently
+    count for another step."""
+    by_text: dict[str, list[int]] = {}
+    for step in sop.steps:
+        by_text.setdefault(normalize_label(step.uraian), []).append(step.number)
+    own = {step.number: normalize_label(step.uraian) for step in sop.steps}
+    moved: dict[int, int] = {}
+    for number, built_for in built.items():
+        if built_for is None:
+            continue
+        text = normalize_label(built_for)
+        if own.get(number) == text:
+            continue
+        matches = by_text.get(text, [])
+        if len(matches) == 1 and matches[0] != number:
+            moved[number] = matches[0]
+    return moved
+
+
+def _short(text: Any, size: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= size else text[:size - 3] + "..."
 
 
 def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEntry]:
@@ -272,9 +309,38 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
         if pos is not None:
             steps[step.number] = pos
             entries += found
+    numbers = {step.number for step in sop.steps}
+    unlisted: dict[int, str | None] = {}
+    for name in reader.sheets:
+        number = layout.step_of_sheet(name)
+        if number is not None and number not in numbers and in_table:
+            values = reader.sheet(name)
+            unlisted[number] = _built_for(values, _top_block(reader, name, values, number)) if values else None
+    positions["unlisted_steps"] = unlisted
+    moved = {n: now for n, now in moved_sheets(sop, {n: p.built_for for n, p in steps.items()}).items()}
+    for number, now in sorted(moved.items()):
+        sheet = layout.step_sheet(number)
+        reader.problem(Location(AREA_SOP, number, layout.S_NO), ERROR, "struktur_sop_berubah",
+                       f"Lembar \"{sheet}\" dibuat untuk langkah yang di tabel langkah SOP kini bernomor {now} "
+                       f"(\"{_short(steps[number].built_for)}\"), padahal langkah dikenali dari nomornya: urutan atau "
+                       f"nomor langkah berubah, dan isian lembar itu akan terhitung untuk langkah {number} yang lain. "
+                       f"Jalankan `lkj sop terapkan <nama berkas>` untuk memindahkan setiap lembar beserta isiannya ke "
+                       f"nomor langkahnya yang baru, atau kembalikan nomor langkah di tabel langkah SOP. Kotak atas "
+                       f"lembar itu tidak diperbarui sampai saat itu.")
+        # the top block is the evidence of what the sheet was built for: refresh must not overwrite it
+        steps[number] = replace(steps[number], top_block=None)
+    rows = sorted((row, number) for number, row in in_table.items())
+    for (row_a, a), (row_b, b) in zip(rows, rows[1:]):
+        if b < a:
+            reader.problem(Location(AREA_SOP, b, layout.S_NO), ERROR, "struktur_sop_berubah",
+                           f"Nomor langkah di tabel langkah SOP tidak berurutan: langkah {a} (baris {row_a}) berada "
+                           f"di atas langkah {b} (baris {row_b}). Langkah dikenali dari nomornya, jadi memindahkan "
+                           f"baris tidak mengubah urutan langkah. Bila urutan langkah memang berubah, beri nomor baru "
+                           f"sesuai urutan lalu jalankan `lkj sop terapkan <nama berkas>` (setiap lembar dipindahkan "
+                           f"beserta isiannya); bila tidak, urutkan kembali barisnya menurut nomor.")
+            break
     positions["steps"] = steps
     if in_table:
-        numbers = {step.number for step in sop.steps}
         for name in reader.sheets:
             number = layout.step_of_sheet(name)
             if number is not None and number not in numbers:
@@ -286,4 +352,4 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
     return entries
 
 
-__all__ = ["StepSheetPos", "read_step_sheet", "read_steps"]
+__all__ = ["StepSheetPos", "moved_sheets", "read_step_sheet", "read_steps"]

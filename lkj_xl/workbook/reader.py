@@ -39,9 +39,8 @@ from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.core.evaluation import EvaluationEntry
 from lkj_xl.workbook.read_evaluation import read_evaluation_table
 from lkj_xl.core.settings import Settings
-from lkj_xl.core.sop import (
-    DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu, split_participants,
-)
+from lkj_xl.core.sop import (DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu,
+                             split_participants)
 from lkj_xl.core.validation import parse_key
 
 
@@ -69,6 +68,7 @@ class ReadLayout:
     holiday_rows: int = 0  # likewise for Hari Libur
     special_rows: tuple[int, ...] = ()  # sheet rows of the special-hours table read
     steps: Mapping[int, StepSheetPos] = field(default_factory=dict)
+    unlisted_steps: Mapping[int, str | None] = field(default_factory=dict)  # sheets of numbers not in tblSOP: top Uraian
     evaluation_table: TablePos | None = None  # tblEvaluasi (layout version 3), and the rows read below it
     evaluation_rows: int = 0
 
