@@ -62,6 +62,7 @@ def test_ribbon_benchmark_runs_without_pytest_and_prints_its_figures(tmp_path):
     for kind in ("warm", "first run"):
         assert len(re.findall(rf"our share, whole process, {kind} *: +{RATIO}  target <= 0\.3x (OK|OVER)", out)) == 2
         assert re.search(rf"our share, in process, +{kind} *: +{RATIO}  target <= 0\.3x (OK|OVER)", out), kind
+    assert len(re.findall(rf"to xlwings' part of the same process: +{RATIO} \(stricter", out)) == 2
     assert len(re.findall(rf"= import lkj_xl\.ribbon +{RATIO} \+ dispatch\('refresh'\) +{RATIO}; xlwings' part in "
                           rf"process +{MS}", out)) == 2
     assert re.search(r"loaded by a refresh click: \[.*\]", out)
