@@ -177,6 +177,11 @@ def test_without_periode_the_latest_delivered_open_period_is_closed(templates, t
     edit(path, type_two)
     code, out, err = lkj(capsys, "status", path, "--json", "--as-of", AS_OF)
     assert json.loads(out)["period"] == "2025-TW4"
+    # `lkj report --periode` writes the named period's report (it used to take the default period whatever was named)
+    code, out, err = lkj(capsys, "report", path, "--periode", "2025-TW3", "--as-of", AS_OF)
+    assert code == 0, out + err
+    assert _report_text(openpyxl.load_workbook(path)[layout.SHEET_REPORT]).count("Periode 2025-TW3") >= 1
+    assert "2025-TW4" not in _report_text(openpyxl.load_workbook(path)[layout.SHEET_REPORT])
     code, out, err = lkj(capsys, "tutup", path, "--year", "2025", "--as-of", AS_OF)
     assert code == 2 and "--periode" in err
     code, out, err = lkj(capsys, "tutup", path, "--as-of", AS_OF)
