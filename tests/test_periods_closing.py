@@ -261,3 +261,19 @@ def test_upgrade_keeps_a_closed_period_and_its_evaluation_block(templates, tmp_p
         assert new_rows == old_rows, sheet
     code, out, err = lkj(capsys, "tutup", new, "--periode", "2025-TW3", "--as-of", AS_OF)
     assert code == 1 and "sudah ditutup" in out + err
+
+
+def test_without_periode_an_activity_closes_the_delivered_one_typed_last(templates, tmp_path, capsys):
+    """Activities have no calendar order: of two delivered ones ("Zeta" typed first, "Alfa" below it) and a running
+    one typed last, `lkj tutup` without --periode closes "Alfa", the delivered activity typed last."""
+    path = templates.copy(_blank(templates, "per kegiatan"), tmp_path, "Kegiatan.xlsx")
+
+    def typed(wb):
+        _type_cycle(wb, "Zeta", row=ROW)
+        _type_cycle(wb, "Alfa", row=ROW + 1)
+        _type_cycle(wb, "Beta", row=ROW + 2, steps=[1])
+    edit(path, typed)
+    code, out, err = lkj(capsys, "tutup", path, "--as-of", AS_OF)
+    assert code == 0, out + err
+    assert "Siklus Alfa ditutup" in out
+    assert openpyxl.load_workbook(path)[layout.SHEET_CLOSED]["A2"].value == "Alfa"

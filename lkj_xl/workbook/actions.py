@@ -22,7 +22,7 @@ from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import plans_from_earlier
 from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
-from lkj_xl.core.periods import TAHUNAN, Period, current_period, deadline_for, key_label, key_title
+from lkj_xl.core.periods import PER_KEGIATAN, TAHUNAN, Period, current_period, deadline_for, key_label, key_title
 from lkj_xl.core.validation import cycle_years, read_cycles, validate_staff
 from lkj_xl.core.values import naive
 from lkj_xl.core.zones import to_local
@@ -303,7 +303,13 @@ def _period_to_close(book: Book, as_of: datetime) -> Any:
             if key not in first.closed and sched.steps and sched.steps[-1].done]
     if isinstance(first.year, Period) and first.year in done:
         return first.year
-    return max(done) if done else None
+    if not done:
+        return None
+    if first.tracker.settings.period_kind != PER_KEGIATAN:
+        return max(done)
+    kind = first.tracker.settings.period_kind  # activities have no calendar order: the one typed last
+    typed = [cycles.entry_key(e, kind) for e in sorted(first.tracker.entries, key=lambda e: (e.row, -e.step))]
+    return max(done, key=lambda key: max((i for i, k in enumerate(typed) if k == key), default=-1))
 
 
 def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int | None = None,
