@@ -9,9 +9,12 @@ while Excel has the file open, the previous version to ``Cadangan LKj``, one ato
 * the sheet of a step no longer in ``tblSOP`` is taken away only when its table holds no entry; a sheet that holds
   entries is never deleted, renamed or shifted: the command refuses, naming the sheet and what to do;
 * everything else is carried as ``lkj upgrade`` carries it (the same code: every entry with its comment and format,
-  Pegawai, SOP, Pengaturan, Hari Libur, Riwayat, sheets and columns a person added), and then proved: the new file,
-  read back, has the same settings, SOP, holidays, staff and every entry of every step as the old one, and nothing
-  the upgrade could not carry (pictures, charts) was there.  Otherwise nothing is written.
+  cells typed outside the tables, rich text, Pegawai, SOP, Pengaturan, Hari Libur, Riwayat, sheets and columns a
+  person added), and then proved: the new file, read back, has the same settings, SOP, holidays, staff and every
+  entry of every step as the old one, and :func:`lkj_xl.authoring.sop_apply_proof.rebuild_differences` compares the
+  two packages part by part and every sheet a person uses cell by cell (what it covers is in that module; the
+  rebuild is an openpyxl round trip, so it proves what the parts hold, not their bytes).  Otherwise nothing is
+  written.
 
 Steps are known by their number (``Langkah N`` is step N), and each step sheet's top block holds the Uraian it was
 built (or last refreshed) for.  When the admin renumbers steps in ``tblSOP`` (a step inserted, taken out or moved),
@@ -22,6 +25,7 @@ not guess about is refused with what to do: ``tblSOP`` rows whose numbers go dow
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +195,8 @@ def apply_structure(path: str | Path) -> str:
     target = real_path(Path(path))
     check_workbook_file(target)
     ensure_not_open_in_excel(target)
-    read_as = _identity(target)
+    original = target.read_bytes()
+    read_as = _identity(target, original)
     book = FileBook.open(target)
     tracker = load_tracker(book)
     structure = structure_of(tracker)
@@ -218,7 +223,11 @@ def apply_structure(path: str | Path) -> str:
                                     f"jalankan lagi `lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
         with tempfile.TemporaryDirectory(prefix="lkj-terapkan-") as folder:
             xlsx = Path(folder) / "tracker.xlsx"
-            counts = _write_new(tracker, book.workbook, xlsx, skip, targets)
+            import openpyxl
+
+            # the cells as typed, rich text (runs of several fonts) included
+            source = openpyxl.load_workbook(io.BytesIO(original), rich_text=True, keep_links=True)
+            counts = _write_new(tracker, source, xlsx, skip, targets)
             if counts.not_carried:
                 raise UnusableFileError(
                     f"Buku kerja '{target.name}' tidak diubah: yang berikut tidak dapat dibawa ke susunan baru: "
@@ -253,6 +262,16 @@ def apply_structure(path: str | Path) -> str:
                 + (f" dan {len(lost) - 8} sel lain" if len(lost) > 8 else "")
                 + ". Pindahkan isian di luar tabel ke lembar tambahan milik Anda (lembar seperti itu dibawa utuh), "
                   "lalu ulangi.")
+        from lkj_xl.authoring.sop_apply_proof import rebuild_differences
+
+        differences = rebuild_differences(original, tmp.read_bytes(), tracker, targets, structure.removed,
+                                          structure.added)
+        if differences:
+            raise UnusableFileError(
+                "susunan baru tidak dapat dibuktikan sama dengan yang lama untuk: " + "; ".join(differences[:8])
+                + (f"; dan {len(differences) - 8} lainnya" if len(differences) > 8 else "")
+                + ". Yang seperti itu tidak dapat dibawa oleh perintah ini: pindahkan dulu ke berkas lain (atau "
+                  "jalankan `lkj upgrade` ke berkas baru lebih dulu), lalu ulangi.")
         sheets = set(after.layout.sheets)
         missing = [layout.step_sheet(n) for n in (s.number for s in after.sop.steps) if layout.step_sheet(n) not in sheets]
         if missing:

@@ -176,8 +176,10 @@ def upgrade_tracker(old: Path, new: Path) -> str:
         raise UnusableFileError("Berkas lama dan berkas baru harus berbeda.")
     check_workbook_file(old)
     book = FileBook.open(old)
-    src = book.workbook
     tracker = load_tracker(book)
+    import openpyxl
+
+    src = openpyxl.load_workbook(old, rich_text=True)  # the cells as typed, rich text (runs of several fonts) too
     version = _layout_version(tracker, src)
     if version > layout.LAYOUT_VERSION:
         raise UnusableFileError(

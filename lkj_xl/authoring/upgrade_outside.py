@@ -126,6 +126,8 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
                 if cell.hyperlink is not None:
                     target.hyperlink = copy(cell.hyperlink)
         not_carried += _carry_merged(old, new, handled, taken, version)
+        if version == layout.LAYOUT_VERSION:  # the same layout: the sizes a person gave rows and columns
+            _carry_sizes(old, new)
     not_carried += _carry_names(src, wb, skip)
     return not_carried
 
@@ -139,6 +141,22 @@ def _copy_look(src, dst) -> None:
         setattr(dst, attribute, copy(getattr(src, attribute)))
     if src.number_format:
         dst.number_format = src.number_format
+
+
+def _carry_sizes(old, new) -> None:
+    """Row heights and column widths (and hidden ones) of a sheet of the same layout: a person's, or the build's
+    own (the same)."""
+    for key, dim in list(new.row_dimensions.items()):
+        if key not in old.row_dimensions and (dim.height is not None or dim.hidden):
+            dim.height, dim.hidden = None, False  # a row the build sized that the old sheet left as it was
+    for key, dim in old.row_dimensions.items():
+        if dim.height is not None or dim.hidden:
+            new.row_dimensions[key].height = dim.height
+            new.row_dimensions[key].hidden = dim.hidden
+    for key, dim in old.column_dimensions.items():
+        if dim.width is not None or dim.hidden:
+            new.column_dimensions[key].width = dim.width
+            new.column_dimensions[key].hidden = dim.hidden
 
 
 def _carry_merged(old, new, handled: list[Rect], taken: list[Rect], version: int) -> list[str]:
