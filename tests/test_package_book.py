@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table
 from lkj_xl.workbook.book import EXCEL_MAX_CELL_CHARS
 from lkj_xl.engines.openpyxl_book import FileBook
 from lkj_xl.engines.package import PackageBook, package_differences
+from lkj_xl.engines.package_fastread import FastReader
 from lkj_xl.core.errors import DataError, UnusableFileError
 
 from conftest import soffice_convert
@@ -303,11 +304,14 @@ def test_write_round_trips_through_openpyxl(demo, tmp_path):
 def test_untouched_members_and_cells_are_byte_identical(demo, tmp_path):
     book = PackageBook.open(demo)
     book.write("Langkah 1", 13, 8, COMPUTED)
-    book.write("Beranda", 4, 2, [[2025]])
+    assert book.read("Beranda")[3][1] == 2025
+    book.write("Beranda", 4, 2, [[2025]])  # already there: nothing changes
+    book.write("Beranda", 4, 2, [[2026]])
     out = book.save(tmp_path / "out.xlsx")
     part1, part0 = sheet_part(demo, "Langkah 1"), sheet_part(demo, "Beranda")
     assert book.changed_parts() == {part1, part0}
     assert book.written_cells() == {"Langkah 1": {"H13", "I13", "J13", "K13", "L13", "M13"}, "Beranda": {"B4"}}
+    assert book.read("Beranda")[3][1] == 2026
     old_infos, new_infos = infos(demo), infos(out)
     assert [i.filename for i in new_infos] == [i.filename for i in old_infos]
     old, new = members(demo), members(out)
@@ -326,6 +330,90 @@ def test_untouched_members_and_cells_are_byte_identical(demo, tmp_path):
     assert head_old == head_new
     assert old[part1].split(b"</sheetData>")[1] == new[part1].split(b"</sheetData>")[1]
     assert package_differences(demo, out, owned_by(book)) == []
+
+
+def test_writing_what_a_sheet_holds_changes_no_byte(demo, tmp_path):
+    """A refresh on a tracker refreshed before writes mostly what is already there: those cells, and their parts,
+    keep their bytes; a value of another type ("2025" for 2025) is written, and so is any value over a formula."""
+    book = PackageBook.open(demo)
+    for sheet in ("Langkah 1", "Beranda", "Riwayat"):
+        values = book.read(sheet)
+        book.write(sheet, 1, 1, values)
+    assert book.changed_parts() == set() and book.written_cells() == {}
+    assert book.to_bytes() and members(demo) == {n: d for n, d in members(demo).items()}
+    out = book.save(tmp_path / "same.xlsx")
+    assert members(out) == members(demo)
+    year = book.read("Langkah 1")[12][0]
+    book.write("Langkah 1", 13, 1, [[str(year)]])  # text where a number was: written
+    assert book.written_cells() == {"Langkah 1": {"A13"}}
+    assert book.read("Langkah 1")[12][0] == str(year)
+    book.write("Langkah 1", 13, 1, [[year]])
+    assert book.read("Langkah 1")[12][0] == year
+    links = book.read("Masalah")
+    formula = next((r, c) for r, row in enumerate(links, 1) for c, v in enumerate(row, 1)
+                   if isinstance(v, str) and v.startswith("="))
+    book.write("Masalah", *formula, [[links[formula[0] - 1][formula[1] - 1]]])  # the formula's text as a value
+    assert "Masalah" in book.written_cells()
+
+
+def test_fast_read_equals_the_tree_read_on_every_kind_of_value(small1900, tmp_path):
+    """The small workbook without what only the tree reads (formulas, error and ISO-date cells): shared, rich and
+    inline strings, "x005F_" escapes, numbers written "5", "5.0", "1E3", dates, times and durations by style, empty
+    values, merged cells.  calamine's read equals the tree's, type and all."""
+    def plain(xml: bytes) -> bytes:
+        xml = xml.replace(b"<v>5.0</v>", b"<v>5.5</v>").replace(b"<v>1E3</v>", b"<v>1000</v>")  # see the next test
+        xml = re.sub(rb'<row r="[345]".*?</row>', b"", xml, flags=re.S)
+        xml = re.sub(rb"<extLst>.*</extLst>", b"", xml, flags=re.S)  # its x14 list holds an <xm:f>
+        return re.sub(rb'<c r="[EG]1" t="[ed]"><v>[^<]*</v></c>', b"", xml)
+
+    def strings(xml: bytes) -> bytes:
+        return xml.replace(b"x005F_y", b"y")  # an escape: the tree reads it (the next assertion)
+
+    escaped = rezip(small1900, tmp_path / "escaped.xlsx", {"xl/worksheets/sheet1.xml": plain})
+    assert FastReader(escaped.read_bytes(), members(escaped)["xl/sharedStrings.xml"]).values(
+        "Data", members(escaped)["xl/worksheets/sheet1.xml"]) is None
+    path = rezip(small1900, tmp_path / "plain.xlsx", {"xl/worksheets/sheet1.xml": plain,
+                                                      "xl/sharedStrings.xml": strings})
+    book = PackageBook.open(path)
+    raw = members(path)["xl/worksheets/sheet1.xml"]
+    assert FastReader(path.read_bytes()).values("Data", raw) is not None  # calamine reads it
+    assert b"<f" not in raw.split(b"<sheetData>")[1] and b'<v>5.0</v>' not in raw
+    fast, tree = book.read("Data"), PackageBook.open(path).read_tree("Data")
+    assert fast == tree and [[type(v) for v in r] for r in fast] == [[type(v) for v in r] for r in tree]
+
+
+@pytest.mark.parametrize("text", [b"5.0", b"-7.", b"1E3", b"2.5e-1", b" 6.00 "])
+def test_numbers_calamine_reads_otherwise_go_to_the_tree(small1900, tmp_path, text):
+    """A whole number written with a point or an exponent is a float for openpyxl and an int for calamine: such a
+    sheet is read by the tree."""
+    def plain(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="[345]".*?</row>', b"", xml, flags=re.S)
+        xml = re.sub(rb"<extLst>.*</extLst>", b"", xml, flags=re.S)
+        xml = re.sub(rb'<c r="[EG]1" t="[ed]"><v>[^<]*</v></c>', b"", xml)
+        return re.sub(rb'<c r="A2"><v>5</v>', b'<c r="A2"><v>' + text + b"</v>", xml)
+
+    path = rezip(small1900, tmp_path / "n.xlsx", {"xl/worksheets/sheet1.xml": plain,
+                                                  "xl/sharedStrings.xml": lambda xml: xml.replace(b"x005F_y", b"y")})
+    book = PackageBook.open(path)
+    value = book.read("Data")[1][0]
+    assert value == float(text) and type(value) is float
+    assert book.read("Data") == PackageBook.open(path).read_tree("Data")
+
+
+def test_fast_read_equals_the_tree_read(demo, tracker, tmp_path):
+    """Values come from calamine where it can give them; they equal the tree's, type and all, including after
+    writes, and on a 1904 workbook (read by the tree)."""
+    for path in (demo, tracker):
+        data = path.read_bytes()
+        book = PackageBook(data, path)
+        for sheet in book.sheet_names():
+            fast, tree = book.read(sheet), PackageBook(data, path).read_tree(sheet)
+            assert fast == tree and [[type(v) for v in r] for r in fast] == [[type(v) for v in r] for r in tree]
+    book = PackageBook.open(demo)
+    book.write("Langkah 2", 40, 20, [["baru"]])
+    book.write("Langkah 2", 13, 8, [[None] * 6])
+    after = book.read("Langkah 2")
+    assert after == book.read_tree("Langkah 2")
 
 
 def test_text_is_cleaned_and_cut(demo, tmp_path):
@@ -408,12 +496,13 @@ def test_new_rows_and_cells_in_order(small_copy, tmp_path):
     book.write("Data", 9, 8, [[1.25]])  # new row between 7 and 10; column H has a style
     book.write("Data", 10, 2, [["b"], ["c"]])  # between A10 and C10; then new row 11
     book.write("Data", 1, 30, [["AD"]])
-    book.write("Data", 30, 1, [[None]])
+    book.write("Data", 30, 1, [[None]])  # nothing there, nothing written: no empty row 30 appears
+    book.write("Data", 31, 2, [[0]])
     out = book.save(tmp_path / "out.xlsx")
     root = etree.fromstring(members(out)["xl/worksheets/sheet1.xml"])
     rows = root.find(f"{{{MAIN}}}sheetData")
     numbers = [int(r.get("r")) for r in rows]
-    assert numbers == sorted(numbers) and {9, 11, 30} <= set(numbers)
+    assert numbers == sorted(numbers) and {9, 11, 31} <= set(numbers) and 30 not in numbers
     for row in rows:
         columns = [openpyxl.utils.cell.coordinate_to_tuple(c.get("r"))[1] for c in row]
         assert columns == sorted(columns)
@@ -421,11 +510,12 @@ def test_new_rows_and_cells_in_order(small_copy, tmp_path):
     assert [c.get("r") for c in rows[list(numbers).index(10)]] == ["A10", "B10", "C10", "X10"]
     col_style = re.search(rb'<col [^>]*style="(\d+)"', members(small_copy)["xl/worksheets/sheet1.xml"]).group(1)
     assert refs["H9"].get("s") == col_style.decode() and refs["B10"].get("s") is None
-    assert root.find(f"{{{MAIN}}}dimension").get("ref") == "A1:AD30"
+    assert root.find(f"{{{MAIN}}}dimension").get("ref") == "A1:AD31"
     assert root.find(f"{{{MAIN}}}extLst") is not None  # the x14 validation stays
     wb = openpyxl.load_workbook(out)
     assert wb["Data"]["H9"].value == 1.25 and wb["Data"]["H9"].number_format == "0.00"
     assert wb["Data"]["B10"].value == "b" and wb["Data"]["B11"].value == "c" and wb["Data"]["AD1"].value == "AD"
+    assert wb["Data"]["B31"].value == 0
     assert package_differences(small_copy, out, owned_by(book)) == []
 
 

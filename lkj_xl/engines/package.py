@@ -49,9 +49,13 @@ from lkj_xl.engines.package_parts import (
     _coord, _declaration, _index, _is_true, _number_text, _parse_xml, _q, _range, _range_ref, _read_zip, _ref,
     _relationships, _rels_part, _resolve, _serial_text, _serialise, _text_content, _text_content_of,
 )
+from lkj_xl.engines.package_fastread import FastReader
 from lkj_xl.engines.package_splice import (
     _splice_sheet,
 )
+
+
+_HELD = object()  # in a block to write: this cell already holds its value
 
 
 class PackageBook(Book):
@@ -100,6 +104,13 @@ class PackageBook(Book):
 
         self._shared_strings = self._load_shared_strings()
         self._date_styles, self._timedelta_styles = self._load_styles()
+        # values as read, per sheet: what a write compares to, so that writing a value a cell already holds
+        # changes nothing (most of a refresh on a tracker refreshed before); ``_exact`` names the cells (formulas,
+        # errors) whose read value is not their content, which are always written
+        strings_part = self._part_by_rel(REL_SHARED_STRINGS)
+        self._fast = FastReader(data, self._raw.get(strings_part, b"") if strings_part else b"")
+        self._as_read: dict[str, Values] = {}
+        self._exact: dict[str, set[tuple[int, int]]] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> "PackageBook":
@@ -266,9 +277,29 @@ class PackageBook(Book):
         sh = self._sheet(sheet)
         if sh.kind != "worksheet":
             return [[None]]
+        values = self._as_read.get(sheet)
+        if values is None:
+            values = None if sh.loaded or self.date1904 else self._fast.values(sheet, self._raw[sh.part])
+            if values is None:
+                values = self._read_tree(sheet, sh)
+            else:
+                self._exact[sheet] = set()
+            self._as_read[sheet] = values
+        return [list(row) for row in values]  # the caller's own copy: the grid as read stays what writes compare to
+
+    def read_tree(self, sheet: str) -> Values:
+        """The values from the sheet's parsed XML tree, never from calamine: what :meth:`read` gives, the reference the
+        fast read is tested against."""
+        sh = self._sheet(sheet)
+        return [[None]] if sh.kind != "worksheet" else self._read_tree(sheet, sh)
+
+    def _read_tree(self, sheet: str, sh: _Sheet) -> Values:
+        """The values from the sheet's parsed tree (with what was written since); notes its formula and error
+        cells in ``_exact``."""
         self._load(sh)
         present: dict[tuple[int, int], Any] = {}
         shared: dict[str, Any] = {}
+        exact: set[tuple[int, int]] = set()
         try:
             # sh.cells holds every cell in document order (the same keys _ordered_cells yields; a repeated address
             # keeps the later cell, as openpyxl does)
@@ -276,10 +307,13 @@ class PackageBook(Book):
                 value = self._value(c, row, col, shared) if len(c) else None
                 if value is not None:
                     present[row, col] = value
+                    if c.get("t") == "e" or c.find(T_F) is not None:
+                        exact.add((row, col))
                 else:
                     present.pop((row, col), None)
         except (TypeError, ValueError, IndexError, OverflowError) as exc:
             raise _broken(self._file_name, sh.part, exc) from exc
+        self._exact[sheet] = exact
         for r1, c1, r2, c2 in sh.merges:
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
@@ -377,6 +411,9 @@ class PackageBook(Book):
         return sh
 
     def write(self, sheet: str, row: int, column: int, values: Sequence[Sequence[Any]]) -> None:
+        values = self._unheld(sheet, row, column, values)
+        if values is None:
+            return  # every cell already holds its value: the sheet's bytes stay as they are
         sh = self._writable(sheet)
         width = max((len(r) for r in values), default=0)
         # only the merged ranges overlapping the block can refuse one of its cells
@@ -387,17 +424,107 @@ class PackageBook(Book):
         for r_offset, row_values in enumerate(values):
             r = row + r_offset
             for c_offset, value in enumerate(row_values):
+                if value is _HELD:
+                    continue
                 c = column + c_offset
                 if merges:
                     self._check_merge(sh, sheet, r, c, merges)
                 block.append((r, c, content(value)))
         written = self._written.setdefault(sheet, set())
-        set_cell = self._set_cell
+        set_cell, holds, cells = self._set_cell, self._holds, sh.cells
+        changed = []
         for r, c, cell_content in block:
+            if cell_content is _HELD:
+                continue
+            el = cells.get((r, c))
+            if el is not None and holds(el, cell_content):
+                continue  # already so: the cell's bytes stay as they are
             set_cell(sh, r, c, cell_content)
             written.add(_ref(r, c))
-        if block:
+            changed.append((r, c))
+        if changed:
             self._changed.add(sh.part)
+            self._note_written(sheet, sh, changed)
+
+    def _unheld(self, sheet: str, row: int, column: int, values: Sequence[Sequence[Any]]):
+        """``values`` with :data:`_HELD` for each cell that already holds its value as read (same type and value,
+        not a formula or error cell), or None when every cell does."""
+        if self._sheet(sheet).kind != "worksheet":
+            return values  # refused by _writable
+        if sheet not in self._as_read:
+            self.read(sheet)
+        grid, exact = self._as_read[sheet], self._exact[sheet]
+        out = []
+        any_new = False
+        for r_offset, row_values in enumerate(values):
+            r = row + r_offset
+            line = grid[r - 1] if r <= len(grid) else ()
+            new_row = list(row_values)
+            for c_offset, value in enumerate(row_values):
+                c = column + c_offset
+                old = line[c - 1] if c <= len(line) else None
+                if type(old) is type(value) and old == value and (r, c) not in exact:
+                    new_row[c_offset] = _HELD
+                else:
+                    any_new = True
+            out.append(new_row)
+        return out if any_new else None
+
+    def _note_written(self, sheet: str, sh: _Sheet, cells: list[tuple[int, int]]) -> None:
+        """Keep the grid as read true after a write: each written cell's value as a read of its tree gives it."""
+        grid, exact = self._as_read[sheet], self._exact[sheet]
+        shared: dict[str, Any] = {}
+        for r, c in cells:
+            el = sh.cells[r, c]
+            value = self._value(el, r, c, shared) if len(el) else None
+            exact.discard((r, c))
+            if value is None and (r > len(grid) or c > len(grid[r - 1])):
+                continue
+            width = max(len(grid[0]), c)
+            while len(grid) < r:
+                grid.append([None] * width)
+            for line in grid:
+                if len(line) < width:
+                    line.extend([None] * (width - len(line)))
+            grid[r - 1][c - 1] = value
+        # as a read of the tree: up to the last row and column holding a value
+        while len(grid) > 1 and not any(v is not None for v in grid[-1]):
+            grid.pop()
+        width = max((max((i for i, v in enumerate(line, 1) if v is not None), default=0) for line in grid), default=0)
+        if not any(v is not None for v in grid[0]) and len(grid) == 1:
+            grid[0] = [None]
+        elif width < len(grid[0]):
+            for i, line in enumerate(grid):
+                grid[i] = line[:max(width, 1)]
+
+    def _holds(self, el: etree._Element, content: tuple[str | None, str | None]) -> bool:
+        """Whether cell ``el`` already holds ``content`` exactly as a write would leave it (same type and text, no
+        formula, no rich value): then writing it again would change nothing a reader sees."""
+        attrib = el.attrib
+        if "cm" in attrib or "vm" in attrib:
+            return False
+        kind, text = content
+        t = attrib.get("t")
+        if text is None:
+            return len(el) == 0 and t in (None, "n")
+        if len(el) != 1:
+            return False
+        child = el[0]
+        if kind == "inlineStr":
+            if t == "s" and child.tag == T_V:
+                try:
+                    return self._shared_strings[int(child.text)] == text
+                except (TypeError, ValueError, IndexError):
+                    return False
+            if t != "inlineStr" or child.tag != T_IS or len(child) != 1:
+                return False
+            t_el = child[0]
+            if t_el.tag != T_T or t_el.text != text:
+                return False
+            return t_el.get(XML_SPACE) == "preserve" or not (text != text.strip() or "\n" in text)
+        if child.tag != T_V or child.text != text:
+            return False
+        return t == kind if kind else t in (None, "n")
 
     @staticmethod
     def _check_merge(sh: _Sheet, sheet: str, r: int, c: int, merges=None) -> None:
