@@ -56,6 +56,7 @@ from lkj_xl.engines.package_splice import (
 
 
 _HELD = object()  # in a block to write: this cell already holds its value
+_NUMBERS = (int, float)  # exact types: a bool is not a number here
 
 
 class PackageBook(Book):
@@ -228,6 +229,7 @@ class PackageBook(Book):
         cells: dict[tuple[int, int], etree._Element] = {}
         addressed = True
         row_counter = 0
+        known_columns: dict[str, int] = {}
         try:
             for row in data.iterchildren(T_ROW):
                 r = row.get("r")
@@ -238,15 +240,23 @@ class PackageBook(Book):
                     row_counter = int(r) if r.isdigit() else int(float(r))
                 rows.setdefault(row_counter, row)
                 col_counter = 0
+                # the common "B12" in row 12: its letters looked up, not parsed (a sheet has a few dozen columns)
+                digits = str(row_counter)
+                cut = -len(digits)
                 for c in row.iterchildren(T_C):
                     ref = c.get("r")
                     if ref is None:
                         addressed = False
                         col_counter += 1
                         key = (row_counter, col_counter)
+                    elif ref.endswith(digits) and (col := known_columns.get(ref[:cut])) is not None:
+                        key = (row_counter, col)
+                        col_counter = col
                     else:
                         key = _coord(ref)
                         col_counter = key[1]
+                        if key[0] == row_counter and ref[:cut].isalpha() and ref[:cut].isupper() and ref.isascii():
+                            known_columns[ref[:cut]] = key[1]
                     cells[key] = c
             merges = []
             merge_el = root.find(T_MERGECELLS)
@@ -463,8 +473,9 @@ class PackageBook(Book):
             for c_offset, value in enumerate(row_values):
                 c = column + c_offset
                 old = line[c - 1] if c <= len(line) else None
-                if type(old) is type(value) and old == value and (r, c) not in exact:
-                    new_row[c_offset] = _HELD
+                if (type(old) is type(value) or (type(old) in _NUMBERS and type(value) in _NUMBERS)) \
+                        and old == value and (r, c) not in exact:
+                    new_row[c_offset] = _HELD  # 35.0 is written "35", which reads back 35: held too
                 else:
                     any_new = True
             out.append(new_row)
@@ -474,28 +485,29 @@ class PackageBook(Book):
         """Keep the grid as read true after a write: each written cell's value as a read of its tree gives it."""
         grid, exact = self._as_read[sheet], self._exact[sheet]
         shared: dict[str, Any] = {}
+        emptied = False
         for r, c in cells:
             el = sh.cells[r, c]
             value = self._value(el, r, c, shared) if len(el) else None
             exact.discard((r, c))
-            if value is None and (r > len(grid) or c > len(grid[r - 1])):
+            if value is None:
+                if r <= len(grid) and c <= len(grid[0]):
+                    grid[r - 1][c - 1] = None
+                    emptied = True
                 continue
-            width = max(len(grid[0]), c)
+            if c > len(grid[0]):
+                for line in grid:
+                    line.extend([None] * (c - len(line)))
             while len(grid) < r:
-                grid.append([None] * width)
-            for line in grid:
-                if len(line) < width:
-                    line.extend([None] * (width - len(line)))
+                grid.append([None] * len(grid[0]))
             grid[r - 1][c - 1] = value
-        # as a read of the tree: up to the last row and column holding a value
-        while len(grid) > 1 and not any(v is not None for v in grid[-1]):
-            grid.pop()
-        width = max((max((i for i, v in enumerate(line, 1) if v is not None), default=0) for line in grid), default=0)
-        if not any(v is not None for v in grid[0]) and len(grid) == 1:
-            grid[0] = [None]
-        elif width < len(grid[0]):
-            for i, line in enumerate(grid):
-                grid[i] = line[:max(width, 1)]
+        if emptied:  # as a read of the tree: up to the last row and column holding a value
+            while len(grid) > 1 and all(v is None for v in grid[-1]):
+                grid.pop()
+            width = max(max((i for i, v in enumerate(line, 1) if v is not None), default=0) for line in grid)
+            if width < len(grid[0]):
+                for i, line in enumerate(grid):
+                    grid[i] = line[:max(width, 1)]
 
     def _holds(self, el: etree._Element, content: tuple[str | None, str | None]) -> bool:
         """Whether cell ``el`` already holds ``content`` exactly as a write would leave it (same type and text, no
@@ -755,9 +767,7 @@ class PackageBook(Book):
     def resize_table(self, sheet: str, name: str, ref: str | int) -> None:
         """Let table ``name`` cover ``ref`` (same columns; or give its new last row) with its autoFilter.  Rows the
         table gains get, in the table's columns, the style of the cell above where they hold no cell yet."""
-        sh = self._writable(sheet)
-        table = sh.tables[name]
-        root = self._xml(table.part).tree.getroot()
+        table = self._sheet(sheet).tables[name]
         r1, c1, r2, c2 = _range(table.ref)
         if isinstance(ref, str):
             n1, m1, last_row, m2 = _range(ref)
@@ -765,6 +775,10 @@ class PackageBook(Book):
                 raise ValueError(f"table {name}: {ref} does not keep its header row and columns ({table.ref})")
         else:
             last_row = ref
+        if last_row == r2:
+            return  # already so: the sheet is not even parsed
+        sh = self._writable(sheet)
+        root = self._xml(table.part).tree.getroot()
         header = int(root.get("headerRowCount", "1"))
         if int(root.get("totalsRowCount", "0") or 0):
             raise ValueError(f"table {name} has a totals row")

@@ -38,7 +38,9 @@ def text_lines(value: Any, width: float) -> int:
     if is_blank(value):
         return 1
     per_line = max(1, int(width * CHARS_PER_UNIT))
-    return sum(max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False))) for part in str(value).split("\n"))
+    # a part that fits on one line is one line (what textwrap would say, without its cost: a thousand problems)
+    return sum(1 if len(part) <= per_line else max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False)))
+               for part in str(value).split("\n"))
 
 
 def row_height(values: Sequence[Any], first_column: int, widths: Mapping[str, float], *, span: bool = False,
