@@ -382,6 +382,32 @@ def test_fast_read_equals_the_tree_read_on_every_kind_of_value(small1900, tmp_pa
     assert fast == tree and [[type(v) for v in r] for r in fast] == [[type(v) for v in r] for r in tree]
 
 
+#: Number formats people and programs put on cells: built-in and custom, dates, times, durations, text in quotes,
+#: locales, conditions, colours.  Whether a number under each is a date, a time, a duration or a number is decided
+#: by openpyxl for the tree and by calamine for the fast read: they must agree.
+FORMATS = ("General", "0", "0.00", "#,##0", "0%", "d/m/yyyy", "dd/mm/yyyy hh:mm", '[$-421]d mmmm yyyy hh"."mm',
+           "[$-421]d mmmm yyyy", "h:mm", "[h]:mm", "mm:ss", "yyyy-mm-dd;@", '0" hari"', '"Tahun "0', "@",
+           '#,##0.00 "jam"', "[Red]0.00", "0.00;[Red]-0.00", "d-mmm", "mmm-yy", "[$-F800]dddd, mmmm dd, yyyy",
+           "[$-409]h:mm AM/PM", "0.0E+00", "# ?/?", '"d"0', "\\d0", "[mm]:ss", "yyyy", "m", "[$Rp-421]#,##0",
+           '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-', "[<=9999999]###-####;(###) ###-####", "[DBNum1]0",
+           'General" jam"')
+
+
+def test_fast_read_agrees_on_what_a_number_format_makes_a_date(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row, code in enumerate(FORMATS, start=1):
+        for column, value in enumerate((45299.5, 0.75, 35, 45299.123456789), start=1):
+            ws.cell(row, column, value).number_format = code
+    path = tmp_path / "formats.xlsx"
+    wb.save(path)
+    book = PackageBook.open(path)
+    fast, tree = book.read("Sheet"), PackageBook.open(path).read_tree("Sheet")
+    assert FastReader(path.read_bytes()).values("Sheet", members(path)["xl/worksheets/sheet1.xml"]) is not None
+    for code, got, expected in zip(FORMATS, fast, tree):
+        assert got == expected and [type(v) for v in got] == [type(v) for v in expected], code
+
+
 @pytest.mark.parametrize("text", [b"5.0", b"-7.", b"1E3", b"2.5e-1", b" 6.00 "])
 def test_numbers_calamine_reads_otherwise_go_to_the_tree(small1900, tmp_path, text):
     """A whole number written with a point or an exponent is a float for openpyxl and an int for calamine: such a
