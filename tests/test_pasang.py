@@ -116,3 +116,40 @@ def test_unduh_runs_those_commands(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert ran == pasang.wheelhouse_commands(tmp_path / "paket")
     assert f"py -m pip install --no-index --find-links {tmp_path / 'paket'} lkj-xl" in out
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    import lkj_xl
+
+    source = Path(lkj_xl.__file__).parent
+    target = tmp_path / "site" / "lkj_xl"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def test_pasang_compiles_the_package_once(home, tmp_path):
+    """Clicks run Python with -B and never write bytecode: `lkj pasang` writes it for every module, for this
+    Python, so that no click compiles lkj_xl from source."""
+    import importlib.util
+
+    package = _package_copy(tmp_path)
+    modules = sorted(package.rglob("*.py"))
+    assert modules and not list(package.rglob("*.pyc"))
+    result = pasang.setup_pc(platform="win32", home=home, package=package)
+    for module in modules:
+        compiled = Path(importlib.util.cache_from_source(str(module)))
+        assert compiled.is_file(), module
+    assert any("dikompilasi" in note for note in result.notes)
+
+
+def test_pasang_says_when_it_cannot_write_the_bytecode(home, tmp_path):
+    """A place the bytecode cannot go (here a file named __pycache__ where its folder would be; on a PC, a folder
+    the user may not write to) is said in a note; the rest of the set-up is done."""
+    package = _package_copy(tmp_path)
+    (package / "__pycache__").write_text("bukan folder")
+    result = pasang.setup_pc(platform="win32", home=home, package=package)
+    note = next(n for n in result.notes if "bytecode" in n)
+    assert "tidak dapat ditulis" in note and "administrator" in note
+    assert pasang.user_config_file("win32", home).is_file()

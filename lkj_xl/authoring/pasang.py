@@ -9,6 +9,11 @@ one ``"KEY","VALUE"`` line per key (xlwings' ``cli.update_user_config`` writes i
 ``GetConfigFromFile`` and Python's ``utils.read_user_config`` read it; keys compare case-insensitively).  Lines end in
 CRLF, as VBA's ``Write #`` and Python on Windows write them.
 
+xlwings' VBA starts Python with ``-B`` at every click, so a click never writes bytecode: a copy of lkj_xl installed
+without it (``pip install --no-compile``, a folder copied by hand) is compiled from source at every click (70-100 ms
+of CPU, about a third of what a click costs beyond xlwings: ``benchmarks/ribbon_import.py``, "first run").
+``setup_pc`` therefore compiles the installed package once (:func:`compile_package`, the standard ``compileall``).
+
 ``wheelhouse_commands`` gives the command lines that fill a folder with Windows wheels for an offline install
 (``py -m pip install --no-index --find-links FOLDER lkj-xl``).
 
@@ -17,9 +22,12 @@ Only the standard library; xlwings is not imported (its paths are restated here)
 
 from __future__ import annotations
 
+import compileall
+import io
 import os
 import subprocess
 import sys
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +124,22 @@ class SetupResult:
         return "\n".join(lines)
 
 
+def compile_package(root: str | Path | None = None) -> str:
+    """Write the bytecode of every module of the installed lkj_xl (``root``: another copy) beside it, for this
+    Python; an Indonesian line saying what was done (a folder this user may not write to is said, not an error)."""
+    folder = Path(root) if root is not None else Path(__file__).resolve().parents[1]
+    with redirect_stdout(io.StringIO()):  # compileall names each failing file on stdout
+        done = compileall.compile_dir(str(folder), quiet=2, workers=1)
+    if done:
+        return f"Kode lkj-xl dikompilasi sekali (bytecode) di {folder}: klik tombol tidak mengompilasinya lagi."
+    return (f"Catatan: bytecode lkj-xl tidak dapat ditulis di {folder} (folder itu tidak boleh ditulis pengguna "
+            f"ini?); setiap klik akan sedikit lebih lambat. Jalankan `lkj pasang` sekali sebagai administrator.")
+
+
 def setup_pc(*, server: bool = False, platform: str | None = None, executable: str | None = None,
-             home: str | Path | None = None) -> SetupResult:
-    """Write this Python into the user's xlwings config (``--server``: also ``USE UDF SERVER``)."""
+             home: str | Path | None = None, package: str | Path | None = None) -> SetupResult:
+    """Write this Python into the user's xlwings config (``--server``: also ``USE UDF SERVER``), and compile the
+    installed lkj_xl (``package``: another copy of it) so that no click compiles it."""
     platform = platform or sys.platform
     interpreter, how = find_interpreter(platform, executable)
     settings = {"INTERPRETER_MAC" if platform.startswith("darwin") else "INTERPRETER_WIN": str(interpreter)}
@@ -131,6 +152,7 @@ def setup_pc(*, server: bool = False, platform: str | None = None, executable: s
         settings["USE UDF SERVER"] = "False"
     config = user_config_file(platform, home)
     write_config(config, settings)
+    notes.append(compile_package(package))
     if not platform.startswith("win"):
         notes.append("Catatan: komputer ini bukan Windows; tombol LKj di Excel untuk Windows memerlukan `lkj pasang` "
                      "dijalankan di komputer Windows itu sendiri.")
