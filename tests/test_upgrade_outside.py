@@ -158,3 +158,28 @@ def test_a_layout_text_a_person_changed_stays_theirs(templates, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "baru.xlsx")[layout.SHEET_SETTINGS]
     assert ws.cell(row, 3).value == "Diputuskan rapat pimpinan 3 Januari 2026"
     assert typed_cells(tmp_path / "baru.xlsx") == typed_cells(old)
+
+
+def test_what_openpyxl_cannot_see_is_listed_and_rich_text_keeps_its_runs(templates, tmp_path, capsys):
+    """A text box, a threaded comment, sparklines and an Excel 2010 validation list are dropped by any openpyxl
+    rebuild: upgrade names each with its sheet (exit 1).  Rich text in a cell arrives with its runs."""
+    import excel_parts as xp
+    from lkj_xl.cli import main
+    from lkj_xl.core.errors import EXIT_DATA
+
+    old = templates.copy(templates.demo(), tmp_path, "LKj.xlsx")
+    xp.add_drawing(old, layout.step_sheet(3))
+    xp.add_threaded_comment(old, layout.step_sheet(2), "G13")
+    xp.add_sparklines(old, layout.SHEET_SOP, "L20", "SOP!A20:A27")
+    xp.add_x14_validation(old, layout.SHEET_STAFF, "I4:I10", "'SOP'!$K$4:$K$8")
+    xp.add_rich_text_cell(old, layout.step_sheet(4), "J20")
+    new = tmp_path / "baru.xlsx"
+    assert main(["upgrade", str(old), str(new)]) == EXIT_DATA
+    out = capsys.readouterr().out
+    for item in ("lembar \"Langkah 3\": 1 bentuk/kotak teks", "lembar \"Langkah 3\": 1 gambar/grafik",
+                 "lembar \"Langkah 2\": komentar berutas", "lembar \"SOP\": sparkline",
+                 "lembar \"Pegawai\": validasi data (daftar dari lembar lain)"):
+        assert item in out, (item, out)
+    before = openpyxl.load_workbook(old, rich_text=True)[layout.step_sheet(4)]["J20"].value
+    after = openpyxl.load_workbook(new, rich_text=True)[layout.step_sheet(4)]["J20"].value
+    assert [(b.text, b.font.b) for b in after] == [(b.text, b.font.b) for b in before] and len(before) == 3

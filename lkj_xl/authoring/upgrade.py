@@ -8,8 +8,9 @@ steps, roles), Pengaturan (settings and working hours), Hari Libur (every row as
 local holidays included) and the Riwayat lines; with them the comments and formats a person gave those cells,
 columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a person added (openpyxl copy: values,
 formats, comments, merged cells, sizes).  Table rows keep their row.  Every other cell a person typed on a layout
-sheet, outside its tables, goes to the same cell (:mod:`lkj_xl.authoring.upgrade_outside`).  What cannot be carried (pictures and charts, comments on cells that are
-not carried) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
+sheet, outside its tables, goes to the same cell (:mod:`lkj_xl.authoring.upgrade_outside`).  What cannot be carried (pictures and charts, shapes and text boxes,
+threaded comments, sparklines and other sheet extensions, controls, embedded objects, comments on cells that are
+not carried; :func:`lkj_xl.authoring.sop_apply_proof.uncarried_parts`) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
 never changed; NEW is written atomically and must not exist.  The Evaluasi table (layout 3) is carried row by row
 (:func:`lkj_xl.authoring.evaluation_sheet.carry_evaluation`); an older tracker gets the builder's prefilled block.
 
@@ -193,6 +194,9 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     tmp = Path(tmp_name)
     try:
         counts = _write_new(tracker, src, tmp)
+        from lkj_xl.authoring.sop_apply_proof import uncarried_parts
+
+        counts.not_carried += uncarried_parts(old.read_bytes())
         check_workbook_file(tmp)
         if new.suffix.lower() == ".xlsm":
             from lkj_xl.authoring.xlsm import build_xlsm
