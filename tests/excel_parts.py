@@ -1140,6 +1140,28 @@ def add_everything(path: str | Path, *, step: int = 3, note_step: int = 2) -> di
 # --- checking a package --------------------------------------------------------------------------------------------
 
 
+def add_printer_settings(path: str | Path, sheet: str) -> str:
+    """What Excel writes once a sheet has been printed or set up: the printer driver's own settings (a DEVMODE
+    blob) in ``xl/printerSettings/printerSettingsN.bin``, related from the sheet and named by its ``pageSetup``'s
+    ``r:id``.  Returns the part."""
+    with package(path) as pkg:
+        sheet_part = pkg.sheet_part(sheet)
+        n = 1 + sum(1 for name in pkg.parts if name.startswith("xl/printerSettings/"))
+        part = f"xl/printerSettings/printerSettings{n}.bin"
+        pkg.parts[part] = b"\x00" * 156 + "Printer Kantor".encode("utf-16-le")  # a DEVMODE's device name, roughly
+        pkg.add_default("bin", "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings")
+        rid = pkg.add_relationship(sheet_part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                               "printerSettings", part)
+        root = pkg.xml(sheet_part)
+        setup = root.find(_q(NS_MAIN, "pageSetup"))
+        if setup is None:
+            setup = etree.Element(_q(NS_MAIN, "pageSetup"))
+            root.find(_q(NS_MAIN, "pageMargins")).addnext(setup)
+        setup.set(_q(NS_R, "id"), rid)
+        pkg.set_xml(sheet_part, root)
+    return part
+
+
 def package_problems(path: str | Path) -> list[str]:
     """What is wrong with the package: relationship targets that do not exist, parts without a content type,
     XML parts that do not parse, ``r:id`` references without a relationship.  Empty when it is sound."""

@@ -101,3 +101,14 @@ def test_a_macro_workbook_gets_its_new_step_with_every_module_proved(templates, 
     after.close()
     assert set(modules) < set(now) and all(now[name] == text for name, text in modules.items())
     assert layout.step_sheet(9) in openpyxl.load_workbook(path, keep_vba=True).sheetnames
+
+
+def test_printer_settings_the_rebuild_drops_are_said(templates, tmp_path, capsys):
+    """A step sheet printed once in Excel holds the printer driver's settings; the rebuild cannot keep them (openpyxl
+    drops the part): terapkan goes on, since paper size, orientation and margins are carried, and says so."""
+    path = _with_new_step(templates, tmp_path)
+    xp.add_printer_settings(path, layout.step_sheet(2))
+    assert xp.package_problems(path) == []
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, err
+    assert "Tidak terbawa: pengaturan khusus printer" in out and "\"Langkah 2\"" in out.split("Tidak terbawa")[1]

@@ -161,8 +161,8 @@ def test_a_layout_text_a_person_changed_stays_theirs(templates, tmp_path):
 
 
 def test_what_openpyxl_cannot_see_is_listed_and_rich_text_keeps_its_runs(templates, tmp_path, capsys):
-    """A text box, a threaded comment, sparklines and an Excel 2010 validation list are dropped by any openpyxl
-    rebuild: upgrade names each with its sheet (exit 1).  Rich text in a cell arrives with its runs."""
+    """A text box, a threaded comment, sparklines, an Excel 2010 validation list and the printer driver's settings
+    are dropped by any openpyxl rebuild: upgrade names each with its sheet (exit 1).  Rich text in a cell arrives with its runs."""
     import excel_parts as xp
     from lkj_xl.cli import main
     from lkj_xl.core.errors import EXIT_DATA
@@ -173,10 +173,12 @@ def test_what_openpyxl_cannot_see_is_listed_and_rich_text_keeps_its_runs(templat
     xp.add_sparklines(old, layout.SHEET_SOP, "L20", "SOP!A20:A27")
     xp.add_x14_validation(old, layout.SHEET_STAFF, "I4:I10", "'SOP'!$K$4:$K$8")
     xp.add_rich_text_cell(old, layout.step_sheet(4), "J20")
+    xp.add_printer_settings(old, layout.step_sheet(5))
     new = tmp_path / "baru.xlsx"
     assert main(["upgrade", str(old), str(new)]) == EXIT_DATA
     out = capsys.readouterr().out
     for item in ("lembar \"Langkah 3\": 1 bentuk/kotak teks", "lembar \"Langkah 3\": 1 gambar/grafik",
+                 "lembar \"Langkah 5\": pengaturan khusus printer",
                  "lembar \"Langkah 2\": komentar berutas", "lembar \"SOP\": sparkline",
                  "lembar \"Pegawai\": validasi data (daftar dari lembar lain)"):
         assert item in out, (item, out)

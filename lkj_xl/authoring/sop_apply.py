@@ -292,6 +292,12 @@ def apply_structure(path: str | Path) -> str:
                      + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")
     lines.append("  Semua isian, pegawai, pengaturan, hari libur dan lembar tambahan tetap sama (dibaca ulang dan "
                  "dibandingkan).")
+    from lkj_xl.authoring.sop_apply_proof import PRINTER_NOTE, printer_settings
+
+    printed = printer_settings(original)
+    if printed:
+        lines.append("  Tidak terbawa: " + PRINTER_NOTE + " pada lembar " + ", ".join(f'"{s}"' for s in printed)
+                     + "; atur ulang lewat Cetak > Properti Printer di Excel bila perlu.")
     if backup is not None:
         lines.append(f"  Versi sebelumnya: {backup.path}.")
     lines.append(f"Jalankan `lkj refresh {target.name}` untuk menghitung langkah baru.")

@@ -119,6 +119,19 @@ def _part_problems(old: bytes, renamed: dict[str, str], removed: set[str]) -> li
     return problems
 
 
+#: What a printerSettings part holds, said where a rebuild drops it (openpyxl does not keep it).
+PRINTER_NOTE = ("pengaturan khusus printer (pilihan driver printer, mis. baki kertas atau cetak bolak-balik; ukuran "
+                "kertas, orientasi dan margin tetap terbawa)")
+
+
+def printer_settings(data: bytes) -> list[str]:
+    """The sheets (the engine's aside) whose printer-driver settings (a printerSettings part, which Excel writes once
+    a sheet has been printed or set up) a rebuild drops: openpyxl does not keep them."""
+    _raw, _top, by_sheet = _parts(data)
+    return [sheet for sheet, rels in by_sheet.items()
+            if sheet not in _ENGINE and any(kind == "printerSettings" for kind, _part in rels)]
+
+
 def uncarried_parts(data: bytes) -> list[str]:
     """``lkj upgrade``: what a rebuild drops that openpyxl does not even see, in Indonesian, by sheet: shapes and
     text boxes in a drawing (pictures and charts are counted by the upgrade itself), threaded comments, controls,
@@ -130,6 +143,7 @@ def uncarried_parts(data: bytes) -> list[str]:
     sheet_parts = _sheet_parts(raw)
     found = [f"{_WHAT.get(kind, 'bagian ' + kind)} ({target})" for kind, target in top
              if kind not in _PACKAGE_RELS | _WORKBOOK_RELS]
+    found += [f"lembar \"{sheet}\": {PRINTER_NOTE}" for sheet in printer_settings(data)]
     for sheet, rels in by_sheet.items():
         if sheet in _ENGINE:
             continue
@@ -380,4 +394,4 @@ def rebuild_differences(old: bytes, new: bytes, tracker, targets: dict[int, int]
     return problems
 
 
-__all__ = ["rebuild_differences", "uncarried_parts"]
+__all__ = ["PRINTER_NOTE", "printer_settings", "rebuild_differences", "uncarried_parts"]
