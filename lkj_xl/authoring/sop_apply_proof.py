@@ -127,7 +127,10 @@ PRINTER_NOTE = ("pengaturan khusus printer (pilihan driver printer, mis. baki ke
 def printer_settings(data: bytes) -> list[str]:
     """The sheets (the engine's aside) whose printer-driver settings (a printerSettings part, which Excel writes once
     a sheet has been printed or set up) a rebuild drops: openpyxl does not keep them."""
-    _raw, _top, by_sheet = _parts(data)
+    return _printed(_parts(data)[2])
+
+
+def _printed(by_sheet: dict[str, list[tuple[str, str]]]) -> list[str]:
     return [sheet for sheet, rels in by_sheet.items()
             if sheet not in _ENGINE and any(kind == "printerSettings" for kind, _part in rels)]
 
@@ -143,7 +146,7 @@ def uncarried_parts(data: bytes) -> list[str]:
     sheet_parts = _sheet_parts(raw)
     found = [f"{_WHAT.get(kind, 'bagian ' + kind)} ({target})" for kind, target in top
              if kind not in _PACKAGE_RELS | _WORKBOOK_RELS]
-    found += [f"lembar \"{sheet}\": {PRINTER_NOTE}" for sheet in printer_settings(data)]
+    found += [f"lembar \"{sheet}\": {PRINTER_NOTE}" for sheet in _printed(by_sheet)]
     for sheet, rels in by_sheet.items():
         if sheet in _ENGINE:
             continue

@@ -441,14 +441,9 @@ class PackageBook(Book):
                     self._check_merge(sh, sheet, r, c, merges)
                 block.append((r, c, content(value)))
         written = self._written.setdefault(sheet, set())
-        set_cell, holds, cells = self._set_cell, self._holds, sh.cells
+        set_cell = self._set_cell
         changed = []
         for r, c, cell_content in block:
-            if cell_content is _HELD:
-                continue
-            el = cells.get((r, c))
-            if el is not None and holds(el, cell_content):
-                continue  # already so: the cell's bytes stay as they are
             set_cell(sh, r, c, cell_content)
             written.add(_ref(r, c))
             changed.append((r, c))
@@ -508,35 +503,6 @@ class PackageBook(Book):
             if width < len(grid[0]):
                 for i, line in enumerate(grid):
                     grid[i] = line[:max(width, 1)]
-
-    def _holds(self, el: etree._Element, content: tuple[str | None, str | None]) -> bool:
-        """Whether cell ``el`` already holds ``content`` exactly as a write would leave it (same type and text, no
-        formula, no rich value): then writing it again would change nothing a reader sees."""
-        attrib = el.attrib
-        if "cm" in attrib or "vm" in attrib:
-            return False
-        kind, text = content
-        t = attrib.get("t")
-        if text is None:
-            return len(el) == 0 and t in (None, "n")
-        if len(el) != 1:
-            return False
-        child = el[0]
-        if kind == "inlineStr":
-            if t == "s" and child.tag == T_V:
-                try:
-                    return self._shared_strings[int(child.text)] == text
-                except (TypeError, ValueError, IndexError):
-                    return False
-            if t != "inlineStr" or child.tag != T_IS or len(child) != 1:
-                return False
-            t_el = child[0]
-            if t_el.tag != T_T or t_el.text != text:
-                return False
-            return t_el.get(XML_SPACE) == "preserve" or not (text != text.strip() or "\n" in text)
-        if child.tag != T_V or child.text != text:
-            return False
-        return t == kind if kind else t in (None, "n")
 
     @staticmethod
     def _check_merge(sh: _Sheet, sheet: str, r: int, c: int, merges=None) -> None:
