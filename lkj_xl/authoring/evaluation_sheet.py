@@ -29,6 +29,23 @@ def evaluation_rows(sop: Any, year: Any) -> list[list[Any]]:
     return rows
 
 
+def guide_notes(kind: str) -> dict[str, str]:
+    """The sheet's notes above the table for a period kind (coordinate -> text): what the builder writes there, so
+    that ``lkj upgrade`` knows them as the layout's own text, whichever kind they were written for."""
+    if kind == TAHUNAN:
+        other = "tahun lain, salin blok ini ke baris kosong di bawahnya dan ganti Tahun."
+    elif kind == PER_KEGIATAN:
+        other = ("setiap kegiatan, isi Periode dengan nama kegiatan seperti pada lembar Langkah; untuk kegiatan lain, "
+                 "salin blok ini ke baris kosong di bawahnya dan ganti Periode.")
+    else:
+        other = f"periode lain, salin blok ini ke baris kosong di bawahnya dan ganti Periode (mis. {EXAMPLES[kind]})."
+    return {"A2": (f"Diisi oleh penilai ({SOURCE}). Bagian \"{PART_STEP}\": Penilaian terhadap penerapan tiap langkah "
+                   f"(Berjalan dengan baik / Tidak berjalan dengan baik), catatan hasil penilaian dan tindakan yang "
+                   f"harus diambil. Bagian \"{PART_CRITERION}\": Ya/Tidak untuk tiap kriteria evaluasi penerapan SOP."),
+            "A3": ("Lembar Laporan menyalin isian ini; yang kosong diisi saran dari data dan ditandai \"(saran)\". Untuk "
+                   + other)}
+
+
 def build_evaluation_sheet(ws: Any, sop: Any, year: Any, *, header_font: Any, header_fill: Any, note_font: Any,
                            title_font: Any, border: Any, table_style: Any, kind: str = TAHUNAN) -> None:
     """Lay out the sheet on an empty openpyxl worksheet (the builder's styles passed in); ``year`` is the first
@@ -40,19 +57,11 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: Any, *, header_font: Any, he
 
     ws["A1"] = "Evaluasi Penerapan SOP"
     ws["A1"].font = title_font
-    ws["A2"] = (f"Diisi oleh penilai ({SOURCE}). Bagian \"{PART_STEP}\": Penilaian terhadap penerapan tiap langkah "
-                f"(Berjalan dengan baik / Tidak berjalan dengan baik), catatan hasil penilaian dan tindakan yang harus "
-                f"diambil. Bagian \"{PART_CRITERION}\": Ya/Tidak untuk tiap kriteria evaluasi penerapan SOP.")
+    for coordinate, text in guide_notes(kind).items():
+        ws[coordinate] = text
     yearly = kind == TAHUNAN
     headers = layout.evaluation_headers(kind)
     key = headers[0]
-    other = ("tahun lain, salin blok ini ke baris kosong di bawahnya dan ganti Tahun." if yearly else
-             f"periode lain, salin blok ini ke baris kosong di bawahnya dan ganti Periode (mis. {EXAMPLES[kind]}).")
-    if kind == PER_KEGIATAN:
-        other = ("setiap kegiatan, isi Periode dengan nama kegiatan seperti pada lembar Langkah; untuk kegiatan lain, "
-                 "salin blok ini ke baris kosong di bawahnya dan ganti Periode.")
-    ws["A3"] = ("Lembar Laporan menyalin isian ini; yang kosong diisi saran dari data dan ditandai \"(saran)\". Untuk "
-                + other)
     for cell in (ws["A2"], ws["A3"]):
         cell.font = note_font
     header = layout.EVALUATION_HEADER_ROW
@@ -121,7 +130,7 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: Any, *, header_font: Any, he
     ws.freeze_panes = f"A{header + 1}"  # page set-up: lkj_xl.authoring.page_setup, as every printable sheet
 
 
-__all__ = ["build_evaluation_sheet", "evaluation_rows"]
+__all__ = ["build_evaluation_sheet", "carry_evaluation", "evaluation_rows", "guide_notes"]
 
 
 def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any) -> int:
@@ -137,6 +146,35 @@ def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any) -> int:
         cells = {label: old_ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in columns}
         if any(not is_blank(c.value) for c in cells.values()):
             rows.append(cells)
+def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any, *, stale_prefill: Any = ()) -> int:
+    """``lkj upgrade``: every non-blank row of the old Evaluasi table (found at ``pos``, a
+    :class:`~lkj_xl.workbook.tables.TablePos`) into the new sheet's table, as typed (``copy_cell(src, dst)``: value,
+    text-or-formula, format, comment); the builder's prefilled block gives way.  Returns the rows carried.
+
+    ``stale_prefill``: rows (values of the seven columns) an older builder prefilled that the tracker's kind no longer
+    uses (a bare year in a tracker of periods); a block of such rows with the same key, every row unchanged and
+    nothing judged, holds nothing a person typed and is not carried: the new build's prefilled block takes its
+    place."""
+    from lkj_xl.core.values import is_blank
+
+    header = layout.EVALUATION_HEADER_ROW
+    columns = {label: i for i, label in enumerate(layout.EVALUATION_HEADERS, start=1)}
+    rows = []
+    for r in range(pos.header_row + 1, old_ws.max_row + 1):
+        cells = {label: old_ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in columns}
+        if any(not is_blank(c.value) for c in cells.values()):
+            rows.append(cells)
+    stale = {tuple(row) for row in stale_prefill}
+    if stale:
+        blocks: dict[Any, list[bool]] = {}
+        for cells in rows:
+            values = tuple(cells[label].value if label in cells else None for label in layout.EVALUATION_HEADERS)
+            blocks.setdefault(values[0], []).append(values in stale)
+        untouched = {key for key, same in blocks.items() if all(same)}
+        if untouched:
+            rows = [cells for cells in rows if cells[layout.V_YEAR].value not in untouched]
+            if not rows:  # nothing a person typed: the new build's prefilled block stays
+                return 0
     for r in range(header + 1, new_ws.max_row + 1):
         for c in columns.values():
             new_ws.cell(row=r, column=c).value = None

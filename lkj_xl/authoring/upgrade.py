@@ -37,7 +37,7 @@ _GENERAL = "General"
 @dataclass
 class _Counts:
     step_rows: int = 0
-    years: set[int] = field(default_factory=set)
+    years: set[int | str] = field(default_factory=set)
     staff: int = 0
     holidays: int = 0
     cancelled: int = 0
@@ -250,7 +250,12 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     if lay.evaluation_table is not None and layout.SHEET_EVALUATION in src.sheetnames:
         from lkj_xl.authoring.evaluation_sheet import carry_evaluation
 
-        carry_evaluation(src[layout.SHEET_EVALUATION], lay.evaluation_table, wb[layout.SHEET_EVALUATION], _copy)
+        from lkj_xl.authoring.evaluation_sheet import evaluation_rows
+
+        # a tracker of periods built before its Evaluasi was keyed by Periode: the builder prefilled the bare year
+        stale = () if settings.yearly else evaluation_rows(tracker.sop, settings.year)
+        carry_evaluation(src[layout.SHEET_EVALUATION], lay.evaluation_table, wb[layout.SHEET_EVALUATION], _copy,
+                         stale_prefill=stale)
     _copy_history(src, wb, counts)
     _copy_closed(src, wb)
     renamed = None if targets is None else {layout.step_sheet(old): layout.step_sheet(new) for old, new in targets.items()}
@@ -528,11 +533,12 @@ def _report_leftovers(src, wb, counts: _Counts) -> None:
 
 
 def _summary(old: Path, new: Path, version: int, counts: _Counts) -> str:
-    years = ", ".join(str(y) for y in sorted(counts.years)) or "-"
+    years = ", ".join(str(y) for y in sorted(counts.years, key=lambda y: (isinstance(y, str), str(y)))) or "-"
+    key = "tahun" if all(isinstance(y, int) for y in counts.years) else "periode"
     lines = [
         f"Pelacak '{old.name}' (tata letak versi {version}) dipindahkan ke '{new}' (tata letak versi "
         f"{layout.LAYOUT_VERSION}). Berkas lama tidak diubah.",
-        f"  Isian langkah: {counts.step_rows} baris (tahun {years}).",
+        f"  Isian langkah: {counts.step_rows} baris ({key} {years}).",
         f"  Pegawai: {counts.staff} baris.",
         f"  Hari libur: {counts.holidays} baris ({counts.local} libur lokal, {counts.cancelled} bertanda "
         f"\"Bukan libur\").",

@@ -62,6 +62,17 @@ def _engine_cells(lay, title: str) -> Callable[[int, int], bool]:
     return lambda row, column: False
 
 
+def _layout_text(title: str, coordinate: str, value: Any) -> bool:
+    """A text the builder writes at this cell for one of the period kinds (the notes above tblEvaluasi; before the
+    table was keyed by Periode every tracker got the yearly note): the layout's own, never a person's."""
+    if title != layout.SHEET_EVALUATION:
+        return False
+    from lkj_xl.authoring.evaluation_sheet import guide_notes
+    from lkj_xl.core.periods import PERIOD_KINDS
+
+    return any(guide_notes(kind).get(coordinate) == value for kind in PERIOD_KINDS)
+
+
 def _shown(value: Any) -> str:
     text = str(value)
     return f"\"{text[:40]}{'...' if len(text) > 40 else ''}\""
@@ -112,6 +123,8 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
                     continue
                 if has_value and target.value == cell.value:
                     continue  # the same text where the layout has it (a label), or carried already
+                if has_value and _layout_text(title, cell.coordinate, cell.value):
+                    continue  # the builder's note for another period kind: the build wrote this kind's
                 if cell.coordinate in built and version < layout.LAYOUT_VERSION:
                     continue  # the older layout's own text where the current layout writes its own
                 # the same layout: a text of the layout a person changed (a setting's explanation) stays theirs

@@ -179,8 +179,7 @@ def read_evaluation(entries: Iterable[EvaluationEntry], year: object, step_numbe
         warn(first, "year", EVALUASI_TIDAK_TERBACA,
              f"{len(bare_years)} baris tabel Evaluasi berisi tahun ({_clean(first.year)}), padahal SOP ini berperiode "
              f"{kind}: ganti dengan periode yang dinilai, ditulis seperti pada lembar Langkah (mis. "
-             f"{EXAMPLES.get(kind, '2025-S1')}). Baris itu diabaikan. Bila kolom itu hanya menerima tahun (pelacak "
-             f"dibuat sebelum kolomnya bernama Periode), jalankan `lkj upgrade` dulu.")
+             f"{EXAMPLES.get(kind, '2025-S1')}). Baris itu diabaikan.")
     return EvaluationInput(steps, criteria), problems
 
 

@@ -22,7 +22,12 @@ def read_evaluation_table(reader: Any, positions: dict[str, Any]) -> tuple[Evalu
         return ()
     values = reader.sheet(sheet)
     # The key column is "Tahun" (a yearly SOP) or "Periode" (the others); either header reads into the same field.
-    labels = _labels(values, getattr(reader, "period_kind", TAHUNAN))
+    kind = getattr(reader, "period_kind", TAHUNAN)
+    labels = _labels(values, kind)
+    if kind != TAHUNAN and labels[0] == layout.V_YEAR:
+        # keyed by Tahun (whole numbers only) in a tracker of periods: made before the key became Periode, or before
+        # Periode siklus was changed; `lkj upgrade` makes the table of the tracker's kind
+        reader.outdated.append(f"kolom \"{layout.V_PERIOD}\" lembar \"{sheet}\"")
     required = (labels[0],) + layout.EVALUATION_REQUIRED[1:]
     pos = reader.table(sheet, values, labels, required, 3, "evaluasi")
     if pos is None or values is None:
