@@ -130,22 +130,6 @@ def build_evaluation_sheet(ws: Any, sop: Any, year: Any, *, header_font: Any, he
     ws.freeze_panes = f"A{header + 1}"  # page set-up: lkj_xl.authoring.page_setup, as every printable sheet
 
 
-__all__ = ["build_evaluation_sheet", "carry_evaluation", "evaluation_rows", "guide_notes"]
-
-
-def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any) -> int:
-    """``lkj upgrade``: every non-blank row of the old Evaluasi table (found at ``pos``, a
-    :class:`~lkj_xl.workbook.tables.TablePos`) into the new sheet's table, as typed (``copy_cell(src, dst)``: value,
-    text-or-formula, format, comment); the builder's prefilled block gives way.  Returns the rows carried."""
-    from lkj_xl.core.values import is_blank
-
-    header = layout.EVALUATION_HEADER_ROW
-    columns = {label: i for i, label in enumerate(layout.EVALUATION_HEADERS, start=1)}
-    rows = []
-    for r in range(pos.header_row + 1, old_ws.max_row + 1):
-        cells = {label: old_ws.cell(row=r, column=col) for label, col in pos.columns.items() if label in columns}
-        if any(not is_blank(c.value) for c in cells.values()):
-            rows.append(cells)
 def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any, *, stale_prefill: Any = ()) -> int:
     """``lkj upgrade``: every non-blank row of the old Evaluasi table (found at ``pos``, a
     :class:`~lkj_xl.workbook.tables.TablePos`) into the new sheet's table, as typed (``copy_cell(src, dst)``: value,
@@ -190,3 +174,6 @@ def carry_evaluation(old_ws: Any, pos: Any, new_ws: Any, copy_cell: Any, *, stal
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
     return len(rows)
+
+
+__all__ = ["build_evaluation_sheet", "carry_evaluation", "evaluation_rows", "guide_notes"]

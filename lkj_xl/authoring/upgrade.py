@@ -248,9 +248,7 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
                layout.STAFF_FREE_ROWS)
     _copy_steps(src, wb, lay, counts, targets)
     if lay.evaluation_table is not None and layout.SHEET_EVALUATION in src.sheetnames:
-        from lkj_xl.authoring.evaluation_sheet import carry_evaluation
-
-        from lkj_xl.authoring.evaluation_sheet import evaluation_rows
+        from lkj_xl.authoring.evaluation_sheet import carry_evaluation, evaluation_rows
 
         # a tracker of periods built before its Evaluasi was keyed by Periode: the builder prefilled the bare year
         stale = () if settings.yearly else evaluation_rows(tracker.sop, settings.year)
