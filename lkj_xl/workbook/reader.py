@@ -38,8 +38,9 @@ from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.core.evaluation import EvaluationEntry
 from lkj_xl.workbook.read_evaluation import read_evaluation_table
+from lkj_xl.workbook.read_flow import read_flow
 from lkj_xl.core.settings import Settings
-from lkj_xl.core.sop import (DEFAULT_SOP, IDENTITY_FIELDS, SYMBOLS, Sop, Step, parse_branches, parse_group, parse_waktu,
+from lkj_xl.core.sop import (DEFAULT_SOP, IDENTITY_FIELDS, Sop, Step, parse_waktu,
                              split_participants)
 from lkj_xl.core.validation import parse_key
 
@@ -302,57 +303,10 @@ def _read_sop(reader: _Reader, positions: dict[str, Any]) -> Sop:
         steps = list(DEFAULT_SOP.steps)
 
     roles = _read_roles(reader, positions, values, steps)
-    _read_flow(reader, positions, values, steps)
+    read_flow(reader, positions, values, steps)
     for step in steps:  # not dataclasses.replace: a step whose Waktu is unreadable keeps the text, no standard
         object.__setattr__(step, "participants", split_participants(", ".join(step.participants), roles))
     return Sop(**identity, roles=roles, steps=tuple(steps))
-
-
-def _read_flow(reader: _Reader, positions: dict[str, Any], values: list[list[Any]], steps: Sequence[Step]) -> None:
-    """The flow table beside tblSOP (layout version 3): each step's symbol, branches and Waktu group, found by the
-    step's number; set on the steps read from tblSOP.  Absent (an older tracker): one upgrade warning."""
-    found = find_header(values, layout.FLOW_HEADERS, 3)
-    if found is None or layout.A_STEP not in found[1]:
-        reader.outdated.append(f"tabel \"{layout.FLOW_TABLE_NAME}\" lembar \"{layout.SHEET_SOP}\"")
-        return
-    pos = TablePos(layout.SHEET_SOP, found[0] + 1, {label: c0 + 1 for label, c0 in found[1].items()})
-    positions["flow_table"] = pos
-    by_number = {step.number: step for step in steps}
-    rows: dict[int, int] = {}
-    for index, data, blank in table_values(values, pos, layout.FLOW_HEADERS):
-        number = None if blank else as_int(data.get(layout.A_STEP))
-        step = by_number.get(number) if number is not None else None
-        if step is None or number in rows:  # a blank row, or a step tblSOP does not have
-            continue
-        rows[number] = pos.sheet_row(index)
-        symbol = layout.normalize_label(data.get(layout.A_SYMBOL))
-        if symbol and symbol not in SYMBOLS:
-            reader.problem(Location(AREA_SOP, ("alur", number), layout.A_SYMBOL), WARNING, "simbol_tidak_dikenal",
-                           f"Simbol \"{as_text(data.get(layout.A_SYMBOL))}\" langkah {number} tidak dikenal; pilih "
-                           f"{', '.join(SYMBOLS)}.")
-            symbol = ""
-        branches: tuple = ()
-        group: tuple = ()
-        for label, parse in ((layout.A_BRANCHES, parse_branches), (layout.A_GROUP, parse_group)):
-            try:
-                parsed = parse(data.get(label))
-            except ParseError as exc:
-                reader.problem(Location(AREA_SOP, ("alur", number), label), WARNING, "alur_tidak_terbaca",
-                               f"Langkah {number}: {exc.message}")
-                parsed = ()
-            if label == layout.A_BRANCHES:
-                branches = parsed
-            else:
-                group = parsed
-        if group and number not in group:
-            reader.problem(Location(AREA_SOP, ("alur", number), layout.A_GROUP), WARNING, "alur_tidak_terbaca",
-                           f"Langkah {number}: Waktu Bersama \"{as_text(data.get(layout.A_GROUP))}\" tidak memuat "
-                           f"langkah {number} sendiri; diabaikan.")
-            group = ()
-        object.__setattr__(step, "symbol", symbol)
-        object.__setattr__(step, "branches", branches)
-        object.__setattr__(step, "waktu_group", group)
-    positions["flow_rows"] = {("alur", n): r for n, r in rows.items()}
 
 
 def _read_step(reader: _Reader, number: int, data: Mapping[str, Any]) -> Step:
