@@ -21,6 +21,9 @@ built (or last refreshed) for.  When the admin renumbers steps in ``tblSOP`` (a 
 a sheet whose Uraian now belongs to exactly one other number is moved there with every entry, note and comment
 (:func:`lkj_xl.workbook.read_steps.moved_sheets`; refresh reports it and leaves that top block alone).  What it does
 not guess about is refused with what to do: ``tblSOP`` rows whose numbers go down, two sheets built for one Uraian.
+The step numbers typed in the flow table (``tblAlurSOP``) and in ``tblEvaluasi`` follow the renumbering: exactly the
+cells :func:`lkj_xl.workbook.renumber.renumber_cells` names are written, the proof expects them, the summary lists
+them with the warnings (a branch to a step taken away...).
 """
 
 from __future__ import annotations
@@ -111,12 +114,17 @@ def _facts(tracker, new_steps: tuple[int, ...] = (), targets: dict[int, int] | N
 _ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY)
 
 
-def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[str, str] | None = None) -> list[str]:
+def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[str, str] | None = None,
+               expected: dict[tuple[str, str], object] | None = None) -> list[str]:
     """Cells holding a value in the old workbook whose value the new one no longer holds on the same sheet (each
     sheet's values compared as a multiset: rows of a list may close up, nothing may vanish).  Not compared: the
     engine's sheets, a step sheet's title (A1: "Langkah 3 dari 9"), its top block and computed columns (refresh
-    rewrites them), the sheets of ``removed`` steps and their rows in the flow table."""
+    rewrites them), the sheets of ``removed`` steps and their rows in the flow table.  ``expected``: (sheet, cell)
+    -> the value the renumbering writes there (:func:`lkj_xl.workbook.renumber.renumber_cells`), looked for
+    instead of the old one (None: nothing)."""
     from collections import Counter
+
+    expected = expected or {}
 
     skipped_rows: dict[str, set[int]] = {layout.SHEET_SOP: set()}
     skipped_cols: dict[str, set[int]] = {}
@@ -131,9 +139,12 @@ def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[
     if flow is not None and layout.SHEET_SOP in old_wb.sheetnames:
         sop_ws = old_wb[layout.SHEET_SOP]
         column = flow.columns[layout.A_STEP]
+        def number(r: int):
+            cell = sop_ws.cell(r, column)
+            return expected.get((layout.SHEET_SOP, cell.coordinate), cell.value)
+
         skipped_rows[layout.SHEET_SOP] |= {r for r in range(flow.header_row + 1, sop_ws.max_row + 1)
-                                           if sop_ws.cell(r, column).value in removed
-                                           or sop_ws.cell(r, column).value not in numbers}
+                                           if number(r) in removed or number(r) not in numbers}
     lost: list[str] = []
     for ws in old_wb.worksheets:
         name = ws.title
@@ -157,8 +168,11 @@ def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[
                 cells.append(cell)
         now = Counter(c.value for row in new_wb[into].iter_rows() for c in row if c.value is not None)
         for cell in cells:
-            if now[cell.value] > 0:
-                now[cell.value] -= 1
+            value = expected.get((name, cell.coordinate), cell.value)
+            if value is None:
+                continue
+            if now[value] > 0:
+                now[value] -= 1
             else:
                 lost.append(f"{name}!{cell.coordinate}")
     return lost
@@ -215,6 +229,12 @@ def apply_structure(path: str | Path) -> str:
             f"`lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
     skip = frozenset(layout.step_sheet(n) for n in structure.removed)
     targets = structure.targets
+    # step numbers typed in tblAlurSOP and tblEvaluasi follow the renumbering; ``expected``: the tracker as it must
+    # read afterwards (its SOP's flow renumbered), which the build is made for and the proof compares with
+    from lkj_xl.workbook.renumber import RenumberedBook, renumber_cells
+
+    renumbering = renumber_cells(book, tracker, targets, structure.removed)
+    expected = load_tracker(RenumberedBook(book, renumbering.changes)) if renumbering.changes else tracker
     renamed = {layout.step_sheet(old): layout.step_sheet(new) for old, new in targets.items()}
 
     def write(tmp: Path) -> None:
@@ -227,7 +247,9 @@ def apply_structure(path: str | Path) -> str:
 
             # the cells as typed, rich text (runs of several fonts) included
             source = openpyxl.load_workbook(io.BytesIO(original), rich_text=True, keep_links=True)
-            counts = _write_new(tracker, source, xlsx, skip, targets)
+            for change in renumbering.changes:  # carried into the new workbook with their cells
+                source[change.sheet].cell(change.row, change.column).value = change.new
+            counts = _write_new(expected, source, xlsx, skip, targets)
             if counts.not_carried:
                 raise UnusableFileError(
                     f"Buku kerja '{target.name}' tidak diubah: yang berikut tidak dapat dibawa ke susunan baru: "
@@ -248,14 +270,15 @@ def apply_structure(path: str | Path) -> str:
         after = load_tracker(FileBook.open(tmp))  # not read-only: openpyxl reads no tables there
         # a sheet tblSOP had no number for was not read: its cells are compared below (lost_cells), not its entries
         unread = tuple(new for old, new in targets.items() if old in tracker.layout.unlisted_steps)
-        before, now = _facts(tracker, targets=targets), _facts(after, structure.added + unread)
+        before, now = _facts(expected, targets=targets), _facts(after, structure.added + unread)
         differing = [key for key in before if before[key] != now[key]]
         if differing:
             raise UnusableFileError("isi yang dibaca berbeda setelah susunan baru dibuat (" + ", ".join(differing)
                                     + "); tidak ada yang disimpan.")
         import openpyxl
 
-        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed, renamed)
+        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed, renamed,
+                          renumbering.expected())
         if lost:
             raise UnusableFileError(
                 f"isi sel berikut tidak terbawa ke susunan baru: {', '.join(lost[:8])}"
@@ -265,7 +288,7 @@ def apply_structure(path: str | Path) -> str:
         from lkj_xl.authoring.sop_apply_proof import rebuild_differences
 
         differences = rebuild_differences(original, tmp.read_bytes(), tracker, targets, structure.removed,
-                                          structure.added)
+                                          structure.added, renumbering.expected())
         if differences:
             raise UnusableFileError(
                 "susunan baru tidak dapat dibuktikan sama dengan yang lama untuk: " + "; ".join(differences[:8])
@@ -287,6 +310,12 @@ def apply_structure(path: str | Path) -> str:
         lines.append("  Dipindahkan beserta isiannya: " + ", ".join(
             f"lembar \"{layout.step_sheet(old)}\" -> \"{layout.step_sheet(new)}\"" for new, old in sorted(structure.moved.items()))
             + " (nomor langkah di tabel langkah SOP berubah).")
+    if renumbering.changes:
+        lines.append("  Nomor langkah yang diketik ikut diubah (alamat sel sebelum diterapkan):")
+        lines += [f"    {change.describe()}" for change in renumbering.changes]
+    if renumbering.warnings:
+        lines.append("  Perlu diperiksa (tidak diubah):")
+        lines += [f"    {warning.message}" for warning in renumbering.warnings]
     if structure.removed:
         lines.append("  Dihapus (kosong, tidak ada lagi di tblSOP): "
                      + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")

@@ -312,7 +312,8 @@ def _table_problems(old_ws, new_ws, table_names: dict[str, str]) -> list[str]:
 
 
 def _built_rows(old_ws, tracker, added: set[int]) -> set[int]:
-    """Rows of tblSOP the build formats afresh: an added step's, and an emptied one's (its look is the build's)."""
+    """Rows of tblSOP the build formats afresh: an added step's, an emptied one's (its look is the build's), and a
+    row typed below the built ones with no format of its own (a renumbering that grew the table by a row)."""
     pos = tracker.layout.sop_table
     if old_ws.title != layout.SHEET_SOP or pos is None:
         return set()
@@ -320,12 +321,13 @@ def _built_rows(old_ws, tracker, added: set[int]) -> set[int]:
     rows = set()
     for r in range(pos.header_row + 1, old_ws.max_row + 2):
         number = old_ws.cell(r, column).value
-        if number is None or number in added:
+        if number is None or number in added or not old_ws.cell(r, column).has_style:
             rows.add(r)
     return rows
 
 
-def _sheet_problems(old_ws, new_ws, tracker, table_names: dict[str, str], added: set[int]) -> list[str]:
+def _sheet_problems(old_ws, new_ws, tracker, table_names: dict[str, str], added: set[int],
+                    expected: dict[tuple[str, str], Any] | None = None) -> list[str]:
     engine = _engine_cells(tracker, old_ws.title)
     built = _built_rows(old_ws, tracker, added)
     problems = []
@@ -338,6 +340,8 @@ def _sheet_problems(old_ws, new_ws, tracker, table_names: dict[str, str], added:
             if cell.value is None and cell.comment is None and cell.hyperlink is None and not cell.has_style:
                 continue
             before, after = _look(cell), _look(new_ws[cell.coordinate])
+            if expected and (old_ws.title, cell.coordinate) in expected:  # a step number the renumbering changes
+                before = (expected[(old_ws.title, cell.coordinate)],) + before[1:]
             if cell.row in built and cell.comment is None and cell.hyperlink is None:
                 before, after, fields = before[:2], after[:2], _FIELDS[:2]  # the value; the look is the build's
             elif cell.value is None and cell.comment is None and cell.hyperlink is None:
@@ -365,10 +369,11 @@ def _sheet_problems(old_ws, new_ws, tracker, table_names: dict[str, str], added:
 
 
 def rebuild_differences(old: bytes, new: bytes, tracker, targets: dict[int, int], removed: Iterable[int],
-                        added: Iterable[int] = ()) -> list[str]:
+                        added: Iterable[int] = (), expected: dict[tuple[str, str], Any] | None = None) -> list[str]:
     """Every difference between the original package ``old`` and the rebuilt ``new`` that the structure change
-    (step sheets moved by ``targets``, old number -> new; ``removed`` ones taken away; new ones added) does not
-    explain, in Indonesian; empty when the rebuild is proved."""
+    (step sheets moved by ``targets``, old number -> new; ``removed`` ones taken away; new ones added; ``expected``:
+    (sheet, cell) -> the step number the renumbering writes there, :func:`lkj_xl.workbook.renumber.renumber_cells`)
+    does not explain, in Indonesian; empty when the rebuild is proved."""
     import openpyxl
 
     renamed = {layout.step_sheet(o): layout.step_sheet(n) for o, n in targets.items()}
@@ -386,7 +391,7 @@ def rebuild_differences(old: bytes, new: bytes, tracker, targets: dict[int, int]
         if into not in after.sheetnames:
             problems.append(f"lembar \"{ws.title}\" tidak ada lagi")
             continue
-        problems += _sheet_problems(ws, after[into], tracker, tables, added)
+        problems += _sheet_problems(ws, after[into], tracker, tables, added, expected)
     top_names = {layout.step_top_name(n) for n in removed} | {layout.step_top_name(o) for o in targets}
     for name, defined in before.defined_names.items():
         if name in top_names:
