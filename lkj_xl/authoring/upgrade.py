@@ -71,6 +71,8 @@ def _layout_version(tracker, workbook) -> int:
 #: Source cells a copier carried (``id(cell)``), with their comment: every other cell of a layout sheet goes through
 #: :func:`_carry_outside`, and every comment not carried is reported.
 _carried: set[int] = set()
+#: old sheet -> {old column -> new column} of the columns a person added beside a layout table (moved right of it)
+_moved: dict[str, dict[int, int]] = {}
 
 
 def _copy(src, dst) -> None:
@@ -237,6 +239,7 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     wb = openpyxl.load_workbook(target)
     counts = _Counts()
     _carried.clear()
+    _moved.clear()
     lay = tracker.layout
     fresh = {ws.title: {cell.coordinate for row in ws.iter_rows() for cell in row if cell.value is not None}
              for ws in wb.worksheets}
@@ -263,6 +266,12 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     counts.not_carried += carry_outside(src, wb, lay, version=_layout_version(tracker, src), carried=_carried,
                                         copy_cell=_copy, fresh=fresh, skip=skip_sheets, added=counts.added_sheets,
                                         renamed=renamed)
+    from lkj_xl.authoring.upgrade_outside import ENGINE_SHEETS
+    from lkj_xl.authoring.upgrade_rules import carry_rules
+
+    counts.not_carried += carry_rules(src, wb, version=_layout_version(tracker, src), moved=_moved,
+                                      skip=skip_sheets | frozenset(counts.added_sheets), renamed=renamed,
+                                      engine_sheets=ENGINE_SHEETS)
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
 
@@ -350,6 +359,7 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
     extras = [cell.column for cell in old[pos.header_row]
               if isinstance(cell.value, str) and cell.value.strip() and layout.normalize_label(cell.value) not in known]
     extra_target = {col: len(headers) + 1 + i for i, col in enumerate(extras)}
+    _moved[sheet] = dict(extra_target)
     for col, target in extra_target.items():
         _copy(old.cell(row=pos.header_row, column=col), new.cell(row=layout.LIST_HEADER_ROW, column=target))
         counts.extra_column_names.append(f"{sheet}: {old.cell(row=pos.header_row, column=col).value}")
@@ -402,7 +412,10 @@ def _copy_steps(src, wb, lay, counts: _Counts, targets: dict[int, int] | None = 
             _carried.add(id(src_head))
             new.cell(row=header, column=next_col).font = copy(new.cell(row=header, column=1).font)
             new.cell(row=header, column=next_col).fill = copy(new.cell(row=header, column=1).fill)
+            if src_head.comment is not None:
+                new.cell(row=header, column=next_col).comment = _copied_comment(src_head.comment)
             next_col += 1
+        _moved[sheet] = dict(extra_target)
         counts.extra_columns += len(extras)
         for label in layout.STEP_ENTRY_HEADERS:
             new.cell(row=header + 1, column=new_cols[label]).value = None  # the builder's empty row for its year

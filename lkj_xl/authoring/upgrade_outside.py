@@ -97,7 +97,7 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
             into = renamed[title]
         else:
             into = title
-        if into not in wb.sheetnames or title in added or title in skip or title in _ENGINE_SHEETS:
+        if into not in wb.sheetnames or title in added or title in skip or title in ENGINE_SHEETS:
             continue
         new = wb[into]
         handled = _rects(old, only_layout=True)
@@ -145,7 +145,7 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
     return not_carried
 
 
-_ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_PROBLEMS, layout.SHEET_REPORT, layout.SHEET_HISTORY,
+ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_PROBLEMS, layout.SHEET_REPORT, layout.SHEET_HISTORY,
                   layout.SHEET_CLOSED)
 
 
