@@ -47,6 +47,8 @@ def _add_rules(wb) -> None:
     dv.add(catatan)
     ws.add_data_validation(dv)
     ws.defined_names["CaraLangkah3"] = DefinedName("CaraLangkah3", attr_text=f"'{ws.title}'!${L(OWN)}${HEADER}")
+    wb.defined_names["DaftarCara"] = DefinedName("DaftarCara", attr_text=f"'{ws.title}'!${L(OWN)}${HEADER + 1}:"
+                                                                          f"${L(OWN)}${HEADER + 40}")
     staff = wb[layout.SHEET_STAFF]
     staff.cell(layout.LIST_HEADER_ROW, STAFF_OWN).value = "Status"
     status = f"{L(STAFF_OWN)}{layout.LIST_HEADER_ROW + 1}:{L(STAFF_OWN)}30"
@@ -85,6 +87,7 @@ def test_rules_a_person_added_are_carried(ruled, tmp_path):
     catatan = f"{L(CATATAN)}{HEADER + 1}:{L(CATATAN)}{HEADER + 40}"
     assert ("textLength", "lessThanOrEqual", "200", catatan) in _rules(ws)
     assert ws.defined_names["CaraLangkah3"].attr_text == f"'{ws.title}'!${L(OWN_NEW)}${HEADER}"
+    assert wb.defined_names["DaftarCara"].attr_text == f"'{ws.title}'!${L(OWN_NEW)}${HEADER + 1}:${L(OWN_NEW)}${HEADER + 40}"
     staff = wb[layout.SHEET_STAFF]
     moved = len(layout.STAFF_HEADERS) + 1
     assert staff.cell(layout.LIST_HEADER_ROW, moved).value == "Status"

@@ -152,8 +152,7 @@ def moved_reference(text: str, sheet: str, moved: dict[int, int]) -> str:
 
     if not moved:
         return text
-    quoted = f"'{sheet}'!" if not re.fullmatch(r"[A-Za-z_][\w.]*", sheet) else None
-    prefixes = {p for p in (quoted, f"'{sheet}'!", f"{sheet}!") if p}
+    prefixes = (f"'{sheet}'!", f"{sheet}!")  # the layout's sheet names hold no apostrophe
 
     def cell(match: re.Match[str]) -> str:
         dollar, letters, rest = match.group(1), match.group(2), match.group(3)
@@ -207,6 +206,12 @@ def carry_rules(src, wb, *, version: int, moved: dict[str, dict[int, int]], skip
         lost += _carry_validations(old, new, title, columns, zones, version)
         _carry_formats(old, new, columns, zones, version)
         _carry_sheet_names(old, new, title, columns)
+    for name, defined in src.defined_names.items():  # workbook names (carried as written): to the moved columns
+        if name in wb.defined_names and wb.defined_names[name].attr_text == defined.attr_text:
+            text = defined.attr_text or ""
+            for title, columns in moved.items():
+                text = moved_reference(text, title, columns)
+            wb.defined_names[name].attr_text = text
     return lost
 
 
