@@ -17,7 +17,7 @@ with it; anywhere else the same address.  Where it cannot go it is listed in ``n
 from __future__ import annotations
 
 from copy import copy
-from typing import Any, Iterable
+from typing import Iterable
 
 from lkj_xl.workbook import layout
 
