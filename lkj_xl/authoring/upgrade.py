@@ -198,7 +198,14 @@ def upgrade_tracker(old: Path, new: Path) -> str:
         counts = _write_new(tracker, src, tmp)
         from lkj_xl.authoring.sop_apply_proof import uncarried_parts
 
-        counts.not_carried += uncarried_parts(old.read_bytes())
+        old_bytes = old.read_bytes()
+        counts.not_carried += uncarried_parts(old_bytes)
+        from lkj_xl.authoring.note_boxes import carry_note_boxes
+
+        # a note's box (shown, coloured, resized) is not read by openpyxl: put each on the new note of its cell
+        from lkj_xl.authoring.upgrade_outside import ENGINE_SHEETS
+
+        counts.not_carried += carry_note_boxes(old_bytes, tmp, skip=ENGINE_SHEETS, moved=_moved)
         check_workbook_file(tmp)
         if new.suffix.lower() == ".xlsm":
             from lkj_xl.authoring.xlsm import build_xlsm
