@@ -113,29 +113,144 @@ def test_pdf_identity_block(imported):
     assert sop["instansi"].startswith("BADAN PUSAT STATISTIK")
 
 
+# Every decision of the eight PDFs, (label, step the arrow enters), read by eye from the page rendered at 90-250 dpi
+# (pdftoppm -r 250 -f P -l P -x .. -y .. FILE out, a crop around the diamond).  Order: the labels' reading order.
+BRANCHES = {
+    # page 3, the flowchart is a pasted picture: Tidak goes left then down into step 9's box, Ya straight down past
+    # step 9 into step 10's; the same at 12 (Tidak -> 13, Ya -> 14)
+    "005. SOP Pelaporan Barang Persediaan signed.pdf": {
+        8: [("Tidak", 9), ("Ya", 10)], 12: [("Tidak", 13), ("Ya", 14)]},
+    # page 2: each Tidak runs up the page into step 1's rounded box (three arrowheads side by side there); the
+    # label sits on the line with a white box under it, the line stops a few points short of the diamond
+    "011. SOP REVISI ANGGARAN 2025 signed.pdf": {
+        4: [("Tidak", 1), ("Ya", 5)], 6: [("Tidak", 1), ("Ya", 7)], 8: [("Tidak", 1), ("Ya", 9)]},
+    # page 2: the Tidak line leaves the diamond's lower-left side, runs down left of step 5 into step 6's box (its
+    # arrowhead stops short of the box); "Ya, butuh / perbaikan" is written on two lines
+    "014. SOP MONITORING RENCANA STRATEGIS signed.pdf": {
+        4: [("Tidak butuh perbaikan", 6), ("Ya, butuh perbaikan", 5)]},
+    # page 2: step 2's Tidak goes back up into step 1's rounded box, Ya right into step 3's diamond; step 3's Tidak
+    # goes back up into step 2's diamond, Ya down into step 4's box
+    "022. SOP Pembuatan Naskah Dinas signed.pdf": {2: [("Tidak", 1), ("Ya", 3)], 3: [("Tidak", 2), ("Ya", 4)]},
+    # page 2: the diamond has no label at all (its arrows go right-up to step 4's Sekretaris box and down to step 6)
+    "026. SOP Pengiriman Dokumen signed.pdf": {5: []},
+    # page 2: the labels are written on the lines
+    "041. SOP Unit Kerja Pimpinan (UKP) 2025 signed.pdf": {
+        5: [("Tidak", 4), ("Ya", 6)], 8: [("Tidak", 7), ("Ya", 9)]},
+    # page 2: no label at all (arrows down to step 3, and to off-page connectors 1 and 2)
+    "043. SOP Pemeliharaan Perangkat Peladen (Server) signed.pdf": {2: []},
+    # page 2: Ya runs right then down into the unnumbered Sarana Pelayanan row (merged into step 5), tidak down into
+    # the Resepsionis box of step 3; step 4's Kotak Pengaduan joins that same line down, Tatap muka enters step 5's box
+    "343. SOP PENGADUAN 2025 signed.pdf": {
+        2: [("Ya", 5), ("tidak", 3)], 4: [("Kotak Pengaduan", 5), ("Tatap muka", 5)]},
+}
+
+
 @needs_samples
-def test_pdf_decisions_and_branches(imported):
-    steps = {s["number"]: s for s in imported["041. SOP Unit Kerja Pimpinan (UKP) 2025 signed.pdf"].sop_json["steps"]}
-    assert steps[5]["symbol"] == steps[8]["symbol"] == "keputusan"
-    # read by eye: Sesuai? Tidak goes back up to the step before, Ya goes on
-    assert steps[5]["branches"] == [{"label": "Tidak", "to": 4}, {"label": "Ya", "to": 6}]
-    assert steps[8]["branches"] == [{"label": "Tidak", "to": 7}, {"label": "Ya", "to": 9}]
-    steps = {s["number"]: s for s in imported["011. SOP REVISI ANGGARAN 2025 signed.pdf"].sop_json["steps"]}
-    assert [s["symbol"] for s in steps.values()].count("keputusan") == 3
-    assert {"label": "Ya", "to": 5} in steps[4]["branches"]
-    assert {"label": "Ya", "to": 9} in steps[8]["branches"]
-    steps = {s["number"]: s for s in imported["022. SOP Pembuatan Naskah Dinas signed.pdf"].sop_json["steps"]}
-    assert {"label": "Tidak", "to": 1} in steps[2]["branches"]
-    assert {"label": "Ya", "to": 4} in steps[3]["branches"]
-    steps = {s["number"]: s for s in imported["343. SOP PENGADUAN 2025 signed.pdf"].sop_json["steps"]}
-    # Ya leads to the unnumbered row merged into step 5 (Sarana Pelayanan), tidak to the Resepsionis (step 3)
-    assert steps[2]["branches"] == [{"label": "Ya", "to": 5}, {"label": "tidak", "to": 3}]
-    # a target the arrows do not show for sure is left empty and warned, never guessed
-    result = imported["011. SOP REVISI ANGGARAN 2025 signed.pdf"]
+@pytest.mark.parametrize("name", sorted(BRANCHES))
+def test_pdf_decisions_and_branches(imported, name):
+    result = imported[name]
+    steps = result.sop_json["steps"]
+    decisions = {s["number"]: [(b["label"], b["to"]) for b in s["branches"]] for s in steps
+                 if s["symbol"] == "keputusan"}
+    assert decisions == BRANCHES[name]
+    assert all("branches" not in s for s in steps if s["symbol"] != "keputusan")
+    # every target is read from the arrows, so no branch is left to fill in by hand
+    assert not any("tujuan cabang" in w for w in result.warnings)
+    for number, branches in BRANCHES[name].items():
+        unlabelled = f"Langkah {number}: keputusan tanpa label cabang"
+        assert any(w.startswith(unlabelled) for w in result.warnings) == (not branches)
+
+
+def _edited_page(src: Path, out: Path, page: int, *, lines=(), heads=(), white=(), texts=(), alone=False) -> Path:
+    """A copy of a sample PDF with more drawn on page ``page`` (1-based), as a producer could have drawn it, in
+    pdfplumber's coordinates (points from the top left): black ``lines`` (polylines), filled arrowhead triangles
+    ``heads``, white filled rectangles ``white`` painted over, and ``texts`` (left, baseline, words) in Helvetica 7.
+    ``alone``: keep only page 1 (the identity block) and that page."""
+    import ctypes
+
+    import pypdfium2
+    from pypdfium2 import raw
+
+    pdf = pypdfium2.PdfDocument(str(src))
+    pg = pdf[page - 1]
+    height = pg.get_height()
+
+    def path(points, *, fill: bool, rgb=(0, 0, 0)):
+        obj = raw.FPDFPageObj_CreateNewPath(points[0][0], height - points[0][1])
+        for x, y in points[1:]:
+            raw.FPDFPath_LineTo(obj, x, height - y)
+        if fill:
+            raw.FPDFPath_Close(obj)
+            raw.FPDFPageObj_SetFillColor(obj, *rgb, 255)
+        raw.FPDFPageObj_SetStrokeColor(obj, 0, 0, 0, 255)
+        raw.FPDFPageObj_SetStrokeWidth(obj, 0.75)
+        raw.FPDFPath_SetDrawMode(obj, raw.FPDF_FILLMODE_WINDING if fill else raw.FPDF_FILLMODE_NONE, not fill)
+        raw.FPDFPage_InsertObject(pg.raw, obj)
+
+    for points in lines:
+        path(points, fill=False)
+    for points in heads:
+        path(points, fill=True)
+    for x0, y0, x1, y1 in white:
+        path([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], fill=True, rgb=(255, 255, 255))
+    font = raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    for x, baseline, words in texts:
+        obj = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 7.0)
+        codes = [ord(ch) for ch in words] + [0]
+        raw.FPDFText_SetText(obj, (ctypes.c_ushort * len(codes))(*codes))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, height - baseline)
+        raw.FPDFPage_InsertObject(pg.raw, obj)
+    pg.gen_content()
+    if alone:
+        kept = pypdfium2.PdfDocument.new()
+        kept.import_pages(pdf, [0, page - 1])
+        pdf = kept
+    pdf.save(str(out))
+    return out
+
+
+NASKAH = "022. SOP Pembuatan Naskah Dinas signed.pdf"
+
+
+@needs_samples
+def test_pdf_labels_added_to_an_unlabelled_decision(tmp_path):
+    # 026 page 2, step 5's diamond has no label; written beside its connectors: "Ya" over the one going right and up
+    # into step 4's Sekretaris box, "Tidak" beside the one going down into step 6's box, "Kembali" beside the arrow
+    # coming in (no branch), and "Batal" beside a line drawn up from the top vertex to step 4's other box that has no
+    # arrowhead (where it goes is not shown): neither of the last two gets a target, and both are warned
+    edited = _edited_page(SAMPLES / "026. SOP Pengiriman Dokumen signed.pdf", tmp_path / "berlabel.pdf", 2,
+                          lines=[[(245.8, 264.0), (245.8, 241.5)]],
+                          texts=[(266, 273, "Ya"), (249, 305, "Tidak"), (180, 252, "Kembali"), (249, 255, "Batal")])
+    result = read_sop_document(edited)
     steps = {s["number"]: s for s in result.sop_json["steps"]}
-    for number in (4, 6, 8):
-        assert all(b["to"] in (None, number + 1) for b in steps[number]["branches"])
-    assert any(w.startswith("Langkah 4: tujuan cabang \"Tidak\" tidak terbaca") for w in result.warnings)
+    assert steps[5]["branches"] == [{"label": "Kembali", "to": None}, {"label": "Batal", "to": None},
+                                    {"label": "Ya", "to": 4}, {"label": "Tidak", "to": 6}]
+    assert "Langkah 5: tujuan cabang \"Batal\" tidak terbaca dari panah bagan alir; isi sendiri." in result.warnings
+    assert "Langkah 5: tujuan cabang \"Kembali\" tidak terbaca dari panah bagan alir; isi sendiri." in result.warnings
+
+
+@needs_samples
+def test_pdf_branch_that_forks_is_not_guessed_and_crossings_are_no_joins(tmp_path):
+    # 022 page 2: a line leaves step 2's Ya line at x=300, runs down across step 3's Tidak and Ya lines (crossings,
+    # no joins) and enters step 4's box from the right: Ya now leads to two shapes, which one is not known
+    edited = _edited_page(SAMPLES / NASKAH, tmp_path / "cabang.pdf", 2,
+                          lines=[[(300, 183.6), (300, 349), (286, 349)]], heads=[[(286, 346.5), (281.5, 349), (286, 351.5)]])
+    result = read_sop_document(edited)
+    steps = {s["number"]: s for s in result.sop_json["steps"]}
+    assert steps[2]["branches"] == [{"label": "Tidak", "to": 1}, {"label": "Ya", "to": None}]
+    assert steps[3]["branches"] == [{"label": "Tidak", "to": 2}, {"label": "Ya", "to": 4}]
+    assert any(w.startswith("Langkah 2: tujuan cabang \"Ya\"") for w in result.warnings)
+
+
+@needs_samples
+def test_pdf_broken_connector_in_a_picture_is_not_guessed(tmp_path):
+    # 005 page 3 (a pasted picture; kept alone with page 1): white paint over step 8's Ya line halfway down to step 10
+    edited = _edited_page(SAMPLES / "005. SOP Pelaporan Barang Persediaan signed.pdf", tmp_path / "putus.pdf", 3,
+                          white=[(446, 230, 458, 240)], alone=True)
+    result = read_sop_document(edited)
+    steps = {s["number"]: s for s in result.sop_json["steps"]}
+    assert steps[8]["branches"] == [{"label": "Tidak", "to": 9}, {"label": "Ya", "to": None}]
+    assert steps[12]["branches"] == [{"label": "Tidak", "to": 13}, {"label": "Ya", "to": 14}]
 
 
 @needs_samples

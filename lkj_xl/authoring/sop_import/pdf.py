@@ -130,7 +130,8 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
             if not role_cols:
                 continue
             body_top = grid.ys[first_body]
-            shapes = page_shapes(page, grid, role_cols, body_top)
+            flow = page_shapes(page, grid, role_cols, body_top)
+            shapes = flow.shapes
             page_rows: list[Row] = []
             row_index: dict[int, int] = {}
             for r in range(first_body, len(grid.ys) - 1):
@@ -157,7 +158,7 @@ def read_pdf(path: Path) -> tuple[dict, list[str], list[Row], list[str]]:
                               min(0.25 * (grid.xs[c + 1] - grid.xs[c]), 0.5 * (box[2] - box[0])))
                 if roles:
                     page_rows[row_index[r] - len(rows)].marks.append(Mark(roles, kind, box[1], box[0]))
-            read_branches(page, grid, words, shapes, role_cols, body_top, row_index, page_rows, len(rows))
+            read_branches(page, grid, words, flow, role_cols, body_top, row_index, page_rows, len(rows))
             rows.extend(page_rows)
         if columns is None or not rows:
             raise UnusableFileError(f"Berkas \"{path.name}\" tidak memuat tabel langkah SOP (kolom No, Uraian, "

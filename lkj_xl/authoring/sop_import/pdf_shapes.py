@@ -6,6 +6,7 @@ outlines in the picture are classified the same way."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -37,6 +38,13 @@ def _outside(ink: np.ndarray) -> np.ndarray:
     free = ~thick
     out = np.zeros_like(ink)
     out[0, :], out[-1, :], out[:, 0], out[:, -1] = free[0, :], free[-1, :], free[:, 0], free[:, -1]
+    return flood(out, free)
+
+
+def flood(seed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """The pixels of ``free`` 4-connected to ``seed``: whole runs spread along rows and columns alternately until
+    nothing changes (a few passes, one per turn of the longest path)."""
+    out = seed & free
     count = -1
     while count != int(out.sum()):
         count = int(out.sum())
@@ -105,11 +113,7 @@ def _label(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
         r, c = np.argwhere(remaining)[0]
         comp = np.zeros_like(remaining)
         comp[r, c] = True
-        count = -1
-        while count != int(comp.sum()):
-            count = int(comp.sum())
-            comp = _spread_runs(comp, remaining)
-            comp = _spread_runs(comp.T, remaining.T).T
+        comp = flood(comp, remaining)
         remaining &= ~comp
         ys, xs = np.nonzero(comp)
         boxes.append((ys.min(), xs.min(), ys.max(), xs.max()))
@@ -203,7 +207,16 @@ def _vector_kind(obj) -> str | None:
     return _classify(solid[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1])
 
 
-def page_shapes(page, grid: Grid, role_cols: list[int], body_top: float) -> list[tuple[tuple, str]]:
+@dataclass
+class Flowchart:
+    """The flowchart of one page: its shapes (box, kind), the pasted pictures it sits in, and where there are
+    pictures the rendered page (ink, ``SCALE`` pixels per point) with the table's rules erased."""
+    shapes: list[tuple[tuple, str]]
+    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
+    ink: np.ndarray | None = None
+
+
+def page_shapes(page, grid: Grid, role_cols: list[int], body_top: float) -> Flowchart:
     bx0, bx1 = grid.xs[role_cols[0]], grid.xs[role_cols[-1] + 1]
     cell_h = max((b - a for a, b in pairwise(grid.ys)), default=0)
 
@@ -237,6 +250,7 @@ def page_shapes(page, grid: Grid, role_cols: list[int], body_top: float) -> list
     pictures = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
     pictures = [b for b in pictures if b[2] - b[0] >= 20 and b[3] - b[1] >= 20 and b[0] >= bx0 - 1
                 and b[2] <= bx1 + 1 and b[3] > body_top]
+    ink = None
     if pictures:
         ink = _render(page)
         for x in grid.xs:  # in a picture, the table's own rules are not part of any shape
@@ -248,4 +262,5 @@ def page_shapes(page, grid: Grid, role_cols: list[int], body_top: float) -> list
             shapes.extend(s for s in _picture_shapes(ink, box) if s[0][2] - s[0][0] < 0.8 * narrowest
                           and not any(_iou(s[0], o[0]) > 0.6 for o in shapes))
     # a frame drawn around other shapes (a dotted group) is not a shape of its own
-    return [s for s in shapes if not any(o is not s and contains(s[0], o[0]) for o in shapes)]
+    shapes = [s for s in shapes if not any(o is not s and contains(s[0], o[0]) for o in shapes)]
+    return Flowchart(shapes, pictures, ink)
