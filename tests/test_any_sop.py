@@ -127,7 +127,8 @@ def test_a_role_holding_a_comma_stays_one_role(tmp_path, capsys):
     from lkj_xl.workbook.reader import load_tracker
 
     path = tmp_path / "Renstra.xlsx"
-    assert lkj(capsys, "new", path, "--year", 2025, "--sop", PDF_014)[0] == 1
+    # exit 0: the PDF leaves no doubt (its one decision's targets are read from the arrows)
+    assert lkj(capsys, "new", path, "--year", 2025, "--sop", PDF_014)[0] == 0
     sop = load_tracker(PackageBook.open(path)).sop
     assert sop.step(1).participants == ("Kepala Bagian Umum", "Tim perencanaan, Penganggaran dan Evaluasi")
     assert len(sop.steps) == 8 and sop.step(2).actor == "Tim perencanaan, Penganggaran dan Evaluasi"
