@@ -140,7 +140,7 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
             from lkj_xl.runtime import now_instant
 
             as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
-        from lkj_xl.files.session import long_lived
+        from lkj_xl.files.collector import long_lived
 
         with long_lived():  # the workbook's values and the modules just imported stay out of the collector's walks
             return handler(xl_book, as_of)

@@ -14,14 +14,13 @@ version goes to ``Cadangan LKj``; only then is the file replaced.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, TypeVar
 
 from lkj_xl.core.errors import UnusableFileError
+from lkj_xl.files.collector import long_lived
 
 T = TypeVar("T")
 
@@ -165,25 +164,6 @@ def modify(path: str | Path, change: Callable[[Any], T], *, clock: Callable[[], 
                             f"(dua kali berturut-turut). Perubahan mereka tetap ada; hasil lkj tidak disimpan. "
                             f"Ulangi perintahnya sebentar lagi.") from None
     return result
-
-
-@contextlib.contextmanager
-def long_lived() -> Iterator[None]:
-    """Keep what is alive now (above all the workbook just loaded, which lives until the save is done) out of the
-    cyclic garbage collector's generations for the block.  The change and the verification's re-read allocate
-    enough to trigger full collections, and each would walk the loaded workbook's hundreds of thousands of objects
-    again: about a tenth of a refresh (benchmarks/refresh.py).  Nothing is collected less: ``gc.unfreeze`` on the
-    way out hands everything back to the collector.  Skipped when the host process disabled the collector or froze
-    objects itself (its freeze is not ours to undo).  The ribbon runs each click inside it too: there the json
-    payload (or what Excel sent) and every imported module are what the collector would walk again and again."""
-    if not gc.isenabled() or gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _refuse_damaged_macro_file(target: Path) -> None:

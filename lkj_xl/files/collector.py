@@ -1,0 +1,34 @@
+"""The cyclic garbage collector around one action: :func:`long_lived`.
+
+Its own module so that a ribbon click, which runs every action inside it, does not load the file-mode session
+(:mod:`lkj_xl.files.session`) for it: every click is a fresh Python, and a copy of lkj-xl without bytecode compiles
+each module it loads on every click.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """Keep what is alive now (above all the workbook just loaded, which lives until the save is done) out of the
+    cyclic garbage collector's generations for the block.  The change and the verification's re-read allocate
+    enough to trigger full collections, and each would walk the loaded workbook's hundreds of thousands of objects
+    again: about a tenth of a refresh (benchmarks/refresh.py).  Nothing is collected less: ``gc.unfreeze`` on the
+    way out hands everything back to the collector.  Skipped when the host process disabled the collector or froze
+    objects itself (its freeze is not ours to undo).  The ribbon runs each click inside it too: there the json
+    payload (or what Excel sent) and every imported module are what the collector would walk again and again."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+__all__ = ["long_lived"]
