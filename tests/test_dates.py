@@ -359,10 +359,10 @@ def test_serial_matches_day_count(days, seconds):
 
 
 def _outcome(text: str, fast: bool):
-    from lkj_xl.core import dates
+    from lkj_xl.core import date_text
 
     try:
-        return dates._read_text(text, fast=fast)
+        return date_text.read_text(text, fast=fast)
     except ParseError as exc:
         return ("error", exc.message)
 
