@@ -34,9 +34,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil.parser import ParserError, parser, parserinfo
 
-from lkj_xl.core.dates import (
-    DAY_NAMES_ID, MONTH_NAMES_ID, DateReading, _round_to_second, format_date_id,
-)
+from lkj_xl.core.date_basics import DAY_NAMES_ID, MONTH_NAMES_ID, DateReading, format_date_id
+from lkj_xl.core.date_basics import round_to_second as _round_to_second
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.zones import WIB, ZONES, to_local
 

@@ -12,21 +12,14 @@ All results are naive datetimes in local time (WIB, UTC+7, or the tracker's zone
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from lkj_xl.core.date_basics import (  # noqa: F401 - the shared part is imported from here
+    DAY_NAMES_ID, MONTH_ABBREVIATIONS_ID, MONTH_NAMES_ID, DateReading, format_date_id, format_datetime_id,
+)
+from lkj_xl.core.date_basics import round_to_second as _round_to_second
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.zones import WIB, to_local
-
-MONTH_NAMES_ID: tuple[str, ...] = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
-#: Short month names for the unambiguous typing example "6 Jan 2026 08.00" (each one the reader understands).
-MONTH_ABBREVIATIONS_ID: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt",
-                                           "Nov", "Des")
-DAY_NAMES_ID: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # Monday first
-
 
 # Excel's 1900 date system: serial 1 = 1 January 1900.  Excel also counts 29 February 1900 (serial 60), a day that
 # never existed (the Lotus 1-2-3 leap-year bug), so from serial 61 (1 March 1900) on the epoch is 30 December 1899.
@@ -34,19 +27,6 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_BEFORE_MARCH_1900 = datetime(1899, 12, 31)
 _EXCEL_FAKE_LEAP_DAY = 60
 _EXCEL_MAX_SERIAL = 2958466  # 1 January 10000: the first serial Excel refuses
-
-
-@dataclass(frozen=True)
-class DateReading:
-    """A parsed cell: the instant, and whether a time of day was written.
-
-    ``has_time`` is False for a date typed without a time, a ``date`` object, and an Excel date (``datetime`` or
-    serial number) at exactly 00:00:00: Excel stores "6/1/2026" and "6/1/2026 00:00" identically, so such a cell is
-    taken as a date without a time.
-    """
-
-    value: datetime
-    has_time: bool
 
 
 # --- public API ----------------------------------------------------------------------------------------------------
@@ -94,20 +74,6 @@ def has_time(value: object) -> bool:
     return reading is not None and reading.has_time
 
 
-def format_datetime_id(dt: datetime | date, with_time: bool = True) -> str:
-    """Indonesian prose: ``6 Januari 2026 08.00`` (or ``6 Januari 2026`` for a ``date`` or with_time=False).
-    The day has no leading zero, as Indonesian letters write it; the clock takes a dot."""
-    text = f"{dt.day} {MONTH_NAMES_ID[dt.month - 1]} {dt.year}"
-    if with_time and isinstance(dt, datetime):
-        text += f" {dt.hour:02d}.{dt.minute:02d}"
-    return text
-
-
-def format_date_id(dt: datetime | date) -> str:
-    """Indonesian date without a time: ``6 Januari 2026``."""
-    return format_datetime_id(dt, with_time=False)
-
-
 def excel_serial_to_datetime(serial: int | float) -> datetime:
     """An Excel serial number (1900 date system) as a datetime, rounded to the second.
 
@@ -137,15 +103,6 @@ def excel_serial_to_datetime(serial: int | float) -> datetime:
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _round_to_second(dt: datetime) -> datetime:
-    if dt.microsecond == 0:
-        return dt
-    rounded = dt.replace(microsecond=0)
-    if dt.microsecond >= 500_000:
-        rounded += timedelta(seconds=1)
-    return rounded
 
 
 def _format_number(number: int | float) -> str:
