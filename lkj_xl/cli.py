@@ -220,14 +220,14 @@ def cmd_tutup(args) -> int:
     from lkj_xl.authoring import archive
     from lkj_xl.files.locks import real_path
     from lkj_xl.files.session import modify
-    from lkj_xl.workbook import actions
+    from lkj_xl.workbook.close_cycle import close_cycle
 
     from lkj_xl.core.zones import to_local
 
     closed_at = _now(args)  # the real time of the action, read on the tracker's clock; --as-of: the state seen
     as_of = args.as_of if args.as_of is not None else closed_at
     target = real_path(args.path)
-    closing = modify(args.path, lambda book: actions.close_cycle(
+    closing = modify(args.path, lambda book: close_cycle(
         book, as_of=as_of, closed_at=closed_at, files=lambda year: archive.files_text(target, year), **_cycle(args)))
     tracker = closing.tracker
     files = archive.keep_report(target, closing.year, closing.report_values, tracker.sop, tracker.settings,

@@ -240,7 +240,8 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
     from lkj_xl.authoring import archive
     from lkj_xl.core.zones import to_local
     from lkj_xl.runtime import now_instant
-    from lkj_xl.workbook import actions, layout
+    from lkj_xl.workbook import layout
+    from lkj_xl.workbook.close_cycle import close_cycle
 
     book = _live(xl_book)
     try:
@@ -251,7 +252,7 @@ def _do_close_cycle(xl_book: Any, as_of: Any) -> Any:
         path = None
     excel_host.set_status(xl_book, "LKj: menutup siklus...")
     closed_at = now_instant()  # an instant: recorded on the workbook's clock (Zona waktu)
-    closing = actions.close_cycle(
+    closing = close_cycle(
         book, as_of=as_of, closed_at=closed_at,
         files=(lambda year: archive.files_text(path, year)) if path is not None else "")
     lines = [f"Siklus {closing.year} ditutup (lembar {layout.SHEET_CLOSED} baris {closing.row}): kolom terhitungnya "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from lkj_xl.core.reminders import Reminder, contact_problems, select_reminders, window_minutes
 from lkj_xl.workbook import layout, reader
@@ -21,10 +21,9 @@ from lkj_xl.workbook.book import Book
 from lkj_xl.core.worktime import WorkingCalendar
 from lkj_xl.core.entries import ERROR, WARNING, Cycle, Problem
 from lkj_xl.core.plan import plans_from_earlier
-from lkj_xl.core.schedule import CycleSchedule, cycle_span, schedule_cycle
-from lkj_xl.core.periods import PER_KEGIATAN, TAHUNAN, Period, current_period, deadline_for, key_label, key_title
+from lkj_xl.core.schedule import CycleSchedule, schedule_cycle
+from lkj_xl.core.periods import TAHUNAN, Period, current_period, deadline_for, key_label, key_title
 from lkj_xl.core.validation import cycle_years, read_cycles, validate_staff
-from lkj_xl.core.values import naive
 from lkj_xl.core.zones import to_local
 from lkj_xl.workbook import cycles
 
@@ -269,119 +268,6 @@ def report(book: Book, *, as_of: datetime, year: int | None = None, user: str | 
     return analysis
 
 
-@dataclass(frozen=True)
-class Closing:
-    """What :func:`close_cycle` did: the analysis, the Laporan it wrote (values, for the file kept beside the
-    tracker) and the row of ``Siklus Tertutup`` that records the cycle."""
-
-    analysis: Analysis
-    report_values: list[list[Any]]
-    row: int
-
-    @property
-    def owned(self) -> Ownership:
-        return self.analysis.owned
-
-    @property
-    def tracker(self) -> Tracker:
-        return self.analysis.tracker
-
-    @property
-    def year(self) -> Any:
-        """The closed cycle's key: the year (int) of a yearly SOP, else a Period."""
-        return self.analysis.year
-
-
-def _period_to_close(book: Book, as_of: datetime) -> Any:
-    """The period ``lkj tutup`` / "Tutup Siklus" closes when none is named, on a non-yearly SOP: the latest one whose
-    last step is done and that is not closed yet (the default period of other actions, the latest with an entry, is
-    usually the next one already running).  None (the usual default) when there is no such period."""
-    first = analyse(book, as_of=as_of)
-    if first.tracker.settings.period_kind == TAHUNAN:
-        return None
-    done = [key for key, sched in first.schedules.items()
-            if key not in first.closed and sched.steps and sched.steps[-1].done]
-    if isinstance(first.year, Period) and first.year in done:
-        return first.year
-    if not done:
-        return None
-    if first.tracker.settings.period_kind != PER_KEGIATAN:
-        return max(done)
-    kind = first.tracker.settings.period_kind  # activities have no calendar order: the one typed last
-    typed = [cycles.entry_key(e, kind) for e in sorted(first.tracker.entries, key=lambda e: (e.row, -e.step))]
-    return max(done, key=lambda key: max((i for i, k in enumerate(typed) if k == key), default=-1))
-
-
-def close_cycle(book: Book, *, as_of: datetime, closed_at: datetime, year: int | None = None,
-                user: str | None = None, files: str | Callable[[Any], str] = "", period: Any = None) -> Closing:
-    """Close the cycle of ``year`` (a yearly SOP) or ``period`` (the others) (``lkj tutup``, the ribbon's "Tutup
-    Siklus"): refresh, write its Laporan, and record on ``Siklus Tertutup`` the time (``closed_at``, the real time of
-    the action), the SOP and settings that applied, the report ``files`` kept beside the tracker, and its entries and
-    computed cells as they are now (:mod:`lkj_xl.workbook.closing`).  Without ``period``, a non-yearly SOP closes its
-    latest delivered period that is not closed yet.  Refused (:class:`DataError`, nothing written) when the workbook
-    has no ``Siklus Tertutup`` sheet (layout 2: `lkj upgrade`), the cycle is already closed, its last step is not
-    done, or validation finds errors."""
-    from lkj_xl.core.errors import DataError
-    from lkj_xl.core.periods import key_years
-    from lkj_xl.core.report import build_report
-    from lkj_xl.workbook import closing
-    from lkj_xl.workbook.printing import fit_report
-    from lkj_xl.workbook.report_sheet import write_report
-
-    if period is None and year is None:
-        period = _period_to_close(book, as_of)
-    analysis = analyse(book, as_of=as_of, year=year, period=period)
-    year = analysis.year
-    if not book.has_sheet(layout.SHEET_CLOSED):
-        raise DataError(f"Buku kerja ini belum punya lembar \"{layout.SHEET_CLOSED}\" (tata letak lama). Jalankan "
-                        f"`lkj upgrade` dulu, lalu tutup siklus {year}.")
-    if year in analysis.closed:
-        record = analysis.closed[year]
-        raise DataError(f"Siklus {year} sudah ditutup (lembar \"{layout.SHEET_CLOSED}\" baris {record.row}). "
-                        f"Laporannya: {record.files or '-'}.")
-    steps = analysis.schedule.steps
-    if not steps or not steps[-1].done:
-        last = steps[-1] if steps else None
-        what = f"langkah {last.step} ({last.actor})" if last is not None else "langkah terakhir"
-        raise DataError(f"Siklus {year} belum dapat ditutup: {what} belum selesai. Siklus ditutup setelah LKj "
-                        f"terkirim dan laporannya ditandatangani (kolom Selesai langkah terakhir terisi).")
-    if analysis.errors:
-        raise DataError(f"Siklus {year} belum dapat ditutup: masih ada {len(analysis.errors)} kesalahan data "
-                        f"(lihat `lkj validate` atau lembar Masalah). Perbaiki dulu, lalu tutup siklusnya.")
-    if callable(files):
-        files = files(year)
-    guarded = GuardedBook(book, analysis.owned)
-    closed_at = _recorded(closed_at, analysis)
-    _write_refresh(guarded, analysis, closed_at)
-    inputs, _ = report_inputs(analysis.tracker, year, analysis.cycle, entry_key=_key_of(analysis))
-    write_report(guarded, build_report(analysis.tracker.sop, analysis.tracker.settings, analysis.schedule,
-                                       calendar=analysis.calendar, **inputs))
-    fit_report(guarded, len(analysis.tracker.sop.steps))
-    report_values = guarded.read(layout.SHEET_REPORT)
-    tracker = analysis.tracker
-    who = user if user is not None else book.user_name()
-    if isinstance(year, Period):  # a period's calendar years; an activity's: those of its dates
-        years = key_years(year)[:-1] or tuple(sorted({m.year for r in analysis.cycle.records
-                                                      for m in (r.received, r.completed) if m is not None}))
-        years = years or (analysis.as_of.year,)
-    else:
-        years = cycle_span(year)
-    row = closing.record_row(
-        year=year, closed_at=closed_at, user=who, sop_text=closing.describe_sop(tracker.sop),
-        deadline=analysis.schedule.deadline,
-        settings_text=closing.describe_settings(tracker.settings, analysis.calendar, years), files=files,
-        entries=closing.entry_snapshot(tracker, year),
-        computed={s.step: writers.computed_values(s) for s in steps})
-    number = closing.write_record(guarded, row)
-    # Beranda says the cycle is closed from now on (the refresh above ran before the row existed)
-    record = closing.ClosedCycle(year, number, naive(closed_at), who, files, {}, {})
-    writers.write_beranda(guarded, tracker, analysis.schedule, analysis.calendar,
-                          (len(analysis.errors), len(analysis.warnings)), record)
-    writers.append_history(guarded, closed_at, who, ACTION_LABELS[ACTION_CLOSE],
-                           f"Siklus {year} ditutup; laporan disimpan: {files or '-'}", as_of=analysis.as_of)
-    return Closing(analysis, report_values, number)
-
-
 def _key_of(analysis: Analysis) -> Any:
     """The cycle key of a step entry (a year, or a period of a non-yearly SOP)."""
     kind = analysis.tracker.settings.period_kind
@@ -441,5 +327,5 @@ def status_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-__all__ = ["ACTION_LABELS", "Analysis", "Closing", "close_cycle", "LocatedProblem", "analyse", "refresh", "reminders", "report", "status_dict",
+__all__ = ["ACTION_LABELS", "Analysis", "LocatedProblem", "analyse", "refresh", "reminders", "report", "status_dict",
            "update_reminders", "validate"]

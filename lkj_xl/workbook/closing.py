@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from typing import Any, Mapping, Sequence
 
 from lkj_xl.core.entries import AREA_BOOK, AREA_STEP, WARNING, Location, Problem
-from lkj_xl.core.periods import TAHUNAN, key_label, key_title
+from lkj_xl.core.periods import TAHUNAN, key_title
 from lkj_xl.core.values import as_text, is_blank, naive
 from lkj_xl.core.validation import parse_key
 from lkj_xl.core.errors import ParseError
@@ -139,11 +139,6 @@ def year_entries(tracker: Any, year: Any) -> dict[int, Any]:
     return found
 
 
-def entry_snapshot(tracker: Any, year: Any) -> dict[int, dict[str, Any]]:
-    return {step: {label: plain(getattr(entry, attr)) for label, attr in ENTRY_FIELDS}
-            for step, entry in year_entries(tracker, year).items()}
-
-
 def _shown(value: Any) -> str:
     if value is None:
         return "kosong"
@@ -208,51 +203,5 @@ def edit_warnings(tracker: Any, closed: Mapping[Any, ClosedCycle]) -> list[Probl
     return problems
 
 
-def describe_sop(sop: Any) -> str:
-    steps = "; ".join(f"{s.number}. {s.actor}, {s.waktu or '-'}" for s in sop.steps)
-    return (f"SOP {sop.nomor} {sop.nama}, revisi {as_text(getattr(sop, 'tanggal_revisi', '')) or '-'}, "
-            f"disahkan {as_text(getattr(sop, 'tanggal_pengesahan', '')) or '-'}. Langkah (pelaksana, waktu): {steps}")
-
-
-def describe_settings(settings: Any, calendar: Any, years: Sequence[int]) -> str:
-    from lkj_xl.core.worktime import WEEKDAY_NAMES_ID
-
-    days = []
-    for name, hours in zip(WEEKDAY_NAMES_ID, settings.week):
-        if hours is None:
-            continue
-        breaks = ", ".join(f"{a:%H.%M}-{b:%H.%M}" for a, b in hours.breaks)
-        days.append(f"{name} {hours.start:%H.%M}-{hours.end:%H.%M}" + (f" (istirahat {breaks})" if breaks else ""))
-    holidays = sorted(d for d in calendar.holidays if d.year in years)
-    listed = ", ".join(d.isoformat() for d in holidays)
-    return (f"Jam kerja: {'; '.join(days)}. Jam kerja khusus: {len(settings.special)} periode. "
-            f"Hari libur {years[0]}-{years[-1]}: {len(holidays)} tanggal ({listed}). "
-            f"Peringatan dini: {settings.due_soon_hours} jam kerja.")
-
-
-def record_row(*, year: Any, closed_at: datetime, user: str, sop_text: str, deadline: datetime | None,
-               settings_text: str, files: str, entries: Mapping[int, Mapping[str, Any]],
-               computed: Mapping[int, Sequence[Any]]) -> list[Any]:
-    data = {"entries": {str(k): dict(v) for k, v in sorted(entries.items())},
-            "computed": {str(k): [plain(x) for x in v] for k, v in sorted(computed.items())}}
-    key = year if isinstance(year, int) else key_label(year)  # a period is recorded by its label
-    return [key, naive(closed_at), user, sop_text, naive(deadline) if deadline else None, settings_text, files,
-            json.dumps(data, ensure_ascii=False, separators=(",", ":"))]
-
-
-def write_record(book: Book, row_values: list[Any]) -> int:
-    """Add the row after the last used one of ``Siklus Tertutup``; returns its row number.  The print area follows
-    (without the Data column)."""
-    from lkj_xl.workbook.book import column_letter
-    from lkj_xl.workbook.printing import fit_rows, last_used_row
-
-    sheet = layout.SHEET_CLOSED
-    row = last_used_row(book.read(sheet), len(layout.CLOSED_HEADERS)) + 1
-    book.write(sheet, row, 1, [row_values])
-    fit_rows(book, sheet, row, [row_values[:-1]], layout.CLOSED_WIDTHS)
-    book.set_print_area(sheet, f"A1:{column_letter(len(layout.CLOSED_HEADERS) - 1)}{row}")
-    return row
-
-
-__all__ = ["ClosedCycle", "closed_dict", "closed_text", "describe_settings", "describe_sop", "edit_warnings", "entry_snapshot", "frozen_values",
-           "plain", "read_closed", "record_row", "write_record", "year_entries"]
+__all__ = ["ClosedCycle", "closed_dict", "closed_text", "edit_warnings", "frozen_values", "plain", "read_closed",
+           "year_entries"]
