@@ -8,8 +8,9 @@ import pytest
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.periods import (
     BULANAN, NO_RULE, PER_KEGIATAN, SEMESTERAN, SOP_RULE, TAHUNAN, TRIWULANAN, Period, current_period, deadline_for,
-    key_title, key_years, parse_kind, parse_period, parse_rule,
+    key_title, key_years, parse_kind, parse_rule,
 )
+from lkj_xl.core.period_text import parse_period
 from lkj_xl.core.schedule import default_deadline
 from lkj_xl.core.worktime import build_calendar
 

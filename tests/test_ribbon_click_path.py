@@ -45,6 +45,7 @@ OFF_THE_REFRESH_PATH = (
     "lkj_xl.files.session",  # file mode's safe save; the click only needs files.collector.long_lived
     "lkj_xl.core.date_text",  # dates typed as text; the tracker's dates are date cells
     "lkj_xl.workbook.close_cycle",  # closing a cycle (Tutup Siklus) and its record row
+    "lkj_xl.core.period_text",  # Periode cells of a non-yearly SOP; SOP 3.1.2.6 is yearly
 )
 
 #: The refresh path's lkj_xl source, in bytes (about 441 KB before the path was trimmed to what it runs; the bound

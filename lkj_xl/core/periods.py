@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from functools import total_ordering
 from typing import Union
 
-from lkj_xl.core.dates import MONTH_NAMES_ID, format_date_id
+from lkj_xl.core.dates import MONTH_NAMES_ID
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.values import is_blank, normalize_label
 from lkj_xl.core.worktime import WorkingCalendar
@@ -171,65 +171,11 @@ def key_years(key: object) -> tuple[int, ...]:
     return tuple(range(bounds[0].year, bounds[1].year + 3))
 
 
-_LABEL_PATTERNS = {
-    SEMESTERAN: (re.compile(r"(\d{4})\s*[-/ ]?\s*(?:s|sem|semester)\s*[-. ]?\s*([12])"),
-                 re.compile(r"(?:s|sem|semester)\s*[-. ]?\s*([12])\s*[-/ ]?\s*(\d{4})")),
-    TRIWULANAN: (re.compile(r"(\d{4})\s*[-/ ]?\s*(?:tw|triwulan|q)\s*[-. ]?\s*([1-4])"),
-                 re.compile(r"(?:tw|triwulan|q)\s*[-. ]?\s*([1-4])\s*[-/ ]?\s*(\d{4})")),
-    BULANAN: (re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})"),
-              re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{4})")),
-}
 _MONTHS = {name.casefold(): i for i, name in enumerate(MONTH_NAMES_ID, start=1)}
 _MONTHS.update({name.casefold()[:3]: i for i, name in enumerate(MONTH_NAMES_ID, start=1)})
 _MONTHS.update({"agt": 8, "agus": 8, "nop": 11, "nopember": 11, "peb": 2, "pebruari": 2})
 
 EXAMPLES = {SEMESTERAN: "2025-S1", TRIWULANAN: "2025-TW3", BULANAN: "2025-03", PER_KEGIATAN: "Audit Dinas Kesehatan"}
-
-
-def parse_period(kind: str, value: object, year_range: tuple[int, int] = (2000, 2100)) -> Period | None:
-    """A ``Periode`` cell of a tracker whose periods are ``kind`` (not tahunan).  Blank -> None; unreadable ->
-    :class:`ParseError` naming the text and an example."""
-    if is_blank(value):
-        return None
-    if kind == PER_KEGIATAN:
-        text = format_date_id(value) if isinstance(value, (datetime, date)) else re.sub(r"\s+", " ", str(value)).strip()
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        if len(text) > LABEL_MAX:
-            raise ParseError(f"Periode \"{text[:40]}...\" terlalu panjang ({len(text)} karakter); nama kegiatan paling "
-                             f"banyak {LABEL_MAX} karakter.", value)
-        return Period(PER_KEGIATAN, text=text)
-    example = EXAMPLES[kind]
-    if isinstance(value, (datetime, date)) and kind == BULANAN:
-        # "2025-03" typed into a cell without the text format: Excel made it 1 March 2025.
-        if value.day == 1:
-            return _checked(Period(BULANAN, value.year, value.month), year_range, value)
-    text = normalize_label(value)
-    pattern_first, pattern_second = _LABEL_PATTERNS[kind]
-    match = pattern_first.fullmatch(text)
-    if match:
-        year, index = int(match.group(1)), int(match.group(2))
-    else:
-        match = pattern_second.fullmatch(text)
-        if match:
-            index, year = int(match.group(1)), int(match.group(2))
-        elif kind == BULANAN and (named := re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", text)) \
-                and named.group(1) in _MONTHS:
-            year, index = int(named.group(2)), _MONTHS[named.group(1)]
-        else:
-            shown = format_date_id(value) if isinstance(value, (datetime, date)) else str(value).strip()
-            raise ParseError(f"Periode \"{shown}\" tidak terbaca untuk siklus {kind}; tulis seperti {example}.", value)
-    if not 1 <= index <= _PER_YEAR[kind]:
-        raise ParseError(f"Periode \"{str(value).strip()}\": {_KIND_WORDS[kind]} ke-{index} tidak ada (1 s.d. "
-                         f"{_PER_YEAR[kind]}); tulis seperti {example}.", value)
-    return _checked(Period(kind, year, index), year_range, value)
-
-
-def _checked(period: Period, year_range: tuple[int, int], value: object) -> Period:
-    if period.year is not None and not year_range[0] <= period.year <= year_range[1]:
-        raise ParseError(f"Periode {period.label}: tahun {period.year} di luar rentang {year_range[0]}-"
-                         f"{year_range[1]}; periksa tahunnya.", value)
-    return period
 
 
 def current_period(kind: str, day: date) -> Period | None:
@@ -359,5 +305,5 @@ def deadline_for(key: object, rule: DeadlineRule, calendar: WorkingCalendar,
 __all__ = [
     "BULANAN", "DeadlineRule", "NO_RULE", "PERIOD_KINDS", "PER_KEGIATAN", "Period", "SEMESTERAN", "SOP_RULE",
     "TAHUNAN", "TRIWULANAN", "current_period", "deadline_for", "default_rule", "key_bounds", "key_label",
-    "key_title", "key_years", "parse_kind", "parse_period", "parse_rule",
+    "key_title", "key_years", "parse_kind", "parse_rule",
 ]

@@ -63,7 +63,7 @@ from lkj_xl.core.entries import (
 )
 from lkj_xl.core.errors import ParseError
 from lkj_xl.core.nip import format_nip, parse_nip
-from lkj_xl.core.periods import TAHUNAN, Period, key_title, parse_period
+from lkj_xl.core.periods import TAHUNAN, Period, key_title
 from lkj_xl.core.schedule import cycle_span
 from lkj_xl.core.sop import Sop, split_acting
 
@@ -184,6 +184,8 @@ def parse_key(value: object, kind: str = TAHUNAN) -> int | Period | None:
     ``kind``.  Blank -> None; unreadable -> :class:`ParseError`."""
     if kind == TAHUNAN:
         return parse_year(value)
+    from lkj_xl.core.period_text import parse_period  # a non-yearly SOP only
+
     return parse_period(kind, value, (YEAR_MIN, YEAR_MAX))
 
 

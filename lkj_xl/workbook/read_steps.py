@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from lkj_xl.core.entries import AREA_BOOK, AREA_CELL, AREA_SOP, ERROR, WARNING, Location, StepEntry
 from lkj_xl.core.errors import ParseError
-from lkj_xl.core.periods import TAHUNAN, parse_period
+from lkj_xl.core.periods import TAHUNAN
 from lkj_xl.core.sop import Sop
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 from lkj_xl.core.values import as_int, is_blank, normalize_label
@@ -153,6 +153,8 @@ def _key_of(reader: Any, value: Any) -> Any:
     kind = _kind(reader)
     if kind == TAHUNAN:
         return as_int(value)
+    from lkj_xl.core.period_text import parse_period  # a non-yearly SOP only
+
     try:
         return parse_period(kind, value, (YEAR_MIN, YEAR_MAX))
     except ParseError:
