@@ -213,19 +213,25 @@ NASKAH = "022. SOP Pembuatan Naskah Dinas signed.pdf"
 
 
 @needs_samples
-def test_pdf_labels_added_to_an_unlabelled_decision(tmp_path):
+@pytest.mark.parametrize("head", [None, "V", "two lines"])
+def test_pdf_labels_added_to_an_unlabelled_decision(tmp_path, head):
     # 026 page 2, step 5's diamond has no label; written beside its connectors: "Ya" over the one going right and up
     # into step 4's Sekretaris box, "Tidak" beside the one going down into step 6's box, "Kembali" beside the arrow
-    # coming in (no branch), and "Batal" beside a line drawn up from the top vertex to step 4's other box that has no
-    # arrowhead (where it goes is not shown): neither of the last two gets a target, and both are warned
+    # coming in (no branch: no target, warned), and "Batal" beside a line drawn up from the top vertex to step 4's
+    # other box: without arrowhead where it goes is not shown (warned); with an open "V" arrowhead at its top end
+    # (stroked as one path, or as two lines), it enters that box
+    line = [(245.8, 264.0), (245.8, 241.5)]
+    v = {None: [], "V": [[(242.8, 244.5), (245.8, 241.5), (248.8, 244.5)]],
+         "two lines": [[(242.8, 244.5), (245.8, 241.5)], [(245.8, 241.5), (248.8, 244.5)]]}[head]
     edited = _edited_page(SAMPLES / "026. SOP Pengiriman Dokumen signed.pdf", tmp_path / "berlabel.pdf", 2,
-                          lines=[[(245.8, 264.0), (245.8, 241.5)]],
+                          lines=[line, *v],
                           texts=[(266, 273, "Ya"), (249, 305, "Tidak"), (180, 252, "Kembali"), (249, 255, "Batal")])
     result = read_sop_document(edited)
     steps = {s["number"]: s for s in result.sop_json["steps"]}
-    assert steps[5]["branches"] == [{"label": "Kembali", "to": None}, {"label": "Batal", "to": None},
+    assert steps[5]["branches"] == [{"label": "Kembali", "to": None}, {"label": "Batal", "to": 4 if head else None},
                                     {"label": "Ya", "to": 4}, {"label": "Tidak", "to": 6}]
-    assert "Langkah 5: tujuan cabang \"Batal\" tidak terbaca dari panah bagan alir; isi sendiri." in result.warnings
+    batal = "Langkah 5: tujuan cabang \"Batal\" tidak terbaca dari panah bagan alir; isi sendiri."
+    assert (batal in result.warnings) == (head is None)
     assert "Langkah 5: tujuan cabang \"Kembali\" tidak terbaca dari panah bagan alir; isi sendiri." in result.warnings
 
 

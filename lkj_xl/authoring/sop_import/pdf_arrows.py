@@ -96,10 +96,22 @@ def _labels(words, flow: Flowchart, area) -> list[tuple[str, tuple]]:
 # --- vector connectors -----------------------------------------------------------------------------------------------
 
 def _heads(page) -> list[tuple[float, float, float, float]]:
-    """Arrowheads drawn as small filled marks."""
-    return [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in list(page.curves) + list(page.rects)
-            if 1.5 <= o["x1"] - o["x0"] <= 9 and 1.5 <= o["bottom"] - o["top"] <= 9 and o.get("fill")
-            and dark(o.get("non_stroking_color"))]
+    """Arrowheads: small filled marks, small stroked marks (an open "V" drawn as one path), and two short slanted
+    lines meeting at a point (a "V" drawn as two lines)."""
+    def small(o) -> bool:
+        return 1.5 <= o["x1"] - o["x0"] <= 9 and 1.5 <= o["bottom"] - o["top"] <= 9
+
+    heads = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in list(page.curves) + list(page.rects)
+             if small(o) and (o.get("fill") and dark(o.get("non_stroking_color"))
+                              or o["object_type"] == "curve" and o.get("stroke") and dark(o.get("stroking_color")))]
+    slanted = [o for o in page.lines if o["x1"] - o["x0"] >= 1 and o["bottom"] - o["top"] >= 1
+               and max(o["x1"] - o["x0"], o["bottom"] - o["top"]) <= 9 and dark(o.get("stroking_color"))]
+    for i, a in enumerate(slanted):
+        for b in slanted[i + 1:]:
+            if any(abs(p[0] - q[0]) <= 0.5 and abs(p[1] - q[1]) <= 0.5 for p in a["pts"] for q in b["pts"]):
+                heads.append((min(a["x0"], b["x0"]), min(a["top"], b["top"]), max(a["x1"], b["x1"]),
+                              max(a["bottom"], b["bottom"])))
+    return heads
 
 
 def _segments(page, grid: Grid, flow: Flowchart, heads, area) -> np.ndarray:
@@ -166,13 +178,14 @@ def _head_at(end, direction, heads):
     for h in heads:
         if _point_dist((x, y), h) > GAP:
             continue
+        # a filled head's tip lies beyond the line's end; an open "V" has its tip at the end
         if dx:
             tip = h[2] if dx > 0 else h[0]
-            if h[1] - 1 <= y <= h[3] + 1 and (tip - x) * dx >= 1:
+            if h[1] - 1 <= y <= h[3] + 1 and (tip - x) * dx >= -1:
                 return tip, y
         else:
             tip = h[3] if dy > 0 else h[1]
-            if h[0] - 1 <= x <= h[2] + 1 and (tip - y) * dy >= 1:
+            if h[0] - 1 <= x <= h[2] + 1 and (tip - y) * dy >= -1:
                 return x, tip
     return None
 
