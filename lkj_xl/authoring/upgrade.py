@@ -273,12 +273,10 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
     counts.not_carried += carry_outside(src, wb, lay, version=_layout_version(tracker, src), carried=_carried,
                                         copy_cell=_copy, fresh=fresh, skip=skip_sheets, added=counts.added_sheets,
                                         renamed=renamed)
-    from lkj_xl.authoring.upgrade_outside import ENGINE_SHEETS
     from lkj_xl.authoring.upgrade_rules import carry_rules
 
     counts.not_carried += carry_rules(src, wb, version=_layout_version(tracker, src), moved=_moved,
-                                      skip=skip_sheets | frozenset(counts.added_sheets), renamed=renamed,
-                                      engine_sheets=ENGINE_SHEETS)
+                                      skip=skip_sheets | frozenset(counts.added_sheets), renamed=renamed)
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
 

@@ -62,6 +62,22 @@ def _engine_cells(lay, title: str) -> Callable[[int, int], bool]:
     return lambda row, column: False
 
 
+def carried_sheets(src, wb, skip: frozenset[str], renamed: dict[str, str] | None = None):
+    """(old sheet, its sheet in ``wb``) for every layout sheet of ``src`` whose content is carried: not an engine
+    sheet (the build makes those), not in ``skip``; with ``renamed`` (``lkj sop terapkan``), a step sheet goes to
+    the sheet it names (a step sheet not in it is not carried)."""
+    for old in src.worksheets:
+        title = old.title
+        if renamed is not None and layout.step_of_sheet(title) is not None:
+            if title not in renamed:
+                continue
+            into = renamed[title]
+        else:
+            into = title
+        if into in wb.sheetnames and title not in skip and title not in ENGINE_SHEETS:
+            yield old, wb[into]
+
+
 def _layout_text(title: str, coordinate: str, value: Any) -> bool:
     """A text the builder writes at this cell for one of the period kinds (the notes above tblEvaluasi; before the
     table was keyed by Periode every tracker got the yearly note): the layout's own, never a person's."""
@@ -88,22 +104,12 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
     from openpyxl.cell.cell import MergedCell
 
     not_carried: list[str] = []
-    added = set(added)
-    for old in src.worksheets:
+    for old, new in carried_sheets(src, wb, skip | frozenset(added), renamed):
         title = old.title
-        if renamed is not None and layout.step_of_sheet(title) is not None:
-            if title not in renamed:
-                continue
-            into = renamed[title]
-        else:
-            into = title
-        if into not in wb.sheetnames or title in added or title in skip or title in ENGINE_SHEETS:
-            continue
-        new = wb[into]
         handled = _rects(old, only_layout=True)
         taken = _rects(new, only_layout=False)
         engine = _engine_cells(lay, title)
-        built = fresh.get(into, set())
+        built = fresh.get(new.title, set())
         for row in old.iter_rows():
             for cell in row:
                 if isinstance(cell, MergedCell) or id(cell) in carried:
@@ -210,4 +216,4 @@ def _carry_names(src, wb, skip: frozenset[str]) -> list[str]:
     return lost
 
 
-__all__ = ["carry_outside"]
+__all__ = ["ENGINE_SHEETS", "carried_sheets", "carry_outside"]

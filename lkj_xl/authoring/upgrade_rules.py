@@ -185,22 +185,15 @@ def _carry_sheet_names(old, new, title: str, moved: dict[int, int]) -> None:
 
 
 def carry_rules(src, wb, *, version: int, moved: dict[str, dict[int, int]], skip: frozenset[str],
-                renamed: dict[str, str] | None = None, engine_sheets: Iterable[str] = ()) -> list[str]:
+                renamed: dict[str, str] | None = None) -> list[str]:
     """Carry the data validations, conditional formats and sheet-scoped names a person added to ``src``'s layout
-    sheets into ``wb`` (built by the build, cells already carried); return what could not be carried."""
+    sheets into ``wb`` (built by the build, cells already carried); return what could not be carried.  The sheets:
+    :func:`~lkj_xl.authoring.upgrade_outside.carried_sheets`."""
+    from lkj_xl.authoring.upgrade_outside import carried_sheets
+
     lost: list[str] = []
-    engine = set(engine_sheets)
-    for old in src.worksheets:
+    for old, new in carried_sheets(src, wb, skip, renamed):
         title = old.title
-        if renamed is not None and layout.step_of_sheet(title) is not None:
-            if title not in renamed:
-                continue
-            into = renamed[title]
-        else:
-            into = title
-        if into not in wb.sheetnames or title in skip or title in engine:
-            continue
-        new = wb[into]
         zones = _zones(old)
         columns = moved.get(title, {})
         lost += _carry_validations(old, new, title, columns, zones, version)
