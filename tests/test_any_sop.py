@@ -518,6 +518,7 @@ def test_a_removed_empty_step_sheet_goes(templates, tmp_path, capsys):
     wb = openpyxl.load_workbook(path)
     assert layout.step_sheet(8) not in wb.sheetnames
     flow_row_8 = (layout.SHEET_SOP, f"M{layout.SOP_TABLE_HEADER_ROW + 8}")  # the flow row of the step taken out
+    assert f"{flow_row_8[0]}!{flow_row_8[1]} (tblAlurSOP, Langkah; langkah 8 dihapus): 8 -> (kosong)" in out, out
     assert {k: v[0] for k, v in typed_cells(path).items() if k[1] != "A1"} == \
         {k: v[0] for k, v in before.items() if k[1] != "A1" and k != flow_row_8}
 

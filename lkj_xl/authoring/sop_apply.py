@@ -1,35 +1,35 @@
-"""``lkj sop terapkan PATH``: bring the tracker's structure in line with its SOP table after the admin added or
-removed steps in ``tblSOP`` (a change of structure, which refresh and the ribbon only report).
+"""``lkj sop terapkan PATH``: bring the tracker's structure in line with its SOP table after the admin added, removed or
+renumbered steps in ``tblSOP`` (a change of structure, which refresh and the ribbon only report).
 
-What it does, under the ``lkj`` lock and through the safe replace (:func:`lkj_xl.files.backups.atomic_write`: not
-while Excel has the file open, the previous version to ``Cadangan LKj``, one atomic rename):
+What it does, through the safe replace (:func:`lkj_xl.files.backups.atomic_write`: under the ``lkj`` lock, not while
+Excel has the file open, the previous version to ``Cadangan LKj``, one atomic rename, the file on disk still the
+version read), as an edit of the zip package (:mod:`lkj_xl.authoring.sop_splice`):
 
-* a step in ``tblSOP`` without its ``Langkah N`` sheet gets the sheet, its table ``tblLangkahN`` with the year's row,
-  and its rows on Laporan (the report template is made for the new number of steps);
-* the sheet of a step no longer in ``tblSOP`` is taken away only when its table holds no entry; a sheet that holds
-  entries is never deleted, renamed or shifted: the command refuses, naming the sheet and what to do;
-* everything else is carried as ``lkj upgrade`` carries it (the same code: every entry with its comment and format,
-  cells typed outside the tables, rich text, Pegawai, SOP, Pengaturan, Hari Libur, Riwayat, sheets and columns a
-  person added), and then proved: the new file, read back, has the same settings, SOP, holidays, staff and every
-  entry of every step as the old one, and :func:`lkj_xl.authoring.sop_apply_proof.rebuild_differences` compares the
-  two packages part by part and every sheet a person uses cell by cell (what it covers is in that module; the
-  rebuild is an openpyxl round trip, so it proves what the parts hold, not their bytes).  Otherwise nothing is
-  written.
+* a step in ``tblSOP`` without its ``Langkah N`` sheet gets the sheet and its table ``tblLangkahN`` with the year's
+  row, grafted from a fresh build; the engine's ``Laporan`` (rows and chart per step) becomes the fresh build's,
+  refused when a person put something on it;
+* the sheet of a step no longer in ``tblSOP`` is taken away only when it holds nothing a person typed or added;
+  a sheet that holds entries is never deleted, renamed or shifted: the command refuses, naming the sheet and what
+  to do;
+* a sheet whose step got another number is renamed with its table (every byte of it goes along), refused when a
+  formula, name, chart or hyperlink elsewhere names it;
+* the step numbers typed in the flow table (``tblAlurSOP``) and in ``tblEvaluasi`` follow a renumbering: exactly
+  the cells :func:`lkj_xl.workbook.renumber.renumber_cells` names are written (values only) into the spliced package,
+  proved by :func:`lkj_xl.engines.package.package_differences` to be the only cells that differ, and listed in the
+  summary with the warnings (a branch to a step taken away...);
+* every other part keeps its bytes: :func:`lkj_xl.engines.package_structure_proof.structure_differences` proves it
+  part by part (styles append-only), and the new file, read back, has the same settings, SOP, holidays, staff and
+  every entry of every step as the old one.  Otherwise nothing is written.
 
 Steps are known by their number (``Langkah N`` is step N), and each step sheet's top block holds the Uraian it was
 built (or last refreshed) for.  When the admin renumbers steps in ``tblSOP`` (a step inserted, taken out or moved),
 a sheet whose Uraian now belongs to exactly one other number is moved there with every entry, note and comment
 (:func:`lkj_xl.workbook.read_steps.moved_sheets`; refresh reports it and leaves that top block alone).  What it does
 not guess about is refused with what to do: ``tblSOP`` rows whose numbers go down, two sheets built for one Uraian.
-The step numbers typed in the flow table (``tblAlurSOP``) and in ``tblEvaluasi`` follow the renumbering: exactly the
-cells :func:`lkj_xl.workbook.renumber.renumber_cells` names are written, the proof expects them, the summary lists
-them with the warnings (a branch to a step taken away...).
 """
 
 from __future__ import annotations
 
-import io
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,19 +83,22 @@ def structure_of(tracker) -> Structure:
     return Structure(added, removed, moved, ambiguous, out_of_order, targets)
 
 
-def _entry_rows(workbook, number: int) -> int:
-    """Non-blank rows below the header of the step table on ``Langkah number`` (any column of the table)."""
-    from openpyxl.utils import range_boundaries
+def _entry_rows(book, number: int) -> int:
+    """Non-blank rows below the header of the step table on ``Langkah number`` (any column of the table; rows typed
+    below the table count too)."""
+    from lkj_xl.workbook.book import column_number
 
-    ws = workbook[layout.step_sheet(number)]
-    table = ws.tables.get(layout.step_table(number))
-    if table is not None:
-        c1, r1, c2, r2 = range_boundaries(table.ref)
+    sheet = layout.step_sheet(number)
+    values = book.read(sheet)
+    ref = book.tables(sheet).get(layout.step_table(number))
+    if ref is not None:
+        first, last = ref.split(":")
+        letters = first.rstrip("0123456789")
+        c1, r1 = column_number(letters), int(first[len(letters):])
+        c2 = column_number(last.rstrip("0123456789"))
     else:
-        c1, r1, c2, r2 = 1, layout.STEP_TABLE_HEADER_ROW, len(layout.STEP_HEADERS), ws.max_row
-    r2 = max(r2, ws.max_row)  # rows typed below the table count too
-    return sum(1 for row in ws.iter_rows(min_row=r1 + 1, max_row=r2, min_col=c1, max_col=c2, values_only=True)
-               if any(not is_blank(v) for v in row))
+        c1, r1, c2 = 1, layout.STEP_TABLE_HEADER_ROW, len(layout.STEP_HEADERS)
+    return sum(1 for row in values[r1:] if any(not is_blank(v) for v in row[c1 - 1:c2]))
 
 
 def _facts(tracker, new_steps: tuple[int, ...] = (), targets: dict[int, int] | None = None) -> dict:
@@ -108,74 +111,6 @@ def _facts(tracker, new_steps: tuple[int, ...] = (), targets: dict[int, int] | N
     return {"settings": tracker.settings, "sop": tracker.sop, "holidays": (tracker.holidays, tracker.removed_holidays),
             "staff": entries(tracker.staff),
             "entries": entries(e for e in tracker.entries if e.step not in new_steps)}
-
-
-#: Sheets whose cells the engine writes (rebuilt or refilled by the next refresh): not compared.
-_ENGINE_SHEETS = (layout.SHEET_HOME, layout.SHEET_REPORT, layout.SHEET_PROBLEMS, layout.SHEET_HISTORY)
-
-
-def lost_cells(old_wb, new_wb, tracker, removed: tuple[int, ...], renamed: dict[str, str] | None = None,
-               expected: dict[tuple[str, str], object] | None = None) -> list[str]:
-    """Cells holding a value in the old workbook whose value the new one no longer holds on the same sheet (each
-    sheet's values compared as a multiset: rows of a list may close up, nothing may vanish).  Not compared: the
-    engine's sheets, a step sheet's title (A1: "Langkah 3 dari 9"), its top block and computed columns (refresh
-    rewrites them), the sheets of ``removed`` steps and their rows in the flow table.  ``expected``: (sheet, cell)
-    -> the value the renumbering writes there (:func:`lkj_xl.workbook.renumber.renumber_cells`), looked for
-    instead of the old one (None: nothing)."""
-    from collections import Counter
-
-    expected = expected or {}
-
-    skipped_rows: dict[str, set[int]] = {layout.SHEET_SOP: set()}
-    skipped_cols: dict[str, set[int]] = {}
-    for number, pos in tracker.layout.steps.items():
-        computed = {pos.table.columns[c] for c in layout.STEP_COMPUTED_HEADERS if c in pos.table.columns}
-        skipped_cols[pos.sheet] = computed
-        if pos.top_block is not None:
-            first, _ = pos.top_block
-            skipped_rows.setdefault(pos.sheet, set()).update(range(first, first + len(layout.STEP_HEADER_LABELS)))
-    flow = tracker.layout.flow_table
-    numbers = {step.number for step in tracker.sop.steps}  # a flow row of a number tblSOP no longer has goes
-    if flow is not None and layout.SHEET_SOP in old_wb.sheetnames:
-        sop_ws = old_wb[layout.SHEET_SOP]
-        column = flow.columns[layout.A_STEP]
-        def number(r: int):
-            cell = sop_ws.cell(r, column)
-            return expected.get((layout.SHEET_SOP, cell.coordinate), cell.value)
-
-        skipped_rows[layout.SHEET_SOP] |= {r for r in range(flow.header_row + 1, sop_ws.max_row + 1)
-                                           if number(r) in removed or number(r) not in numbers}
-    lost: list[str] = []
-    for ws in old_wb.worksheets:
-        name = ws.title
-        into = (renamed or {}).get(name, name)
-        if name in _ENGINE_SHEETS or into not in new_wb.sheetnames or (renamed and layout.step_of_sheet(name)
-                                                                        and name not in renamed):
-            continue
-        is_step = layout.step_of_sheet(name) is not None
-        header = tracker.layout.steps[layout.step_of_sheet(name)].table.header_row \
-            if is_step and layout.step_of_sheet(name) in tracker.layout.steps else 0
-        cells = []
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None or (is_step and cell.coordinate == "A1"):
-                    continue
-                if cell.row in skipped_rows.get(name, ()) and (name != layout.SHEET_SOP
-                                                               or cell.column >= layout.FLOW_COLUMN):
-                    continue
-                if is_step and cell.row > header and cell.column in skipped_cols.get(name, ()):
-                    continue
-                cells.append(cell)
-        now = Counter(c.value for row in new_wb[into].iter_rows() for c in row if c.value is not None)
-        for cell in cells:
-            value = expected.get((name, cell.coordinate), cell.value)
-            if value is None:
-                continue
-            if now[value] > 0:
-                now[value] -= 1
-            else:
-                lost.append(f"{name}!{cell.coordinate}")
-    return lost
 
 
 def _refuse_unclear(structure: Structure, name: str) -> None:
@@ -198,8 +133,9 @@ def _refuse_unclear(structure: Structure, name: str) -> None:
 
 def apply_structure(path: str | Path) -> str:
     """Apply the SOP table's steps to the tracker at ``path``; return an Indonesian summary of what changed."""
-    from lkj_xl.authoring.upgrade import _write_new
-    from lkj_xl.engines.openpyxl_book import FileBook
+    from lkj_xl.authoring.sop_splice import donor_bytes, splice
+    from lkj_xl.engines.package import PackageBook
+    from lkj_xl.engines.package_structure_proof import structure_differences
     from lkj_xl.files.backups import atomic_write
     from lkj_xl.files.guard import check_workbook_file
     from lkj_xl.files.locks import ensure_not_open_in_excel, real_path
@@ -211,14 +147,14 @@ def apply_structure(path: str | Path) -> str:
     ensure_not_open_in_excel(target)
     original = target.read_bytes()
     read_as = _identity(target, original)
-    book = FileBook.open(target)
+    book = PackageBook(original, target)
     tracker = load_tracker(book)
     structure = structure_of(tracker)
     if not structure.changed:
         return (f"Struktur '{target.name}' sudah sesuai tabel langkah SOP ({len(tracker.sop.steps)} langkah); tidak ada "
                 f"yang diubah.")
     _refuse_unclear(structure, target.name)
-    holding = [(n, _entry_rows(book.workbook, n)) for n in structure.removed]
+    holding = [(n, _entry_rows(book, n)) for n in structure.removed]
     holding = [(n, rows) for n, rows in holding if rows]
     if holding:
         sheets = ", ".join(f"\"{layout.step_sheet(n)}\" ({rows} baris isian)" for n, rows in holding)
@@ -227,74 +163,55 @@ def apply_structure(path: str | Path) -> str:
             f"lembar {sheets} berisi isian, jadi lembar itu tidak dihapus. Kembalikan baris langkahnya di tblSOP "
             f"lembar SOP, atau salin isiannya ke tempat lain lalu kosongkan tabelnya, kemudian jalankan lagi "
             f"`lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
-    skip = frozenset(layout.step_sheet(n) for n in structure.removed)
     targets = structure.targets
-    # step numbers typed in tblAlurSOP and tblEvaluasi follow the renumbering; ``expected``: the tracker as it must
-    # read afterwards (its SOP's flow renumbered), which the build is made for and the proof compares with
+    # step numbers typed in tblAlurSOP and tblEvaluasi follow the renumbering (exactly these cells, values only);
+    # ``expected``: the tracker as it must read afterwards
     from lkj_xl.workbook.renumber import RenumberedBook, renumber_cells
 
     renumbering = renumber_cells(book, tracker, targets, structure.removed)
     expected = load_tracker(RenumberedBook(book, renumbering.changes)) if renumbering.changes else tracker
-    renamed = {layout.step_sheet(old): layout.step_sheet(new) for old, new in targets.items()}
+    spliced, plan = splice(original, target.name, expected, structure, donor_bytes(expected))
+    new = spliced
+    renumbered = {(change.sheet, change.address) for change in renumbering.changes}
+    if renumbering.changes:
+        edited = PackageBook(spliced, target)
+        for change in renumbering.changes:
+            edited.write(change.sheet, change.row, change.column, [[change.new]])
+        new = edited.to_bytes()
 
     def write(tmp: Path) -> None:
         if _identity(target) != read_as:
             raise UnusableFileError(f"Buku kerja '{target.name}' disimpan orang lain selama perintah ini berjalan; "
                                     f"jalankan lagi `lkj sop terapkan {target.name}`. Buku kerja tidak diubah.")
-        with tempfile.TemporaryDirectory(prefix="lkj-terapkan-") as folder:
-            xlsx = Path(folder) / "tracker.xlsx"
-            import openpyxl
-
-            # the cells as typed, rich text (runs of several fonts) included
-            source = openpyxl.load_workbook(io.BytesIO(original), rich_text=True, keep_links=True)
-            for change in renumbering.changes:  # carried into the new workbook with their cells
-                source[change.sheet].cell(change.row, change.column).value = change.new
-            counts = _write_new(expected, source, xlsx, skip, targets)
-            if counts.not_carried:
-                raise UnusableFileError(
-                    f"Buku kerja '{target.name}' tidak diubah: yang berikut tidak dapat dibawa ke susunan baru: "
-                    + "; ".join(counts.not_carried) + ". Pindahkan dulu ke lembar lain atau berkas lain, lalu ulangi.")
-            built = xlsx
-            if target.suffix.lower() == ".xlsm":
-                from lkj_xl.authoring.xlsm import build_xlsm
-
-                built = build_xlsm(xlsx, Path(folder) / "tracker.xlsm")
-            tmp.write_bytes(built.read_bytes())
+        tmp.write_bytes(new)
 
     def prove(tmp: Path) -> None:
         from lkj_xl.files.macro_check import check_package_kind
 
+        data = tmp.read_bytes()
+        differences = structure_differences(book.original_parts(), spliced if renumbering.changes else data, plan)
+        if differences:
+            raise UnusableFileError(
+                "susunan baru tidak dapat dibuktikan sama dengan yang lama: " + " ".join(differences[:8])
+                + (f" (dan {len(differences) - 8} lagi)" if len(differences) > 8 else "") + " Tidak ada yang disimpan.")
+        if renumbering.changes:  # the spliced package against the saved one: only the renumbered cells differ
+            from lkj_xl.engines.package import package_differences
+
+            differences = package_differences(spliced, data, lambda sheet, ref: (sheet, ref) in renumbered)
+            if differences:
+                raise UnusableFileError("nomor langkah yang diubah tidak dapat dibuktikan: " + " ".join(differences[:8])
+                                        + " Tidak ada yang disimpan.")
         problems = check_package_kind(tmp, deep=target.suffix.lower() == ".xlsm")
         if problems:
             raise UnusableFileError("Buku kerja baru tidak lolos pemeriksaan: " + " ".join(problems))
-        after = load_tracker(FileBook.open(tmp))  # not read-only: openpyxl reads no tables there
-        # a sheet tblSOP had no number for was not read: its cells are compared below (lost_cells), not its entries
+        after = load_tracker(PackageBook(data, tmp))
+        # a sheet tblSOP had no number for was not read: its entries are not compared (its bytes are)
         unread = tuple(new for old, new in targets.items() if old in tracker.layout.unlisted_steps)
         before, now = _facts(expected, targets=targets), _facts(after, structure.added + unread)
         differing = [key for key in before if before[key] != now[key]]
         if differing:
             raise UnusableFileError("isi yang dibaca berbeda setelah susunan baru dibuat (" + ", ".join(differing)
                                     + "); tidak ada yang disimpan.")
-        import openpyxl
-
-        lost = lost_cells(book.workbook, openpyxl.load_workbook(tmp), tracker, structure.removed, renamed,
-                          renumbering.expected())
-        if lost:
-            raise UnusableFileError(
-                f"isi sel berikut tidak terbawa ke susunan baru: {', '.join(lost[:8])}"
-                + (f" dan {len(lost) - 8} sel lain" if len(lost) > 8 else "")
-                + ". Pindahkan isian di luar tabel ke lembar tambahan milik Anda (lembar seperti itu dibawa utuh), "
-                  "lalu ulangi.")
-        from lkj_xl.authoring.sop_apply_proof import rebuild_differences
-
-        differences = rebuild_differences(original, tmp.read_bytes(), tracker, targets, structure.removed,
-                                          structure.added, renumbering.expected())
-        if differences:
-            raise UnusableFileError(
-                "susunan baru tidak dapat dibuktikan sama dengan yang lama untuk: " + "; ".join(differences[:8])
-                + (f"; dan {len(differences) - 8} lainnya" if len(differences) > 8 else "")
-                + ". Yang seperti itu tidak dapat dibawa oleh perintah ini: pindahkan dulu ke berkas lain (atau "
-                  "jalankan `lkj upgrade` ke berkas baru lebih dulu), lalu ulangi.")
         sheets = set(after.layout.sheets)
         missing = [layout.step_sheet(n) for n in (s.number for s in after.sop.steps) if layout.step_sheet(n) not in sheets]
         if missing:
@@ -305,7 +222,7 @@ def apply_structure(path: str | Path) -> str:
     if structure.added:
         lines.append("  Ditambahkan: " + ", ".join(f"lembar \"{layout.step_sheet(n)}\" dengan tabel "
                                                    f"{layout.step_table(n)}" for n in structure.added)
-                     + "; baris Laporan untuk langkah itu.")
+                     + "; lembar Laporan dibuat untuk jumlah langkah yang baru.")
     if structure.moved:
         lines.append("  Dipindahkan beserta isiannya: " + ", ".join(
             f"lembar \"{layout.step_sheet(old)}\" -> \"{layout.step_sheet(new)}\"" for new, old in sorted(structure.moved.items()))
@@ -319,14 +236,9 @@ def apply_structure(path: str | Path) -> str:
     if structure.removed:
         lines.append("  Dihapus (kosong, tidak ada lagi di tblSOP): "
                      + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")
-    lines.append("  Semua isian, pegawai, pengaturan, hari libur dan lembar tambahan tetap sama (dibaca ulang dan "
-                 "dibandingkan).")
-    from lkj_xl.authoring.sop_apply_proof import PRINTER_NOTE, printer_settings
-
-    printed = printer_settings(original)
-    if printed:
-        lines.append("  Tidak terbawa: " + PRINTER_NOTE + " pada lembar " + ", ".join(f'"{s}"' for s in printed)
-                     + "; atur ulang lewat Cetak > Properti Printer di Excel bila perlu.")
+    lines.append("  Semua lembar lain tetap sama sampai ke byte-nya, dengan semua isian, gambar, kotak teks, komentar "
+                 "dan pengaturan cetak (dibuktikan bagian demi bagian), dan isian, pegawai, pengaturan serta hari libur "
+                 "dibaca ulang dan dibandingkan.")
     if backup is not None:
         lines.append(f"  Versi sebelumnya: {backup.path}.")
     lines.append(f"Jalankan `lkj refresh {target.name}` untuk menghitung langkah baru.")
