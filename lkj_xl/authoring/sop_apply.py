@@ -11,8 +11,9 @@ version read), as an edit of the zip package (:mod:`lkj_xl.authoring.sop_splice`
 * the sheet of a step no longer in ``tblSOP`` is taken away only when it holds nothing a person typed or added;
   a sheet that holds entries is never deleted, renamed or shifted: the command refuses, naming the sheet and what
   to do;
-* a sheet whose step got another number is renamed with its table (every byte of it goes along), refused when a
-  formula, name, chart or hyperlink elsewhere names it;
+* a sheet whose step got another number is renamed with its table (every byte of it goes along); formulas, names,
+  chart series, hyperlinks and sparklines naming it follow it (:mod:`lkj_xl.engines.package_references`), and one
+  naming a sheet that is taken away stops the command, located;
 * the step numbers typed in the flow table (``tblAlurSOP``) and in ``tblEvaluasi`` follow a renumbering: exactly
   the cells :func:`lkj_xl.workbook.renumber.renumber_cells` names are written (values only) into the spliced package,
   proved by :func:`lkj_xl.engines.package.package_differences` to be the only cells that differ, and listed in the

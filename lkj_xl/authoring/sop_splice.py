@@ -47,21 +47,51 @@ def _engine_parts(edit) -> set[str]:
     return found
 
 
-def references(edit, sheets: set[str], tables: set[str], skip_parts: set[str]) -> list[str]:
+def _candidate(part: str, skip: set[str]) -> bool:
+    """A part that may hold formulas naming a sheet: worksheets, charts and other XML, not tables, comments, shared
+    strings (typed text), document properties, the workbook (its names are looked at by name)."""
+    from lkj_xl.engines.package_parts import WORKBOOK
+
+    return not (part in skip or part == WORKBOOK or not part.endswith(".xml") or "/tables/" in part
+                or "comment" in part.rsplit("/", 1)[-1].lower() or "sharedStrings" in part
+                or part.startswith("docProps/"))
+
+
+def _without_formulas(edit, part: str) -> bytes:
+    """The part with every formula text and hyperlink location blanked (what is left: text a rewrite cannot follow)."""
+    import copy
+
+    from lxml import etree
+
+    from lkj_xl.engines.package_parts import _serialise
+    from lkj_xl.engines.package_references import FORMULA_TAGS
+
+    root = copy.deepcopy(edit.xml(part))
+    for el in root.iter():
+        if isinstance(el.tag, str) and etree.QName(el).localname in FORMULA_TAGS:
+            el.text = None
+        if isinstance(el.tag, str) and etree.QName(el).localname == "hyperlink" and el.get("location"):
+            el.set("location", "")
+    return _serialise(etree.ElementTree(root), b"")
+
+
+def references(edit, sheets: set[str], tables: set[str], skip_parts: set[str], *,
+               outside_formulas: bool = False) -> list[str]:
     """Where a formula, defined name, data validation, conditional format, chart or hyperlink of the workbook refers
-    to one of ``sheets`` or ``tables`` by name (outside the engine's sheets and ``skip_parts``), in Indonesian."""
+    to one of ``sheets`` or ``tables`` by name (outside the engine's sheets and ``skip_parts``), in Indonesian.
+    ``outside_formulas``: only what is not in a formula or hyperlink location (and no defined names), which a
+    rewrite of the references cannot follow."""
     import re
     from html import unescape
 
     from lkj_xl.engines.package_graft import reference_pattern
-    from lkj_xl.engines.package_parts import WORKBOOK
 
     patterns = [reference_pattern(sheet) for sheet in sorted(sheets)]
     patterns += [re.compile(rf"(?<![\w.]){re.escape(t)}(?![\w])", re.IGNORECASE) for t in sorted(tables)]
     where_sheet = {part: name for name, _id, part in edit.sheets()}
     skip = _engine_parts(edit) | set(skip_parts)
     found: list[str] = []
-    for el in edit.defined_names():
+    for el in ([] if outside_formulas else edit.defined_names()):
         name = el.get("name", "")
         if name.startswith("LKJ_LANGKAH_") or (name.startswith("_xlnm.") and el.get("localSheetId") is not None
                                                and any(el.text and el.text.startswith(q) for q in
@@ -69,11 +99,15 @@ def references(edit, sheets: set[str], tables: set[str], skip_parts: set[str]) -
             continue  # the engine's top-block names and the sheets' own print titles move with them
         if any(p.search(el.text or "") for p in patterns):
             found.append(f"nama \"{name}\" ({el.text})")
-    for part in edit.raw:
-        if part in skip or part == WORKBOOK or not part.endswith(".xml") or "/tables/" in part \
-                or "comment" in part.rsplit("/", 1)[-1].lower() or "sharedStrings" in part or part.startswith("docProps/"):
+    for part in list(edit.raw):
+        if not _candidate(part, skip):
             continue
-        text = unescape(edit.raw[part].decode("utf-8", "replace")) if part not in edit._dirty else ""
+        data = edit.part_bytes(part)
+        if not any(p.search(unescape(data.decode("utf-8", "replace"))) for p in patterns):
+            continue
+        if outside_formulas:
+            data = _without_formulas(edit, part)
+        text = unescape(data.decode("utf-8", "replace"))
         for pattern in patterns:
             for match in pattern.finditer(text):
                 sheet = where_sheet.get(part)
@@ -123,6 +157,40 @@ def _person_on_removed(edit, fresh, sheet: str) -> list[str]:
     return found
 
 
+def _follow_references(edit, renamed: dict[str, str], tables: dict[str, str], skip_parts: set[str]) -> None:
+    """Every formula and hyperlink location naming a renamed sheet or table follows it (the engine's sheets aside:
+    refresh rewrites them; the engine's top-block names aside: they name a step by its number)."""
+    import re
+    from html import unescape
+
+    from lkj_xl.engines.package_graft import reference_pattern
+    from lkj_xl.engines.package_references import rewrite, rewrite_tree
+
+    patterns = [reference_pattern(sheet) for sheet in renamed]
+    patterns += [re.compile(rf"(?<![\w.]){re.escape(t)}(?![\w])", re.IGNORECASE) for t in tables]
+    skip = _engine_parts(edit) | set(skip_parts)
+    for part in list(edit.raw):
+        if not _candidate(part, skip):
+            continue
+        if not any(p.search(unescape(edit.part_bytes(part).decode("utf-8", "replace"))) for p in patterns):
+            continue
+        if rewrite_tree(edit.xml(part), renamed, tables):
+            edit.touch(part)
+            edit.plan.rewritten.add(part)
+    names = [name for name, _id, _part in edit.sheets()]
+    for el in edit.defined_names():
+        local = el.get("localSheetId")
+        if el.get("name", "").startswith("LKJ_LANGKAH_") or (
+                local is not None and local.isdigit() and int(local) < len(names) and names[int(local)] in renamed
+                and el.get("name", "").startswith("_xlnm.")):
+            continue  # by number / carried by the rename itself
+        new = rewrite(el.text or "", renamed, tables)
+        if new != (el.text or ""):
+            el.text = new
+            edit.touch("xl/workbook.xml")
+            edit.plan.renamed_names.add(el.get("name", ""))
+
+
 def splice(original: bytes, file_name: str, tracker, structure, donor: bytes):
     """The new package's bytes and the :class:`~lkj_xl.engines.package_graft.Plan` its proof checks."""
     from lkj_xl.engines.package_graft import PackageEdit, quote
@@ -142,17 +210,19 @@ def splice(original: bytes, file_name: str, tracker, structure, donor: bytes):
                 f"lain), lalu jalankan lagi `lkj sop terapkan {file_name}`. Buku kerja tidak diubah.")
     renamed = {layout.step_sheet(old): layout.step_sheet(new) for old, new in structure.targets.items() if old != new}
     removed = [layout.step_sheet(n) for n in structure.removed]
-    tables = {layout.step_table(old) for old in structure.targets if structure.targets[old] != old}
-    tables |= {layout.step_table(n) for n in structure.removed}
-    if renamed or removed:
-        own = {p for sheet in removed for p in edit.closure(edit.sheet_part(sheet))}
-        found = references(edit, set(renamed) | set(removed), tables, own)
-        if found:
-            raise UnusableFileError(
-                f"Lembar {', '.join(quote(s) for s in sorted(set(renamed) | set(removed)))} akan diganti nama atau "
-                f"dihapus, tetapi dirujuk oleh: {'; '.join(found[:8])}. Rujukan itu akan menunjuk ke lembar yang "
-                f"salah. Ubah rujukannya (mis. salin nilainya) atau hapus, lalu jalankan lagi `lkj sop terapkan "
-                f"{file_name}`. Buku kerja tidak diubah.")
+    renamed_tables = {layout.step_table(old): layout.step_table(new) for old, new in structure.targets.items()
+                      if old != new}
+    gone_tables = {layout.step_table(n) for n in structure.removed}
+    own = {p for sheet in removed for p in edit.closure(edit.sheet_part(sheet))}
+    found = references(edit, set(removed), gone_tables, own) if removed else []
+    if renamed:  # followed below, as Excel follows a renamed sheet; what is not in a formula cannot be
+        found += references(edit, set(renamed), set(renamed_tables), own, outside_formulas=True)
+    if found:
+        raise UnusableFileError(
+            f"Lembar {', '.join(quote(s) for s in sorted(set(renamed) | set(removed)))} akan diganti nama atau "
+            f"dihapus, tetapi dirujuk oleh: {'; '.join(found[:8])}. Rujukan itu akan menunjuk ke lembar yang "
+            f"salah. Ubah rujukannya (mis. salin nilainya) atau hapus, lalu jalankan lagi `lkj sop terapkan "
+            f"{file_name}`. Buku kerja tidak diubah.")
     for sheet in removed:
         extras = _person_on_removed(edit, fresh, sheet)
         if extras:
@@ -162,6 +232,7 @@ def splice(original: bytes, file_name: str, tracker, structure, donor: bytes):
                 f"{file_name}`. Buku kerja tidak diubah.")
         edit.remove_sheet(sheet)
     if renamed:
+        _follow_references(edit, renamed, renamed_tables, own)
         current = [name for name, _id, _part in edit.sheets()]
         after = [renamed.get(name, name) for name in current]
         slots = [i for i, name in enumerate(after) if layout.step_of_sheet(name)]

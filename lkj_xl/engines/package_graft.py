@@ -58,6 +58,8 @@ class Plan:
     gone_parts: set[str] = field(default_factory=set)
     names_added: set[str] = field(default_factory=set)  # workbook-wide names a grafted sheet brought
     names_dropped: set[str] = field(default_factory=set)  # workbook-wide names of a sheet that is gone
+    rewritten: set[str] = field(default_factory=set)  # parts whose formulas follow renamed sheets and tables
+    renamed_names: set[str] = field(default_factory=set)  # names whose formula follows renamed sheets and tables
 
 
 class PackageEdit:

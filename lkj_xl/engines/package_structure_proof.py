@@ -75,7 +75,7 @@ def _sheet_list(root: etree._Element) -> list[tuple[str, tuple]]:
 
 
 def _names(root: etree._Element, sheet_names: list[str], renamed: dict[str, str], skip_sheets: set[str],
-           skip_global: set[str]) -> Counter:
+           skip_global: set[str], followed: set[str] = frozenset(), tables: dict[str, str] | None = None) -> Counter:
     found: Counter = Counter()
     names = root.find(_q("definedNames"))
     for el in (names if names is not None else ()):
@@ -84,6 +84,10 @@ def _names(root: etree._Element, sheet_names: list[str], renamed: dict[str, str]
         local = el.get("localSheetId")
         text = el.text or ""
         attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k not in ("localSheetId",)))
+        if el.get("name", "") in followed:  # its formula follows the renamed sheets and tables
+            from lkj_xl.engines.package_references import rewrite
+
+            text = rewrite(text, renamed, tables or {})
         if local is not None:
             sheet = sheet_names[int(local)] if local.isdigit() and int(local) < len(sheet_names) else f"#{local}"
             if sheet in skip_sheets:
@@ -137,7 +141,8 @@ def _workbook_problems(old: bytes, new: bytes, plan: Plan) -> list[str]:
             problems.append("urutan lembar yang tidak diganti namanya berubah.")
     old_names = [n for n, _ in old_sheets]
     new_names = [n for n, _ in new_sheets]
-    before = _names(a, old_names, plan.renamed, set(plan.removed) | set(plan.replaced), plan.names_dropped)
+    before = _names(a, old_names, plan.renamed, set(plan.removed) | set(plan.replaced), plan.names_dropped,
+                    plan.renamed_names, dict(plan.tables.values()))
     after = _names(b, new_names, {}, set(plan.added) | set(plan.replaced), plan.names_added)
     if before != after:
         lost = sorted(str(k[2]) for k in (before - after))
@@ -198,7 +203,7 @@ def structure_differences(old: Mapping[str, bytes] | bytes, new: bytes, plan: Pl
             problems.append(f"Nama kode VBA lembar \"{sheet}\" berubah.")
 
     replaced = set(plan.replaced.values()) | {_rels_part(p) for p in plan.replaced.values()}
-    may_change = {WORKBOOK, WORKBOOK_RELS, CONTENT_TYPES, styles, calc} | replaced | set(plan.tables)
+    may_change = {WORKBOOK, WORKBOOK_RELS, CONTENT_TYPES, styles, calc} | replaced | set(plan.tables) | plan.rewritten
     for name, data in old_raw.items():
         if name in plan.gone_parts:
             if name in new_raw and name not in replaced:
@@ -233,6 +238,17 @@ def structure_differences(old: Mapping[str, bytes] | bytes, new: bytes, plan: Pl
         dropped = {sheet_ids[s] for s in set(plan.removed) | set(plan.replaced) if s in sheet_ids}
         if [e for e in _calc(old_raw[calc], calc) if e[0] not in dropped] != _calc(new_raw.get(calc), calc):
             problems.append(f"Bagian {calc}: entri di luar lembar yang dihapus atau diganti berubah.")
+    if plan.rewritten:
+        from lkj_xl.engines.package_references import formula_differences
+
+        tables = dict(plan.tables.values())
+        for part in sorted(plan.rewritten):
+            if part not in new_raw or part not in old_raw:
+                continue
+            found = formula_differences(_parse_xml(old_raw[part], "lama", part).getroot(),
+                                        _parse_xml(new_raw[part], "baru", part).getroot(), plan.renamed, tables)
+            problems += [f"Bagian {part}: {what} (selain rujukan ke lembar yang diganti namanya)." for what in
+                         dict.fromkeys(found)]
     for part, (old_name, new_name) in plan.tables.items():
         a, b = _parse_xml(old_raw[part], "lama", part).getroot(), _parse_xml(new_raw[part], "baru", part).getroot()
         for root, name in ((a, old_name), (b, new_name)):
