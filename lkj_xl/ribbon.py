@@ -140,9 +140,11 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
             from lkj_xl.runtime import now_instant
 
             as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
-        from lkj_xl.files.collector import long_lived
+        from lkj_xl.files.collector import long_lived, paused
 
-        with long_lived():  # the workbook's values and the modules just imported stay out of the collector's walks
+        # the workbook's values and the modules just imported stay out of the collector's walks, and the click
+        # runs without collections (the collector is back on when it returns)
+        with long_lived(), paused():
             return handler(xl_book, as_of)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):

@@ -190,7 +190,8 @@ def test_live_click_equals_cli_on_every_cell(which, action, request, monkeypatch
 
 def test_a_click_runs_with_what_is_alive_frozen_for_the_collector_and_unfreezes_after(tracker_file, monkeypatch):
     """The payload and the modules a click imported are kept out of the garbage collector's full walks while the
-    action runs (each walk would go over all of them again), and handed back afterwards."""
+    action runs (each walk would go over all of them again), and handed back afterwards; the collector does not run
+    during the click and is on again after it, also when the action fails."""
     import gc
 
     import lkj_xl.engines.xlwings_book
@@ -199,16 +200,32 @@ def test_a_click_runs_with_what_is_alive_frozen_for_the_collector_and_unfreezes_
 
     class _Recording(LiveBook):
         def read(self, sheet):
-            seen.append(gc.get_freeze_count())
+            seen.append((gc.get_freeze_count(), gc.isenabled()))
             return super().read(sheet)
 
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
     monkeypatch.setattr(lkj_xl.engines.xlwings_book, "LiveBook", _Recording)
     book = xw.Book(json=payload_from_file(tracker_file))
     book.set_mock_caller()
     assert isinstance(ribbon.dispatch("refresh", as_of=AS_OF), actions.Analysis)
-    assert seen and min(seen) > 0
-    assert gc.get_freeze_count() == 0
+    assert seen and min(count for count, _ in seen) > 0 and not any(enabled for _, enabled in seen)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    def boom(xl_book, as_of):
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(ribbon._HANDLERS, "refresh", boom)
+    assert ribbon.dispatch("refresh", as_of=AS_OF) is None  # told in a message box
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    # a host that turned the collector off keeps it off
+    gc.disable()
+    try:
+        monkeypatch.setitem(ribbon._HANDLERS, "refresh", lambda xl_book, as_of: gc.isenabled())
+        assert ribbon.dispatch("refresh", as_of=AS_OF) is False
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_refresh_fills_computed_columns_beranda_masalah(tracker_file, monkeypatch, tmp_path):
