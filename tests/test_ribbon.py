@@ -433,6 +433,39 @@ def test_live_book_reads_a_sheet_once_and_sees_its_writes(tracker_file):
         book.read("Tidak Ada")
 
 
+def test_a_block_the_cells_already_hold_is_not_written_again(tracker_file, monkeypatch, tmp_path):
+    """A block of a sheet already read is not written when every cell holds the same value of the same type (no call
+    into Excel, no action in the json engine's answer); any difference, even "2025" typed as text where the number
+    is, writes the block.  A second refresh writes less than the first and ends in the same cells (Riwayat aside)."""
+    book = LiveBook(xw.Book(json=payload_from_file(tracker_file)))
+    sheet = layout.step_sheet(1)
+    values = book.read(sheet)
+    header = layout.STEP_TABLE_HEADER_ROW
+    row = values[header][:4]  # the first entry row (Tahun, Diterima, ...), as read
+    assert row[0] == YEAR and isinstance(row[1], str)  # a date typed as text stays text
+    book.write(sheet, header + 1, 1, [row])
+    assert book.writes == 0 and book.unchanged == 1
+    assert not [a for a in book.xl_book.json()["actions"] if a["func"] == "setValues"]
+    book.write(sheet, header + 1, 1, [[str(YEAR)] + row[1:]])  # the same digits as text: another value
+    assert book.writes == 1 and book.calls[-1] == ("write", sheet, header + 1, 1, 1, 4)
+    assert book.read(sheet)[header][0] == str(YEAR)
+    book.write(sheet, len(values) + 5, 1, [[None, None]])  # below the used range: empty already
+    assert book.writes == 1 and book.unchanged == 2
+
+    first_actions, first_books = click(tracker_file, "refresh", monkeypatch)
+    once = tmp_path / "once.xlsx"
+    shutil.copy(tracker_file, once)
+    apply_actions(once, first_actions)
+    second_actions, second_books = click(once, "refresh", monkeypatch)
+    twice = tmp_path / "twice.xlsx"
+    shutil.copy(once, twice)
+    apply_actions(twice, second_actions)
+    others = [name for name in sheet_values(once) if name != layout.SHEET_HISTORY]
+    assert_same_cells(twice, once, sheets=others)  # Riwayat: one more line, the second click's
+    assert 0 < second_books[0].writes < first_books[0].writes
+    assert second_books[0].unchanged > first_books[0].unchanged > 0  # the step sheets' top blocks, built as computed
+
+
 class _FakeRange:
     def __init__(self, sheet, first, last=None):
         self.sheet, self.first, self.last = sheet, first, last or first

@@ -10,7 +10,11 @@ Engine calls
     sheet are served from a cache that ``write`` keeps up to date, so a writer that reads a sheet after writing it
     sees its own writes on every engine (the json engine's snapshot never changes during a call).  That is safe
     because Excel waits while RunPython runs: nobody can type in the workbook meanwhile.  ``write`` is one range
-    assignment per block.  ``reads`` and ``writes`` count those engine calls (``calls`` lists them) for tests and
+    assignment per block, and none for a block of a sheet already read whose cells hold exactly those values (the
+    same value of the same type as a read after the write would give): every refresh writes the step sheets' top
+    blocks and every year's computed columns, which seldom change between clicks, and each assignment is a call into
+    Excel (one more action in the json engine's answer).  A formula someone typed into an engine-owned cell that
+    shows exactly the value refresh computes therefore stays until the value differs.  ``reads`` and ``writes`` count those engine calls (``calls`` lists them) for tests and
     benchmarks.
 
 Values read (normalised to the Book contract)
@@ -157,6 +161,8 @@ class LiveBook(Book):
         #: engine calls: value fetches of whole sheets, and block writes
         self.reads = 0
         self.writes = 0
+        #: blocks not written because the cells already held exactly those values
+        self.unchanged = 0
         #: tables grown over rows typed right below them (once per table, not per click)
         self.resizes = 0
         #: ("read", sheet) / ("write", sheet, row, column, rows, columns), in order
@@ -219,12 +225,30 @@ class LiveBook(Book):
         for r in block:
             r.extend([None] * (width - len(r)))
         xl_sheet = self._sheet(sheet)
+        cached = self._cache.get(sheet)
+        if cached is not None and self._holds(cached, row, column, block):
+            self.unchanged += 1  # the cells already hold exactly these values: no engine call
+            return
         xl_sheet.range((row, column)).value = [[literal_cell(v) for v in r] for r in block]
         self.writes += 1
         self.calls.append(("write", sheet, row, column, len(block), width))
-        cached = self._cache.get(sheet)
         if cached is not None:
             self._update_cache(cached, row, column, block)
+
+    @staticmethod
+    def _holds(cached: Values, row: int, column: int, block: list[list[Any]]) -> bool:
+        """Whether the sheet as read (and written since) already holds ``block`` at ``row``, ``column``: every cell
+        the same value of the same type as a read after the write would give (beyond the used range: empty)."""
+        for r_off, values in enumerate(block):
+            r0 = row - 1 + r_off
+            target = cached[r0] if r0 < len(cached) else ()
+            for c_off, value in enumerate(values):
+                c0 = column - 1 + c_off
+                now = target[c0] if c0 < len(target) else None
+                new = _cached_cell(value)
+                if type(now) is not type(new) or now != new:
+                    return False
+        return True
 
     @staticmethod
     def _update_cache(cached: Values, row: int, column: int, block: list[list[Any]]) -> None:
