@@ -45,7 +45,9 @@ def _first_key(kind: str, year: int) -> Any:
 
 
 def build_step(ws, sop: Sop, step, year: int, kind: str = TAHUNAN) -> None:
-    ws["A1"] = f"Langkah {step.number} dari {len(sop.steps)} - SOP {sop.nomor} {sop.nama}"
+    from lkj_xl.workbook.read_steps import step_title
+
+    ws["A1"] = step_title(step.number, len(sop.steps), sop.nomor, sop.nama)
     ws["A1"].font = st.SUBTITLE
     last_col = len(layout.STEP_HEADERS)
     for label, value in zip(layout.STEP_HEADER_LABELS, step_header_values(step)):

@@ -95,6 +95,8 @@ def ownership(tracker: Any, sheet_names: Sequence[str]) -> Ownership:
         if pos.top_block is not None:
             row, column = pos.top_block
             rects.append((row, column, row + len(layout.STEP_HEADER_LABELS) - 1, column))
+        if pos.title is not None:  # the title line, while it holds the builder's form
+            rects.append((1, 1, 1, 1))
     return Ownership(frozenset(s for s in ENGINE_SHEETS if s in sheet_names),
                      {sheet: tuple(rects) for sheet, rects in regions.items()}, tables)
 

@@ -51,6 +51,8 @@ class StepSheetPos:
     span: tuple[int, int] = (1, 1)
     #: the Uraian the top block holds (what the sheet was built or last refreshed for), None when blank or not found
     built_for: str | None = None
+    #: A1's title line when it holds the builder's form (the engine refreshes it); None: a person's text, or none
+    title: str | None = None
 
     @property
     def sheet(self) -> str:
@@ -251,8 +253,28 @@ def read_step_sheet(reader: Any, number: int, values: list[list[Any]]) -> tuple[
             entries.append(StepEntry(number, index, **{layout.STEP_ATTRIBUTES[k]: v for k, v in data.items()}))
     top = _top_block(reader, sheet, values, number)
     pos = StepSheetPos(table, name, tuple(rows), tuple(absorbed), tuple(computed), top, (first_col, last_col),
-                       _built_for(values, top))
+                       _built_for(values, top), _title(values))
     return pos, entries
+
+
+def step_title(number: int, total: int, nomor: str, nama: str) -> str:
+    """A step sheet's title line (A1), as the builder writes it and refresh keeps it: "Langkah 4 dari 9 - SOP ..."."""
+    return f"Langkah {number} dari {total} - SOP {nomor} {nama}"
+
+
+def is_step_title(value: object) -> bool:
+    """Whether a cell holds a title in the builder's form (any number, count or SOP): the engine's to refresh; any
+    other text there is a person's."""
+    if not isinstance(value, str) or not value.startswith("Langkah "):
+        return False
+    number, _, rest = value[len("Langkah "):].partition(" dari ")
+    total, _, sop = rest.partition(" - SOP ")
+    return number.isdigit() and total.isdigit() and bool(sop)
+
+
+def _title(values: Sequence[Sequence[Any]]) -> str | None:
+    first = values[0][0] if values and values[0] else None
+    return first if is_step_title(first) else None
 
 
 def _built_for(values: Sequence[Sequence[Any]], top: tuple[int, int] | None) -> str | None:
@@ -330,7 +352,7 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
                        f"nomor langkahnya yang baru, atau kembalikan nomor langkah di tabel langkah SOP. Kotak atas "
                        f"lembar itu tidak diperbarui sampai saat itu.")
         # the top block is the evidence of what the sheet was built for: refresh must not overwrite it
-        steps[number] = replace(steps[number], top_block=None)
+        steps[number] = replace(steps[number], top_block=None, title=None)
     rows = sorted((row, number) for number, row in in_table.items())
     for (row_a, a), (row_b, b) in zip(rows, rows[1:]):
         if b < a:

@@ -125,13 +125,20 @@ def step_header_values(step: Step) -> list[Any]:
 
 def write_step_headers(book: Book, tracker: Tracker) -> None:
     """The top block of each Langkah sheet, from the SOP as read from the SOP sheet (values, one block per sheet,
-    into the cells the builder named; see :mod:`lkj_xl.workbook.read_steps`)."""
-    for step in tracker.sop.steps:
+    into the cells the builder named; see :mod:`lkj_xl.workbook.read_steps`), and its title line while it holds the
+    builder's form."""
+    from lkj_xl.workbook.read_steps import step_title
+
+    sop = tracker.sop
+    for step in sop.steps:
         info = tracker.layout.steps.get(step.number)
         if info is None or info.top_block is None:
             continue
         first, column = info.top_block
         book.write(info.sheet, first, column, [[v] for v in step_header_values(step)])
+        title = step_title(step.number, len(sop.steps), sop.nomor, sop.nama)
+        if info.title is not None and info.title != title:  # after steps were added or renumbered, the SOP renamed
+            book.write(info.sheet, 1, 1, [[title]])
 
 
 def _holder(tracker: Tracker, schedule: CycleSchedule, current: StepSchedule) -> str:
