@@ -54,7 +54,8 @@ def test_titles_follow_an_inserted_step(templates, tmp_path, capsys):
     wb[layout.step_sheet(2)]["A1"] = "Langkah 2: disposisi (judul ketikan sendiri)"
     wb.save(path)
 
-    lkj(capsys, "refresh", path, "--as-of", AS_OF)
+    code, out = lkj(capsys, "refresh", path, "--as-of", AS_OF)
+    assert code == 1 and "`lkj sop terapkan LKj_judul.xlsx`" in out, out  # the command names this workbook
     waiting = _titles(path)
     assert waiting[layout.step_sheet(5)].startswith("Langkah 5 dari 8 - SOP"), waiting  # evidence: left alone
 

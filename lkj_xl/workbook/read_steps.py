@@ -272,6 +272,12 @@ def is_step_title(value: object) -> bool:
     return number.isdigit() and total.isdigit() and bool(sop)
 
 
+def _terapkan(reader: Any) -> str:
+    """The command that applies a change of structure, naming the workbook when its name is known."""
+    name = getattr(reader.book, "name", "") or "<nama berkas>"
+    return f"`lkj sop terapkan {chr(34) + name + chr(34) if ' ' in name else name}`"
+
+
 def _title(values: Sequence[Sequence[Any]]) -> str | None:
     first = values[0][0] if values and values[0] else None
     return first if is_step_title(first) else None
@@ -322,7 +328,7 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
             reader.problem(Location(AREA_SOP, step.number, layout.S_NO), ERROR, "struktur_sop_berubah",
                            f"Lembar \"{sheet}\" tidak ditemukan, padahal langkah {step.number} ada di tabel langkah "
                            f"SOP. Bila langkah itu baru ditambahkan, terapkan perubahan susunan langkah dengan perintah "
-                           f"`lkj sop terapkan <nama berkas>` (menambah lembar, tabel dan baris Laporan; isian lain "
+                           f"{_terapkan(reader)} (menambah lembar, tabel dan baris Laporan; isian lain "
                            f"tidak berubah). Bila lembar itu terhapus atau namanya diganti, kembalikan namanya atau "
                            f"pulihkan cadangan (`lkj restore`)." + reader._unknown_sheets_hint())
             continue
@@ -348,7 +354,7 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
                        f"Lembar \"{sheet}\" dibuat untuk langkah yang di tabel langkah SOP kini bernomor {now} "
                        f"(\"{_short(steps[number].built_for)}\"), padahal langkah dikenali dari nomornya: urutan atau "
                        f"nomor langkah berubah, dan isian lembar itu akan terhitung untuk langkah {number} yang lain. "
-                       f"Jalankan `lkj sop terapkan <nama berkas>` untuk memindahkan setiap lembar beserta isiannya ke "
+                       f"Jalankan {_terapkan(reader)} untuk memindahkan setiap lembar beserta isiannya ke "
                        f"nomor langkahnya yang baru, atau kembalikan nomor langkah di tabel langkah SOP. Kotak atas "
                        f"lembar itu tidak diperbarui sampai saat itu.")
         # the top block is the evidence of what the sheet was built for: refresh must not overwrite it
@@ -360,7 +366,7 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
                            f"Nomor langkah di tabel langkah SOP tidak berurutan: langkah {a} (baris {row_a}) berada "
                            f"di atas langkah {b} (baris {row_b}). Langkah dikenali dari nomornya, jadi memindahkan "
                            f"baris tidak mengubah urutan langkah. Bila urutan langkah memang berubah, beri nomor baru "
-                           f"sesuai urutan lalu jalankan `lkj sop terapkan <nama berkas>` (setiap lembar dipindahkan "
+                           f"sesuai urutan lalu jalankan {_terapkan(reader)} (setiap lembar dipindahkan "
                            f"beserta isiannya); bila tidak, urutkan kembali barisnya menurut nomor.")
             break
     positions["steps"] = steps
@@ -370,7 +376,7 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
             if number is not None and number not in numbers:
                 reader.problem(Location(AREA_BOOK, name), WARNING, "struktur_sop_berubah",
                                f"Lembar \"{name}\" tidak ada lagi di tabel langkah SOP, jadi isiannya tidak dibaca. "
-                               f"Bila langkah {number} memang dihapus, jalankan `lkj sop terapkan <nama berkas>` "
+                               f"Bila langkah {number} memang dihapus, jalankan {_terapkan(reader)} "
                                f"(lembar yang masih berisi isian tidak dihapus); bila tidak, kembalikan barisnya di "
                                f"tabel langkah SOP.")
     return entries
