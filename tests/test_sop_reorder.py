@@ -168,3 +168,78 @@ def test_the_ribbon_reports_swapped_steps_and_keeps_the_top_blocks(templates, tm
     assert wb[layout.step_sheet(3)][TOP].value == old3  # the evidence stays for terapkan
     if hasattr(test_ribbon.xw.Book, "_mock_caller"):
         del test_ribbon.xw.Book._mock_caller
+
+
+# --- a renumbering and a rewording in one change -------------------------------------------------------------------
+
+REWORDED_3 = ("Menerima disposisi dan arahan Sekretaris, lalu memerintahkan JFU menyiapkan bahan penyusunan Laporan "
+              "Kinerja (LKj)")
+
+
+def test_swapped_steps_one_also_reworded_follow_the_clear_match_and_say_so(templates, tmp_path, capsys):
+    path = _noted(templates, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    old3 = wb[layout.SHEET_SOP].cell(_sop_row(3), 2).value
+    _renumber(wb, {3: 4, 4: 3})
+    wb[layout.SHEET_SOP].cell(_sop_row(4), 2).value = REWORDED_3  # the old step 3, now 4, reworded too
+    wb.save(path)
+    before = typed_cells(path)
+
+    code, out, _ = lkj(capsys, "refresh", path, "--as-of", AS_OF)
+    assert code == 1
+    line = next(line for line in out.splitlines() if "dianggap langkah 4" in line)
+    assert line.startswith(f"[Kesalahan] SOP!A{_sop_row(3)}:") and "\"Langkah 3\"" in line and "% sama" in line \
+        and "`lkj sop terapkan" in line, line
+    assert any("\"Langkah 4\"" in l and "kini bernomor 3" in l for l in out.splitlines()), out
+    wb = openpyxl.load_workbook(path)
+    assert wb[layout.step_sheet(3)][TOP].value == old3  # the evidence is kept
+
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, out + err
+    line = next(line for line in out.splitlines() if "Uraian juga diubah" in line)
+    assert "lembar \"Langkah 3\" dibuat untuk \"Menerima disposisi dan arahan Sekretaris dan memerintahka" in line \
+        and "dianggap langkah 4 \"Menerima disposisi dan arahan Sekretaris, lalu" in line \
+        and "(uraian 92% sama)" in line, line
+    after = typed_cells(path)
+    assert _sheet_cells(after, layout.step_sheet(4)) == _sheet_cells(before, layout.step_sheet(3))
+    assert _sheet_cells(after, layout.step_sheet(3)) == _sheet_cells(before, layout.step_sheet(4))
+    assert openpyxl.load_workbook(path)[layout.step_sheet(4)]["J20"].value == "catatan milik langkah 3 lama"
+    code, out, _ = lkj(capsys, "refresh", path, "--as-of", AS_OF)
+    assert "terapkan" not in out, out
+    assert openpyxl.load_workbook(path)[layout.step_sheet(4)][TOP].value == REWORDED_3
+
+
+def test_a_rewording_alike_two_steps_in_a_renumbering_is_refused_naming_the_candidates(templates, tmp_path, capsys):
+    from test_any_sop import add_sop_row
+
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    old6 = wb[layout.SHEET_SOP].cell(_sop_row(6), 2).value
+    add_sop_row(wb, 9, "sementara", "JFU", "30 menit")
+    _renumber(wb, {n: n + 1 for n in range(4, 9)})  # a step inserted at 4 ...
+    ws = wb[layout.SHEET_SOP]
+    ws.cell(_sop_row(4), 2).value = old6.replace("beserta draft", "beserta")  # ... alike the old step 6
+    ws.cell(_sop_row(7), 2).value = old6.replace("memaraf draft", "memaraf")  # which is reworded too
+    wb.save(path)
+    data = path.read_bytes()
+
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 2 and path.read_bytes() == data, out + err
+    assert "Lembar \"Langkah 6\" dibuat untuk \"Menerima, meneliti, memaraf draft" in err, err
+    assert "calon: langkah 4 " in err and "; langkah 7 " in err and "% sama" in err, err
+    assert "terapkan dulu perubahan nomor dengan uraian lama" in err and "tidak diubah" in err, err
+    code, out, _ = lkj(capsys, "validate", path, "--as-of", AS_OF)
+    line = next(line for line in out.splitlines() if "tidak jelas langkah mana" in line)
+    assert line.startswith(f"[Kesalahan] SOP!A{_sop_row(6)}:") and "calon: langkah 4" in line, line
+
+
+def test_an_edit_of_an_uraian_alone_stays_an_edit(templates, tmp_path, capsys):
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb[layout.SHEET_SOP].cell(_sop_row(3), 2).value = REWORDED_3
+    wb.save(path)
+    code, out, _ = lkj(capsys, "refresh", path, "--as-of", AS_OF)
+    assert "terapkan" not in out and "dianggap" not in out, out
+    assert openpyxl.load_workbook(path)[layout.step_sheet(3)][TOP].value == REWORDED_3
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0 and "sudah sesuai" in out, out + err

@@ -25,7 +25,9 @@ version read), as an edit of the zip package (:mod:`lkj_xl.authoring.sop_splice`
 Steps are known by their number (``Langkah N`` is step N), and each step sheet's top block holds the Uraian it was
 built (or last refreshed) for.  When the admin renumbers steps in ``tblSOP`` (a step inserted, taken out or moved),
 a sheet whose Uraian now belongs to exactly one other number is moved there with every entry, note and comment
-(:func:`lkj_xl.workbook.read_steps.moved_sheets`; refresh reports it and leaves that top block alone).  What it does
+(:func:`lkj_xl.workbook.step_moves.read_moves`, which also follows a renumbered step whose Uraian was reworded in the
+same change when one step is clearly alike, and refuses when none is clear; refresh reports the same reading and
+leaves that top block alone).  What it does
 not guess about is refused with what to do: ``tblSOP`` rows whose numbers go down, two sheets built for one Uraian.
 """
 
@@ -53,21 +55,26 @@ class Structure:
     out_of_order: tuple[tuple[int, int], tuple[int, int]] | None = None
     #: old step sheet number -> the step whose sheet its content goes to (every sheet not removed)
     targets: dict[int, int] = field(default_factory=dict)
+    #: sheets moved by the likeness of their Uraian to a reworded step (sheet -> :class:`~lkj_xl.workbook.step_moves.
+    #: Followed`), and sheets whose Uraian matches no step clearly while the numbering changed (refused)
+    followed: dict = field(default_factory=dict)
+    unclear: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.moved or self.ambiguous or self.out_of_order)
+        return bool(self.added or self.removed or self.moved or self.ambiguous or self.out_of_order or self.unclear)
 
 
 def structure_of(tracker) -> Structure:
     """What ``lkj sop terapkan`` would change in a tracker as read (:class:`lkj_xl.workbook.reader.Tracker`)."""
-    from lkj_xl.workbook.read_steps import moved_sheets
+    from lkj_xl.workbook.step_moves import read_moves
 
     numbers = {step.number for step in tracker.sop.steps}
     sheets = {n for n in (layout.step_of_sheet(name) for name in tracker.layout.sheets) if n is not None}
     read_from_table = set(tracker.layout.sop_rows)
     texts = {n: pos.built_for for n, pos in tracker.layout.steps.items()} | dict(tracker.layout.unlisted_steps)
-    built_for = moved_sheets(tracker.sop, texts)  # sheet -> the step it was built for
+    moves = read_moves(tracker.sop, texts, compare=bool(read_from_table))
+    built_for = moves.moved()  # sheet -> the step it was built for
     claimed: dict[int, list[int]] = {}
     for sheet, now in built_for.items():
         claimed.setdefault(now, []).append(sheet)
@@ -81,7 +88,8 @@ def structure_of(tracker) -> Structure:
         targets.update({n: n for n in sheets if n not in targets})
     rows = sorted((row, number) for number, row in tracker.layout.sop_rows.items())
     out_of_order = next((((a, ra), (b, rb)) for (ra, a), (rb, b) in zip(rows, rows[1:]) if b < a), None)
-    return Structure(added, removed, moved, ambiguous, out_of_order, targets)
+    followed = {sheet: found for sheet, found in moves.followed.items() if found.step != sheet}
+    return Structure(added, removed, moved, ambiguous, out_of_order, targets, followed, moves.unclear)
 
 
 def _entry_rows(book, number: int) -> int:
@@ -124,6 +132,11 @@ def _refuse_unclear(structure: Structure, name: str) -> None:
             f"yang dimaksud. Bila urutan langkah memang berubah, beri nomor baru sesuai urutan (lembar langkah "
             f"beserta isiannya akan dipindahkan ke nomor barunya); bila tidak, urutkan kembali barisnya menurut "
             f"nomor. Lalu jalankan lagi `lkj sop terapkan {name}`. Buku kerja tidak diubah.")
+    if structure.unclear:
+        from lkj_xl.workbook.step_moves import unclear_text
+
+        raise UnusableFileError(" ".join(unclear_text(layout.step_sheet(n), found)
+                                         for n, found in structure.unclear.items()) + " Buku kerja tidak diubah.")
     if structure.ambiguous:
         sheets = ", ".join(f"\"{layout.step_sheet(n)}\"" for n in structure.ambiguous)
         raise UnusableFileError(
@@ -228,6 +241,11 @@ def apply_structure(path: str | Path) -> str:
         lines.append("  Dipindahkan beserta isiannya: " + ", ".join(
             f"lembar \"{layout.step_sheet(old)}\" -> \"{layout.step_sheet(new)}\"" for new, old in sorted(structure.moved.items()))
             + " (nomor langkah di tabel langkah SOP berubah).")
+    if structure.followed:
+        from lkj_xl.workbook.step_moves import followed_text
+
+        lines += [f"  Uraian juga diubah: {followed_text(layout.step_sheet(n), found)}."
+                  for n, found in sorted(structure.followed.items())]
     if renumbering.changes:
         lines.append("  Nomor langkah yang diketik ikut diubah (alamat sel sebelum diterapkan):")
         lines += [f"    {change.describe()}" for change in renumbering.changes]

@@ -294,22 +294,11 @@ def moved_sheets(sop: Sop, built: dict[int, str | None]) -> dict[int, int]:
     """Step sheets built for a step that tblSOP now numbers differently: sheet number -> the step number whose
     Uraian its top block holds (``built``: sheet number -> that Uraian; only where it belongs to exactly one step of
     tblSOP and is not its own step's).  Steps are known by their number, so such a sheet's entries would silently
-    count for another step."""
-    by_text: dict[str, list[int]] = {}
-    for step in sop.steps:
-        by_text.setdefault(normalize_label(step.uraian), []).append(step.number)
-    own = {step.number: normalize_label(step.uraian) for step in sop.steps}
-    moved: dict[int, int] = {}
-    for number, built_for in built.items():
-        if built_for is None:
-            continue
-        text = normalize_label(built_for)
-        if own.get(number) == text:
-            continue
-        matches = by_text.get(text, [])
-        if len(matches) == 1 and matches[0] != number:
-            moved[number] = matches[0]
-    return moved
+    count for another step.  The whole reading (a renumbering with a rewording too) is
+    :func:`lkj_xl.workbook.step_moves.read_moves`."""
+    from lkj_xl.workbook.step_moves import read_moves
+
+    return read_moves(sop, built, compare=False).exact
 
 
 def _short(text: Any, size: int = 60) -> str:
@@ -347,7 +336,30 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
             values = reader.sheet(name)
             unlisted[number] = _built_for(values, _top_block(reader, name, values, number)) if values else None
     positions["unlisted_steps"] = unlisted
-    moved = {n: now for n, now in moved_sheets(sop, {n: p.built_for for n, p in steps.items()}).items()}
+    from lkj_xl.workbook.step_moves import followed_text, read_moves, unclear_text
+
+    # the same reading `lkj sop terapkan` applies (structure_of): exact, followed by likeness, unclear
+    moves = read_moves(sop, {n: p.built_for for n, p in steps.items()} | unlisted, compare=bool(in_table))
+    moved = {n: now for n, now in moves.exact.items() if n in steps}
+    for number, found in sorted(moves.followed.items()):
+        if found.step == number:
+            continue  # an edit of its own step's Uraian
+        sheet = layout.step_sheet(number)
+        where = Location(AREA_SOP, number, layout.S_NO) if number in steps else Location(AREA_BOOK, sheet)
+        reader.problem(where, ERROR, "struktur_sop_berubah",
+                       f"Nomor dan uraian langkah berubah: {followed_text(sheet, found)}. Jalankan `lkj sop terapkan "
+                       f"<nama berkas>` untuk memindahkan lembar itu beserta isiannya ke langkah {found.step}; bila "
+                       f"bukan itu maksudnya, kembalikan nomor atau uraiannya di tabel langkah SOP. Kotak atas lembar "
+                       f"itu tidak diperbarui sampai saat itu.")
+        if number in steps:
+            steps[number] = replace(steps[number], top_block=None)
+    for number, found in moves.unclear.items():
+        sheet = layout.step_sheet(number)
+        where = Location(AREA_SOP, number, layout.S_NO) if number in steps else Location(AREA_BOOK, sheet)
+        reader.problem(where, ERROR, "struktur_sop_berubah", unclear_text(sheet, found)
+                       + " Kotak atas lembar itu tidak diperbarui sampai saat itu.")
+        if number in steps:
+            steps[number] = replace(steps[number], top_block=None)
     for number, now in sorted(moved.items()):
         sheet = layout.step_sheet(number)
         reader.problem(Location(AREA_SOP, number, layout.S_NO), ERROR, "struktur_sop_berubah",
