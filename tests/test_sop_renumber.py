@@ -155,3 +155,21 @@ def test_validation_reports_a_branch_to_a_step_that_does_not_exist(templates, tm
     assert branch.startswith(f"[Peringatan] SOP!O{_sop_row(5)}:") and "Tidak: 11" in branch, branch
     group = next(line for line in lines if "Waktu Bersama" in line and "langkah 9" in line)
     assert group.startswith(f"[Peringatan] SOP!P{_sop_row(6)}:"), group
+
+
+def test_evaluasi_rows_already_renumbered_by_the_evaluator_are_left_with_a_warning(templates, tmp_path, capsys):
+    path = templates.copy(templates.demo(), tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ev = wb[layout.SHEET_EVALUATION]
+    row3, row4 = _eval_row(ev, "Langkah", 3), _eval_row(ev, "Langkah", 4)
+    ev.cell(row3, EVAL[layout.V_NO]).value, ev.cell(row4, EVAL[layout.V_NO]).value = 4, 3  # follows the swap already
+    ev.cell(row3, EVAL[layout.V_VERDICT]).value = "Berjalan dengan baik"
+    _renumber(wb, {3: 4, 4: 3})
+    wb.save(path)
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, out + err
+    assert f"Evaluasi!C{row3} (tblEvaluasi, No): No 4 sudah sesuai uraian langkah 4 yang baru" in out, out
+    assert "(tblEvaluasi, No): 3 -> 4" not in out and "(tblEvaluasi, No): 4 -> 3" not in out, out
+    ev = openpyxl.load_workbook(path)[layout.SHEET_EVALUATION]
+    assert (ev.cell(row3, EVAL[layout.V_NO]).value, ev.cell(row4, EVAL[layout.V_NO]).value) == (4, 3)
+    assert ev.cell(row3, EVAL[layout.V_VERDICT]).value == "Berjalan dengan baik"
