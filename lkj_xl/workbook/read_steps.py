@@ -352,14 +352,14 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
                        f"bukan itu maksudnya, kembalikan nomor atau uraiannya di tabel langkah SOP. Kotak atas lembar "
                        f"itu tidak diperbarui sampai saat itu.")
         if number in steps:
-            steps[number] = replace(steps[number], top_block=None)
+            steps[number] = replace(steps[number], top_block=None, title=None)
     for number, found in moves.unclear.items():
         sheet = layout.step_sheet(number)
         where = Location(AREA_SOP, number, layout.S_NO) if number in steps else Location(AREA_BOOK, sheet)
         reader.problem(where, ERROR, "struktur_sop_berubah", unclear_text(sheet, found)
                        + " Kotak atas lembar itu tidak diperbarui sampai saat itu.")
         if number in steps:
-            steps[number] = replace(steps[number], top_block=None)
+            steps[number] = replace(steps[number], top_block=None, title=None)
     for number, now in sorted(moved.items()):
         sheet = layout.step_sheet(number)
         reader.problem(Location(AREA_SOP, number, layout.S_NO), ERROR, "struktur_sop_berubah",
