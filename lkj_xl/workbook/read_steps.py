@@ -347,8 +347,8 @@ def read_steps(reader: Any, positions: dict[str, Any], sop: Sop) -> list[StepEnt
         sheet = layout.step_sheet(number)
         where = Location(AREA_SOP, number, layout.S_NO) if number in steps else Location(AREA_BOOK, sheet)
         reader.problem(where, ERROR, "struktur_sop_berubah",
-                       f"Nomor dan uraian langkah berubah: {followed_text(sheet, found)}. Jalankan `lkj sop terapkan "
-                       f"<nama berkas>` untuk memindahkan lembar itu beserta isiannya ke langkah {found.step}; bila "
+                       f"Nomor dan uraian langkah berubah: {followed_text(sheet, found)}. Jalankan {_terapkan(reader)} "
+                       f"untuk memindahkan lembar itu beserta isiannya ke langkah {found.step}; bila "
                        f"bukan itu maksudnya, kembalikan nomor atau uraiannya di tabel langkah SOP. Kotak atas lembar "
                        f"itu tidak diperbarui sampai saat itu.")
         if number in steps:
