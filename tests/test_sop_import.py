@@ -249,14 +249,17 @@ def test_pdf_branch_that_forks_is_not_guessed_and_crossings_are_no_joins(tmp_pat
 
 
 @needs_samples
-def test_pdf_broken_connector_in_a_picture_is_not_guessed(tmp_path):
-    # 005 page 3 (a pasted picture; kept alone with page 1): white paint over step 8's Ya line halfway down to step 10
+def test_pdf_broken_or_crossed_connector_in_a_picture_is_not_guessed(tmp_path):
+    # 005 page 3 (a pasted picture; kept alone with page 1): white paint over step 8's Ya line halfway down to step
+    # 10 (broken: it enters nothing), and a line drawn from the right across step 12's Ya line into step 13's box
+    # (in a picture a crossing cannot be told from a join: Ya would enter both 13 and 14)
     edited = _edited_page(SAMPLES / "005. SOP Pelaporan Barang Persediaan signed.pdf", tmp_path / "putus.pdf", 3,
-                          white=[(446, 230, 458, 240)], alone=True)
+                          white=[(446, 230, 458, 240)], lines=[[(472, 412.5), (402, 412.5)]],
+                          heads=[[(402, 410), (397.5, 412.5), (402, 415)]], alone=True)
     result = read_sop_document(edited)
     steps = {s["number"]: s for s in result.sop_json["steps"]}
     assert steps[8]["branches"] == [{"label": "Tidak", "to": 9}, {"label": "Ya", "to": None}]
-    assert steps[12]["branches"] == [{"label": "Tidak", "to": 13}, {"label": "Ya", "to": 14}]
+    assert steps[12]["branches"] == [{"label": "Tidak", "to": 13}, {"label": "Ya", "to": None}]
 
 
 @needs_samples
