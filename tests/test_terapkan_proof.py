@@ -319,3 +319,31 @@ def test_macro_code_a_person_wrote_stays(templates, tmp_path, capsys):
     assert code == 0, out + err
     assert _parts(xlsm)["xl/vbaProject.bin"] == project
     assert layout.step_sheet(9) in openpyxl.load_workbook(xlsm, keep_vba=True).sheetnames
+
+
+def test_the_calculation_chain_loses_only_the_entries_of_removed_and_replaced_sheets(templates, tmp_path, capsys):
+    """Excel lists every formula cell in xl/calcChain.xml by sheet id: the entries of Laporan (replaced) and of a
+    removed sheet go, a person's formula on Pegawai keeps its entry."""
+    from lkj_xl.engines.package_graft import PackageEdit
+
+    path = templates.copy(templates.demo(), tmp_path)
+    _change_sop(path, "remove")
+    book = FileBook.open(path)
+    book.workbook[layout.SHEET_STAFF]["H2"] = "=1+1"
+    book.save()
+    ids = {name: sid for name, sid, _part in PackageEdit(path.read_bytes()).sheets()}
+    chain = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="{xp.NS_MAIN}">'
+             f'<c r="H2" i="{ids[layout.SHEET_STAFF]}"/><c r="A1" i="{ids[layout.SHEET_REPORT]}"/><c r="B1"/>'
+             f'<c r="A2" i="{ids[layout.step_sheet(8)]}"/></calcChain>').encode()
+    with xp.package(path) as pkg:
+        pkg.parts["xl/calcChain.xml"] = chain
+        pkg.add_relationship(pkg.workbook_part, "http://schemas.openxmlformats.org/officeDocument/2006/"
+                             "relationships/calcChain", "xl/calcChain.xml")
+        pkg.add_override("xl/calcChain.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml."
+                         "calcChain+xml")
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 0, out + err
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read("xl/calcChain.xml").decode()
+    assert f'<c r="H2" i="{ids[layout.SHEET_STAFF]}"/>' in text and text.count("<c ") == 1, text
+    assert xp.package_problems(path) == []
