@@ -347,3 +347,17 @@ def test_the_calculation_chain_loses_only_the_entries_of_removed_and_replaced_sh
         text = archive.read("xl/calcChain.xml").decode()
     assert f'<c r="H2" i="{ids[layout.SHEET_STAFF]}"/>' in text and text.count("<c ") == 1, text
     assert xp.package_problems(path) == []
+
+
+@pytest.mark.parametrize("added, named", [
+    (lambda p: xp.add_drawing(p, layout.step_sheet(8)), "bagian drawing"),
+    (lambda p: xp.type_cells(p, layout.step_sheet(8), {"P3": "Catatan rapat"}), "sel P3"),
+], ids=["drawing", "typed-beside"])
+def test_a_removed_step_sheet_with_something_a_person_added_stays(templates, tmp_path, capsys, added, named):
+    path = templates.copy(templates.demo(), tmp_path)
+    _change_sop(path, "remove")
+    added(path)
+    data = path.read_bytes()
+    code, out, err = lkj(capsys, "sop", "terapkan", path)
+    assert code == 2 and "\"Langkah 8\"" in err and named in err and "tidak diubah" in err, err
+    assert path.read_bytes() == data

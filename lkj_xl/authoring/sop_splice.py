@@ -144,7 +144,8 @@ def _person_on_removed(edit, fresh, sheet: str) -> list[str]:
     if edit.xml(part).find("{*}extLst") is not None:
         found.append("fitur Excel tambahan (mis. sparkline)")
     book = PackageBook(edit.to_bytes(), None)
-    model = PackageBook(fresh.to_bytes(), None).read(layout.step_sheet(1))
+    model_sheet = next(name for name, _id, _part in fresh.sheets() if layout.step_of_sheet(name))
+    model = PackageBook(fresh.to_bytes(), None).read(model_sheet)  # a fresh step sheet's cells
     for r, row in enumerate(book.read(sheet), start=1):
         for c, value in enumerate(row, start=1):
             if value is None or value == "":
