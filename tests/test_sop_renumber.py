@@ -77,6 +77,9 @@ def test_inserted_step_renumbers_flow_and_evaluation_cells_and_nothing_else(temp
     flow = {sop.cell(r, FLOW[layout.A_STEP]).value: r for r in range(layout.SOP_TABLE_HEADER_ROW + 1, 40)
             if sop.cell(r, FLOW[layout.A_STEP]).value is not None}
     assert sorted(flow) == [1, 2, 3, 5, 6, 7, 8, 9]  # rows keep their place; the new step 4 has none typed yet
+    # every step sheet has its top-block name (Langkah 9, the old Langkah 8, got one)
+    assert {n: wb.defined_names[layout.step_top_name(n)].attr_text for n in range(1, 10)} == \
+        {n: f"'{layout.step_sheet(n)}'!$B$3:$B$9" for n in range(1, 10)}
     assert sop.cell(flow[6], FLOW[layout.A_SYMBOL]).value == "keputusan"
     assert sop.cell(flow[6], FLOW[layout.A_BRANCHES]).value == "Ya: 7; Tidak: 3"
     assert sop.cell(flow[5], FLOW[layout.A_SYMBOL]).value is None

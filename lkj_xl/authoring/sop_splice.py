@@ -248,6 +248,12 @@ def splice(original: bytes, file_name: str, tracker, structure, donor: bytes):
                 if kind.endswith("/table") and edit.xml(target).get("name") == layout.step_table(old):
                     edit.rename_table(target, layout.step_table(old), layout.step_table(structure.targets[old]))
     present = {name for name, _id, _part in edit.sheets()}
+    tops = {el.get("name"): el.text or "" for el in edit.defined_names() if el.get("localSheetId") is None}
+    for old, new in sorted(structure.targets.items()):  # a sheet renamed to a number without a top-block name
+        before = tops.get(layout.step_top_name(old), "")
+        if old != new and layout.step_top_name(new) not in tops and before.startswith(quote(layout.step_sheet(old))):
+            edit.add_name(layout.step_top_name(new),
+                          quote(layout.step_sheet(new)) + before[len(quote(layout.step_sheet(old))):])
     for el in list(edit.defined_names()):
         text = el.text or ""
         if el.get("localSheetId") is None and el.get("name", "").startswith("LKJ_LANGKAH_") and \

@@ -463,6 +463,12 @@ class PackageEdit:
         self._drop_calc_entries({sheet_id})
         self.plan.removed[sheet] = part
 
+    def add_name(self, name: str, text: str) -> None:
+        """A workbook-wide name (the top-block name of a step sheet renamed to a number that had none)."""
+        etree.SubElement(self._names_element(), _q("definedName"), {"name": name}).text = text
+        self.plan.names_added.add(name)
+        self.touch(WORKBOOK)
+
     def drop_name(self, el: etree._Element) -> None:
         """Take a workbook-wide name away (the top-block name of a step sheet that is gone)."""
         self.plan.names_dropped.add(el.get("name", ""))
