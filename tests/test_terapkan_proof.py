@@ -119,6 +119,10 @@ def test_only_the_parts_concerned_change(people, kind, scenario):
                  "xl/calcChain.xml"}
     if scenario != "renumber":
         concerned |= set(edit.closure(edit.sheet_part(layout.SHEET_REPORT)))
+        concerned.add(edit.sheet_part(layout.SHEET_HOME))  # its guide line names the number of steps
+        old_home, new_home = (openpyxl.load_workbook(p)[layout.SHEET_HOME] for p in (source, path))
+        assert {c.coordinate for row in old_home.iter_rows() for c in row
+                if c.value != new_home[c.coordinate].value} == {f"A{layout.BERANDA_INSTRUCTIONS_ROW + 2}"}
     if scenario == "remove":
         gone = set(edit.closure(edit.sheet_part(layout.step_sheet(8))))
         assert not gone & set(after), gone & set(after)
@@ -154,6 +158,8 @@ def test_the_sheets_are_in_order_and_refresh_writes_the_new_step(people, tmp_pat
         copy = Path(shutil.copy(path, tmp_path / f"{scenario}-{path.name}"))
         code, output = _cli("refresh", str(copy), "--as-of", AS_OF)
         assert code in (0, 1) and "terapkan" not in output and "Traceback" not in output, output
+        guide = openpyxl.load_workbook(path)[layout.SHEET_HOME].cell(layout.BERANDA_INSTRUCTIONS_ROW + 2, 1).value
+        assert f"(Langkah 1 s.d. Langkah {max(numbers[scenario])})" in guide, guide
         if scenario == "add":
             ws = openpyxl.load_workbook(copy)[layout.step_sheet(9)]
             assert ws[f"B{layout.STEP_HEADER_FIRST_ROW}"].value == "Mengarsipkan tanda terima pengiriman LKj"

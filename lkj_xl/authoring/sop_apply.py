@@ -145,6 +145,23 @@ def _refuse_unclear(structure: Structure, name: str) -> None:
             f"`lkj sop terapkan {name}`. Buku kerja tidak diubah.")
 
 
+def _guide_lines(book, fresh) -> list[tuple[str, int, int, object]]:
+    """Beranda's guide lines that name the number of steps ("Langkah 1 s.d. Langkah 8"), as a fresh build writes
+    them: (sheet, row, column, value) of each line that differs from the build's but starts as it does (Beranda is
+    the engine's sheet)."""
+    if not book.has_sheet(layout.SHEET_HOME) or not fresh.has_sheet(layout.SHEET_HOME):
+        return []
+    mine, built = book.read(layout.SHEET_HOME), fresh.read(layout.SHEET_HOME)
+    found = []
+    first = layout.BERANDA_INSTRUCTIONS_ROW + 1
+    for row in range(first, first + layout.BERANDA_INSTRUCTION_LINES):
+        now = mine[row - 1][0] if row <= len(mine) and mine[row - 1] else None
+        want = built[row - 1][0] if row <= len(built) and built[row - 1] else None
+        if isinstance(now, str) and isinstance(want, str) and now != want and now[:30] == want[:30]:
+            found.append((layout.SHEET_HOME, row, 1, want))
+    return found
+
+
 def apply_structure(path: str | Path) -> str:
     """Apply the SOP table's steps to the tracker at ``path``; return an Indonesian summary of what changed."""
     from lkj_xl.authoring.sop_splice import donor_bytes, splice
@@ -154,6 +171,7 @@ def apply_structure(path: str | Path) -> str:
     from lkj_xl.files.guard import check_workbook_file
     from lkj_xl.files.locks import ensure_not_open_in_excel, real_path
     from lkj_xl.files.session import _identity
+    from lkj_xl.workbook.book import cell_address
     from lkj_xl.workbook.reader import load_tracker
 
     target = real_path(Path(path))
@@ -184,13 +202,16 @@ def apply_structure(path: str | Path) -> str:
 
     renumbering = renumber_cells(book, tracker, targets, structure.removed)
     expected = load_tracker(RenumberedBook(book, renumbering.changes)) if renumbering.changes else tracker
-    spliced, plan = splice(original, target.name, expected, structure, donor_bytes(expected))
+    donor = donor_bytes(expected)
+    spliced, plan = splice(original, target.name, expected, structure, donor)
     new = spliced
-    renumbered = {(change.sheet, change.address) for change in renumbering.changes}
-    if renumbering.changes:
+    writes = [(change.sheet, change.row, change.column, change.new) for change in renumbering.changes]
+    writes += _guide_lines(book, PackageBook(donor, None))
+    renumbered = {(sheet, cell_address(row, column)) for sheet, row, column, _value in writes}
+    if writes:
         edited = PackageBook(spliced, target)
-        for change in renumbering.changes:
-            edited.write(change.sheet, change.row, change.column, [[change.new]])
+        for sheet, row, column, value in writes:
+            edited.write(sheet, row, column, [[value]])
         new = edited.to_bytes()
 
     def write(tmp: Path) -> None:
@@ -203,12 +224,12 @@ def apply_structure(path: str | Path) -> str:
         from lkj_xl.files.macro_check import check_package_kind
 
         data = tmp.read_bytes()
-        differences = structure_differences(book.original_parts(), spliced if renumbering.changes else data, plan)
+        differences = structure_differences(book.original_parts(), spliced if writes else data, plan)
         if differences:
             raise UnusableFileError(
                 "susunan baru tidak dapat dibuktikan sama dengan yang lama: " + " ".join(differences[:8])
                 + (f" (dan {len(differences) - 8} lagi)" if len(differences) > 8 else "") + " Tidak ada yang disimpan.")
-        if renumbering.changes:  # the spliced package against the saved one: only the renumbered cells differ
+        if writes:  # the spliced package against the saved one: only the renumbered cells (and guide lines) differ
             from lkj_xl.engines.package import package_differences
 
             differences = package_differences(spliced, data, lambda sheet, ref: (sheet, ref) in renumbered)
@@ -255,6 +276,8 @@ def apply_structure(path: str | Path) -> str:
     if structure.removed:
         lines.append("  Dihapus (kosong, tidak ada lagi di tblSOP): "
                      + ", ".join(f"lembar \"{layout.step_sheet(n)}\"" for n in structure.removed) + ".")
+    if any(sheet == layout.SHEET_HOME for sheet, _r, _c, _v in writes):
+        lines.append("  Beranda: baris petunjuk menyebut jumlah langkah yang baru.")
     lines.append("  Semua lembar lain tetap sama sampai ke byte-nya, dengan semua isian, gambar, kotak teks, komentar "
                  "dan pengaturan cetak (dibuktikan bagian demi bagian), dan isian, pegawai, pengaturan serta hari libur "
                  "dibaca ulang dan dibandingkan.")
