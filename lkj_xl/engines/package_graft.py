@@ -193,18 +193,9 @@ class PackageEdit:
         return [] if names is None else [el for el in names if el.tag == _q("definedName")]
 
     def _names_element(self) -> etree._Element:
-        root = self.xml(WORKBOOK)
-        names = root.find(_q("definedNames"))
-        if names is None:
-            from lkj_xl.engines.package_parts import _AFTER_DEFINED_NAMES
+        from lkj_xl.engines.package_parts import defined_names_element
 
-            names = etree.Element(_q("definedNames"))
-            later = next((el for el in root if el.tag in {_q(t) for t in _AFTER_DEFINED_NAMES}), None)
-            if later is not None:
-                later.addprevious(names)
-            else:
-                root.append(names)
-        return names
+        return defined_names_element(self.xml(WORKBOOK))
 
     def _reindex(self, mapping: dict[int, int | None]) -> None:
         """Sheet indexes (0-based) moved: localSheetId of names (None: the name goes) and the book views."""

@@ -314,9 +314,8 @@ def print_area_text(sheet: str, ref: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cells
 
 
-def set_print_area_name(workbook_root: etree._Element, sheet_index: int, text: str) -> bool:
-    """Set (or add) the print area name of the sheet at ``sheet_index`` (0-based, workbook order) to ``text`` in a
-    parsed xl/workbook.xml.  Returns whether anything changed."""
+def defined_names_element(workbook_root: etree._Element) -> etree._Element:
+    """The ``<definedNames>`` of a parsed xl/workbook.xml, made in its place in the schema's order when absent."""
     names = workbook_root.find(_q("definedNames"))
     if names is None:
         names = etree.Element(_q("definedNames"))
@@ -325,6 +324,13 @@ def set_print_area_name(workbook_root: etree._Element, sheet_index: int, text: s
             later.addprevious(names)
         else:
             workbook_root.append(names)
+    return names
+
+
+def set_print_area_name(workbook_root: etree._Element, sheet_index: int, text: str) -> bool:
+    """Set (or add) the print area name of the sheet at ``sheet_index`` (0-based, workbook order) to ``text`` in a
+    parsed xl/workbook.xml.  Returns whether anything changed."""
+    names = defined_names_element(workbook_root)
     for el in names:
         if el.tag == _q("definedName") and el.get("name") == PRINT_AREA and el.get("localSheetId") == str(sheet_index):
             if el.text == text:
