@@ -83,11 +83,10 @@ def _read(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
         return infos, {info.filename: zf.read(info) for info in infos}
 
 
-def carry_note_boxes(old: bytes, new_path, *, skip=(), renamed: dict[str, str] | None = None,
-                     moved: dict[str, dict[int, int]] | None = None) -> list[str]:
+def carry_note_boxes(old: bytes, new_path, *, skip=(), moved: dict[str, dict[int, int]] | None = None) -> list[str]:
     """Give each note of the file at ``new_path`` (written by openpyxl) the box its note had in ``old`` (same sheet,
     same cell); rewrite the file only when a box changed.  Returns, in Indonesian, the formatted boxes that found no
-    note to go to.  ``skip``: old sheets not carried; ``renamed``: old sheet -> its sheet in the new file;
+    note to go to.  ``skip``: old sheets not carried;
     ``moved``: old sheet -> {old column -> new column} (a person's column moved beside a table: its notes keep
     their look and size, the box placed by the new cell)."""
     from pathlib import Path
@@ -104,13 +103,8 @@ def carry_note_boxes(old: bytes, new_path, *, skip=(), renamed: dict[str, str] |
         root = _parse_vml(old_parts[part])
         if root is None:
             continue
-        into = (renamed or {}).get(sheet, sheet)
-        target_root = None
-        if into in new_vml:
-            target_part = new_vml[into]
-            target_root = changed.get(target_part)
-            if target_root is None:
-                target_root = _parse_vml(new_parts[target_part])
+        target_part = new_vml.get(sheet)
+        target_root = _parse_vml(new_parts[target_part]) if target_part is not None else None
         targets = _notes(target_root) if target_root is not None else {}
         columns = (moved or {}).get(sheet, {})
         for (row, column), shape in _notes(root).items():
@@ -124,7 +118,7 @@ def carry_note_boxes(old: bytes, new_path, *, skip=(), renamed: dict[str, str] |
                                 f"komentarnya tidak berada di sel yang sama pada berkas baru")
                 continue
             _copy_box(shape, target, placed=columns.get(column, column) == column)
-            changed[new_vml[into]] = target_root
+            changed[target_part] = target_root
     if changed:
         for part, root in changed.items():
             new_parts[part] = etree.tostring(root, xml_declaration=False)

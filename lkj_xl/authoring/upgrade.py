@@ -15,7 +15,7 @@ never changed; NEW is written atomically and must not exist.  The Evaluasi table
 (:func:`lkj_xl.authoring.evaluation_sheet.carry_evaluation`); an older tracker gets the builder's prefilled block.
 
 One idea over 500 lines: one tracker's content carried into a freshly built one, a ``_copy_*`` function per sheet
-(``lkj sop terapkan`` carries a tracker into the build for its changed SOP with the same functions).
+(``lkj sop terapkan`` edits the package instead: :mod:`lkj_xl.authoring.sop_splice`).
 """
 
 from __future__ import annotations
@@ -231,11 +231,9 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     return report
 
 
-def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozenset(),
-               targets: dict[int, int] | None = None) -> _Counts:
-    """Build ``target`` for ``tracker``'s SOP and carry ``src`` into it.  ``targets`` (``lkj sop terapkan``): the
-    step sheet each old step sheet's content goes to (old number -> new number); a step sheet not in it is not
-    carried (the caller made sure it holds nothing).  Without it every step sheet goes to the sheet of its number."""
+def _write_new(tracker, src, target: Path) -> _Counts:
+    """Build ``target`` for ``tracker``'s SOP and carry ``src`` into it, every step sheet to the sheet of its
+    number."""
     import openpyxl
 
     from lkj_xl.authoring.builder import build_tracker
@@ -256,7 +254,7 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
                "holidays", layout.HOLIDAY_FREE_ROWS)
     _copy_list(src, wb, lay.staff_table, layout.SHEET_STAFF, layout.STAFF_HEADERS, layout.STAFF_TABLE_NAME, counts, "staff",
                layout.STAFF_FREE_ROWS)
-    _copy_steps(src, wb, lay, counts, targets)
+    _copy_steps(src, wb, lay, counts)
     if lay.evaluation_table is not None and layout.SHEET_EVALUATION in src.sheetnames:
         from lkj_xl.authoring.evaluation_sheet import carry_evaluation, evaluation_rows
 
@@ -266,17 +264,15 @@ def _write_new(tracker, src, target: Path, skip_sheets: frozenset[str] = frozens
                          stale_prefill=stale)
     _copy_history(src, wb, counts)
     _copy_closed(src, wb)
-    renamed = None if targets is None else {layout.step_sheet(old): layout.step_sheet(new) for old, new in targets.items()}
-    _copy_added_sheets(src, wb, counts, skip_sheets | frozenset(renamed or ()))
+    _copy_added_sheets(src, wb, counts)
     from lkj_xl.authoring.upgrade_outside import carry_outside
 
     counts.not_carried += carry_outside(src, wb, lay, version=_layout_version(tracker, src), carried=_carried,
-                                        copy_cell=_copy, fresh=fresh, skip=skip_sheets, added=counts.added_sheets,
-                                        renamed=renamed)
+                                        copy_cell=_copy, fresh=fresh, added=counts.added_sheets)
     from lkj_xl.authoring.upgrade_rules import carry_rules
 
     counts.not_carried += carry_rules(src, wb, version=_layout_version(tracker, src), moved=_moved,
-                                      skip=skip_sheets | frozenset(counts.added_sheets), renamed=renamed)
+                                      skip=frozenset(counts.added_sheets))
     _report_leftovers(src, wb, counts)
     from lkj_xl.engines.openpyxl_book import save_openpyxl
 
@@ -393,16 +389,15 @@ def _copy_list(src, wb, pos, sheet: str, headers, table: str, counts: _Counts, w
                            and layout.normalize_label(cells[layout.H_KIND].value) == layout.normalize_label(layout.KIND_LOCAL))
 
 
-def _copy_steps(src, wb, lay, counts: _Counts, targets: dict[int, int] | None = None) -> None:
+def _copy_steps(src, wb, lay, counts: _Counts) -> None:
     from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
 
     known = {layout.normalize_label(label) for label in layout.STEP_HEADERS + layout.KEY_HEADERS}
     for number, info in lay.steps.items():
-        target = number if targets is None else targets.get(number)
-        sheet, new_sheet = layout.step_sheet(number), layout.step_sheet(target) if target is not None else None
-        if sheet not in src.sheetnames or new_sheet not in wb.sheetnames:
+        sheet = layout.step_sheet(number)
+        if sheet not in src.sheetnames or sheet not in wb.sheetnames:
             continue
-        old, new = src[sheet], wb[new_sheet]
+        old, new = src[sheet], wb[sheet]
         pos = info.table
         header = layout.STEP_TABLE_HEADER_ROW
         new_cols = {label: i for i, label in enumerate(layout.STEP_HEADERS, start=1)}
@@ -441,7 +436,7 @@ def _copy_steps(src, wb, lay, counts: _Counts, targets: dict[int, int] | None = 
             # the key the reader parsed: a year (in the accepted range), or a non-yearly SOP's period
             if _year is not None and (not isinstance(_year, int) or YEAR_MIN <= _year <= YEAR_MAX):
                 counts.years.add(_year)
-        _extend_table(new, layout.step_table(target), header + max(last, 1), next_col - 1)
+        _extend_table(new, layout.step_table(number), header + max(last, 1), next_col - 1)
 
 
 def _copy_history(src, wb, counts: _Counts) -> None:
@@ -481,12 +476,11 @@ def _copy_closed(src, wb) -> None:
         new.print_area = f"A1:G{k + 1}"
 
 
-def _copy_added_sheets(src, wb, counts: _Counts, skip: frozenset[str] = frozenset()) -> None:
+def _copy_added_sheets(src, wb, counts: _Counts) -> None:
     """Sheets a person added (any sheet the layout does not have): values, formats, comments, merged cells, column
-    widths and row heights, freeze panes, data validation and conditional formatting, copied with openpyxl; not the
-    ``skip`` ones (``lkj sop terapkan``: the empty sheet of a step taken out of the SOP)."""
+    widths and row heights, freeze panes, data validation and conditional formatting, copied with openpyxl."""
     for old in src.worksheets:
-        if old.title in wb.sheetnames or old.title in skip:
+        if old.title in wb.sheetnames:
             continue
         new = wb.create_sheet(old.title)
         for row in old.iter_rows():

@@ -1,5 +1,5 @@
-"""What a person typed or added OUTSIDE the layout's tables on the layout's sheets, carried by ``lkj upgrade`` (and
-``lkj sop terapkan``) into the same cell of the freshly built workbook.
+"""What a person typed or added OUTSIDE the layout's tables on the layout's sheets, carried by ``lkj upgrade`` into
+the same cell of the freshly built workbook.
 
 The copiers of :mod:`lkj_xl.authoring.upgrade` carry the tables and the settings by label; everything else a person
 put on a layout sheet (a note below a step table, a formula beside the top block, a remark under tblSOP, a cell
@@ -13,7 +13,7 @@ layout version: it replaces the build's.  Not carried, on purpose: the layout's 
 tables, a step sheet's title and top block, the layout version), which the build or the next refresh writes; in an
 older layout, a cell where the current build writes its own text (that layout's labels).  What cannot be carried
 because the new layout uses that very cell (a table it added, a merged block) is listed by sheet and cell in
-``not_carried``: ``lkj upgrade`` exits 1 and ``lkj sop terapkan`` refuses.
+``not_carried``: ``lkj upgrade`` exits 1.
 """
 
 from __future__ import annotations
@@ -62,20 +62,13 @@ def _engine_cells(lay, title: str) -> Callable[[int, int], bool]:
     return lambda row, column: False
 
 
-def carried_sheets(src, wb, skip: frozenset[str], renamed: dict[str, str] | None = None):
-    """(old sheet, its sheet in ``wb``) for every layout sheet of ``src`` whose content is carried: not an engine
-    sheet (the build makes those), not in ``skip``; with ``renamed`` (``lkj sop terapkan``), a step sheet goes to
-    the sheet it names (a step sheet not in it is not carried)."""
+def carried_sheets(src, wb, skip: frozenset[str]):
+    """(old sheet, the same sheet in ``wb``) for every layout sheet of ``src`` whose content is carried: in ``wb``,
+    not an engine sheet (the build makes those), not in ``skip`` (sheets a person added, carried whole)."""
     for old in src.worksheets:
         title = old.title
-        if renamed is not None and layout.step_of_sheet(title) is not None:
-            if title not in renamed:
-                continue
-            into = renamed[title]
-        else:
-            into = title
-        if into in wb.sheetnames and title not in skip and title not in ENGINE_SHEETS:
-            yield old, wb[into]
+        if title in wb.sheetnames and title not in skip and title not in ENGINE_SHEETS:
+            yield old, wb[title]
 
 
 def _layout_text(title: str, coordinate: str, value: Any) -> bool:
@@ -95,16 +88,15 @@ def _shown(value: Any) -> str:
 
 
 def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: Callable[[Any, Any], None],
-                  fresh: dict[str, set[str]], skip: frozenset[str], added: Iterable[str],
-                  renamed: dict[str, str] | None = None) -> list[str]:
+                  fresh: dict[str, set[str]], added: Iterable[str]) -> list[str]:
     """Carry every cell of ``src``'s layout sheets that no copier carried (``carried``: ``id`` of the source cells
     copied) into the same cell of ``wb``; return what could not be carried, by sheet and cell.  ``fresh``: the
     addresses the build wrote a value to, per sheet (before anything was copied); ``version``: the old layout's;
-    ``renamed`` (``lkj sop terapkan``): old step sheet -> the step sheet its content goes to (others not carried)."""
+    ``added``: the sheets a person added (carried whole elsewhere)."""
     from openpyxl.cell.cell import MergedCell
 
     not_carried: list[str] = []
-    for old, new in carried_sheets(src, wb, skip | frozenset(added), renamed):
+    for old, new in carried_sheets(src, wb, frozenset(added)):
         title = old.title
         handled = _rects(old, only_layout=True)
         taken = _rects(new, only_layout=False)
@@ -147,7 +139,7 @@ def carry_outside(src, wb, lay, *, version: int, carried: set[int], copy_cell: C
         not_carried += _carry_merged(old, new, handled, taken, version)
         if version == layout.LAYOUT_VERSION:  # the same layout: the sizes a person gave rows and columns
             _carry_sizes(old, new)
-    not_carried += _carry_names(src, wb, skip)
+    _carry_names(src, wb)
     return not_carried
 
 
@@ -200,20 +192,15 @@ def _carry_merged(old, new, handled: list[Rect], taken: list[Rect], version: int
     return lost
 
 
-def _carry_names(src, wb, skip: frozenset[str]) -> list[str]:
+def _carry_names(src, wb) -> None:
     """Workbook names a person defined (not the builder's ``LKJ_`` names nor those the build makes again)."""
     from openpyxl.workbook.defined_name import DefinedName
 
-    lost = []
     for name, defined in src.defined_names.items():
         if name in wb.defined_names or name.upper().startswith("LKJ_") or name.startswith("_xlnm"):
             continue
-        text = defined.attr_text or ""
-        if any(f"'{sheet}'!" in text or f"{sheet}!" in text for sheet in skip):
-            lost.append(f"nama \"{name}\" ({text}): lembarnya dihapus")
-            continue
-        wb.defined_names[name] = DefinedName(name, attr_text=text, comment=defined.comment, hidden=defined.hidden)
-    return lost
+        wb.defined_names[name] = DefinedName(name, attr_text=defined.attr_text or "", comment=defined.comment,
+                                             hidden=defined.hidden)
 
 
 __all__ = ["ENGINE_SHEETS", "carried_sheets", "carry_outside"]

@@ -1,12 +1,12 @@
-"""The rules a person added to the layout's sheets, carried by ``lkj upgrade`` (and ``lkj sop terapkan``): dropdowns
-and other data validations, conditional formats (colour rules) and names scoped to one sheet.
+"""The rules a person added to the layout's sheets, carried by ``lkj upgrade``: dropdowns and other data
+validations, conditional formats (colour rules) and names scoped to one sheet.
 
 The build makes the layout's own rules; a rule of the old sheet is a person's unless it is one of those: the same
 rule (kind, operator, formulas) the build made on that sheet, on cells of the layout's tables (a table's columns
 from its header row down).  A person's rule goes where its cells went: a column of their own beside a table moved
 right of the new table (``moved``: old column -> new column, per old sheet), the formulas of a colour rule moved
 with it; anywhere else the same address.  Where it cannot go it is listed in ``not_carried`` (``lkj upgrade`` exits
-1, ``lkj sop terapkan`` refuses):
+1):
 
 * a data validation on cells the new layout gives a rule of its own (Excel keeps one per cell);
 * in an older layout version, a rule on a layout table's cells that the build does not make is that layout's own
@@ -184,15 +184,14 @@ def _carry_sheet_names(old, new, title: str, moved: dict[int, int]) -> None:
         new.defined_names[name] = DefinedName(name, attr_text=text, comment=defined.comment, hidden=defined.hidden)
 
 
-def carry_rules(src, wb, *, version: int, moved: dict[str, dict[int, int]], skip: frozenset[str],
-                renamed: dict[str, str] | None = None) -> list[str]:
+def carry_rules(src, wb, *, version: int, moved: dict[str, dict[int, int]], skip: frozenset[str]) -> list[str]:
     """Carry the data validations, conditional formats and sheet-scoped names a person added to ``src``'s layout
     sheets into ``wb`` (built by the build, cells already carried); return what could not be carried.  The sheets:
     :func:`~lkj_xl.authoring.upgrade_outside.carried_sheets`."""
     from lkj_xl.authoring.upgrade_outside import carried_sheets
 
     lost: list[str] = []
-    for old, new in carried_sheets(src, wb, skip, renamed):
+    for old, new in carried_sheets(src, wb, skip):
         title = old.title
         zones = _zones(old)
         columns = moved.get(title, {})
