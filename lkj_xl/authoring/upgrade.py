@@ -10,7 +10,7 @@ columns a person added to the lists (Pegawai, Hari Libur), and whole sheets a pe
 formats, comments, merged cells, sizes).  Table rows keep their row.  Every other cell a person typed on a layout
 sheet, outside its tables, goes to the same cell (:mod:`lkj_xl.authoring.upgrade_outside`).  What cannot be carried (pictures and charts, shapes and text boxes,
 threaded comments, sparklines and other sheet extensions, controls, embedded objects, comments on cells that are
-not carried; :func:`lkj_xl.authoring.sop_apply_proof.uncarried_parts`) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
+not carried; :func:`lkj_xl.authoring.upgrade_uncarried.uncarried_parts`) is listed exactly in the report (:attr:`UpgradeReport.not_carried`; ``lkj upgrade`` exits 1).  OLD is
 never changed; NEW is written atomically and must not exist.  The Evaluasi table (layout 3) is carried row by row
 (:func:`lkj_xl.authoring.evaluation_sheet.carry_evaluation`); an older tracker gets the builder's prefilled block.
 
@@ -196,7 +196,7 @@ def upgrade_tracker(old: Path, new: Path) -> str:
     tmp = Path(tmp_name)
     try:
         counts = _write_new(tracker, src, tmp)
-        from lkj_xl.authoring.sop_apply_proof import uncarried_parts
+        from lkj_xl.authoring.upgrade_uncarried import uncarried_parts
 
         old_bytes = old.read_bytes()
         counts.not_carried += uncarried_parts(old_bytes)

@@ -2,7 +2,9 @@
 in a drawing, threaded comments, sheet extensions (sparklines, x14 validation...), controls, embedded objects, workbook
 parts such as external links, and the printer driver's settings of a sheet; the engine's own sheets aside.
 
-(``lkj sop terapkan`` no longer rebuilds: it edits the package, :mod:`lkj_xl.authoring.sop_splice`.)
+A module of its own because it reads the old file's zip package (relationships, drawings, ``extLst``), which the
+upgrade's copiers never see: they work on openpyxl's model.  (``lkj sop terapkan`` does not rebuild: it edits the
+package, :mod:`lkj_xl.authoring.sop_splice`.)
 """
 
 from __future__ import annotations
