@@ -14,8 +14,12 @@ Engine calls
     same value of the same type as a read after the write would give): every refresh writes the step sheets' top
     blocks and every year's computed columns, which seldom change between clicks, and each assignment is a call into
     Excel (one more action in the json engine's answer).  A formula someone typed into an engine-owned cell that
-    shows exactly the value refresh computes therefore stays until the value differs.  ``reads`` and ``writes`` count those engine calls (``calls`` lists them) for tests and
-    benchmarks.
+    shows exactly the value refresh computes therefore stays until the value differs.  ``reads`` and ``writes`` count
+    those engine calls (``calls`` lists them) for tests and benchmarks.
+    On the json engine a block's ``setValues`` action is made without xlwings' value pipeline, whose every write
+    copies the whole sheet's values there (``Range.api``) several times: a range of the block's size gets the cells
+    as xlwings' own per-cell cleaning leaves them, the same action (tests/test_live_write_actions.py).  Desktop
+    Excel keeps the pipeline.
 
 Values read (normalised to the Book contract)
     * empty cell -> ``None``; a number -> ``int`` when it is integral (Excel stores every number as a double; file
@@ -169,6 +173,8 @@ class LiveBook(Book):
         self.calls: list[tuple[Any, ...]] = []
         self._names: list[str] | None = None
         self._cache: dict[str, Values] = {}
+        #: the json engine's per-cell cleaning for a write, found where xlwings' CleanDataForWriteStage finds it
+        self._prepare = xl_book.app.engine.impl.prepare_xl_data_element if self.json_engine else None
 
     # -- Book --
     def sheet_names(self) -> list[str]:
@@ -229,11 +235,30 @@ class LiveBook(Book):
         if cached is not None and self._holds(cached, row, column, block):
             self.unchanged += 1  # the cells already hold exactly these values: no engine call
             return
-        xl_sheet.range((row, column)).value = [[literal_cell(v) for v in r] for r in block]
+        cells = [[literal_cell(v) for v in r] for r in block]
+        if self._prepare is None or not self._set_values_json(xl_sheet, row, column, cells):
+            xl_sheet.range((row, column)).value = cells
         self.writes += 1
         self.calls.append(("write", sheet, row, column, len(block), width))
         if cached is not None:
             self._update_cache(cached, row, column, block)
+
+    def _set_values_json(self, xl_sheet: Any, row: int, column: int, cells: list[list[Any]]) -> bool:
+        """The json engine: the ``setValues`` action ``range((row, column)).value = cells`` appends, made without
+        xlwings' value pipeline, which there costs a copy of the whole sheet's values several times per write
+        (``Range.api`` rebuilds them; the pipeline's ``resize`` and its write stage call it).  A range of the
+        block's exact size gets the cells as xlwings' own cleaning leaves them (``prepare_xl_data_element``, what
+        its CleanDataForWriteStage calls) through ``raw_value``, the setter the pipeline ends in: the same action.
+        False (nothing done) for a block above the engine's cell budget per write, which the pipeline splits into
+        several actions."""
+        rows, columns = len(cells), len(cells[0])
+        rng = xl_sheet.range((row, column), (row + rows - 1, column + columns - 1))
+        budget = rng.impl.max_cells_per_write
+        if budget is not None and rows * columns > budget:
+            return False
+        prepare, options = self._prepare, {}  # the options of a range made without any, as the pipeline passes
+        rng.raw_value = [[prepare(value, options) for value in r] for r in cells]
+        return True
 
     @staticmethod
     def _holds(cached: Values, row: int, column: int, block: list[list[Any]]) -> bool:
