@@ -524,7 +524,7 @@ def test_runpython_imports_the_installed_package_not_a_stray_folder(tmp_path):
     done = subprocess.run([sys.executable, "-B", "-c", preamble + ours], cwd=tmp_path, env=env, capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr
-    assert Path(done.stdout.strip()).resolve() == Path(repo, "lkj_xl", "ribbon.py").resolve()
+    assert Path(done.stdout.strip()).resolve() == Path(repo, "lkj_xl", "ribbon", "__init__.py").resolve()
     # Without the sys.path clean-up the stray folder wins: the test would catch a regression.
     bare = subprocess.run([sys.executable, "-B", "-c", preamble + "import lkj_xl.ribbon"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
