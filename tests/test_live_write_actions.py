@@ -244,3 +244,21 @@ def test_a_write_copies_no_sheet_values(running, monkeypatch):
     assert blocks and book.writes == len(blocks) and book.reads > 0
     assert len(copies) == book.reads
     assert all(arg1 == (1, 1) for arg1, _ in copies)  # the reads, from A1
+
+
+def test_reads_after_writes_beyond_the_used_range_see_them(templates, tmp_path):
+    """The live book's copy of a sheet grows with writes right of and below what was read, and stays rectangular."""
+    live, _ = _pairs(templates, tmp_path)
+    sheet = layout.SHEET_HOME
+    before = live.read(sheet)
+    rows, columns = len(before), len(before[0])
+    assert all(len(r) == columns for r in before)
+    live.write(sheet, 2, columns + 2, [["x", 1.0]])  # two columns right of the used range
+    live.write(sheet, rows + 3, 1, [[datetime(2026, 1, 6, 8, 0), None, "=y"], [time(7, 30)]])  # below it
+    live.write(sheet, 1, 1, [[before[0][0]]])  # what the cell holds: not written
+    expected = [r + [None] * 3 for r in before] + [[None] * (columns + 3) for _ in range(4)]
+    expected[1][columns + 1:columns + 3] = ["x", 1]
+    expected[rows + 2][:3] = [datetime(2026, 1, 6, 8, 0), None, "=y"]
+    expected[rows + 3][0] = time(7, 30)
+    assert live.read(sheet) == expected
+    assert (live.reads, live.writes, live.unchanged) == (1, 2, 1)

@@ -208,9 +208,11 @@ class LiveBook(Book):
         self.reads += 1
         self.calls.append(("read", sheet))
         # rectangular, A1 to the last used cell, like FileBook
-        # empty cells (most of a sheet: None from Excel, "" from the json engine) skip the call
+        # empty cells (most of a sheet: None from Excel, "" from the json engine) skip the call, empty rows (most
+        # rows of the lists: formatted for typing, or Masalah's linked rows) the cell-by-cell pass
         norm, json_engine = normalise_cell, self.json_engine
-        values = [[None if v is None or v == "" else norm(v, json_engine=json_engine) for v in row[:columns]]
+        values = [[None] * columns if row.count("") + row.count(None) == len(row) else
+                  [None if v is None or v == "" else norm(v, json_engine=json_engine) for v in row[:columns]]
                   for row in raw[:rows]]
         for row in values:
             if len(row) < columns:
@@ -278,9 +280,12 @@ class LiveBook(Book):
     @staticmethod
     def _update_cache(cached: Values, row: int, column: int, block: list[list[Any]]) -> None:
         last_row, last_col = row + len(block) - 1, column + len(block[0]) - 1
-        width = max(len(cached[0]) if cached else 0, last_col)
-        for r in cached:
-            r.extend([None] * (width - len(r)))
+        width = len(cached[0]) if cached else 0  # the cache is rectangular (as read), and stays so
+        if last_col > width:
+            grown = [None] * (last_col - width)
+            for r in cached:
+                r.extend(grown)
+            width = last_col
         while len(cached) < last_row:
             cached.append([None] * width)
         for r_off, values in enumerate(block):
