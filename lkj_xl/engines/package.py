@@ -8,404 +8,55 @@ parts and ``calcChain.xml``), and copies every other zip member unchanged: same 
 name, date, compression and attributes.  Inside a changed worksheet only the written cells change; every other
 element is serialised back as lxml parsed it.
 
-``read`` gives exactly the values :class:`lkj_xl.engines.openpyxl_book.FileBook` (openpyxl, ``data_only=False``) gives for the
-same file: shared/inline strings, numbers (``int`` unless the text holds ``.``/``e``), booleans, error text, dates
-by cell style (openpyxl's own date-format test and serial conversion, 1900 or 1904 epoch), formulas as their text
-(shared formulas translated to the dependent cell), values of merged cells other than the top-left dropped.
+Reading is :class:`lkj_xl.engines.package_read.PackageReader`'s, which this class extends (``read`` gives exactly
+the values openpyxl gives, ``data_only=False``); a write of the value a cell already holds changes nothing.
 
 :func:`package_differences` is the byte-level proof of a save: it compares two packages part by part and names every
 difference the engine is not allowed to make.
 
-One idea over 500 lines: :class:`PackageBook` itself, the package seen as a Book (reading values, writing cells and
-its few allowed structural edits, saving).  The package format, the splice and the proof are its sibling modules
-``package_parts``, ``package_splice`` and ``package_proof``.
+This module holds the write side: cells written (values as cell XML, formulas they replace, the calculation chain),
+the few allowed structural edits (table size, cached formula results, links, row heights, print area) and the save.
+Its siblings: ``package_read`` (the package read as a Book), ``package_sheet`` (one worksheet's tree and its cell
+edits), ``package_parts`` (the package format), ``package_splice`` (a changed sheet saved as its original bytes with
+the changed rows replaced) and ``package_proof``.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from bisect import bisect_right
 from datetime import date, datetime, time
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Sequence
 
 from lxml import etree
+from openpyxl.utils.datetime import to_excel
 
-from lkj_xl.engines.package_proof import package_differences  # noqa: F401 - part of this module's API
-
-from openpyxl.formula.translate import Translator
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601, to_excel
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-from lkj_xl.workbook.book import Book, Values
 from lkj_xl.core.errors import DataError, UnusableFileError
 from lkj_xl.engines.package_parts import (
-    CONTENT_TYPES, NS_CT, REL_CALC_CHAIN, REL_CHARTSHEET, REL_SHARED_STRINGS, REL_STYLES, REL_TABLE, REL_WORKSHEET,
-    T_AUTOFILTER, T_C, T_COL, T_COLS, T_DIMENSION, T_F, T_IS, T_MERGECELL, T_MERGECELLS, T_ROW, T_SHEETDATA, T_SI,
-    T_T, T_TABLECOLUMN, T_TABLECOLUMNS, T_V, WORKBOOK, WORKBOOK_RELS, XML_SPACE, _Part, _Sheet, _Table, _broken,
-    _coord, _declaration, _index, _is_true, _number_text, _parse_xml, _q, _range, _range_ref, _read_zip, _ref,
-    _relationships, _rels_part, _resolve, _serial_text, _serialise, _text_content, _text_content_of,
+    CONTENT_TYPES, NS_CT, REL_CALC_CHAIN, T_AUTOFILTER, T_C, T_F, T_IS, T_T, T_V, WORKBOOK, WORKBOOK_RELS, XML_SPACE,
+    _Sheet, _number_text, _range, _range_ref, _ref, _relationships, _rels_part, _serial_text, _serialise,
+    _text_content_of,
 )
-from lkj_xl.engines.package_fastread import FastReader
-from lkj_xl.engines.package_splice import (
-    _splice_sheet,
+from lkj_xl.engines.package_proof import package_differences  # noqa: F401 - part of this module's API
+from lkj_xl.engines.package_read import PackageReader
+from lkj_xl.engines.package_sheet import (
+    cell_element, check_merge, finish_dimension, hand_over_shared_formula, row_element,
 )
-
+from lkj_xl.engines.package_splice import _splice_sheet
 
 _HELD = object()  # in a block to write: this cell already holds its value
 _NUMBERS = (int, float)  # exact types: a bool is not a number here
 
 
-class PackageBook(Book):
+class PackageBook(PackageReader):
     """A workbook file edited in place as a zip package (see module doc)."""
 
     def __init__(self, data: bytes, path: str | Path | None = None):
-        self.path = Path(path) if path is not None else None
-        self.name = self.path.name if self.path is not None else ""
-        file_name = self.name or "buku kerja"
-        self._file_name = file_name
-        self._infos, self._raw, self._comment = _read_zip(data, file_name)
-        # the parts as read, never changed (self._raw may gain parts): what the save check compares the new version to
-        self._original = MappingProxyType(dict(self._raw))
-        self._parts, sheet_list, self._rels = _index(self._raw, file_name)
+        super().__init__(data, path)
         self._changed: set[str] = set()
         self._removed: set[str] = set()
         self._written: dict[str, set[str]] = {}
-
-        wb_root = self._parts[WORKBOOK].tree.getroot()
-        pr = wb_root.find(_q("workbookPr"))
-        self.date1904 = pr is not None and _is_true(pr.get("date1904"))
-        self._epoch = CALENDAR_MAC_1904 if self.date1904 else WINDOWS_EPOCH
-        self._defined: dict[str, str | None] = {}
-        names_el = wb_root.find(_q("definedNames"))
-        for el in (names_el if names_el is not None else ()):
-            if el.tag != _q("definedName") or el.get("localSheetId") is not None:
-                continue
-            name = el.get("name", "")
-            if name in ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"):
-                continue
-            self._defined[name] = el.text
-
-        self._sheets: dict[str, _Sheet] = {}
-        for name, sheet_id, rid in sheet_list:
-            rel_type, part = self._rels.get(rid, ("", None))
-            if rel_type.endswith(REL_WORKSHEET) and part in self._raw:
-                kind = "worksheet"
-            elif rel_type.endswith(REL_CHARTSHEET):
-                kind = "chartsheet"
-            else:
-                kind, part = "other", None
-            sheet = _Sheet(name, sheet_id, part, kind)
-            if kind == "worksheet":
-                sheet.tables = self._load_tables(part)
-            self._sheets[name] = sheet
-
-        self._shared_strings = self._load_shared_strings()
-        self._date_styles, self._timedelta_styles = self._load_styles()
-        # values as read, per sheet: what a write compares to, so that writing a value a cell already holds
-        # changes nothing (most of a refresh on a tracker refreshed before); ``_exact`` names the cells (formulas,
-        # errors) whose read value is not their content, which are always written
-        strings_part = self._part_by_rel(REL_SHARED_STRINGS)
-        self._fast = FastReader(data, self._raw.get(strings_part, b"") if strings_part else b"")
-        self._as_read: dict[str, Values] = {}
-        self._exact: dict[str, set[tuple[int, int]]] = {}
-
-    @classmethod
-    def open(cls, path: str | Path) -> "PackageBook":
-        """Read ``path`` (its bytes, once; no handle stays open).  A missing or unreadable file raises
-        :class:`UnusableFileError` (Indonesian message naming the file and the part)."""
-        path = Path(path)
-        if not path.is_file():
-            raise UnusableFileError(f"Berkas \"{path}\" tidak ditemukan.")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UnusableFileError(f"Berkas \"{path.name}\" tidak dapat dibaca ({exc.strerror or exc}).") from exc
-        return cls(data, path)
-
-    def original_parts(self) -> Mapping[str, bytes]:
-        """Every part of the package as it was read (name -> decompressed bytes, each CRC checked), whatever was
-        written since: for :func:`package_differences`, which then need not decompress the same bytes again."""
-        return self._original
-
-    # ------------------------------------------------------------------------------------------------ loading
-    def _part_by_rel(self, suffix: str) -> str | None:
-        for rel_type, part in self._rels.values():
-            if rel_type.endswith(suffix):
-                return part
-        return None
-
-    def _xml(self, name: str) -> _Part:
-        part = self._parts.get(name)
-        if part is None:
-            data = self._raw[name]
-            part = _Part(name, _parse_xml(data, self._file_name, name), _declaration(data))
-            self._parts[name] = part
-        return part
-
-    def _load_tables(self, sheet_part: str) -> dict[str, _Table]:
-        rels_name = _rels_part(sheet_part)
-        tables: dict[str, _Table] = {}
-        if rels_name not in self._raw:
-            return tables
-        for rel in _relationships(self._xml(rels_name).tree):
-            if not rel.get("Type", "").endswith(REL_TABLE) or rel.get("TargetMode") == "External":
-                continue
-            part = _resolve(sheet_part, rel.get("Target", ""))
-            if part not in self._raw:
-                raise _broken(self._file_name, part, "bagian tabel tidak ada")
-            root = self._xml(part).tree.getroot()
-            columns_el = root.find(T_TABLECOLUMNS)
-            columns = [col.get("name", "") for col in (columns_el if columns_el is not None else ())
-                       if col.tag == T_TABLECOLUMN]
-            display = root.get("displayName", "")
-            name = root.get("name") or display
-            ref = root.get("ref", "")
-            try:
-                _range(ref)
-            except ValueError as exc:
-                raise _broken(self._file_name, part, exc) from exc
-            tables[name] = _Table(name, display, part, ref, columns)
-        return tables
-
-    def _load_shared_strings(self) -> list[str]:
-        part = self._part_by_rel(REL_SHARED_STRINGS)
-        if part is None or part not in self._raw:
-            return []
-        strings = []
-        try:
-            for _event, el in etree.iterparse(io.BytesIO(self._raw[part]), events=("end",), tag=T_SI,
-                                              resolve_entities=False, no_network=True, huge_tree=False,
-                                              load_dtd=False):
-                strings.append(_text_content(el).replace("x005F_", ""))
-                el.clear()
-        except etree.XMLSyntaxError as exc:
-            raise _broken(self._file_name, part, exc) from exc
-        return strings
-
-    def _load_styles(self) -> tuple[frozenset[int], frozenset[int]]:
-        """Indices of cellXfs whose number format is a date (and a timedelta), decided as openpyxl decides."""
-        part = self._part_by_rel(REL_STYLES)
-        if part is None or part not in self._raw:
-            return frozenset(), frozenset()
-        root = self._xml(part).tree.getroot()
-        custom: dict[int, str] = {}
-        numfmts = root.find(_q("numFmts"))
-        try:
-            for el in (numfmts if numfmts is not None else ()):
-                if el.tag == _q("numFmt"):
-                    custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
-            dates, deltas = set(), set()
-            xfs = root.find(_q("cellXfs"))
-            for idx, xf in enumerate(el for el in (xfs if xfs is not None else ()) if el.tag == _q("xf")):
-                fmt_id = int(xf.get("numFmtId", "0"))
-                fmt = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id)
-                if is_date_format(fmt):
-                    dates.add(idx)
-                if is_timedelta_format(fmt):
-                    deltas.add(idx)
-        except (TypeError, ValueError) as exc:
-            raise _broken(self._file_name, part, exc) from exc
-        return frozenset(dates), frozenset(deltas)
-
-    def _sheet(self, sheet: str) -> _Sheet:
-        try:
-            return self._sheets[sheet]
-        except KeyError:
-            raise KeyError(sheet) from None
-
-    def _load(self, sh: _Sheet) -> _Sheet:
-        if sh.loaded or sh.kind != "worksheet":
-            return sh
-        part = self._xml(sh.part)
-        root = part.tree.getroot()
-        data = root.find(T_SHEETDATA)
-        if data is None:
-            raise _broken(self._file_name, sh.part, "elemen sheetData tidak ada")
-        rows: dict[int, etree._Element] = {}
-        cells: dict[tuple[int, int], etree._Element] = {}
-        addressed = True
-        row_counter = 0
-        known_columns: dict[str, int] = {}
-        try:
-            for row in data.iterchildren(T_ROW):
-                r = row.get("r")
-                if r is None:
-                    addressed = False
-                    row_counter += 1
-                else:
-                    row_counter = int(r) if r.isdigit() else int(float(r))
-                rows.setdefault(row_counter, row)
-                col_counter = 0
-                # the common "B12" in row 12: its letters looked up, not parsed (a sheet has a few dozen columns)
-                digits = str(row_counter)
-                cut = -len(digits)
-                for c in row.iterchildren(T_C):
-                    ref = c.get("r")
-                    if ref is None:
-                        addressed = False
-                        col_counter += 1
-                        key = (row_counter, col_counter)
-                    elif ref.endswith(digits) and (col := known_columns.get(ref[:cut])) is not None:
-                        key = (row_counter, col)
-                        col_counter = col
-                    else:
-                        key = _coord(ref)
-                        col_counter = key[1]
-                        if key[0] == row_counter and ref[:cut].isalpha() and ref[:cut].isupper() and ref.isascii():
-                            known_columns[ref[:cut]] = key[1]
-                    cells[key] = c
-            merges = []
-            merge_el = root.find(T_MERGECELLS)
-            for m in (merge_el if merge_el is not None else ()):
-                if m.tag == T_MERGECELL and m.get("ref"):
-                    merges.append(_range(m.get("ref")))
-            col_styles = []
-            cols_el = root.find(T_COLS)
-            for col in (cols_el if cols_el is not None else ()):
-                if col.tag == T_COL and col.get("style") not in (None, "0"):
-                    col_styles.append((int(col.get("min")), int(col.get("max")), col.get("style")))
-        except (TypeError, ValueError) as exc:
-            raise _broken(self._file_name, sh.part, exc) from exc
-        sh.data, sh.rows, sh.cells, sh.merges, sh.col_styles = data, rows, cells, merges, col_styles
-        sh.row_numbers = sorted(rows)
-        sh.addressed = addressed
-        sh.loaded = True
-        return sh
-
-    # --------------------------------------------------------------------------------------------------- Book
-    def sheet_names(self) -> list[str]:
-        return list(self._sheets)
-
-    def has_sheet(self, sheet: str) -> bool:
-        return sheet in self._sheets
-
-    def read(self, sheet: str) -> Values:
-        sh = self._sheet(sheet)
-        if sh.kind != "worksheet":
-            return [[None]]
-        values = self._as_read.get(sheet)
-        if values is None:
-            values = None if sh.loaded or self.date1904 else self._fast.values(sheet, self._raw[sh.part])
-            if values is None:
-                values = self._read_tree(sheet, sh)
-            else:
-                self._exact[sheet] = set()
-            self._as_read[sheet] = values
-        return [list(row) for row in values]  # the caller's own copy: the grid as read stays what writes compare to
-
-    def read_tree(self, sheet: str) -> Values:
-        """The values from the sheet's parsed XML tree, never from calamine: what :meth:`read` gives, the reference the
-        fast read is tested against."""
-        sh = self._sheet(sheet)
-        return [[None]] if sh.kind != "worksheet" else self._read_tree(sheet, sh)
-
-    def _read_tree(self, sheet: str, sh: _Sheet) -> Values:
-        """The values from the sheet's parsed tree (with what was written since); notes its formula and error
-        cells in ``_exact``."""
-        self._load(sh)
-        present: dict[tuple[int, int], Any] = {}
-        shared: dict[str, Any] = {}
-        exact: set[tuple[int, int]] = set()
-        try:
-            # sh.cells holds every cell in document order (the same keys _ordered_cells yields; a repeated address
-            # keeps the later cell, as openpyxl does)
-            for (row, col), c in sh.cells.items():
-                value = self._value(c, row, col, shared) if len(c) else None
-                if value is not None:
-                    present[row, col] = value
-                    if c.get("t") == "e" or c.find(T_F) is not None:
-                        exact.add((row, col))
-                else:
-                    present.pop((row, col), None)
-        except (TypeError, ValueError, IndexError, OverflowError) as exc:
-            raise _broken(self._file_name, sh.part, exc) from exc
-        self._exact[sheet] = exact
-        for r1, c1, r2, c2 in sh.merges:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if (r, c) != (r1, c1):
-                        present.pop((r, c), None)
-        if not present:
-            return [[None]]
-        last_row = max(r for r, _ in present)
-        last_col = max(c for _, c in present)
-        values: Values = [[None] * last_col for _ in range(last_row)]
-        for (r, c), value in present.items():
-            values[r - 1][c - 1] = value
-        return values
-
-    @staticmethod
-    def _ordered_cells(sh: _Sheet) -> Iterable[tuple[tuple[int, int], etree._Element]]:
-        """Cells in document order with openpyxl's counting for rows and cells without an address."""
-        row_counter = 0
-        for row in sh.data.iterchildren(T_ROW):
-            r = row.get("r")
-            row_counter = row_counter + 1 if r is None else (int(r) if r.isdigit() else int(float(r)))
-            col_counter = 0
-            for c in row.iterchildren(T_C):
-                ref = c.get("r")
-                if ref is None:
-                    col_counter += 1
-                    yield (row_counter, col_counter), c
-                else:
-                    key = _coord(ref)
-                    col_counter = key[1]
-                    yield key, c
-
-    def _value(self, c: etree._Element, row: int, col: int, shared: dict) -> Any:
-        """One cell's value exactly as openpyxl's WorkSheetParser.parse_cell gives it (data_only=False)."""
-        data_type = c.get("t", "n")
-        style = c.get("s", 0)
-        if style:
-            style = int(style)
-        if data_type == "inlineStr":
-            value = None
-        else:
-            value = c.findtext(T_V, None) or None
-        formula = c.find(T_F)
-        if formula is not None:
-            return self._formula(formula, c.get("r") or _ref(row, col), shared)
-        if value is not None:
-            if data_type == "n":
-                value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                if style in self._date_styles:
-                    try:
-                        value = from_excel(value, self._epoch, timedelta=style in self._timedelta_styles)
-                    except (OverflowError, ValueError):
-                        value = "#VALUE!"
-            elif data_type == "s":
-                value = self._shared_strings[int(value)]
-            elif data_type == "b":
-                value = bool(int(value))
-            elif data_type == "d":
-                value = from_ISO8601(value)
-        elif data_type == "inlineStr":
-            child = c.find(T_IS)
-            if child is not None:
-                value = _text_content(child)
-        return value
-
-    @staticmethod
-    def _formula(formula: etree._Element, coordinate: str, shared: dict) -> Any:
-        """openpyxl's WorkSheetParser.parse_formula."""
-        kind = formula.get("t")
-        value = "=" + (formula.text or "")
-        if kind == "array":
-            return ArrayFormula(ref=formula.get("ref"), text=value)
-        if kind == "shared":
-            idx = formula.get("si")
-            if idx in shared:
-                return shared[idx].translate_formula(coordinate)
-            if value != "=":
-                shared[idx] = Translator(value, coordinate)
-            return value
-        if kind == "dataTable":
-            return DataTableFormula(**dict(formula.attrib))
-        return value
 
     # ----------------------------------------------------------------------------------------------- writing
     def _writable(self, sheet: str) -> _Sheet:
@@ -438,7 +89,7 @@ class PackageBook(Book):
                     continue
                 c = column + c_offset
                 if merges:
-                    self._check_merge(sh, sheet, r, c, merges)
+                    check_merge(sh, sheet, r, c, merges)
                 block.append((r, c, content(value)))
         written = self._written.setdefault(sheet, set())
         set_cell = self._set_cell
@@ -504,16 +155,6 @@ class PackageBook(Book):
                 for i, line in enumerate(grid):
                     grid[i] = line[:max(width, 1)]
 
-    @staticmethod
-    def _check_merge(sh: _Sheet, sheet: str, r: int, c: int, merges=None) -> None:
-        for r1, c1, r2, c2 in (sh.merges if merges is None else merges):
-            if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1):
-                where = _ref(r, c)
-                raise DataError(f"Sel {where} pada lembar \"{sheet}\" digabung (merge) dengan sel lain, "
-                                f"sehingga hasil perhitungan tidak dapat ditulis ke sana. Pisahkan gabungan sel "
-                                f"itu (Pisahkan Sel / Unmerge Cells), lalu ulangi. Buku kerja tidak diubah.",
-                                sheet=sheet, cell=where)
-
     def _cell_content(self, value: Any) -> tuple[str | None, str | None]:
         """(t attribute, text) for a value: ("inlineStr", text), ("b", "1"), (None, "12.5"), or (None, None)."""
         if value is None:
@@ -535,7 +176,7 @@ class PackageBook(Book):
         return _text_content_of(value if isinstance(value, str) else str(value))
 
     def _set_cell(self, sh: _Sheet, r: int, c: int, content: tuple[str | None, str | None]) -> None:
-        el = self._cell(sh, r, c)
+        el = cell_element(sh, r, c)
         sh.dirty_cells.add((r, c))
         if len(el):
             formula = el.find(T_F)
@@ -568,117 +209,10 @@ class PackageBook(Book):
         if r > extent[0] or c > extent[1]:
             sh.extent = (max(extent[0], r), max(extent[1], c))
 
-    def _row(self, sh: _Sheet, r: int) -> etree._Element:
-        row = sh.rows.get(r)
-        if row is not None:
-            return row
-        row = etree.Element(T_ROW)
-        row.set("r", str(r))
-        pos = bisect_right(sh.row_numbers, r)
-        if pos < len(sh.row_numbers):
-            sh.rows[sh.row_numbers[pos]].addprevious(row)
-        else:
-            sh.data.append(row)
-        sh.row_numbers.insert(pos, r)
-        sh.rows[r] = row
-        sh.new_rows.add(r)
-        return row
-
-    def _cell(self, sh: _Sheet, r: int, c: int) -> etree._Element:
-        """The cell at (r, c), created (value-less, styled by its row or column) when it does not exist."""
-        el = sh.cells.get((r, c))
-        if el is not None:
-            return el
-        row = self._row(sh, r)
-        el = etree.Element(T_C)
-        el.set("r", _ref(r, c))
-        style = None
-        if _is_true(row.get("customFormat")) and row.get("s") not in (None, "0"):
-            style = row.get("s")
-        else:
-            for first, last, col_style in sh.col_styles:
-                if first <= c <= last:
-                    style = col_style
-                    break
-        if style is not None:
-            el.set("s", style)
-        self._insert_cell(sh, r, row, c, el)
-        if self._widen_spans(row, c):
-            sh.dirty_rows.add(r)
-        sh.cells[r, c] = el
-        sh.new_cells.add((r, c))
-        extent = sh.extent
-        if r > extent[0] or c > extent[1]:
-            sh.extent = (max(extent[0], r), max(extent[1], c))
-        return el
-
-    @staticmethod
-    def _insert_cell(sh: _Sheet, r: int, row: etree._Element, c: int, el: etree._Element) -> None:
-        """Put the new cell ``el`` (column ``c``) into ``row``: before the first cell, in document order, whose column
-        is greater, else after the last cell (before a row extLst, if any), else first."""
-        order = sh.row_cells.get(r, False)
-        if order is False:
-            existing = list(row.iterchildren(T_C))
-            columns = [_coord(cell.get("r"))[1] for cell in existing]
-            ascending = all(a <= b for a, b in zip(columns, columns[1:]))
-            order = sh.row_cells[r] = (columns, existing) if ascending else None
-        if order is None:  # cells out of order: the first greater one in document order
-            following = None
-            for existing_cell in row.iterchildren(T_C):
-                if _coord(existing_cell.get("r"))[1] > c:
-                    following = existing_cell
-                    break
-            if following is not None:
-                following.addprevious(el)
-            else:
-                last = None
-                for existing_cell in row.iterchildren(T_C):
-                    last = existing_cell
-                if last is not None:
-                    last.addnext(el)
-                else:
-                    row.insert(0, el)
-            return
-        columns, cells = order
-        pos = bisect_right(columns, c)
-        if pos < len(columns):
-            cells[pos].addprevious(el)
-        elif cells:
-            cells[-1].addnext(el)
-        else:
-            row.insert(0, el)
-        columns.insert(pos, c)
-        cells.insert(pos, el)
-
-    @staticmethod
-    def _widen_spans(row: etree._Element, c: int) -> bool:
-        spans = row.get("spans")
-        if not spans or " " in spans:
-            return False
-        first, _, last = spans.partition(":")
-        if first.isdigit() and last.isdigit() and not int(first) <= c <= int(last):
-            row.set("spans", f"{min(int(first), c)}:{max(int(last), c)}")
-            return True
-        return False
-
     def _drop_formula(self, sh: _Sheet, el: etree._Element, formula: etree._Element) -> None:
         """Before a written value replaces a formula: keep other cells of a shared formula working (the next cell
         becomes the master) and drop the cell from the calculation chain."""
-        if formula.get("t") == "shared" and formula.text:
-            si = formula.get("si")
-            dependents = [c for c in sh.cells.values()
-                          if c is not el and (f := c.find(T_F)) is not None and f.get("t") == "shared"
-                          and f.get("si") == si and not f.text]
-            if dependents:
-                dependents.sort(key=lambda c: _coord(c.get("r")))
-                master = dependents[0]
-                text = Translator("=" + formula.text, el.get("r")).translate_formula(master.get("r"))
-                spots = [_coord(c.get("r")) for c in dependents]
-                new_f = master.find(T_F)
-                new_f.text = text[1:]
-                new_f.set("ref", _range_ref(min(r for r, _ in spots), min(c for _, c in spots),
-                                            max(r for r, _ in spots), max(c for _, c in spots)))
-                sh.dirty_cells.add(spots[0])
+        hand_over_shared_formula(sh, el, formula)
         self._drop_calc_entry(sh, el.get("r"))
 
     def _drop_calc_entry(self, sh: _Sheet, ref: str) -> None:
@@ -719,17 +253,6 @@ class PackageBook(Book):
                 self._changed.add(CONTENT_TYPES)
 
     # -------------------------------------------------------------------------------------- structural edits
-    def tables(self, sheet: str) -> dict[str, str]:
-        """Table name -> ref of a sheet's tables."""
-        return {name: table.ref for name, table in self._sheet(sheet).tables.items()}
-
-    def table_columns(self, sheet: str, name: str) -> list[str]:
-        return list(self._sheet(sheet).tables[name].columns)
-
-    def defined_name(self, name: str) -> str | None:
-        """The formula text of a workbook-level defined name (``"Pengaturan!$B$11"``), None when absent."""
-        return self._defined.get(name)
-
     def resize_table(self, sheet: str, name: str, ref: str | int) -> None:
         """Let table ``name`` cover ``ref`` (same columns; or give its new last row) with its autoFilter.  Rows the
         table gains get, in the table's columns, the style of the cell above where they hold no cell yet."""
@@ -769,7 +292,7 @@ class PackageBook(Book):
                 style = above.get("s") if above is not None else None
                 if style in (None, "0"):
                     continue
-                el = self._cell(sh, r, c)
+                el = cell_element(sh, r, c)
                 el.set("s", style)
                 created = True
         if created:
@@ -827,7 +350,7 @@ class PackageBook(Book):
         sh = self._writable(sheet)
         text = _number_text(float(height))
         for r in range(row, row + rows):
-            el = self._row(sh, r)
+            el = row_element(sh, r)
             if el.get("ht") == text and el.get("customHeight") in ("1", "true"):
                 continue
             el.set("ht", text)
@@ -853,18 +376,6 @@ class PackageBook(Book):
         """Sheet name -> A1 refs written (emptied ones included)."""
         return {sheet: set(refs) for sheet, refs in self._written.items()}
 
-    def _finish_dimension(self, sh: _Sheet) -> None:
-        dim = sh.data.getparent().find(T_DIMENSION)
-        if dim is None or not dim.get("ref") or sh.extent == (0, 0):
-            return
-        try:
-            r1, c1, r2, c2 = _range(dim.get("ref"))
-        except ValueError:
-            return
-        last_row, last_col = max(r2, sh.extent[0]), max(c2, sh.extent[1])
-        if (last_row, last_col) != (r2, c2):
-            dim.set("ref", _range_ref(r1, c1, last_row, last_col))
-
     def _part_bytes(self, name: str) -> bytes:
         part = self._parts[name]
         sheet = next((sh for sh in self._sheets.values() if sh.part == name and sh.loaded), None)
@@ -878,7 +389,7 @@ class PackageBook(Book):
         """The package as it is now: every member in its original order, unchanged ones byte for byte."""
         for sh in self._sheets.values():
             if sh.loaded and sh.part in self._changed:
-                self._finish_dimension(sh)
+                finish_dimension(sh)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", allowZip64=True) as out:
             for info in self._infos:
