@@ -1,6 +1,7 @@
 """What every ``lkj`` command shares: the real time (the clock :func:`lkj_xl.cli.main` was given) and the instant
 ``--as-of`` names, the cycle ``--year``/``--periode`` choose, and a validation's problems printed with the exit code
-they give.  Apart from the commands so that each command module reads as its own steps.
+they give.  A module of its own because the command modules (tracker, workbooks, pengingat, rekap) all use it and
+none of it is a command.
 """
 
 from __future__ import annotations
