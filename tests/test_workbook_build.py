@@ -109,6 +109,14 @@ def wheel(tmp_path_factory) -> Path:
     return next(folder.glob("lkj_xl-*.whl"))
 
 
+def _package_data() -> list[str]:
+    """The data files inside lkj_xl (the SOP schema and example, the national holiday table, py.typed)."""
+    root = Path(__file__).resolve().parents[1] / "lkj_xl"
+    found = [f.relative_to(root.parent).as_posix() for f in [*root.rglob("*.json"), root / "py.typed"]]
+    assert "lkj_xl/workbook/national_holidays.json" in found
+    return found
+
+
 def test_wheel_holds_the_macros_and_every_subpackage(wheel):
     with zipfile.ZipFile(wheel) as package:
         names = set(package.namelist())
@@ -116,6 +124,27 @@ def test_wheel_holds_the_macros_and_every_subpackage(wheel):
     root = Path(__file__).resolve().parents[1] / "lkj_xl"
     for module in root.rglob("*.py"):
         assert module.relative_to(root.parent).as_posix() in names, module
+    assert sorted(set(_package_data()) - names) == []
+
+
+def test_sdist_holds_the_package_data_and_the_macros(tmp_path):
+    """A source distribution (what an index serves besides the wheel, and what pip builds a wheel from when there is
+    none for the platform) carries the same data files, so a wheel built from it has them too."""
+    import tarfile
+
+    pytest.importorskip("build", reason="the `build` frontend is not installed (pip install -e .[test])")
+    root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "source"
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".*cache"))
+    done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path / "dist"), str(source)],
+                          capture_output=True, text=True)
+    if done.returncode != 0 and re.search(r"No matching distribution|Could not find a version", done.stdout + done.stderr):
+        pytest.skip("no package index here for the build backend (setuptools)")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with tarfile.open(next((tmp_path / "dist").glob("lkj_xl-*.tar.gz"))) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"macros/customUI14.xml", "macros/LKjRibbon.bas"} <= names
+    assert sorted(set(_package_data()) - names) == []
 
 
 def test_an_install_finds_its_macros_and_builds_the_workbook(wheel, tmp_path):
@@ -130,6 +159,11 @@ def test_an_install_finds_its_macros_and_builds_the_workbook(wheel, tmp_path):
     found = subprocess.run([sys.executable, "-c", "import lkj_xl.authoring.xlsm as x; print(x.MACROS_DIR)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert Path(found) == site / "lkj_xl" / "macros"
+    table = subprocess.run([sys.executable, "-c", "import sys; from lkj_xl.workbook import holiday_table as h; "
+                            "assert h.national_holidays([2025]); assert 'holidays' not in sys.modules; print(h.TABLE_PATH)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert table.returncode == 0, table.stderr
+    assert Path(table.stdout.strip()) == site / "lkj_xl" / "workbook" / "national_holidays.json"
     done = subprocess.run([sys.executable, "-m", "lkj_xl", "build-workbook", "--out", "LKj.xlsm"], cwd=elsewhere,
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

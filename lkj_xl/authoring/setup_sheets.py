@@ -17,8 +17,9 @@ from lkj_xl.core.schedule import cycle_span
 from lkj_xl.core.settings import Settings
 from lkj_xl.core.sop import IDENTITY_FIELDS, SYMBOLS, Sop, format_branches, format_group
 from lkj_xl.core.validation import YEAR_MAX, YEAR_MIN
-from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID, national_holidays
+from lkj_xl.core.worktime import DEFAULT_WEEK, WEEKDAY_NAMES_ID
 from lkj_xl.workbook import layout
+from lkj_xl.workbook.holiday_table import national_holidays
 
 
 def build_sop(wb: Workbook, ws, sop: Sop) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from lkj_xl.core.dates import DAY_NAMES_ID
 from lkj_xl.core.sop import DAYS, MINUTES, TimeStandard
@@ -366,14 +366,20 @@ def build_calendar(
     covered_years: Iterable[int] = (),
     national: Mapping[date, str] | None = None,
     special: Iterable[SpecialHours] = (),
+    source: Callable[[list[int]], Mapping[date, str]] = national_holidays,
 ) -> WorkingCalendar:
     """The one holiday merge: national holidays and cuti bersama of ``years`` (those not in ``covered_years``, the
     years the workbook's own holiday list already covers), plus the admin's ``extra`` dates (the list's dates in
     force), minus ``removed`` (dates marked "Bukan libur": never holidays); ``special`` periods (Ramadan) with their
-    own hours."""
+    own hours.
+
+    ``source`` gives the national holidays of the missing years: :func:`national_holidays` (the library), or a
+    function that gives the same from a table, such as :func:`lkj_xl.workbook.holiday_table.national_holidays`
+    (the table generated from this function and shipped with the package; the core reads no files).  Called only
+    when a year is missing."""
     if national is None:
         missing = sorted({int(y) for y in years} - {int(y) for y in covered_years})
-        national = national_holidays(missing) if missing else {}
+        national = source(missing) if missing else {}
     days = (set(national) | set(extra)) - set(removed)
     return WorkingCalendar(week=tuple(week), holidays=frozenset(days), special=tuple(special))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from lkj_xl.workbook import layout
+from lkj_xl.workbook import holiday_table, layout
 from lkj_xl.workbook.book import Book
 from lkj_xl.workbook.locate import build_index
 from lkj_xl.workbook.read_settings import read_settings
@@ -440,10 +440,11 @@ def _read_staff(reader: _Reader, positions: dict[str, Any]) -> list[StaffEntry]:
 
 def calendar_for(tracker: Tracker, years: Iterable[int]) -> WorkingCalendar:
     """The working calendar of ``years``: the week and special hours from Pengaturan, the Hari Libur sheet
-    (:func:`lkj_xl.core.worktime.build_calendar` merges them with the national holidays)."""
+    (:func:`lkj_xl.core.worktime.build_calendar` merges them with the national holidays of the years the sheet does
+    not cover, from the shipped table, :mod:`lkj_xl.workbook.holiday_table`)."""
     return build_calendar(years, week=tracker.settings.week, extra=tracker.holidays,
                           removed=tracker.removed_holidays, covered_years=tracker.holiday_years,
-                          special=tracker.settings.special)
+                          special=tracker.settings.special, source=holiday_table.national_holidays)
 
 
 __all__ = ["ReadLayout", "StepSheetPos", "TablePos", "Tracker", "calendar_for", "load_tracker"]
