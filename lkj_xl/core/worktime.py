@@ -373,10 +373,8 @@ def build_calendar(
     force), minus ``removed`` (dates marked "Bukan libur": never holidays); ``special`` periods (Ramadan) with their
     own hours.
 
-    ``source`` gives the national holidays of the missing years: :func:`national_holidays` (the library), or a
-    function that gives the same from a table, such as :func:`lkj_xl.workbook.holiday_table.national_holidays`
-    (the table generated from this function and shipped with the package; the core reads no files).  Called only
-    when a year is missing."""
+    ``source``: the national holidays of the missing years; the library, or the same from the shipped table
+    (:func:`lkj_xl.workbook.holiday_table.national_holidays`; the core reads no files)."""
     if national is None:
         missing = sorted({int(y) for y in years} - {int(y) for y in covered_years})
         national = source(missing) if missing else {}

@@ -1,24 +1,17 @@
-"""The national holidays and cuti bersama of 2000-2050 as a table shipped with the package, so that a ribbon click
-whose years all lie in it never imports the ``holidays`` package.
+"""The national holidays and cuti bersama of 2000-2050 as a table shipped with the package: a ribbon click (a fresh
+Python) whose years all lie in it never imports ``holidays`` nor computes its calendars (~15 % of a refresh click's
+own CPU on a 10-year tracker); reading the table costs about a millisecond.
 
-Every click is a fresh Python.  Importing ``holidays`` (its ``__init__`` loads ``importlib.metadata``, the calendars
-and the holiday groups) and computing Indonesia's years (Islamic, Chinese and Balinese Saka calendars) cost about
-15 % of a refresh click's own CPU on a 10-year tracker, for the years its Hari Libur sheet does not list.  Reading
-this table costs about a millisecond.
-
-Source: ``national_holidays.json`` beside this module is generated from the pinned ``holidays`` package by
-:func:`lkj_xl.core.worktime.national_holidays` -- country "ID", categories "public" (Keppres/SKB on hari libur
-nasional) and "government" (SKB 3 Menteri on cuti bersama), language "id" -- for every year of the span, with the
-same dates and the same names; the file names the library's version, the categories and this basis.  Regenerate it
-after a change of the ``holidays`` pin (``tests/test_holiday_table.py`` fails until then) with
-:mod:`lkj_xl.workbook.holiday_table_build` (a module of its own: a click never loads it)::
+Source: ``national_holidays.json``, generated from the pinned ``holidays`` by
+:func:`lkj_xl.core.worktime.national_holidays` (country "ID", categories "public": Keppres/SKB hari libur nasional,
+and "government": SKB 3 Menteri cuti bersama; language "id"): same dates, same names; the file names the version.
+After a change of the pin (``tests/test_holiday_table.py`` fails until then)::
 
     python -m lkj_xl.workbook.holiday_table_build
 
-The span: from 2000, the first reporting year the tracker accepts (:data:`lkj_xl.core.validation.YEAR_MIN`), to
-2050, the last year the pinned library gives every one of Indonesia's holidays for (its Balinese Saka calendar has
-Nyepi up to 2050 and none after).  Other years (the later years of a cycle from 2049 on, a date typed before 2000)
-still come from the library through :func:`lkj_xl.core.worktime.national_holidays`, unchanged.
+The span: from :data:`lkj_xl.core.validation.YEAR_MIN`, the first reporting year the tracker accepts, to 2050, the
+last year the pinned library gives all of Indonesia's holidays for (its Balinese Saka calendar has Nyepi up to 2050).
+Other years come from the library, unchanged.
 """
 
 from __future__ import annotations
