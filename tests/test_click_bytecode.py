@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Printed after the click: the lkj_xl sources compiled during it, and what the click loaded.
 AUDIT = ("import sys as _s; _c = []; "
          "_s.addaudithook(lambda e, a: _c.append(str(a[1])) if e == 'compile' and len(a) > 1 else None); ")
-REPORT = ("; import json as _j, gc as _g; print(_j.dumps({'compiled': [f for f in _c if 'lkj_xl' in f], "
+REPORT = ("; import json as _j, gc as _g, xlwings as _x; print(_j.dumps({EXTRA 'compiled': [f for f in _c if 'lkj_xl' in f], "
           "'gc': [_g.isenabled(), _g.get_freeze_count() > 0, _s.dont_write_bytecode], "
           "'loaded': {m: [x.__file__, x.__cached__] for m, x in list(_s.modules.items()) "
-          "if m.split('.')[0] == 'lkj_xl' and getattr(x, '__file__', None)}}))")
+          "if m.split('.')[0] == 'lkj_xl' and getattr(x, '__file__', None)}}, default=str))")
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +46,15 @@ def click_setup(templates, tmp_path_factory):
     return folder, payload
 
 
-def _click(folder: Path, payload: Path, package_parent: Path, workbook_dir: Path, *, server: bool = False) -> dict:
+def _click(folder: Path, payload: Path, package_parent: Path, workbook_dir: Path, *, server: bool = False,
+           extra: str = "") -> dict:
     """The click in a fresh ``python -B``; with ``server``, our command runs as xlwings' UDF server runs it, through
     ``exec`` inside a method of a process that goes on (``com_server.Exec``)."""
     command = bench.ribbon_command("refresh")
     if server:
         command = f"exec({command!r}, {{}})"
     click = (AUDIT + bench.xlwings_preamble(str(workbook_dir / "LKj_Tracker.xlsm")) + bench.mock_excel(payload)
-             + command + REPORT)
+             + command + REPORT.replace("EXTRA ", extra))
     env = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
            "PYTHONPATH": str(package_parent), LOG_DIR_ENV: str(folder / "log")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -150,3 +151,31 @@ def test_a_click_from_a_test_or_the_udf_server_leaves_the_flag_alone(blank_track
         assert sys.dont_write_bytecode is True
     finally:
         sys.dont_write_bytecode = before
+
+
+def test_a_source_edited_after_its_bytecode_was_written_runs_new_and_compiles_once(click_setup, tmp_path):
+    """A copy updated in place (a newer lkj-xl copied over the folder, a fix typed into a file): the next click runs
+    the new source, and leaves bytecode for it, so the click after compiles nothing again.  Edited here: a module the
+    ribbon loads before the click (``ribbon/common.py``, its message box title) and one loaded inside it
+    (``workbook/summary.py``)."""
+    folder, payload = click_setup
+    package = _fresh_copy(tmp_path / "site")
+    workbook_dir = tmp_path / "excel-cwd"
+    workbook_dir.mkdir()
+    first = _click(folder, payload, package, workbook_dir)
+    edited = [package / "lkj_xl" / "ribbon" / "common.py", package / "lkj_xl" / "workbook" / "summary.py"]
+    for source in edited:
+        text = source.read_text(encoding="utf-8")
+        if source.name == "common.py":
+            text = text.replace('TITLE = "Pelacak LKj"', 'TITLE = "Pelacak LKj versi baru"')
+        source.write_text(text + "\n# edited after the first click\n", encoding="utf-8")
+        stat = source.stat()
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10 * 10**9))  # a later second than the .pyc's
+    assert {str(p) for p in edited} <= {source for source, _ in first["loaded"].values()}
+
+    second = _click(folder, payload, package, workbook_dir, extra="'title': [a['args'] for a in _x.Book.caller()"
+                                                                  ".json()['actions'] if a['func'] == 'alert'],")
+    assert set(second["compiled"]) == {str(p) for p in edited}  # the new source, compiled ...
+    assert any("Pelacak LKj versi baru" in json.dumps(args) for args in second["title"])  # ... is what ran
+    third = _click(folder, payload, package, workbook_dir)
+    assert third["compiled"] == []  # ... and cached: not compiled on every click from now on

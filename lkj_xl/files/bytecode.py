@@ -38,16 +38,16 @@ def written(package: str = "lkj_xl") -> Iterator[None]:
 
 
 def _cache_missing(package: str) -> None:
-    """Write the cache file of every loaded module of ``package`` whose source has none (one ``stat`` each when
-    they all have one); a file that cannot be written is skipped, as the import system does."""
-    import os
-
+    """Write the cache file of every loaded module of ``package`` whose source has none, or one that no longer
+    matches the source (a copy updated in place: the import system compiled the new source but, under ``-B``, kept
+    the old file, so every later click would compile it again); a file that cannot be written is skipped, as the
+    import system does."""
     prefix = package + "."
     for name, module in list(sys.modules.items()):
         if name != package and not name.startswith(prefix):
             continue
         source, cached = getattr(module, "__file__", None), getattr(module, "__cached__", None)
-        if not source or not cached or not source.endswith(".py") or os.path.exists(cached):
+        if not source or not cached or not source.endswith(".py") or _current(source, cached):
             continue
         import py_compile
 
@@ -55,6 +55,31 @@ def _cache_missing(package: str) -> None:
             py_compile.compile(source, cfile=cached, doraise=True)
         except (OSError, py_compile.PyCompileError):
             continue
+
+
+def _current(source: str, cached: str) -> bool:
+    """Whether ``cached`` holds bytecode the import system would take for ``source`` as it is now: this Python's
+    magic number, then the source's modification time and size (a timestamp ``.pyc``, the default), or its hash (a
+    checked hash-based one); an unchecked hash-based file is taken as it is, as the import system takes it."""
+    import os
+    from importlib.util import MAGIC_NUMBER, source_hash
+
+    try:
+        with open(cached, "rb") as file:
+            head = file.read(16)
+        if len(head) < 16 or head[:4] != MAGIC_NUMBER:
+            return False
+        flags = int.from_bytes(head[4:8], "little")
+        if not flags & 0b1:
+            stat = os.stat(source)
+            return (int.from_bytes(head[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+                    and int.from_bytes(head[12:16], "little") == stat.st_size & 0xFFFFFFFF)
+        if not flags & 0b10:
+            return True
+        with open(source, "rb") as file:
+            return head[8:16] == source_hash(file.read())
+    except OSError:
+        return False
 
 
 __all__ = ["written"]
