@@ -47,7 +47,7 @@ def click_setup(templates, tmp_path_factory):
 
 
 def _click(folder: Path, payload: Path, package_parent: Path, workbook_dir: Path, *, server: bool = False,
-           extra: str = "") -> dict:
+           extra: str = "", environ: dict | None = None) -> dict:
     """The click in a fresh ``python -B``; with ``server``, our command runs as xlwings' UDF server runs it, through
     ``exec`` inside a method of a process that goes on (``com_server.Exec``)."""
     command = bench.ribbon_command("refresh")
@@ -58,6 +58,7 @@ def _click(folder: Path, payload: Path, package_parent: Path, workbook_dir: Path
     env = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
            "PYTHONPATH": str(package_parent), LOG_DIR_ENV: str(folder / "log")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(environ or {})
     done = subprocess.run([sys.executable, "-B", "-c", click], cwd=workbook_dir, env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -143,7 +144,8 @@ def test_a_click_from_a_test_or_the_udf_server_leaves_the_flag_alone(blank_track
         del xw.Book._mock_caller
     assert sys.dont_write_bytecode == before
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    # written() turns the flag off only inside, and back on afterwards
+    # written() turns the flag off only inside, and back on afterwards (PYTHONDONTWRITEBYTECODE unset: see below)
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
     sys.dont_write_bytecode = True
     try:
         with written("no_such_package_here"):
@@ -179,3 +181,16 @@ def test_a_source_edited_after_its_bytecode_was_written_runs_new_and_compiles_on
     assert any("Pelacak LKj versi baru" in json.dumps(args) for args in second["title"])  # ... is what ran
     third = _click(folder, payload, package, workbook_dir)
     assert third["compiled"] == []  # ... and cached: not compiled on every click from now on
+
+
+def test_pythondontwritebytecode_set_on_the_pc_is_kept(click_setup, tmp_path):
+    """``-B`` is xlwings' (its VBA adds it to every command); ``PYTHONDONTWRITEBYTECODE`` in the environment is what
+    the PC's administrator chose for every Python there (a read-only or shared install): the click writes nothing."""
+    folder, payload = click_setup
+    package = _fresh_copy(tmp_path / "site")
+    workbook_dir = tmp_path / "excel-cwd"
+    workbook_dir.mkdir()
+    done = _click(folder, payload, package, workbook_dir, environ={"PYTHONDONTWRITEBYTECODE": "1"})
+    assert "lkj_xl.workbook.actions" in done["loaded"]
+    assert not any((package / "lkj_xl").rglob("*.pyc"))
+    assert done["gc"] == [False, True, True]
