@@ -26,7 +26,7 @@ from lkj_xl import ribbon  # noqa: E402
 from lkj_xl.workbook import writers  # noqa: E402
 from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
-from lkj_xl.workbook.commands import RIBBON_ACTIONS  # noqa: E402
+from lkj_xl.workbook.commands import ACTION_LABELS, RIBBON_ACTIONS  # noqa: E402
 from xlwings_payload import apply_actions, json_engine_xlwings, payload_from_file, sheet_values  # noqa: E402
 from conftest import type_in  # noqa: E402
 
@@ -339,6 +339,31 @@ def test_exception_becomes_alert_naming_the_log(tracker_file, monkeypatch, tmp_p
     assert [a["func"] for a in engine_actions] == ["alert"]  # the partial write was dropped
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and "ZeroDivisionError: kaboom" in text and "action='refresh'" in text
+
+
+@pytest.mark.parametrize("action, module, name", [
+    ("close_cycle", "lkj_xl.workbook.close_cycle", "close_cycle"),
+    ("reminders", "lkj_xl.workbook.actions", "update_reminders"),
+    ("check_system", "lkj_xl.engines.excel_host", "xlwings_version"),
+])
+def test_a_failure_in_an_occasional_button_becomes_the_same_alert_and_log(tracker_file, monkeypatch, tmp_path,
+                                                                          action, module, name):
+    """The buttons of lkj_xl.ribbon.occasional (imported when clicked) fail as the everyday ones do: the Indonesian
+    message box naming the log, no traceback, partial writes dropped, the traceback in the log."""
+    import importlib
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("kaboom")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    engine_actions, _ = click(tracker_file, action, monkeypatch)
+    alert = alert_of(engine_actions)
+    log = Path(ribbon.log_path())
+    assert alert["prompt"].startswith(f"Terjadi kesalahan saat menjalankan {ACTION_LABELS[action]}")
+    assert str(log) in alert["prompt"] and "kaboom" not in alert["prompt"] and alert["mode"] == "critical"
+    assert [a["func"] for a in engine_actions] == ["alert"]
+    text = log.read_text(encoding="utf-8")
+    assert "ZeroDivisionError: kaboom" in text and f"action='{action}'" in text
 
 
 def test_lkj_error_shows_its_indonesian_message(tracker_file, monkeypatch):
