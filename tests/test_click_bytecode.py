@@ -47,14 +47,14 @@ def click_setup(templates, tmp_path_factory):
 
 
 def _click(folder: Path, payload: Path, package_parent: Path, workbook_dir: Path, *, server: bool = False,
-           extra: str = "", environ: dict | None = None) -> dict:
+           extra: str = "", environ: dict | None = None, first: str = "") -> dict:
     """The click in a fresh ``python -B``; with ``server``, our command runs as xlwings' UDF server runs it, through
     ``exec`` inside a method of a process that goes on (``com_server.Exec``)."""
     command = bench.ribbon_command("refresh")
     if server:
         command = f"exec({command!r}, {{}})"
     click = (AUDIT + bench.xlwings_preamble(str(workbook_dir / "LKj_Tracker.xlsm")) + bench.mock_excel(payload)
-             + command + REPORT.replace("EXTRA ", extra))
+             + first + command + REPORT.replace("EXTRA ", extra))
     env = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
            "PYTHONPATH": str(package_parent), LOG_DIR_ENV: str(folder / "log")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -194,3 +194,19 @@ def test_pythondontwritebytecode_set_on_the_pc_is_kept(click_setup, tmp_path):
     assert "lkj_xl.workbook.actions" in done["loaded"]
     assert not any((package / "lkj_xl").rglob("*.pyc"))
     assert done["gc"] == [False, True, True]
+
+
+def test_excel_objects_are_made_after_the_freeze(click_setup, tmp_path):
+    """A click that ends its process freezes the heap before it asks Excel for the calling workbook, so no COM object
+    of Excel's is frozen: the interpreter's exit collection still releases any caught in a reference cycle (a frozen
+    one would be left to Excel, which then may stay in memory after the user closes it)."""
+    folder, payload = click_setup
+    workbook_dir = tmp_path / "excel-cwd"
+    workbook_dir.mkdir()
+    # the collector's state when the ribbon asks for the calling workbook (xw.Book.caller() on Windows)
+    spy = ("import lkj_xl.engines.excel_host as _eh, gc as _gc; _was = []; _orig = _eh.caller_book; "
+           "_eh.caller_book = lambda: (_was.append([_gc.isenabled(), _gc.get_freeze_count() > 0]), _orig())[1]; ")
+    done = _click(folder, payload, _fresh_copy(tmp_path / "site"), workbook_dir, first=spy,
+                  extra="'asked': _was, ")
+    assert done["asked"] == [[False, True]]
+    assert done["gc"][:2] == [False, True]

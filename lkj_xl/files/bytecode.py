@@ -26,21 +26,21 @@ def written(package: str = "lkj_xl") -> Iterator[None]:
     if not sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
         yield
         return
+    before = [name for name in sys.modules if name == package or name.startswith(package + ".")]
     sys.dont_write_bytecode = False
     try:
         yield
     finally:
         sys.dont_write_bytecode = True
-        _cache_missing(package)
+        _cache_missing(before)
 
 
-def _cache_missing(package: str) -> None:
-    """Write the cache file of every loaded module of ``package`` that has none, or a stale one (a copy updated in
-    place: under ``-B`` the import system compiles the new source but keeps the old file, on every click)."""
-    prefix = package + "."
-    for name, module in list(sys.modules.items()):
-        if name != package and not name.startswith(prefix):
-            continue
+def _cache_missing(names: list[str]) -> None:
+    """Write the cache file of each module named (loaded before the block; those imported in it were cached by the
+    import system) that has none, or a stale one (a copy updated in place: under ``-B`` the import system compiles
+    the new source but keeps the old file, on every click)."""
+    for name in names:
+        module = sys.modules.get(name)
         source, cached = getattr(module, "__file__", None), getattr(module, "__cached__", None)
         if not source or not cached or not source.endswith(".py") or _current(source, cached):
             continue

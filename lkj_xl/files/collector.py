@@ -50,21 +50,24 @@ def paused() -> Iterator[None]:
         gc.enable()
 
 
-@contextlib.contextmanager
-def for_click(*, last: bool) -> Iterator[None]:
-    """One ribbon click: :func:`long_lived` and :func:`paused` around it; with ``last`` (the process ends when the
-    click returns: the ribbon knows) the collector stays off and what is alive stays frozen when the click returns.  Turning it back on would at once
-    collect the generations the click filled (about 10 ms of a click's CPU), and unfreezing would hand the whole
-    heap (xlwings, pandas, the payload) to the collection the interpreter runs as it exits; the process is about to
-    free all of it anyway."""
-    if not last:
-        with long_lived(), paused():
-            yield
-        return
+def process_ends() -> None:
+    """The ribbon click about to run is its Python's last work: freeze what is alive now (modules, xlwings, pandas;
+    called before the click asks Excel for its workbook, so no COM object of Excel's is frozen and the interpreter's
+    exit collection still releases any in a cycle) and leave the collector off.  Re-enabling it after the click
+    collected the generations the click filled (about 10 ms), and the exit collection would walk the whole heap."""
     if gc.isenabled() and not gc.get_freeze_count():
         gc.freeze()
     gc.disable()
-    yield
 
 
-__all__ = ["for_click", "long_lived", "paused"]
+@contextlib.contextmanager
+def for_click(*, last: bool) -> Iterator[None]:
+    """One ribbon click: :func:`long_lived` and :func:`paused` around it, unless :func:`process_ends` ran (``last``)."""
+    if last:
+        yield
+        return
+    with long_lived(), paused():
+        yield
+
+
+__all__ = ["for_click", "long_lived", "paused", "process_ends"]

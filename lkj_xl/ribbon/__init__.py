@@ -116,6 +116,11 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
     """
     from lkj_xl.workbook.commands import ACTION_LABELS, RIBBON_ACTIONS
 
+    last = book is None and _click_ends_process()
+    if last:
+        from lkj_xl.files.collector import process_ends
+
+        process_ends()
     xl_book = book
     if xl_book is None:
         try:
@@ -142,9 +147,7 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
             as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
         from lkj_xl.files.collector import for_click
 
-        # the workbook's values and the modules just imported stay out of the collector's walks, and the click
-        # runs without collections (the collector is back on when it returns, unless the process ends with it)
-        last = book is None and _click_ends_process()
+        # no collections during the click; the collector is back on when it returns, unless the process ends
         with for_click(last=last):
             if not last:
                 return handler(xl_book, as_of)
