@@ -83,12 +83,6 @@ PRINTER_NOTE = ("pengaturan khusus printer (pilihan driver printer, mis. baki ke
                 "kertas, orientasi dan margin tetap terbawa)")
 
 
-def printer_settings(data: bytes) -> list[str]:
-    """The sheets (the engine's aside) whose printer-driver settings (a printerSettings part, which Excel writes once
-    a sheet has been printed or set up) a rebuild drops: openpyxl does not keep them."""
-    return _printed(_parts(data)[2])
-
-
 def _printed(by_sheet: dict[str, list[tuple[str, str]]]) -> list[str]:
     return [sheet for sheet, rels in by_sheet.items()
             if sheet not in _ENGINE and any(kind == "printerSettings" for kind, _part in rels)]
@@ -129,4 +123,4 @@ def _sheet_parts(raw: dict[str, bytes]) -> dict[str, str]:
     return {name: rels[rid][1] for name, _id, rid in sheets if rid in rels and rels[rid][1] in raw}
 
 
-__all__ = ["PRINTER_NOTE", "printer_settings", "uncarried_parts"]
+__all__ = ["PRINTER_NOTE", "uncarried_parts"]

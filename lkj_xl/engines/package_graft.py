@@ -34,7 +34,6 @@ from lkj_xl.engines.package_parts import (
 from lkj_xl.engines.package_styles import StyleMap
 
 R_ID = f"{{{NS_REL}}}id"
-_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 def quote(sheet: str) -> str:

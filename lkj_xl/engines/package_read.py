@@ -234,8 +234,8 @@ class PackageReader(Book):
         shared: dict[str, Any] = {}
         exact: set[tuple[int, int]] = set()
         try:
-            # sh.cells holds every cell in document order (the same keys package_sheet.ordered_cells yields; a
-            # repeated address keeps the later cell, as openpyxl does)
+            # sh.cells holds every cell in document order, keyed as openpyxl counts rows and cells without an
+            # address (a repeated address keeps the later cell, as openpyxl does)
             for (row, col), c in sh.cells.items():
                 value = self._value(c, row, col, shared) if len(c) else None
                 if value is not None:

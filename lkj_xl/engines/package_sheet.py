@@ -11,7 +11,6 @@ shared strings, the calculation chain, saving), so what a cell edit does to the 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
@@ -78,24 +77,6 @@ def index_sheet(sh: _Sheet, root: etree._Element, file_name: str) -> None:
     sh.row_numbers = sorted(rows)
     sh.addressed = addressed
     sh.loaded = True
-
-
-def ordered_cells(sh: _Sheet) -> Iterable[tuple[tuple[int, int], etree._Element]]:
-    """Cells in document order with openpyxl's counting for rows and cells without an address."""
-    row_counter = 0
-    for row in sh.data.iterchildren(T_ROW):
-        r = row.get("r")
-        row_counter = row_counter + 1 if r is None else (int(r) if r.isdigit() else int(float(r)))
-        col_counter = 0
-        for c in row.iterchildren(T_C):
-            ref = c.get("r")
-            if ref is None:
-                col_counter += 1
-                yield (row_counter, col_counter), c
-            else:
-                key = _coord(ref)
-                col_counter = key[1]
-                yield key, c
 
 
 def check_merge(sh: _Sheet, sheet: str, r: int, c: int, merges=None) -> None:
@@ -243,4 +224,4 @@ def hand_over_shared_formula(sh: _Sheet, el: etree._Element, formula: etree._Ele
 
 
 __all__ = ["cell_element", "check_merge", "finish_dimension", "hand_over_shared_formula", "index_sheet",
-           "ordered_cells", "row_element"]
+           "row_element"]
