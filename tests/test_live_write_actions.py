@@ -28,7 +28,7 @@ from lkj_xl.engines import xlwings_book  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell  # noqa: E402
 from lkj_xl.workbook import layout  # noqa: E402
 from conftest import type_in  # noqa: E402
-from xlwings_payload import json_engine_xlwings, payload_from_file  # noqa: E402
+from xlwings_payload import json_engine_session, payload_from_file  # noqa: E402
 
 YEAR = 2025
 AS_OF = datetime(2026, 1, 20, 10, 0)
@@ -40,7 +40,7 @@ STAFF = [
     ("Andi Prasetyo", "199001012015031004", "JFU", None),
 ]
 FIRST = layout.STEP_TABLE_HEADER_ROW + 1
-#: the ribbon actions that write cells (lkj_xl/ribbon.py, _HANDLERS); the others only read and activate
+#: the ribbon actions that write cells (lkj_xl/ribbon/__init__.py, _HANDLERS); the others only read and activate
 WRITING_ACTIONS = ("validate", "refresh", "report", "reminders", "close_cycle")
 
 xw = None  # xlwings, imported by the fixture below once the license key is set
@@ -49,12 +49,8 @@ xw = None  # xlwings, imported by the fixture below once the license key is set
 @pytest.fixture(autouse=True)
 def _engine(monkeypatch, tmp_path):
     global xw
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    monkeypatch.setenv(ribbon.LOG_DIR_ENV, str(tmp_path / "log"))
-    xw = json_engine_xlwings()
-    yield
-    if hasattr(xw.Book, "_mock_caller"):
-        del xw.Book._mock_caller
+    for xw in json_engine_session(monkeypatch, tmp_path / "log"):
+        yield
 
 
 def _fill(path: Path, *, done: bool) -> Path:

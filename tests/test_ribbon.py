@@ -27,7 +27,7 @@ from lkj_xl.workbook import writers  # noqa: E402
 from lkj_xl.engines.openpyxl_book import FileBook  # noqa: E402
 from lkj_xl.engines.xlwings_book import LiveBook, literal_cell, normalise_cell  # noqa: E402
 from lkj_xl.workbook.commands import ACTION_LABELS, RIBBON_ACTIONS  # noqa: E402
-from xlwings_payload import apply_actions, json_engine_xlwings, payload_from_file, sheet_values  # noqa: E402
+from xlwings_payload import apply_actions, json_engine_session, payload_from_file, sheet_values  # noqa: E402
 from conftest import type_in  # noqa: E402
 
 YEAR = 2025
@@ -52,12 +52,8 @@ xw = None  # xlwings, imported by the fixture below once the license key is set
 @pytest.fixture(autouse=True)
 def _engine(monkeypatch, tmp_path):
     global xw
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    monkeypatch.setenv(ribbon.LOG_DIR_ENV, str(tmp_path / "log"))
-    xw = json_engine_xlwings()
-    yield
-    if hasattr(xw.Book, "_mock_caller"):
-        del xw.Book._mock_caller
+    for xw in json_engine_session(monkeypatch, tmp_path / "log"):
+        yield
 
 
 def _type_entries(path: Path, history_years: int = 0) -> Path:

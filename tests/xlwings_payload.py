@@ -246,6 +246,20 @@ def sheet_values(path: str | Path) -> dict[str, list[list[Any]]]:
         wb.close()
 
 
+def json_engine_session(monkeypatch, log_dir):
+    """A test's ribbon session on the json engine (a generator for an autouse fixture to ``yield from``-iterate):
+    the license key and the ribbon's log folder set, xlwings with its json engine yielded, and the mock caller a
+    test set removed afterwards."""
+    from lkj_xl.runtime import LOG_DIR_ENV
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv(LOG_DIR_ENV, str(log_dir))
+    xlwings = json_engine_xlwings()
+    yield xlwings
+    if hasattr(xlwings.Book, "_mock_caller"):
+        del xlwings.Book._mock_caller
+
+
 def json_engine_xlwings():
     """xlwings with its json ("remote") engine.  xlwings registers that engine at import time only when a license
     key is set (the public key "noncommercial": PolyForm Noncommercial, which covers government use); if another test
