@@ -191,6 +191,10 @@ def _env(pythonpath: Path | None) -> dict[str, str]:
            "OPENBLAS_NUM_THREADS": "1"}
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
+    # a PC's own PYTHONDONTWRITEBYTECODE keeps a click from writing lkj_xl's bytecode (lkj_xl/files/bytecode.py);
+    # every command runs with -B anyway, so without it only "the clicks after a first run" differ: as on a PC
+    # that does not set it
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
