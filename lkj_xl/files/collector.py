@@ -60,14 +60,4 @@ def process_ends() -> None:
     gc.disable()
 
 
-@contextlib.contextmanager
-def for_click(*, last: bool) -> Iterator[None]:
-    """One ribbon click: :func:`long_lived` and :func:`paused` around it, unless :func:`process_ends` ran (``last``)."""
-    if last:
-        yield
-        return
-    with long_lived(), paused():
-        yield
-
-
-__all__ = ["for_click", "long_lived", "paused", "process_ends"]
+__all__ = ["long_lived", "paused", "process_ends"]

@@ -27,7 +27,7 @@ at module level; xlwings, the core and the live book are imported inside the fun
 path never loads openpyxl; xlwings itself loads pandas/numpy, which we cannot avoid).  The occasional buttons
 (Tutup Siklus, Pengingat, Cek Sistem) live in :mod:`lkj_xl.ribbon.occasional`, loaded only when clicked.  A click
 that is its process's whole life (xlwings' RunPython, not its UDF server) leaves the cyclic collector off at the
-end (:func:`lkj_xl.files.collector.for_click`) and writes lkj-xl's bytecode when the install has none
+end (:func:`lkj_xl.files.collector.process_ends`) and writes lkj-xl's bytecode when the install has none
 (:mod:`lkj_xl.files.bytecode`).
 
 Tests and tools call the entry points with ``book=`` (an xlwings Book, e.g. one made by the json engine) and
@@ -145,17 +145,18 @@ def dispatch(action: str, *, book: Any = None, as_of: Any = None) -> Any:
             from lkj_xl.runtime import now_instant
 
             as_of = now_instant()  # the action reads it on the workbook's clock (Pengaturan, "Zona waktu")
-        from lkj_xl.files.collector import for_click
-
-        # no collections during the click; the collector is back on when it returns, unless the process ends
-        with for_click(last=last):
-            if not last:
-                return handler(xl_book, as_of)
+        if last:  # the collector is off for good (process_ends, above)
             from lkj_xl.files.bytecode import written
 
             # a copy of lkj-xl without bytecode compiles its modules on this click only, not on every click
             with written():
                 return handler(xl_book, as_of)
+        from lkj_xl.files.collector import long_lived, paused
+
+        # the workbook's values and the modules just imported stay out of the collector's walks, and the click
+        # runs without collections (the collector is back on when it returns)
+        with long_lived(), paused():
+            return handler(xl_book, as_of)
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a message box
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
