@@ -98,6 +98,11 @@ class SpecialHours:
 
 # --- holidays --------------------------------------------------------------------------------------------------------
 
+#: What :func:`national_holidays` asks the ``holidays`` package for (the shipped table names the same).
+COUNTRY = "ID"
+CATEGORIES = ("public", "government")
+LANGUAGE = "id"
+
 
 def national_holidays(years: Iterable[int]) -> dict[date, str]:
     """Hari libur nasional and cuti bersama for ``years``, names in Indonesian.
@@ -108,7 +113,7 @@ def national_holidays(years: Iterable[int]) -> dict[date, str]:
     years = sorted(set(years))
     if not years:
         return {}
-    found = _indonesia()(years=years, categories=("public", "government"), language="id")
+    found = _indonesia()(years=years, categories=CATEGORIES, language=LANGUAGE)
     return {day: name for day, name in sorted(found.items())}
 
 
@@ -148,7 +153,7 @@ def _indonesia():
 def _registry_indonesia():
     import holidays
 
-    return lambda **options: holidays.country_holidays("ID", **options)
+    return lambda **options: holidays.country_holidays(COUNTRY, **options)
 
 
 # --- the calendar ----------------------------------------------------------------------------------------------------
@@ -383,8 +388,11 @@ def build_calendar(
 
 
 __all__ = [
+    "CATEGORIES",
+    "COUNTRY",
     "DEFAULT_WEEK",
     "DayHours",
+    "LANGUAGE",
     "SpecialHours",
     "WEEKDAY_NAMES_ID",
     "WorkingCalendar",

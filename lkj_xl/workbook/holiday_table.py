@@ -28,9 +28,6 @@ from lkj_xl.core.validation import YEAR_MIN
 FIRST_YEAR = YEAR_MIN
 LAST_YEAR = 2050
 TABLE_PATH = Path(__file__).with_name("national_holidays.json")
-COUNTRY = "ID"
-CATEGORIES = ("public", "government")
-LANGUAGE = "id"
 REGENERATE = "python -m lkj_xl.workbook.holiday_table_build"
 
 
@@ -55,5 +52,5 @@ def _years() -> dict[str, dict[str, str]]:
     return json.loads(TABLE_PATH.read_text(encoding="utf-8"))["years"]
 
 
-__all__ = ["CATEGORIES", "COUNTRY", "FIRST_YEAR", "LANGUAGE", "LAST_YEAR", "REGENERATE", "TABLE_PATH",
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "REGENERATE", "TABLE_PATH",
            "national_holidays"]

@@ -9,7 +9,8 @@ import json
 
 from lkj_xl.core import worktime
 from lkj_xl.workbook import holiday_table
-from lkj_xl.workbook.holiday_table import CATEGORIES, COUNTRY, FIRST_YEAR, LANGUAGE, LAST_YEAR, REGENERATE, TABLE_PATH
+from lkj_xl.core.worktime import CATEGORIES, COUNTRY, LANGUAGE
+from lkj_xl.workbook.holiday_table import FIRST_YEAR, LAST_YEAR, REGENERATE, TABLE_PATH
 
 
 def render(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> str:
